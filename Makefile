@@ -1,0 +1,45 @@
+# The two commands a newcomer needs: `make run` and `make test`.
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint format messages compilemessages clean
+
+$(STAMP): pyproject.toml
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is needed ($(PYTHON) not found)."; exit 1; }
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+## Serve the portal on http://127.0.0.1:8000 in the embedded mode (SQLite, console mail, Celery on the filesystem).
+run: $(STAMP)
+	scripts/ensure-system-packages gettext
+	scripts/run-embedded
+
+## The whole suite, browser tests included, on real PostgreSQL and Redis (throwaway ones unless configured).
+test: $(STAMP)
+	scripts/ensure-system-packages postgresql redis-server chromium gettext
+	$(MAKE) --no-print-directory lint
+	$(PY) manage.py makemigrations --check --dry-run
+	$(PY) manage.py compilemessages --ignore='.venv/*' -v 0
+	$(PY) -m pytest $(ARGS)
+
+lint: $(STAMP)
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+format: $(STAMP)
+	$(PY) -m ruff format .
+	$(PY) -m ruff check --fix .
+
+## Extract the strings to translate into locale/*/LC_MESSAGES/django.po.
+messages: $(STAMP)
+	$(PY) manage.py makemessages -l ar -l zh_Hans -l fr -l ru -l es --ignore='.venv/*' --ignore='var/*' --ignore='tests/*' --no-obsolete
+
+compilemessages: $(STAMP)
+	$(PY) manage.py compilemessages --ignore='.venv/*'
+
+clean:
+	rm -rf var

@@ -1,0 +1,147 @@
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.helpers import ActionForm
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from portal import services
+from portal.enums import Role, VerificationStatus
+from portal.models import PendingVerification, Profile, User
+
+
+class RoleFilter(admin.SimpleListFilter):
+    """Filter people by role, with the role's translated name rather than the group code."""
+
+    title = _("role")
+    parameter_name = "role"
+
+    def lookups(self, request, model_admin):
+        return Role.choices
+
+    def queryset(self, request, queryset):
+        if self.value() in Role.values:
+            return queryset.filter(groups__name=self.value())
+        return queryset
+
+
+class ProfileInline(admin.StackedInline):
+    model = Profile
+    fk_name = "user"
+    can_delete = False
+    readonly_fields = ["subregion", "privacy_consent_at", "verification_status", "verified_by", "verified_at"]
+    fields = [
+        "display_name",
+        "organisation",
+        "constituency",
+        "country",
+        "subregion",
+        "gender",
+        "preferred_language",
+        "claimed_affiliation",
+        "verification_status",
+        "verification_note",
+        "verified_by",
+        "verified_at",
+        "privacy_consent_at",
+    ]
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    inlines = [ProfileInline]
+    ordering = ["email"]
+    list_display = ["email", "display_name", "constituency", "country", "is_active", "date_joined"]
+    list_filter = ["is_active", RoleFilter, "profile__constituency", "profile__verification_status"]
+    list_select_related = ["profile"]
+    search_fields = ["email", "profile__display_name", "profile__organisation"]
+    readonly_fields = ["last_login", "date_joined"]
+    fieldsets = [
+        (None, {"fields": ["email", "password"]}),
+        (_("Roles"), {"fields": ["is_active", "groups", "is_staff", "is_superuser"]}),
+        (_("Dates"), {"fields": ["last_login", "date_joined"]}),
+    ]
+    add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "password1", "password2"]})]
+    filter_horizontal = ["groups"]
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            # Only superusers grant roles directly; others use the verification queue.
+            fields += ["groups", "is_staff", "is_superuser"]
+        return fields
+
+    @admin.display(description=_("display name"), ordering="profile__display_name")
+    def display_name(self, obj):
+        return getattr(getattr(obj, "profile", None), "display_name", "")
+
+    @admin.display(description=_("constituency"), ordering="profile__constituency")
+    def constituency(self, obj):
+        profile = getattr(obj, "profile", None)
+        return profile.get_constituency_display() if profile else ""
+
+    @admin.display(description=_("country"))
+    def country(self, obj):
+        profile = getattr(obj, "profile", None)
+        return profile.country.name if profile else ""
+
+
+class RejectReasonForm(ActionForm):
+    reason = forms.CharField(label=_("Reason (sent to the person when rejecting)"), required=False, max_length=500)
+
+
+@admin.register(PendingVerification)
+class PendingVerificationAdmin(admin.ModelAdmin):
+    """The queue of UN system and Member State claims waiting for the secretariat."""
+
+    list_display = ["display_name", "email", "claimed_affiliation", "organisation", "country", "subregion"]
+    list_filter = ["claimed_affiliation"]
+    search_fields = ["display_name", "organisation", "user__email"]
+    list_select_related = ["user"]
+    action_form = RejectReasonForm
+    actions = ["approve", "reject"]
+    fields = ["display_name", "organisation", "claimed_affiliation", "constituency", "country", "subregion"]
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(verification_status=VerificationStatus.PENDING)
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return request.user.has_perm("portal.verify_role")
+
+    @admin.display(description=_("e-mail address"), ordering="user__email")
+    def email(self, obj):
+        return obj.user.email
+
+    def _decide(self, request, queryset, *, approve: bool):
+        if not request.user.has_perm("portal.verify_role"):
+            self.message_user(request, _("You may not verify affiliations."), messages.ERROR)
+            return
+        reason = request.POST.get("reason", "").strip()
+        if not approve and not reason:
+            self.message_user(request, _("Please give the reason for rejecting."), messages.ERROR)
+            return
+        profiles = list(queryset)
+        for profile in profiles:
+            services.affiliation_decide(profile=profile, by=request.user, approve=approve, reason=reason)
+        count = len(profiles)
+        message = (
+            ngettext("%(count)d affiliation verified.", "%(count)d affiliations verified.", count)
+            if approve
+            else ngettext("%(count)d affiliation rejected.", "%(count)d affiliations rejected.", count)
+        )
+        self.message_user(request, message % {"count": count}, messages.SUCCESS)
+
+    @admin.action(description=_("Verify the selected affiliations"), permissions=["change"])
+    def approve(self, request, queryset):
+        self._decide(request, queryset, approve=True)
+
+    @admin.action(description=_("Reject the selected affiliations (give a reason)"), permissions=["change"])
+    def reject(self, request, queryset):
+        self._decide(request, queryset, approve=False)

@@ -1,0 +1,55 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+
+class Constituency(models.TextChoices):
+    """The stakeholders GCM paragraph 44 commits to work with."""
+
+    MIGRANT = "migrant", _("Migrant")
+    CIVIL_SOCIETY = "civil_society", _("Civil society")
+    MIGRANT_DIASPORA_ORG = "migrant_diaspora_org", _("Migrant or diaspora organisation")
+    FAITH_BASED = "faith_based", _("Faith-based organisation")
+    LOCAL_AUTHORITY = "local_authority", _("Local authority or community")
+    PRIVATE_SECTOR = "private_sector", _("Private sector")
+    TRADE_UNION = "trade_union", _("Trade union")
+    PARLIAMENTARIAN = "parliamentarian", _("Parliamentarian")
+    NHRI = "nhri", _("National human rights institution")
+    RED_CROSS = "red_cross", _("International Red Cross and Red Crescent Movement")
+    ACADEMIA = "academia", _("Academia")
+    MEDIA = "media", _("Media")
+    OTHER = "other", _("Other relevant stakeholder")
+
+
+class Gender(models.TextChoices):
+    WOMAN = "woman", _("Woman")
+    MAN = "man", _("Man")
+    NON_BINARY = "non_binary", _("Non-binary or another gender")
+    UNDISCLOSED = "undisclosed", _("Prefer not to say")
+
+
+class Role(models.TextChoices):
+    """The portal's roles; each is a Group created by a data migration."""
+
+    STAKEHOLDER = "stakeholder", _("Stakeholder")
+    UN_SYSTEM = "un_system", _("UN system")
+    MEMBER_STATE = "member_state", _("Member State")
+    MODERATOR = "moderator", _("Moderator")
+    SECRETARIAT = "secretariat", _("Secretariat")
+    EXECUTIVE_COMMITTEE = "executive_committee", _("Executive Committee member")
+    MPTF_CHAIR = "mptf_chair", _("MPTF Steering Committee Chair")
+
+
+class ClaimedAffiliation(models.TextChoices):
+    """What a person says they are at sign-up. Only stakeholder is granted at once."""
+
+    STAKEHOLDER = Role.STAKEHOLDER.value, _("Stakeholder (civil society, migrant, academia, …)")
+    UN_SYSTEM = Role.UN_SYSTEM.value, _("UN system or intergovernmental organisation")
+    MEMBER_STATE = Role.MEMBER_STATE.value, _("Member State representative")
+
+
+class VerificationStatus(models.TextChoices):
+    NOT_NEEDED = "not_needed", pgettext_lazy("verification", "Not needed")
+    PENDING = "pending", pgettext_lazy("verification", "Waiting for verification")
+    APPROVED = "approved", pgettext_lazy("verification", "Verified")
+    REJECTED = "rejected", pgettext_lazy("verification", "Not verified")

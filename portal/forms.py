@@ -1,0 +1,95 @@
+from allauth.account.forms import SignupForm as AllauthSignupForm
+from django import forms
+from django.conf import settings
+from django.urls import reverse
+from django.utils import translation
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from django_countries import countries
+from django_countries.fields import LazyTypedChoiceField
+
+from portal import services
+from portal.enums import ClaimedAffiliation, Constituency, Gender
+from portal.models import Profile
+
+PROFILE_FIELDS = [
+    "display_name",
+    "organisation",
+    "constituency",
+    "country",
+    "gender",
+    "preferred_language",
+    "claimed_affiliation",
+]
+
+
+class ProfileFieldsMixin:
+    """Shared cleaning of the profile's free-text fields."""
+
+    def clean_display_name(self):
+        value = " ".join(self.cleaned_data["display_name"].split())
+        if not value:
+            raise forms.ValidationError(_("Please enter the name to show with what you post."))
+        return value
+
+    def clean_organisation(self):
+        return " ".join(self.cleaned_data.get("organisation", "").split())
+
+
+class SignupForm(ProfileFieldsMixin, AllauthSignupForm):
+    """Sign-up collects the account and the profile in one step."""
+
+    display_name = forms.CharField(
+        label=_("Display name"),
+        max_length=80,
+        help_text=_("Shown with what you post. It need not be your legal name."),
+    )
+    organisation = forms.CharField(label=_("Organisation (optional)"), max_length=200, required=False)
+    constituency = forms.ChoiceField(label=_("Constituency"), choices=[("", "---------"), *Constituency.choices])
+    country = LazyTypedChoiceField(label=_("Country"), choices=[("", "---------"), *countries])
+    gender = forms.ChoiceField(
+        label=_("Gender (optional)"),
+        choices=[("", "---------"), *Gender.choices],
+        required=False,
+        help_text=_("Used only, in aggregate, to balance speakers and funding."),
+    )
+    preferred_language = forms.ChoiceField(label=_("Preferred language"), choices=settings.LANGUAGES)
+    claimed_affiliation = forms.ChoiceField(
+        label=_("I take part as"),
+        choices=ClaimedAffiliation.choices,
+        initial=ClaimedAffiliation.STAKEHOLDER,
+        help_text=_("UN system and Member State affiliations are verified by the secretariat before they apply."),
+    )
+    privacy_consent = forms.BooleanField(label=_("I have read and accept the privacy notice."))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["preferred_language"].initial = translation.get_language()
+        self.fields["privacy_consent"].help_text = format_html(
+            '<a href="{}">{}</a>', reverse("portal:privacy"), _("Read the privacy notice")
+        )
+        for name in ("email", "password1", "password2"):
+            self.fields[name].widget.attrs.pop("placeholder", None)
+
+    def signup(self, request, user) -> None:
+        services.profile_create(user=user, **{name: self.cleaned_data[name] for name in PROFILE_FIELDS})
+
+
+class ProfileForm(ProfileFieldsMixin, forms.ModelForm):
+    class Meta:
+        model = Profile
+        fields = PROFILE_FIELDS
+        labels = {
+            "organisation": _("Organisation (optional)"),
+            "gender": _("Gender (optional)"),
+            "claimed_affiliation": _("I take part as"),
+        }
+        help_texts = {
+            "claimed_affiliation": _("Changing to UN system or Member State asks the secretariat to verify it again."),
+        }
+
+    def save(self, commit: bool = True) -> Profile:
+        return services.profile_update(
+            profile=Profile.objects.get(pk=self.instance.pk),
+            **{name: self.cleaned_data[name] for name in PROFILE_FIELDS},
+        )

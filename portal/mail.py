@@ -1,0 +1,18 @@
+"""E-mail rendered from a template trio in the recipient's language."""
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.utils import translation
+
+
+def send_templated_mail(*, template: str, to: list[str], language: str, context: dict) -> None:
+    """Render ``<template>.subject.txt``, ``.txt`` and ``.html`` in ``language`` and send them."""
+    with translation.override(language):
+        context = {**context, "site_name": settings.PORTAL_SITE_NAME, "LANGUAGE_CODE": language}
+        subject = " ".join(render_to_string(f"{template}.subject.txt", context).split())
+        text = render_to_string(f"{template}.txt", context)
+        html = render_to_string(f"{template}.html", context)
+    message = EmailMultiAlternatives(subject=subject, body=text, to=to)
+    message.attach_alternative(html, "text/html")
+    message.send()

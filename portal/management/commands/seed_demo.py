@@ -1,0 +1,17 @@
+from django.core.exceptions import ImproperlyConfigured
+from django.core.management.base import BaseCommand, CommandError
+
+from portal.demo import DEMO_PASSWORD, create_demo_accounts
+
+
+class Command(BaseCommand):
+    help = "Create one demo account per role (embedded mode only) and print their credentials."
+
+    def handle(self, *args, **options):
+        try:
+            accounts = create_demo_accounts()
+        except ImproperlyConfigured as exc:
+            raise CommandError(str(exc)) from exc
+        self.stdout.write("Demo accounts (embedded mode only), password for all: " + DEMO_PASSWORD)
+        for role, email in accounts:
+            self.stdout.write(f"  {role:<20} {email}")

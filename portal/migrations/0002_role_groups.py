@@ -1,0 +1,21 @@
+"""Create one group per role. Permissions are not stored on the groups: they
+come from ``portal.permissions`` so that code and database never disagree."""
+
+from django.db import migrations
+
+ROLES = ["stakeholder", "un_system", "member_state", "moderator", "secretariat", "executive_committee", "mptf_chair"]
+
+
+def create_groups(apps, schema_editor):
+    Group = apps.get_model("auth", "Group")
+    for name in ROLES:
+        Group.objects.get_or_create(name=name)
+
+
+def remove_groups(apps, schema_editor):
+    apps.get_model("auth", "Group").objects.filter(name__in=ROLES).delete()
+
+
+class Migration(migrations.Migration):
+    dependencies = [("portal", "0001_initial"), ("auth", "0012_alter_user_first_name_max_length")]
+    operations = [migrations.RunPython(create_groups, remove_groups)]

@@ -1,0 +1,140 @@
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+
+from portal.enums import ClaimedAffiliation, Constituency, Gender, VerificationStatus
+from portal.m49 import SUBREGIONS, subregion_for_country
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email: str, password: str | None, **extra_fields):
+        if not email:
+            raise ValueError("An e-mail address is required.")
+        user = self.model(email=self.normalize_email(email), **extra_fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email: str, password: str | None = None, **extra_fields):
+        extra_fields.setdefault("is_staff", False)
+        extra_fields.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra_fields)
+
+    def create_superuser(self, email: str, password: str | None = None, **extra_fields):
+        extra_fields.setdefault("is_staff", True)
+        extra_fields.setdefault("is_superuser", True)
+        return self._create_user(email, password, **extra_fields)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """An account. The e-mail address is the login; no name or username is stored here."""
+
+    email = models.EmailField(_("e-mail address"), unique=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    is_staff = models.BooleanField(
+        _("technical staff"),
+        default=False,
+        help_text=_("Kept for Django's own tools; access to the administration follows the roles."),
+    )
+    date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self) -> str:
+        profile = getattr(self, "profile", None)
+        return profile.display_name if profile and profile.display_name else self.email
+
+    def get_full_name(self) -> str:
+        return str(self)
+
+    def get_short_name(self) -> str:
+        return str(self)
+
+
+class Profile(models.Model):
+    """What a person tells the portal about themselves: the least that serves.
+
+    Display name, optional organisation, constituency (GCM para 44), country,
+    an optional gender and the preferred language. The M49 sub-region is derived
+    from the country, never asked. No phone, birth date or nationality.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile", verbose_name=_("user")
+    )
+    display_name = models.CharField(
+        _("display name"),
+        max_length=80,
+        help_text=_("Shown with what you post. It need not be your legal name."),
+    )
+    organisation = models.CharField(_("organisation"), max_length=200, blank=True)
+    constituency = models.CharField(_("constituency"), max_length=32, choices=Constituency.choices)
+    country = CountryField(_("country"), help_text=_("The country you work in or from."))
+    subregion = models.CharField(
+        _("sub-region"), max_length=3, choices=list(SUBREGIONS.items()), blank=True, editable=False, db_index=True
+    )
+    gender = models.CharField(_("gender"), max_length=16, choices=Gender.choices, blank=True)
+    preferred_language = models.CharField(
+        _("preferred language"), max_length=8, choices=settings.LANGUAGES, default="en"
+    )
+    privacy_consent_at = models.DateTimeField(_("privacy notice accepted on"), null=True, blank=True)
+    claimed_affiliation = models.CharField(
+        _("affiliation"),
+        max_length=16,
+        choices=ClaimedAffiliation.choices,
+        default=ClaimedAffiliation.STAKEHOLDER,
+    )
+    verification_status = models.CharField(
+        _("verification"),
+        max_length=16,
+        choices=VerificationStatus.choices,
+        default=VerificationStatus.NOT_NEEDED,
+        db_index=True,
+    )
+    verification_note = models.CharField(_("reason"), max_length=500, blank=True)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("verified by"),
+    )
+    verified_at = models.DateTimeField(_("verified on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("profile")
+        verbose_name_plural = _("profiles")
+        permissions = [("verify_role", _("Can verify UN system and Member State affiliations"))]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    def save(self, *args, **kwargs):
+        # The sub-region always follows the country; nobody types it.
+        self.subregion = subregion_for_country(self.country.code if self.country else "")
+        if kwargs.get("update_fields") is not None and "country" in kwargs["update_fields"]:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "subregion"}
+        super().save(*args, **kwargs)
+
+
+class PendingVerification(Profile):
+    """The secretariat's queue of UN system and Member State claims (admin only)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("affiliation to verify")
+        verbose_name_plural = _("affiliations to verify")

@@ -1,0 +1,35 @@
+"""The root URL configuration. Every page but the health check and the
+language switch lives under a language prefix (/en/, /ar/, ...)."""
+
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+from django.views.generic import TemplateView
+from django.views.i18n import set_language
+
+from portal import views
+
+portal_patterns = (
+    [
+        path("", views.HomeView.as_view(), name="home"),
+        path("principles/", TemplateView.as_view(template_name="portal/principles.html"), name="principles"),
+        path("privacy/", TemplateView.as_view(template_name="portal/privacy.html"), name="privacy"),
+        path("contacts/", views.ContactsView.as_view(), name="contacts"),
+        path("profile/", views.ProfileView.as_view(), name="profile"),
+    ],
+    "portal",
+)
+
+urlpatterns = [
+    path("healthz", views.healthz, name="healthz"),
+    path("i18n/setlang/", set_language, name="set_language"),
+]
+urlpatterns += i18n_patterns(
+    path("", include(portal_patterns)),
+    path("accounts/", include("allauth.urls")),
+    path("admin/", admin.site.urls),
+)
+
+handler403 = "portal.views.permission_denied"
+handler404 = "portal.views.page_not_found"
+handler500 = "portal.views.server_error"

@@ -1,0 +1,63 @@
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.template import loader
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import requires_csrf_token
+from django.views.generic import TemplateView, UpdateView
+
+from portal.forms import ProfileForm
+from portal.middleware import remember_preferred_language
+from portal.selectors import regions_for_contacts
+
+
+class HomeView(TemplateView):
+    template_name = "portal/home.html"
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "regions": regions_for_contacts()}
+
+
+class ContactsView(TemplateView):
+    template_name = "portal/contacts.html"
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "regions": regions_for_contacts()}
+
+
+class ProfileView(LoginRequiredMixin, UpdateView):
+    form_class = ProfileForm
+    template_name = "portal/profile.html"
+
+    def get_object(self, queryset=None):
+        profile = self.request.user.profile
+        # Read before the form writes the submitted values onto the instance.
+        self.saved_language = profile.preferred_language
+        return profile
+
+    def form_valid(self, form):
+        profile = form.save()
+        messages.success(self.request, _("Your profile has been saved."))
+        if profile.preferred_language != self.saved_language:
+            remember_preferred_language(self.request, profile.preferred_language)
+        return redirect("portal:profile")
+
+
+def healthz(request):
+    return HttpResponse("ok", content_type="text/plain")
+
+
+@requires_csrf_token
+def server_error(request):
+    """A 500 page in the portal's layout, rendered with as little as possible."""
+    template = loader.get_template("500.html")
+    return HttpResponse(template.render({"request": request}), status=500)
+
+
+def permission_denied(request, exception):
+    return render(request, "403.html", status=403)
+
+
+def page_not_found(request, exception):
+    return render(request, "404.html", status=404)

@@ -1,0 +1,10 @@
+from django.db.models.signals import post_save
+from django.dispatch import receiver
+
+from portal.selectors import forget_footer_regions
+from reviews.models import Region
+
+
+@receiver(post_save, sender=Region)
+def region_saved(sender, **kwargs) -> None:
+    forget_footer_regions()

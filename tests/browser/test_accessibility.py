@@ -1,0 +1,43 @@
+"""axe-core on every page of the foundation, in all six languages."""
+
+import pytest
+from django.conf import settings
+
+from portal.enums import ClaimedAffiliation, Role, VerificationStatus
+from tests.browser.conftest import assert_accessible
+from tests.factories import PASSWORD, ProfileFactory, make_user
+
+PUBLIC_PAGES = [
+    "",
+    "principles/",
+    "privacy/",
+    "contacts/",
+    "accounts/signup/",
+    "accounts/login/",
+    "accounts/password/reset/",
+    "no-such-page/",
+]
+SIGNED_IN_PAGES = ["profile/", "accounts/email/", "accounts/password/change/"]
+ADMIN_PAGES = ["admin/", "admin/portal/pendingverification/", "admin/portal/user/"]
+
+
+def sign_in(page, language: str, user) -> None:
+    page.goto(f"/{language}/accounts/login/")
+    page.locator("#id_login").fill(user.email)
+    page.locator("#id_password").fill(PASSWORD)
+    page.locator("main form button[type=submit]").first.click()
+    page.wait_for_load_state()
+
+
+@pytest.mark.parametrize("language", [code for code, _name in settings.LANGUAGES])
+def test_no_axe_violation_on_any_page(page, language):
+    ProfileFactory(claimed_affiliation=ClaimedAffiliation.UN_SYSTEM, verification_status=VerificationStatus.PENDING)
+    for path in PUBLIC_PAGES:
+        page.goto(f"/{language}/{path}")
+        assert_accessible(page)
+
+    sign_in(page, language, make_user(Role.SECRETARIAT, preferred_language=language))
+    for path in SIGNED_IN_PAGES + ADMIN_PAGES:
+        page.goto(f"/{language}/{path}")
+        assert page.locator("html").get_attribute("lang") == language
+        assert_accessible(page)

@@ -1,0 +1,147 @@
+"""The production processes, started as docker-compose starts them, on the test PostgreSQL and Redis."""
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from celery import Celery
+from django.conf import settings
+from django.db import connection
+
+ROOT = Path(__file__).resolve().parents[2]
+BIN = Path(sys.executable).parent
+
+pytestmark = [pytest.mark.deployment, pytest.mark.django_db(transaction=True)]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def production_env(tmp_path):
+    db = connection.settings_dict
+    env = {
+        "PATH": f"{BIN}:{os.environ['PATH']}",
+        "HOME": str(tmp_path),
+        "PORTAL_ENV": "production",
+        "DJANGO_SETTINGS_MODULE": "portal.settings.base",
+        "SECRET_KEY": "deployment-test-" + "x" * 40,
+        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
+        "REDIS_URL": settings.REDIS_URL,
+        "EMAIL_HOST": "127.0.0.1",
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "SECURE_SSL_REDIRECT": "false",
+        "STATIC_ROOT": str(tmp_path / "static"),
+        "PORTAL_VAR_DIR": str(tmp_path / "var"),
+        "GUNICORN_WORKERS": "2",
+    }
+    return env
+
+
+def start(command: list[str], env: dict, log: Path) -> subprocess.Popen:
+    return subprocess.Popen(command, cwd=ROOT, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT)
+
+
+def stop(process: subprocess.Popen) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+def get(url: str, timeout: float = 60) -> tuple[int, str]:
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:
+                return response.status, response.read().decode()
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.3)
+
+
+def test_web_start_serves_pages_and_static_files_with_gunicorn(production_env, tmp_path):
+    port = free_port()
+    env = {**production_env, "GUNICORN_BIND": f"127.0.0.1:{port}"}
+    web = start([str(ROOT / "scripts" / "web-start")], env, tmp_path / "web.log")
+    try:
+        status, body = get(f"http://127.0.0.1:{port}/healthz")
+        assert (status, body) == (200, "ok")
+        status, html = get(f"http://127.0.0.1:{port}/ar/")
+        assert status == 200
+        assert '<html lang="ar" dir="rtl">' in html
+        css = html.split('href="/static/vendor/bootstrap-5.3.9/bootstrap.rtl.min.')[1].split('"')[0]
+        status, _ = get(f"http://127.0.0.1:{port}/static/vendor/bootstrap-5.3.9/bootstrap.rtl.min.{css}")
+        assert status == 200
+    finally:
+        stop(web)
+    assert b"Booting worker" in (tmp_path / "web.log").read_bytes()
+
+
+def test_celery_worker_runs_a_task_through_redis(production_env, tmp_path):
+    worker = start(
+        [str(BIN / "celery"), "-A", "portal", "worker", "--loglevel=INFO", "--concurrency=1", "--without-heartbeat"],
+        production_env,
+        tmp_path / "worker.log",
+    )
+    client = Celery(broker=settings.REDIS_URL, backend=settings.REDIS_URL, set_as_current=False)
+    try:
+        result = client.send_task("portal.tasks.ping")
+        assert result.get(timeout=60) == "pong"
+    finally:
+        stop(worker)
+        client.close()
+
+
+def test_celery_beat_starts_with_the_production_settings(production_env, tmp_path):
+    beat = start(
+        [str(BIN / "celery"), "-A", "portal", "beat", "--loglevel=INFO", f"--schedule={tmp_path / 'beat'}"],
+        production_env,
+        tmp_path / "beat.log",
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while b"beat: Starting" not in (tmp_path / "beat.log").read_bytes():
+            assert beat.poll() is None, (tmp_path / "beat.log").read_text()
+            assert time.monotonic() < deadline
+            time.sleep(0.2)
+    finally:
+        stop(beat)
+
+
+def test_embedded_celery_worker_runs_on_the_filesystem_broker(tmp_path):
+    """`make run` has no broker server: the worker consumes kombu's filesystem queue."""
+    env = {
+        "PATH": f"{BIN}:{os.environ['PATH']}",
+        "HOME": str(tmp_path),
+        "DJANGO_SETTINGS_MODULE": "portal.settings.base",
+        "PORTAL_VAR_DIR": str(tmp_path / "var"),
+    }
+    for folder in ("queue", "processed", "results"):
+        (tmp_path / "var" / "celery" / folder).mkdir(parents=True)
+    worker = start(
+        [str(BIN / "celery"), "-A", "portal", "worker", "--loglevel=INFO", "--concurrency=1"],
+        env,
+        tmp_path / "worker.log",
+    )
+    try:
+        code = "import django; django.setup(); from portal.tasks import ping; print(ping.delay().get(timeout=60))"
+        result = subprocess.run(
+            [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=90
+        )
+        assert result.stdout.strip() == "pong", result.stderr
+    finally:
+        stop(worker)
+    shutil.rmtree(tmp_path / "var", ignore_errors=True)

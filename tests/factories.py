@@ -1,0 +1,48 @@
+"""Factories that create valid objects with no surprises."""
+
+import factory
+from allauth.account.models import EmailAddress
+from django.contrib.auth.models import Group
+from django.utils import timezone
+
+from portal.enums import ClaimedAffiliation, Constituency, Role, VerificationStatus
+from portal.models import Profile, User
+
+PASSWORD = "correct-horse-battery"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"person{n}@example.org")
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def verified_email(self, create, extracted, **kwargs):
+        if create and extracted is not False:
+            EmailAddress.objects.create(user=self, email=self.email, verified=True, primary=True)
+        if create:
+            self.save()
+
+
+class ProfileFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Profile
+
+    user = factory.SubFactory(UserFactory)
+    display_name = factory.Sequence(lambda n: f"Person {n}")
+    constituency = Constituency.CIVIL_SOCIETY
+    country = "KE"
+    preferred_language = "en"
+    privacy_consent_at = factory.LazyFunction(timezone.now)
+
+
+def make_user(role: str = Role.STAKEHOLDER, **profile_fields) -> User:
+    """A signed-up, verified person holding ``role`` (roles needing verification are verified)."""
+    claim = role if role in ClaimedAffiliation.values else ClaimedAffiliation.STAKEHOLDER
+    status = VerificationStatus.NOT_NEEDED if claim == ClaimedAffiliation.STAKEHOLDER else VerificationStatus.APPROVED
+    profile = ProfileFactory(claimed_affiliation=claim, verification_status=status, **profile_fields)
+    profile.user.groups.add(Group.objects.get(name=role))
+    return profile.user
