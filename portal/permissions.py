@@ -47,6 +47,12 @@ MODEL_PERMISSIONS: dict[str, frozenset[str]] = {
             "portal.change_pendingverification",
             "reviews.view_region",
             "reviews.change_region",
+            *(
+                f"reviews.{action}_{model}"
+                for model in ("reviewcycle", "source", "event", "datestatement")
+                for action in ("view", "add", "change", "delete")
+            ),
+            "reviews.view_datechange",
         }
     ),
     Role.MODERATOR: frozenset(),

@@ -26,6 +26,7 @@ urlpatterns = [
 ]
 urlpatterns += i18n_patterns(
     path("", include(portal_patterns)),
+    path("", include("reviews.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
 )

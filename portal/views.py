@@ -16,7 +16,13 @@ class HomeView(TemplateView):
     template_name = "portal/home.html"
 
     def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "regions": regions_for_contacts()}
+        from reviews.selectors import upcoming_events
+
+        return {
+            **super().get_context_data(**kwargs),
+            "regions": regions_for_contacts(),
+            "upcoming": upcoming_events(limit=5),
+        }
 
 
 class ContactsView(TemplateView):

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "django_countries",
+    "django_filters",
     "reviews.apps.ReviewsConfig",
     "consultations.apps.ConsultationsConfig",
     "discussions.apps.DiscussionsConfig",
@@ -244,3 +245,6 @@ LOGGING = {
 
 PORTAL_SITE_NAME = _("GCM Regional Reviews")
 ADMINS = [("Secretariat", a) for a in env_list("ADMIN_EMAILS", [])]
+FORMAT_MODULE_PATH = ["portal.formats"]
+PORTAL_ICAL_DOMAIN = env("PORTAL_ICAL_DOMAIN", "gcm-regional-reviews.example.org")
+FORMS_URLFIELD_ASSUME_HTTPS = True

@@ -7,7 +7,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import sync_playwright
 
-from reviews.seed import seed_regions
+from reviews.seed_calendar import load_seed_calendar
 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM calls
 # made by the test itself are still synchronous and safe.
@@ -45,7 +45,7 @@ def browser():
 
 @pytest.fixture
 def page(browser, live_server, transactional_db):
-    seed_regions()
+    load_seed_calendar()
     context = browser.new_context(base_url=live_server.url, locale="en-GB")
     context.set_default_timeout(15_000)
     page = context.new_page()

@@ -4,11 +4,16 @@ import pytest
 from django.conf import settings
 
 from portal.enums import ClaimedAffiliation, Role, VerificationStatus
+from reviews.models import Event
 from tests.browser.conftest import assert_accessible
 from tests.factories import PASSWORD, ProfileFactory, make_user
 
 PUBLIC_PAGES = [
     "",
+    "calendar/",
+    "calendar/?region=africa&when=past",
+    "regions/africa/",
+    "event/",
     "principles/",
     "privacy/",
     "contacts/",
@@ -17,8 +22,21 @@ PUBLIC_PAGES = [
     "accounts/password/reset/",
     "no-such-page/",
 ]
-SIGNED_IN_PAGES = ["profile/", "accounts/email/", "accounts/password/change/"]
-ADMIN_PAGES = ["admin/", "admin/portal/pendingverification/", "admin/portal/user/"]
+SIGNED_IN_PAGES = [
+    "calendar/rules/",
+    "regions/latin-america-caribbean/",
+    "profile/",
+    "accounts/email/",
+    "accounts/password/change/",
+]
+ADMIN_PAGES = [
+    "admin/reviews/event/",
+    "event-admin/",
+    "admin/reviews/region/",
+    "admin/",
+    "admin/portal/pendingverification/",
+    "admin/portal/user/",
+]
 
 
 def sign_in(page, language: str, user) -> None:
@@ -32,12 +50,14 @@ def sign_in(page, language: str, user) -> None:
 @pytest.mark.parametrize("language", [code for code, _name in settings.LANGUAGES])
 def test_no_axe_violation_on_any_page(page, language):
     ProfileFactory(claimed_affiliation=ClaimedAffiliation.UN_SYSTEM, verification_status=VerificationStatus.PENDING)
+    event = Event.objects.get(key="2024-africa-review")
+    paths = {"event/": f"calendar/events/{event.pk}/", "event-admin/": f"admin/reviews/event/{event.pk}/change/"}
     for path in PUBLIC_PAGES:
-        page.goto(f"/{language}/{path}")
+        page.goto(f"/{language}/{paths.get(path, path)}")
         assert_accessible(page)
 
     sign_in(page, language, make_user(Role.SECRETARIAT, preferred_language=language))
     for path in SIGNED_IN_PAGES + ADMIN_PAGES:
-        page.goto(f"/{language}/{path}")
+        page.goto(f"/{language}/{paths.get(path, path)}")
         assert page.locator("html").get_attribute("lang") == language
         assert_accessible(page)

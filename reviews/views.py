@@ -1,0 +1,111 @@
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.views.generic import DetailView, TemplateView
+
+from portal.permissions import can
+from reviews import selectors
+from reviews.filters import EventFilter
+from reviews.ical import build_calendar
+from reviews.models import Event, Region
+
+PAGE_SIZE = 20
+
+
+def calendar(request):
+    """All events, filtered and paginated; the filters stay in the page links."""
+    event_filter = EventFilter(request.GET or None, queryset=selectors.events())
+    # An unknown filter value shows nothing rather than everything, with the error next to the filter.
+    events = Event.objects.none() if event_filter.is_bound and not event_filter.is_valid() else event_filter.qs
+    page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "reviews/calendar.html",
+        {"filter": event_filter, "page": page, "events": page.object_list, "query": query.urlencode()},
+    )
+
+
+class RegionView(TemplateView):
+    template_name = "reviews/region.html"
+
+    def get_context_data(self, **kwargs):
+        region = get_object_or_404(Region, code=self.kwargs["code"])
+        cycle = selectors.current_cycle()
+        events = list(selectors.events().filter(region=region, cycle=cycle)) if cycle else []
+        context = {
+            **super().get_context_data(**kwargs),
+            "region": region,
+            "cycle": cycle,
+            "events": events,
+            "upcoming": selectors.upcoming_events(limit=3, region=region),
+            "conflicting": {e.pk for e in events if selectors.conflicts(e)},
+        }
+        if cycle and can(self.request.user, "reviews.manage_calendar"):
+            context["rule_results"] = selectors.rule_results(region=region, cycle=cycle)
+        return context
+
+
+class EventView(DetailView):
+    template_name = "reviews/event.html"
+    context_object_name = "event"
+
+    def get_queryset(self):
+        return selectors.events()
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "conflicts": selectors.conflicts(self.object)}
+
+
+class RulesOverviewView(TemplateView):
+    template_name = "reviews/rules.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not can(request.user, "reviews.manage_calendar"):
+            from django.contrib.auth.views import redirect_to_login
+            from django.core.exceptions import PermissionDenied
+
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        cycle = selectors.current_cycle()
+        return {
+            **super().get_context_data(**kwargs),
+            "cycle": cycle,
+            "overview": selectors.rule_overview(cycle=cycle) if cycle else [],
+        }
+
+
+def _ics_response(request, events, *, name: str, filename: str) -> HttpResponse:
+    body = build_calendar(events, name=name, base_url=request.build_absolute_uri("/").rstrip("/"))
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}.ics"'
+    return response
+
+
+def calendar_ics(request):
+    return _ics_response(request, selectors.events(), name=_("GCM Regional Reviews"), filename="gcm-regional-reviews")
+
+
+def region_ics(request, code: str):
+    region = get_object_or_404(Region, code=code)
+    return _ics_response(
+        request,
+        selectors.events().filter(region=region),
+        name=_("GCM Regional Review: %(region)s") % {"region": region.name},
+        filename=f"gcm-regional-review-{region.code}",
+    )
+
+
+def event_ics(request, pk: int):
+    events = selectors.events().filter(pk=pk)
+    if not events:
+        raise Http404
+    event = events[0]
+    return _ics_response(request, [event], name=event.label, filename=slugify(event.key))
