@@ -6,7 +6,9 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 
-def send_templated_mail(*, template: str, to: list[str], language: str, context: dict) -> None:
+def send_templated_mail(
+    *, template: str, to: list[str], language: str, context: dict, attachments: list[tuple[str, bytes, str]] = ()
+) -> None:
     """Render ``<template>.subject.txt``, ``.txt`` and ``.html`` in ``language`` and send them."""
     with translation.override(language):
         context = {**context, "site_name": settings.PORTAL_SITE_NAME, "LANGUAGE_CODE": language}
@@ -15,4 +17,6 @@ def send_templated_mail(*, template: str, to: list[str], language: str, context:
         html = render_to_string(f"{template}.html", context)
     message = EmailMultiAlternatives(subject=subject, body=text, to=to)
     message.attach_alternative(html, "text/html")
+    for filename, content, mimetype in attachments:
+        message.attach(filename, content, mimetype)
     message.send()

@@ -53,6 +53,15 @@ MODEL_PERMISSIONS: dict[str, frozenset[str]] = {
                 for action in ("view", "add", "change", "delete")
             ),
             "reviews.view_datechange",
+            *(
+                f"consultations.{action}_{model}"
+                for model in ("consultation", "expressionofinterest")
+                for action in ("view", "add", "change", "delete")
+            ),
+            "consultations.view_registration",
+            "consultations.view_pendingaccreditation",
+            "consultations.change_pendingaccreditation",
+            "consultations.export_registrations",
         }
     ),
     Role.MODERATOR: frozenset(),

@@ -27,6 +27,7 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("", include(portal_patterns)),
     path("", include("reviews.urls")),
+    path("consultations/", include("consultations.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
 )

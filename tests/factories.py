@@ -46,3 +46,33 @@ def make_user(role: str = Role.STAKEHOLDER, **profile_fields) -> User:
     profile = ProfileFactory(claimed_affiliation=claim, verification_status=status, **profile_fields)
     profile.user.groups.add(Group.objects.get(name=role))
     return profile.user
+
+
+def make_consultation(**fields):
+    """An open consultation with 10 places in the room and 10 online, deadline in a week."""
+    from datetime import timedelta
+
+    from consultations.enums import ConsultationStatus
+    from consultations.models import Consultation
+    from reviews.dates import parse
+    from reviews.models import Event, Region, ReviewCycle
+
+    region, _ = Region.objects.get_or_create(
+        code="africa", defaults={"name": "Africa", "commission": "ECA", "commission_acronym": "ECA"}
+    )
+    cycle, _ = ReviewCycle.objects.get_or_create(
+        code="2024-2025", defaults={"name": "2024-2025", "start_year": 2024, "end_year": 2025, "imrf_year": 2026}
+    )
+    event = Event(cycle=cycle, region=region, kind="multi_stakeholder_consultation", start=parse("12 May 2027")[0])
+    event.save()
+    values = {
+        "event": event,
+        "title": "Multi-stakeholder consultation for Africa",
+        "capacity_in_person": 10,
+        "capacity_virtual": 10,
+        "registration_opens_at": timezone.now() - timedelta(days=1),
+        "registration_deadline": timezone.now() + timedelta(days=7),
+        "status": ConsultationStatus.OPEN,
+    }
+    values.update(fields)
+    return Consultation.objects.create(**values)

@@ -203,6 +203,9 @@ if REDIS_URL:
     CELERY_BROKER_TRANSPORT_OPTIONS: dict = {}
 else:
     _broker_dir = VAR_DIR / "celery"
+    # Every process that sends a task needs these folders, not only the worker.
+    for _folder in ("queue", "processed", "results"):
+        (_broker_dir / _folder).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_URL = "filesystem://"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_broker_dir / "queue"),
@@ -248,3 +251,4 @@ ADMINS = [("Secretariat", a) for a in env_list("ADMIN_EMAILS", [])]
 FORMAT_MODULE_PATH = ["portal.formats"]
 PORTAL_ICAL_DOMAIN = env("PORTAL_ICAL_DOMAIN", "gcm-regional-reviews.example.org")
 FORMS_URLFIELD_ASSUME_HTTPS = True
+CONSULTATIONS_LOCK_PLACES = True  # switched off only by the control test that proves the race exists

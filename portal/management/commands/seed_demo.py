@@ -15,3 +15,7 @@ class Command(BaseCommand):
         self.stdout.write("Demo accounts (embedded mode only), password for all: " + DEMO_PASSWORD)
         for role, email in accounts:
             self.stdout.write(f"  {role:<20} {email}")
+        from consultations.demo import create_demo_consultation
+
+        if create_demo_consultation():
+            self.stdout.write("Demo consultation created: 3 registered, 2 on the waiting list, 2 offers to speak.")

@@ -1,0 +1,132 @@
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.helpers import ActionForm
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from modeltranslation.admin import TabbedTranslationAdmin
+
+from consultations import services
+from consultations.enums import HOLDS_PLACE, Attendance, RegistrationStatus
+from consultations.models import Consultation, ExpressionOfInterest, PendingAccreditation, Registration
+
+
+class ConsultationForm(forms.ModelForm):
+    class Meta:
+        model = Consultation
+        fields = "__all__"  # noqa: DJ007 - the admin chooses the fields it shows
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk:
+            # The same check the service makes, so the error sits next to the field.
+            for field, attendance in (
+                ("capacity_in_person", Attendance.IN_PERSON),
+                ("capacity_virtual", Attendance.VIRTUAL),
+            ):
+                wanted = cleaned.get(field)
+                taken = Registration.objects.filter(
+                    consultation=self.instance, attendance=attendance, status__in=HOLDS_PLACE
+                ).count()
+                if wanted is not None and wanted < taken:
+                    self.add_error(
+                        field,
+                        _("%(taken)d people already hold a place; the capacity cannot be lower than that.")
+                        % {"taken": taken},
+                    )
+        return cleaned
+
+
+@admin.register(Consultation)
+class ConsultationAdmin(TabbedTranslationAdmin):
+    form = ConsultationForm
+    list_display = ["title", "event", "status", "capacity_in_person", "capacity_virtual", "registration_deadline"]
+    list_filter = ["status", "event__region"]
+    list_select_related = ["event__region", "event__cycle"]
+    search_fields = ["title"]
+
+    def save_model(self, request, obj, form, change):
+        capacity_changed = change and {"capacity_in_person", "capacity_virtual"} & set(form.changed_data)
+        if capacity_changed:
+            wanted = (obj.capacity_in_person, obj.capacity_virtual)
+            obj.capacity_in_person = form.initial["capacity_in_person"]
+            obj.capacity_virtual = form.initial["capacity_virtual"]
+        obj.save()
+        if capacity_changed:
+            promoted = services.consultation_set_capacity(consultation=obj, in_person=wanted[0], virtual=wanted[1])
+            if promoted:
+                self.message_user(
+                    request,
+                    ngettext(
+                        "%(count)d person moved from the waiting list.",
+                        "%(count)d people moved from the waiting list.",
+                        len(promoted),
+                    )
+                    % {"count": len(promoted)},
+                )
+
+
+@admin.register(Registration)
+class RegistrationAdmin(admin.ModelAdmin):
+    list_display = ["user", "consultation", "attendance", "status", "arrival", "created_at"]
+    list_filter = ["status", "attendance", "consultation"]
+    list_select_related = ["user", "consultation"]
+    search_fields = ["user__email", "user__profile__display_name"]
+    readonly_fields = [f.name for f in Registration._meta.fields]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+
+class RefusalReasonForm(ActionForm):
+    reason = forms.CharField(label=_("Reason (sent to the person when refusing)"), required=False, max_length=500)
+
+
+@admin.register(PendingAccreditation)
+class PendingAccreditationAdmin(admin.ModelAdmin):
+    """The accreditation queue: approve or refuse in bulk, with a reason for refusals."""
+
+    list_display = ["user", "consultation", "attendance", "created_at"]
+    list_filter = ["consultation"]
+    list_select_related = ["user", "consultation"]
+    action_form = RefusalReasonForm
+    actions = ["approve", "refuse"]
+    readonly_fields = ["user", "consultation", "attendance", "created_at"]
+    fields = readonly_fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(status=RegistrationStatus.PENDING)
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    def _decide(self, request, queryset, approve: bool):
+        try:
+            count = services.accreditation_decide(
+                registrations=list(queryset), by=request.user, approve=approve, reason=request.POST.get("reason", "")
+            )
+        except services.ConsultationError as exc:
+            self.message_user(request, str(exc), messages.ERROR)
+            return
+        self.message_user(
+            request,
+            ngettext("%(count)d registration decided.", "%(count)d registrations decided.", count) % {"count": count},
+        )
+
+    @admin.action(description=_("Accredit the selected registrations"), permissions=["change"])
+    def approve(self, request, queryset):
+        self._decide(request, queryset, approve=True)
+
+    @admin.action(description=_("Refuse the selected registrations (give a reason)"), permissions=["change"])
+    def refuse(self, request, queryset):
+        self._decide(request, queryset, approve=False)
+
+
+@admin.register(ExpressionOfInterest)
+class ExpressionOfInterestAdmin(admin.ModelAdmin):
+    list_display = ["submitted_at", "user", "consultation", "role", "topic", "status"]
+    list_filter = ["consultation", "role", "status"]
+    list_select_related = ["user", "consultation"]
+    ordering = ["submitted_at"]

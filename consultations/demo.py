@@ -1,0 +1,67 @@
+"""Demo data for the embedded mode: an open consultation with registrations, a waiting list and offers to speak."""
+
+from datetime import timedelta
+
+from django.contrib.auth.models import Group
+from django.db import transaction
+from django.utils import timezone
+
+from consultations import services
+from consultations.enums import ConsultationStatus
+from consultations.models import Consultation, ExpressionOfInterest
+from portal.enums import Constituency, Gender, Role
+from portal.models import Profile, User
+from reviews.models import Event
+
+PEOPLE = [
+    ("Leila (demo)", Constituency.MIGRANT, "PH", Gender.WOMAN),
+    ("Tomasi (demo)", Constituency.CIVIL_SOCIETY, "FJ", Gender.MAN),
+    ("Arjun (demo)", Constituency.TRADE_UNION, "IN", Gender.MAN),
+    ("Mei (demo)", Constituency.ACADEMIA, "CN", Gender.WOMAN),
+    ("Sami (demo)", Constituency.MIGRANT_DIASPORA_ORG, "BD", Gender.UNDISCLOSED),
+]
+
+
+@transaction.atomic
+def create_demo_consultation() -> Consultation | None:
+    event = Event.objects.filter(key="2024-ap-msc").first()
+    if event is None or Consultation.objects.filter(event=event).exists():
+        return None
+    now = timezone.now()
+    consultation = Consultation.objects.create(
+        event=event,
+        title="Multi-stakeholder consultation for Asia and the Pacific (demo)",
+        description="A demo consultation: register in person or online, or offer to speak.",
+        capacity_in_person=3,
+        capacity_virtual=20,
+        venue="Bangkok",
+        registration_opens_at=now - timedelta(days=2),
+        registration_deadline=now + timedelta(days=30),
+        interest_deadline=now + timedelta(days=20),
+        interpretation_languages="en,fr,zh-hans",
+        status=ConsultationStatus.OPEN,
+    )
+    stakeholder = Group.objects.get(name=Role.STAKEHOLDER)
+    for index, (name, constituency, country, gender) in enumerate(PEOPLE, start=1):
+        user, _ = User.objects.get_or_create(email=f"participant{index}@demo.test")
+        Profile.objects.get_or_create(
+            user=user,
+            defaults={
+                "display_name": name,
+                "constituency": constituency,
+                "country": country,
+                "gender": gender,
+                "privacy_consent_at": now,
+            },
+        )
+        user.groups.add(stakeholder)
+        services.registration_create(consultation=consultation, user=user, attendance="in_person")
+        if index <= 2:
+            ExpressionOfInterest.objects.create(
+                consultation=consultation,
+                user=user,
+                role="panel",
+                topic="Regular pathways and decent work",
+                statement="Experience from a migrant-led organisation.",
+            )
+    return consultation

@@ -1,0 +1,42 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+
+class ConsultationStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    OPEN = "open", pgettext_lazy("consultation", "Open for registration")
+    CLOSED = "closed", pgettext_lazy("consultation", "Registration closed")
+    HELD = "held", _("Held")
+    SUMMARY_PUBLISHED = "summary_published", _("Summary published")
+
+
+class Attendance(models.TextChoices):
+    IN_PERSON = "in_person", _("In person")
+    VIRTUAL = "virtual", _("Online")
+
+
+class RegistrationStatus(models.TextChoices):
+    REGISTERED = "registered", _("Registered")
+    PENDING = "pending", _("Waiting for accreditation")
+    WAITLISTED = "waitlisted", _("On the waiting list")
+    REJECTED = "rejected", _("Accreditation refused")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+# Statuses that hold a place: a registration waiting for accreditation keeps its place,
+# so approving it can never exceed the capacity.
+HOLDS_PLACE = (RegistrationStatus.REGISTERED, RegistrationStatus.PENDING)
+
+
+class SpeakingRole(models.TextChoices):
+    PANEL = "panel", _("Speaker on a panel")
+    FLOOR = "floor", _("Intervention from the floor")
+    MODERATOR = "moderator", _("Moderator of a roundtable")
+    RAPPORTEUR = "rapporteur", _("Rapporteur")
+
+
+class InterestStatus(models.TextChoices):
+    RECEIVED = "received", _("Received")
+    SELECTED = "selected", _("Selected")
+    NOT_SELECTED = "not_selected", _("Not selected")

@@ -1,0 +1,41 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from consultations.enums import SpeakingRole
+from consultations.services import INTEREST_WORD_LIMIT, words
+
+
+class RegistrationForm(forms.Form):
+    attendance = forms.ChoiceField(label=_("How will you take part?"), widget=forms.RadioSelect)
+
+    def __init__(self, *args, consultation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["attendance"].choices = consultation.attendance_choices
+        if len(consultation.attendance_choices) == 1:
+            self.fields["attendance"].initial = consultation.attendance_choices[0][0]
+
+
+class InterestForm(forms.Form):
+    role = forms.ChoiceField(label=_("I offer to be"), choices=SpeakingRole.choices)
+    topic = forms.CharField(label=_("Topic"), max_length=200)
+    statement = forms.CharField(
+        label=_("Short statement"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("What you would say and the experience you bring, in at most %(limit)d words.")
+        % {"limit": INTEREST_WORD_LIMIT},
+    )
+
+    def clean_statement(self):
+        statement = self.cleaned_data["statement"].strip()
+        over = words(statement) - INTEREST_WORD_LIMIT
+        if over > 0:
+            raise forms.ValidationError(
+                ngettext(
+                    "Please shorten your statement by %(over)d word (limit: %(limit)d).",
+                    "Please shorten your statement by %(over)d words (limit: %(limit)d).",
+                    over,
+                )
+                % {"over": over, "limit": INTEREST_WORD_LIMIT}
+            )
+        return statement

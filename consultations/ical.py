@@ -1,0 +1,31 @@
+from datetime import timedelta
+
+from django.conf import settings
+from django.utils import timezone
+from icalendar import Calendar, Event
+
+
+def consultation_ics(consultation) -> bytes:
+    """One consultation as an iCal file: its times if set, else its calendar event's dates."""
+    calendar = Calendar()
+    calendar.add("prodid", "-//GCM Regional Reviews portal//consultations//EN")
+    calendar.add("version", "2.0")
+    item = Event()
+    item.add("uid", f"consultation-{consultation.pk}@{settings.PORTAL_ICAL_DOMAIN}")
+    item.add("dtstamp", timezone.now())
+    item.add("summary", consultation.title)
+    if consultation.starts_at:
+        item.add("dtstart", consultation.starts_at)
+        item.add("dtend", consultation.ends_at or consultation.starts_at + timedelta(hours=2))
+        item.add("status", "CONFIRMED")
+    else:
+        event = consultation.event
+        item.add("dtstart", event.start_earliest)
+        item.add("dtend", event.latest + timedelta(days=1))
+        item.add("status", "CONFIRMED" if event.is_exact else "TENTATIVE")
+    if consultation.venue:
+        item.add("location", consultation.venue)
+    if consultation.join_link:
+        item.add("url", consultation.join_link)
+    calendar.add_component(item)
+    return calendar.to_ical()

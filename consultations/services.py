@@ -1,0 +1,207 @@
+"""Registration, waiting list, accreditation and offers to speak.
+
+Every decision about places is taken under a row lock on the consultation
+(``SELECT ... FOR UPDATE``), so concurrent sign-ups, cancellations and
+capacity changes are decided one after another and the capacity is never
+exceeded (001, Annex 2: "within physical meeting space or virtual meeting
+capacity"). Mail is queued on commit.
+"""
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from consultations.enums import HOLDS_PLACE, Attendance, ConsultationStatus, RegistrationStatus
+from consultations.models import Consultation, ExpressionOfInterest, Registration
+
+INTEREST_WORD_LIMIT = 150
+
+
+class ConsultationError(Exception):
+    """A rule stopped the action; the message is for the person, in their language."""
+
+
+def _locked(consultation: Consultation) -> Consultation:
+    queryset = Consultation.objects.all()
+    if settings.CONSULTATIONS_LOCK_PLACES:
+        queryset = queryset.select_for_update()
+    return queryset.get(pk=consultation.pk)
+
+
+def _taken(consultation: Consultation, attendance: str) -> int:
+    return Registration.objects.filter(consultation=consultation, attendance=attendance, status__in=HOLDS_PLACE).count()
+
+
+def places_left(consultation: Consultation) -> dict[str, int]:
+    taken = dict(
+        Registration.objects.filter(consultation=consultation, status__in=HOLDS_PLACE)
+        .values_list("attendance")
+        .annotate(n=Count("pk"))
+    )
+    return {a: max(consultation.capacity(a) - taken.get(a, 0), 0) for a, _label in consultation.attendance_choices}
+
+
+def _notify(registration: Registration, reason: str) -> None:
+    from consultations.tasks import send_registration_mail
+
+    transaction.on_commit(lambda: send_registration_mail.delay(registration_id=registration.pk, reason=reason))
+
+
+def _place_status(consultation: Consultation) -> str:
+    return RegistrationStatus.PENDING if consultation.accreditation_required else RegistrationStatus.REGISTERED
+
+
+def _fill_places(consultation: Consultation, attendance: str) -> list[Registration]:
+    """Move people from the waiting list, in arrival order, into the places that are free. Caller holds the lock."""
+    free = consultation.capacity(attendance) - _taken(consultation, attendance)
+    if free <= 0:
+        return []
+    waiting = list(
+        Registration.objects.filter(
+            consultation=consultation, attendance=attendance, status=RegistrationStatus.WAITLISTED
+        ).order_by("arrival", "pk")[:free]
+    )
+    now = timezone.now()
+    for registration in waiting:
+        registration.status = _place_status(consultation)
+        registration.promoted_at = now
+        registration.save(update_fields=["status", "promoted_at"])
+        _notify(registration, "promoted")
+    return waiting
+
+
+def registration_create(*, consultation: Consultation, user, attendance: str) -> Registration:
+    """Register ``user``: a place while places remain, else the end of the waiting list."""
+    try:
+        with transaction.atomic():
+            consultation = _locked(consultation)
+            now = timezone.now()
+            if consultation.status != ConsultationStatus.OPEN or now < consultation.registration_opens_at:
+                raise ConsultationError(_("Registration for this consultation is not open."))
+            if now > consultation.registration_deadline:
+                raise ConsultationError(_("The registration deadline has passed."))
+            if attendance not in dict(consultation.attendance_choices):
+                raise ConsultationError(_("This consultation has no places of that kind."))
+            existing = Registration.objects.filter(consultation=consultation, user=user).first()
+            if existing and existing.status != RegistrationStatus.CANCELLED:
+                raise ConsultationError(_("You are already registered for this consultation."))
+            arrival = (Registration.objects.filter(consultation=consultation).aggregate(m=Max("arrival"))["m"] or 0) + 1
+            full = _taken(consultation, attendance) >= consultation.capacity(attendance)
+            registration = existing or Registration(consultation=consultation, user=user)
+            registration.attendance = attendance
+            registration.status = RegistrationStatus.WAITLISTED if full else _place_status(consultation)
+            registration.arrival = arrival
+            registration.created_at = now
+            registration.cancelled_at = registration.promoted_at = registration.decided_at = None
+            registration.decision_note = ""
+            registration.save()
+            _notify(registration, "created")
+            return registration
+    except IntegrityError as exc:
+        # Two submissions of the same person at the same moment: the second meets the unique constraint.
+        raise ConsultationError(_("You are already registered for this consultation.")) from exc
+
+
+@transaction.atomic
+def registration_cancel(*, registration: Registration) -> list[Registration]:
+    """Cancel; a freed place goes to the first person waiting, exactly once. Returns those promoted."""
+    consultation = _locked(registration.consultation)
+    registration = Registration.objects.select_for_update().get(pk=registration.pk)
+    if registration.status in (RegistrationStatus.CANCELLED, RegistrationStatus.REJECTED):
+        return []
+    registration.status = RegistrationStatus.CANCELLED
+    registration.cancelled_at = timezone.now()
+    registration.save(update_fields=["status", "cancelled_at"])
+    return _fill_places(consultation, registration.attendance)
+
+
+@transaction.atomic
+def consultation_set_capacity(*, consultation: Consultation, in_person: int, virtual: int) -> list[Registration]:
+    """Change the capacity; refuses to go below the places already taken. Raising it promotes people waiting."""
+    consultation = _locked(consultation)
+    for attendance, wanted in ((Attendance.IN_PERSON, in_person), (Attendance.VIRTUAL, virtual)):
+        taken = _taken(consultation, attendance)
+        if wanted < taken:
+            raise ConsultationError(
+                _("%(taken)d people already hold a place %(attendance)s; the capacity cannot be lowered to %(wanted)d.")
+                % {"taken": taken, "attendance": Attendance(attendance).label.lower(), "wanted": wanted}
+            )
+    consultation.capacity_in_person, consultation.capacity_virtual = in_person, virtual
+    consultation.save(update_fields=["capacity_in_person", "capacity_virtual"])
+    promoted = []
+    for attendance in (Attendance.IN_PERSON, Attendance.VIRTUAL):
+        promoted += _fill_places(consultation, attendance)
+    return promoted
+
+
+@transaction.atomic
+def accreditation_decide(*, registrations, by, approve: bool, reason: str = "") -> int:
+    """Approve or refuse registrations waiting for accreditation; a refusal frees the place for the waiting list."""
+    if not approve and not reason.strip():
+        raise ConsultationError(_("Please give the reason for refusing."))
+    decided = 0
+    by_consultation: dict[int, list[int]] = {}
+    for registration in registrations:
+        by_consultation.setdefault(registration.consultation_id, []).append(registration.pk)
+    for consultation_id, ids in sorted(by_consultation.items()):
+        consultation = _locked(Consultation(pk=consultation_id))
+        pending = Registration.objects.select_for_update().filter(pk__in=ids, status=RegistrationStatus.PENDING)
+        freed = set()
+        for registration in pending:
+            registration.status = RegistrationStatus.REGISTERED if approve else RegistrationStatus.REJECTED
+            registration.decision_note = "" if approve else reason.strip()
+            registration.decided_by, registration.decided_at = by, timezone.now()
+            registration.save(update_fields=["status", "decision_note", "decided_by", "decided_at"])
+            _notify(registration, "decided")
+            freed.add(registration.attendance)
+            decided += 1
+        if not approve:
+            for attendance in sorted(freed):
+                _fill_places(consultation, attendance)
+    return decided
+
+
+def words(text: str) -> int:
+    return len(text.split())
+
+
+@transaction.atomic
+def interest_create(*, consultation: Consultation, user, role: str, topic: str, statement: str) -> ExpressionOfInterest:
+    """Record an offer to speak, time-stamped on arrival (Annex 2: first come)."""
+    now = timezone.now()
+    if consultation.interest_deadline and now > consultation.interest_deadline:
+        raise ConsultationError(_("The deadline to offer to speak has passed."))
+    if consultation.status != ConsultationStatus.OPEN:
+        raise ConsultationError(_("This consultation does not take offers to speak now."))
+    if ExpressionOfInterest.objects.filter(consultation=consultation, user=user, role=role).exists():
+        raise ConsultationError(_("You have already made this offer."))
+    return ExpressionOfInterest.objects.create(
+        consultation=consultation, user=user, role=role, topic=topic, statement=statement, submitted_at=now
+    )
+
+
+@transaction.atomic
+def slate_decide(*, consultation: Consultation, selected_ids: list[int], by) -> int:
+    """Record the choice of speakers: the listed offers are selected, the others not; each person is told."""
+    from consultations.enums import InterestStatus
+    from consultations.tasks import send_interest_decision
+
+    changed = 0
+    for interest in ExpressionOfInterest.objects.select_for_update().filter(consultation=consultation):
+        status = InterestStatus.SELECTED if interest.pk in selected_ids else InterestStatus.NOT_SELECTED
+        if interest.status != status:
+            interest.status = status
+            interest.save(update_fields=["status"])
+            transaction.on_commit(lambda pk=interest.pk: send_interest_decision.delay(interest_id=pk))
+            changed += 1
+    return changed
+
+
+def export_log(*, consultation: Consultation, user, file_format: str, filters: dict, columns: list[str], rows: int):
+    from consultations.models import ExportLog
+
+    return ExportLog.objects.create(
+        consultation=consultation, user=user, file_format=file_format, filters=filters, columns=columns, rows=rows
+    )

@@ -1,0 +1,245 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from consultations import selectors, services, slate
+from consultations.enums import HOLDS_PLACE, Attendance, ConsultationStatus, InterestStatus, RegistrationStatus
+from consultations.exports import COLUMNS, DEFAULT_COLUMNS, csv_rows, export_queryset
+from consultations.forms import InterestForm, RegistrationForm
+from consultations.models import Consultation, ExpressionOfInterest, Registration
+from portal.permissions import can
+
+
+def consultation_list(request):
+    page = Paginator(selectors.public_consultations(), 20).get_page(request.GET.get("page"))
+    return render(request, "consultations/list.html", {"page": page, "consultations": page.object_list})
+
+
+def _visible(request, pk: int) -> Consultation:
+    consultation = get_object_or_404(Consultation.objects.select_related("event__region", "event__cycle"), pk=pk)
+    if consultation.status == ConsultationStatus.DRAFT and not can(request.user, "consultations.manage"):
+        raise PermissionDenied
+    return consultation
+
+
+def consultation_detail(request, pk: int, *, form=None, interest_form=None, status=200):
+    consultation = _visible(request, pk)
+    registration = selectors.registration_of(consultation, request.user)
+    interests = (
+        list(ExpressionOfInterest.objects.filter(consultation=consultation, user=request.user))
+        if request.user.is_authenticated
+        else []
+    )
+    context = {
+        "consultation": consultation,
+        "places_left": [
+            (Attendance(attendance).label, left) for attendance, left in services.places_left(consultation).items()
+        ],
+        "registration": registration,
+        "waitlist_position": selectors.waitlist_position(registration) if registration else None,
+        "can_register": can(request.user, "consultations.register"),
+        "form": form or RegistrationForm(consultation=consultation),
+        "interest_form": interest_form or InterestForm(),
+        "interests": interests,
+        "holds_place": registration is not None
+        and registration.status
+        in (RegistrationStatus.REGISTERED, RegistrationStatus.PENDING, RegistrationStatus.WAITLISTED),
+    }
+    return render(request, "consultations/detail.html", context, status=status)
+
+
+def _require_register(request):
+    if not can(request.user, "consultations.register"):
+        raise PermissionDenied
+
+
+@login_required
+@require_POST
+def register(request, pk: int):
+    _require_register(request)
+    consultation = _visible(request, pk)
+    form = RegistrationForm(request.POST, consultation=consultation)
+    if not form.is_valid():
+        return consultation_detail(request, pk, form=form, status=400)
+    try:
+        registration = services.registration_create(
+            consultation=consultation, user=request.user, attendance=form.cleaned_data["attendance"]
+        )
+    except services.ConsultationError as exc:
+        messages.error(request, str(exc))
+        return redirect(consultation)
+    if registration.status == RegistrationStatus.WAITLISTED:
+        messages.warning(
+            request,
+            _("This consultation is full: you are on the waiting list. We will write to you if a place frees up."),
+        )
+    elif registration.status == RegistrationStatus.PENDING:
+        messages.success(request, _("Your place is held while the secretariat checks your accreditation."))
+    else:
+        messages.success(request, _("You are registered. A confirmation has been sent to you by e-mail."))
+    return redirect(consultation)
+
+
+@login_required
+@require_POST
+def cancel(request, pk: int):
+    registration = get_object_or_404(Registration, consultation_id=pk, user=request.user)
+    services.registration_cancel(registration=registration)
+    messages.success(request, _("Your registration has been cancelled."))
+    return redirect(registration.consultation)
+
+
+@login_required
+@require_POST
+def offer_to_speak(request, pk: int):
+    _require_register(request)
+    consultation = _visible(request, pk)
+    form = InterestForm(request.POST)
+    if not form.is_valid():
+        return consultation_detail(request, pk, interest_form=form, status=400)
+    try:
+        services.interest_create(consultation=consultation, user=request.user, **form.cleaned_data)
+    except services.ConsultationError as exc:
+        form.add_error(None, str(exc))
+        return consultation_detail(request, pk, interest_form=form, status=400)
+    messages.success(request, _("Thank you: your offer to speak has been received."))
+    return redirect(consultation)
+
+
+def _require_manage(request):
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if not can(request.user, "consultations.manage"):
+        raise PermissionDenied
+    return None
+
+
+def _candidates(queryset) -> list[slate.Candidate]:
+    return [
+        slate.Candidate(
+            id=row["pk"],
+            arrival=row["arrival"],
+            constituency=row["user__profile__constituency"] or "",
+            country=row["user__profile__country"] or "",
+            subregion=row["user__profile__subregion"] or "",
+            gender=row["user__profile__gender"] or "",
+        )
+        for row in queryset
+    ]
+
+
+def dashboard(request, pk: int):
+    """The secretariat's view of one consultation: places, waiting list, accreditation, speakers, exports."""
+    if (denied := _require_manage(request)) is not None:
+        return denied
+    consultation = get_object_or_404(Consultation.objects.select_related("event__region"), pk=pk)
+    if request.method == "POST":
+        selected = [int(v) for v in request.POST.getlist("selected") if v.isdigit()]
+        changed = services.slate_decide(consultation=consultation, selected_ids=selected, by=request.user)
+        messages.success(
+            request, _("The speakers' list has been saved; %(count)d people are being told.") % {"count": changed}
+        )
+        return redirect("consultations:dashboard", pk=pk)
+    profile_fields = [
+        "user__profile__constituency",
+        "user__profile__country",
+        "user__profile__subregion",
+        "user__profile__gender",
+    ]
+    interests = list(
+        ExpressionOfInterest.objects.filter(consultation=consultation)
+        .select_related("user__profile")
+        .order_by("submitted_at", "pk")
+    )
+    interest_rows = ExpressionOfInterest.objects.filter(consultation=consultation).values(
+        "pk", "submitted_at", *profile_fields
+    )
+    pool = [
+        slate.Candidate(
+            id=r["pk"],
+            arrival=index,
+            constituency=r["user__profile__constituency"] or "",
+            country=r["user__profile__country"] or "",
+            subregion=r["user__profile__subregion"] or "",
+            gender=r["user__profile__gender"] or "",
+        )
+        for index, r in enumerate(sorted(interest_rows, key=lambda r: (r["submitted_at"], r["pk"])), start=1)
+    ]
+    registrants = _candidates(
+        Registration.objects.filter(consultation=consultation, status__in=HOLDS_PLACE).values(
+            "pk", "arrival", *profile_fields
+        )
+    )
+    size = max(1, min(int(request.GET.get("size", 8)) if request.GET.get("size", "8").isdigit() else 8, 50))
+    suggested = slate.suggest(pool, size=size)
+    current = [c for c in pool if c.id in {i.pk for i in interests if i.status == InterestStatus.SELECTED}]
+    counts = selectors.dashboard_counts(consultation)
+    places = [
+        {
+            "label": Attendance(a).label,
+            "capacity": consultation.capacity(a),
+            "taken": counts.get((RegistrationStatus.REGISTERED, a), 0) + counts.get((RegistrationStatus.PENDING, a), 0),
+            "waiting": counts.get((RegistrationStatus.WAITLISTED, a), 0),
+        }
+        for a in Attendance.values
+    ]
+    for row in places:
+        row["free"] = max(row["capacity"] - row["taken"], 0)
+    return render(
+        request,
+        "consultations/dashboard.html",
+        {
+            "consultation": consultation,
+            "places": places,
+            "pending": sum(n for (status, _a), n in counts.items() if status == RegistrationStatus.PENDING),
+            "interests": interests,
+            "suggested": suggested,
+            "size": size,
+            "max_shares": [(slate_labels()[d], round(share * 100)) for d, share in slate.DEFAULT_MAX_SHARES.items()],
+            "balance": [
+                (slate_labels()[dim], rows)
+                for dim, rows in slate.balance({"slate": current, "pool": pool, "registrants": registrants}).items()
+            ],
+            "export_columns": [(key, label) for key, (label, _path) in COLUMNS.items()],
+            "default_columns": DEFAULT_COLUMNS,
+            "statuses": RegistrationStatus.choices,
+            "attendances": Attendance.choices,
+        },
+    )
+
+
+def slate_labels() -> dict:
+    return {
+        "constituency": _("Sector"),
+        "country": _("Country"),
+        "subregion": _("Sub-region"),
+        "gender": _("Gender"),
+    }
+
+
+def export_csv(request, pk: int):
+    """The registration list as CSV, streamed row by row from a server-side cursor."""
+    if (denied := _require_manage(request)) is not None:
+        return denied
+    consultation = get_object_or_404(Consultation, pk=pk)
+    columns = [c for c in request.GET.getlist("columns") if c in COLUMNS] or DEFAULT_COLUMNS
+    statuses = [s for s in request.GET.getlist("status") if s in RegistrationStatus.values]
+    attendances = [a for a in request.GET.getlist("attendance") if a in Attendance.values]
+    queryset = export_queryset(consultation, statuses=statuses, attendances=attendances)
+    services.export_log(
+        consultation=consultation,
+        user=request.user,
+        file_format="csv",
+        filters={"status": statuses, "attendance": attendances},
+        columns=columns,
+        rows=queryset.count(),
+    )
+    response = StreamingHttpResponse(csv_rows(queryset, columns), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="registrations-{consultation.pk}.csv"'
+    return response

@@ -1,0 +1,115 @@
+"""Registration, waiting list, promotion, accreditation, speakers and export, in real Chromium, with axe."""
+
+import re
+from pathlib import Path
+
+import pytest
+
+from consultations.enums import RegistrationStatus
+from consultations.models import ExpressionOfInterest, Registration
+from portal.enums import Role
+from tests.browser.conftest import assert_accessible
+from tests.factories import PASSWORD, make_consultation, make_user
+
+
+@pytest.fixture
+def new_page(browser, live_server, transactional_db):
+    contexts = []
+
+    def open_as(user, language="en"):
+        context = browser.new_context(base_url=live_server.url)
+        context.set_default_timeout(15_000)
+        contexts.append(context)
+        page = context.new_page()
+        page.goto(f"/{language}/accounts/login/")
+        page.locator("#id_login").fill(user.email)
+        page.locator("#id_password").fill(PASSWORD)
+        page.locator("main form button[type=submit]").first.click()
+        page.wait_for_url(re.compile(rf"/{language}/$"))
+        return page
+
+    yield open_as
+    for context in contexts:
+        context.close()
+
+
+def test_waitlisted_person_is_promoted_when_another_cancels(new_page, mailoutbox):
+    consultation = make_consultation(capacity_in_person=1, capacity_virtual=0)
+    first, second = make_user(Role.STAKEHOLDER), make_user(Role.STAKEHOLDER)
+    url = f"/en/consultations/{consultation.pk}/"
+
+    page_a = new_page(first)
+    page_a.goto(url)
+    assert_accessible(page_a)
+    page_a.locator("#register-heading ~ form button[type=submit], form[action$='/register/'] button").first.click()
+    page_a.wait_for_url(re.compile(rf"{url}$"))
+    assert_accessible(page_a)
+
+    page_b = new_page(second)
+    page_b.goto(url)
+    page_b.locator("form[action$='/register/'] button").click()
+    page_b.wait_for_url(re.compile(rf"{url}$"))
+    assert page_b.get_by_text("number 1 on the waiting list").is_visible()
+    assert_accessible(page_b)
+
+    page_a.locator("form[action$='/cancel/'] button").click()
+    page_a.wait_for_url(re.compile(rf"{url}$"))
+
+    page_b.reload()
+    assert page_b.locator("#register-heading + p strong").inner_text() == "Registered"
+    assert Registration.objects.get(user=second).status == RegistrationStatus.REGISTERED
+    assert any("A place has become free" in m.body and m.to == [second.email] for m in mailoutbox)
+
+
+def test_secretariat_accredits_picks_speakers_and_exports(new_page):
+    consultation = make_consultation(accreditation_required=True)
+    from consultations import services
+
+    people = [
+        make_user(Role.STAKEHOLDER, country=c, gender=g) for c, g in (("KE", "woman"), ("NG", "man"), ("MX", "woman"))
+    ]
+    for user in people:
+        services.registration_create(consultation=consultation, user=user, attendance="virtual")
+        ExpressionOfInterest.objects.create(
+            consultation=consultation, user=user, role="panel", topic="Decent work", statement="s"
+        )
+    page = new_page(make_user(Role.SECRETARIAT))
+
+    page.goto(f"/en/admin/consultations/pendingaccreditation/?consultation__id__exact={consultation.pk}")
+    assert_accessible(page)
+    page.locator("#action-toggle").check()
+    page.locator("select[name=action]").select_option("approve")
+    page.locator("button[name=index]").click()
+    page.wait_for_load_state()
+    assert set(Registration.objects.values_list("status", flat=True)) == {"registered"}
+
+    page.goto(f"/en/consultations/{consultation.pk}/dashboard/")
+    assert_accessible(page)
+    page.get_by_role("button", name="Accept the suggested list").click()
+    page.wait_for_url(re.compile(r"/dashboard/$"))
+    assert set(ExpressionOfInterest.objects.values_list("status", flat=True)) == {"selected"}
+    assert_accessible(page)
+
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download CSV").click()
+    content = Path(download.value.path()).read_text(encoding="utf-8-sig")
+    assert content.splitlines()[0] == "Display name,E-mail address,Organisation,Country,Attendance,Status"
+    assert len(content.splitlines()) == 4
+
+
+@pytest.mark.parametrize("language", ["en", "ar"])
+def test_consultation_pages_have_no_axe_violation(new_page, language):
+    consultation = make_consultation()
+    page = new_page(make_user(Role.SECRETARIAT, preferred_language=language), language)
+    for path in [
+        "consultations/",
+        f"consultations/{consultation.pk}/",
+        f"consultations/{consultation.pk}/dashboard/",
+        "admin/consultations/consultation/",
+        f"admin/consultations/consultation/{consultation.pk}/change/",
+    ]:
+        page.goto(f"/{language}/{path}")
+        assert_accessible(page)
+    stakeholder_page = new_page(make_user(Role.STAKEHOLDER, preferred_language=language), language)
+    stakeholder_page.goto(f"/{language}/consultations/{consultation.pk}/")
+    assert_accessible(stakeholder_page)

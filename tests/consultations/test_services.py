@@ -1,0 +1,142 @@
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+from icalendar import Calendar
+
+from consultations import services
+from consultations.enums import ConsultationStatus, RegistrationStatus
+from consultations.models import Registration
+from portal.enums import Role
+from tests.factories import make_consultation, make_user
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def register(consultation, user=None, attendance="in_person"):
+    return services.registration_create(
+        consultation=consultation, user=user or make_user(Role.STAKEHOLDER), attendance=attendance
+    )
+
+
+def test_confirmation_mail_in_the_person_language_with_ical():
+    consultation = make_consultation()
+    user = make_user(Role.STAKEHOLDER, preferred_language="fr")
+
+    register(consultation, user)
+
+    message = mail.outbox[-1]
+    assert message.to == [user.email]
+    assert "confirmée" in message.subject
+    name, content, mimetype = message.attachments[0]
+    assert (name, mimetype) == ("consultation.ics", "text/calendar")
+    assert str(Calendar.from_ical(content).walk("VEVENT")[0]["summary"]) == consultation.title
+
+
+def test_full_consultation_waitlists_in_arrival_order_per_attendance():
+    consultation = make_consultation(capacity_in_person=1, capacity_virtual=1)
+
+    first, second, online = register(consultation), register(consultation), register(consultation, attendance="virtual")
+
+    assert [first.status, second.status, online.status] == ["registered", "waitlisted", "registered"]
+    assert "waiting list" in mail.outbox[1].subject
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"status": ConsultationStatus.CLOSED}, "not open"),
+        ({"registration_deadline": timezone.now() - timedelta(minutes=1)}, "deadline has passed"),
+        ({"registration_opens_at": timezone.now() + timedelta(days=1)}, "not open"),
+        ({"capacity_virtual": 0}, "no places of that kind"),
+    ],
+)
+def test_registration_refused_with_a_clear_message(fields, message):
+    consultation = make_consultation(**fields)
+
+    with pytest.raises(services.ConsultationError, match=message):
+        register(consultation, attendance="virtual")
+    assert Registration.objects.count() == 0
+
+
+def test_registering_twice_is_refused():
+    consultation = make_consultation()
+    user = make_user(Role.STAKEHOLDER)
+    register(consultation, user)
+
+    with pytest.raises(services.ConsultationError, match="already registered"):
+        register(consultation, user)
+
+
+def test_cancelled_person_may_register_again_at_the_end_of_the_line():
+    consultation = make_consultation(capacity_in_person=1)
+    user = make_user(Role.STAKEHOLDER)
+    first = register(consultation, user)
+    waiting = register(consultation)
+    services.registration_cancel(registration=first)
+
+    again = register(consultation, user)
+
+    waiting.refresh_from_db()
+    assert (waiting.status, again.status) == ("registered", "waitlisted")
+    assert again.arrival > waiting.arrival
+
+
+def test_lowering_capacity_below_places_taken_is_refused_with_the_numbers():
+    consultation = make_consultation(capacity_in_person=5)
+    for _ in range(3):
+        register(consultation)
+
+    with pytest.raises(services.ConsultationError) as error:
+        services.consultation_set_capacity(consultation=consultation, in_person=2, virtual=10)
+
+    assert str(error.value) == "3 people already hold a place in person; the capacity cannot be lowered to 2."
+
+
+def test_raising_capacity_promotes_the_first_waiting_exactly():
+    consultation = make_consultation(capacity_in_person=1)
+    regs = [register(consultation) for _ in range(4)]
+    mail.outbox.clear()
+
+    promoted = services.consultation_set_capacity(consultation=consultation, in_person=3, virtual=10)
+
+    assert [r.pk for r in promoted] == [regs[1].pk, regs[2].pk]
+    assert Registration.objects.get(pk=regs[3].pk).status == RegistrationStatus.WAITLISTED
+    assert len(mail.outbox) == 2
+
+
+def test_accreditation_holds_the_place_then_refusal_frees_it():
+    consultation = make_consultation(capacity_in_person=1, accreditation_required=True)
+    secretariat = make_user(Role.SECRETARIAT)
+    pending, waiting = register(consultation), register(consultation)
+    assert (pending.status, waiting.status) == ("pending", "waitlisted")
+
+    with pytest.raises(services.ConsultationError, match="reason"):
+        services.accreditation_decide(registrations=[pending], by=secretariat, approve=False)
+    services.accreditation_decide(registrations=[pending], by=secretariat, approve=False, reason="Not eligible")
+
+    pending.refresh_from_db()
+    waiting.refresh_from_db()
+    assert (pending.status, pending.decision_note, waiting.status) == ("rejected", "Not eligible", "pending")
+    assert any("Not eligible" in m.body for m in mail.outbox)
+
+
+def test_bulk_accreditation():
+    consultation = make_consultation(accreditation_required=True)
+    secretariat = make_user(Role.SECRETARIAT)
+    regs = [register(consultation) for _ in range(3)]
+
+    count = services.accreditation_decide(registrations=regs, by=secretariat, approve=True)
+
+    assert count == 3
+    assert set(Registration.objects.values_list("status", flat=True)) == {"registered"}
+
+
+def test_interest_is_time_stamped_and_refused_after_deadline():
+    consultation = make_consultation(interest_deadline=timezone.now() - timedelta(minutes=1))
+
+    with pytest.raises(services.ConsultationError, match="deadline"):
+        services.interest_create(
+            consultation=consultation, user=make_user(Role.STAKEHOLDER), role="panel", topic="t", statement="s"
+        )

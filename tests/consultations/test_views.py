@@ -1,0 +1,162 @@
+import pytest
+
+from consultations.enums import RegistrationStatus
+from consultations.models import ExpressionOfInterest, Registration
+from consultations.services import INTEREST_WORD_LIMIT
+from portal.enums import Role
+from tests.factories import make_consultation, make_user
+
+
+@pytest.mark.django_db
+def test_stakeholder_registers_and_sees_status(client, stakeholder):
+    consultation = make_consultation()
+    client.force_login(stakeholder)
+
+    response = client.post(f"/en/consultations/{consultation.pk}/register/", {"attendance": "virtual"}, follow=True)
+
+    assert "You are registered." in response.content.decode()
+    assert Registration.objects.get(user=stakeholder).status == RegistrationStatus.REGISTERED
+    assert "Cancel my registration" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_waitlisted_person_sees_position(client):
+    consultation = make_consultation(capacity_in_person=1)
+    first, second = make_user(Role.STAKEHOLDER), make_user(Role.STAKEHOLDER)
+    for user in (first, second):
+        client.force_login(user)
+        client.post(f"/en/consultations/{consultation.pk}/register/", {"attendance": "in_person"})
+
+    html = client.get(f"/en/consultations/{consultation.pk}/").content.decode()
+
+    assert "number 1 on the waiting list" in html
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("role", "status"), [(Role.MODERATOR, 403), (Role.EXECUTIVE_COMMITTEE, 403)])
+def test_roles_without_registration_right_are_refused(client, user_with_role, role, status):
+    consultation = make_consultation()
+    client.force_login(user_with_role(role))
+
+    assert (
+        client.post(f"/en/consultations/{consultation.pk}/register/", {"attendance": "virtual"}).status_code == status
+    )
+
+
+@pytest.mark.django_db
+def test_anonymous_is_sent_to_sign_in(client):
+    consultation = make_consultation()
+
+    response = client.post(f"/en/consultations/{consultation.pk}/register/", {"attendance": "virtual"})
+
+    assert response.status_code == 302
+    assert "/accounts/login/" in response["Location"]
+
+
+@pytest.mark.django_db
+def test_draft_consultation_is_hidden_from_the_public(client, secretariat):
+    consultation = make_consultation(status="draft")
+
+    assert client.get(f"/en/consultations/{consultation.pk}/").status_code == 403
+    assert consultation.title not in client.get("/en/consultations/").content.decode()
+    client.force_login(secretariat)
+    assert client.get(f"/en/consultations/{consultation.pk}/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_overlong_statement_keeps_text_and_says_by_how_much(client, stakeholder):
+    consultation = make_consultation()
+    client.force_login(stakeholder)
+    statement = " ".join(["word"] * (INTEREST_WORD_LIMIT + 7))
+
+    response = client.post(
+        f"/en/consultations/{consultation.pk}/speak/",
+        {"role": "panel", "topic": "Labour migration", "statement": statement},
+    )
+
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "shorten your statement by 7 words" in html
+    assert statement in html
+    assert 'value="Labour migration"' in html
+    assert ExpressionOfInterest.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_offer_to_speak_is_recorded(client, stakeholder):
+    consultation = make_consultation()
+    client.force_login(stakeholder)
+
+    client.post(
+        f"/en/consultations/{consultation.pk}/speak/", {"role": "floor", "topic": "Climate", "statement": "Short."}
+    )
+
+    interest = ExpressionOfInterest.objects.get()
+    assert (interest.user, interest.role, interest.topic) == (stakeholder, "floor", "Climate")
+
+
+@pytest.mark.django_db
+def test_list_and_detail_query_counts_do_not_grow(client, stakeholder, query_count):
+    consultation = make_consultation(capacity_in_person=100)
+    client.force_login(stakeholder)
+    from consultations import services
+
+    services.registration_create(consultation=consultation, user=make_user(Role.STAKEHOLDER), attendance="in_person")
+    client.get("/en/consultations/")
+    one = (
+        query_count(lambda: client.get("/en/consultations/")),
+        query_count(lambda: client.get(consultation.get_absolute_url())),
+    )
+    for _ in range(49):
+        services.registration_create(
+            consultation=consultation, user=make_user(Role.STAKEHOLDER), attendance="in_person"
+        )
+    fifty = (
+        query_count(lambda: client.get("/en/consultations/")),
+        query_count(lambda: client.get(consultation.get_absolute_url())),
+    )
+
+    assert one == fifty
+
+
+@pytest.mark.django_db(transaction=True)
+def test_secretariat_accredits_in_bulk_from_the_admin(client, secretariat):
+    from consultations import services
+
+    consultation = make_consultation(accreditation_required=True)
+    regs = [
+        services.registration_create(consultation=consultation, user=make_user(Role.STAKEHOLDER), attendance="virtual")
+        for _ in range(3)
+    ]
+    client.force_login(secretariat)
+
+    client.post(
+        "/en/admin/consultations/pendingaccreditation/",
+        {"action": "approve", "_selected_action": [r.pk for r in regs], "reason": ""},
+    )
+
+    assert set(Registration.objects.values_list("status", flat=True)) == {"registered"}
+
+
+@pytest.mark.django_db
+def test_admin_refuses_lowering_capacity_below_taken(client, secretariat):
+    from consultations import services
+
+    consultation = make_consultation(capacity_in_person=5)
+    for _ in range(3):
+        services.registration_create(
+            consultation=consultation, user=make_user(Role.STAKEHOLDER), attendance="in_person"
+        )
+    client.force_login(secretariat)
+    form = client.get(f"/en/admin/consultations/consultation/{consultation.pk}/change/").context["adminform"].form
+
+    data = {name: ("" if value is None else value) for name, value in form.initial.items()}
+    data.update({"capacity_in_person": 2, "event": consultation.event_id})
+    for name in ("registration_opens_at", "registration_deadline"):
+        value = getattr(consultation, name)
+        data[f"{name}_0"], data[f"{name}_1"] = value.strftime("%Y-%m-%d"), value.strftime("%H:%M:%S")
+    data = {k: v for k, v in data.items() if not isinstance(v, (list, dict)) and v is not False}
+    response = client.post(f"/en/admin/consultations/consultation/{consultation.pk}/change/", data)
+
+    assert response.status_code == 200
+    assert "3 people already hold a place" in response.content.decode()
