@@ -3,11 +3,20 @@ from django.contrib import admin, messages
 from django.contrib.admin.helpers import ActionForm
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from modeltranslation.admin import TabbedTranslationAdmin
+from modeltranslation.admin import TabbedTranslationAdmin, TranslationStackedInline
 
 from consultations import services
 from consultations.enums import HOLDS_PLACE, Attendance, RegistrationStatus
-from consultations.models import Consultation, ExpressionOfInterest, PendingAccreditation, Registration
+from consultations.models import (
+    Consultation,
+    ExpressionOfInterest,
+    PendingAccreditation,
+    Proposal,
+    Registration,
+    Session,
+    SummaryDocument,
+)
+from portal.uploads import validate_document
 
 
 class ConsultationForm(forms.ModelForm):
@@ -36,9 +45,50 @@ class ConsultationForm(forms.ModelForm):
         return cleaned
 
 
+class SessionInline(TranslationStackedInline):
+    model = Session
+    extra = 0
+    fields = ["position", "kind", "title", "starts_at", "panel_minutes", "floor_minutes", "minutes", "speakers"]
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "speakers":
+            # Speakers come from the offers to speak of this consultation.
+            consultation_id = request.resolver_match.kwargs.get("object_id")
+            kwargs["queryset"] = ExpressionOfInterest.objects.filter(consultation_id=consultation_id).select_related(
+                "user__profile"
+            )
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+class SummaryDocumentForm(forms.ModelForm):
+    class Meta:
+        model = SummaryDocument
+        fields = ["kind", "title", "language", "file", "link"]
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload and hasattr(upload, "content_type"):
+            self.instance.content_type = validate_document(upload)
+            self.instance.original_name = upload.name[:200]
+        return upload
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("file") and not cleaned.get("link"):
+            raise forms.ValidationError(_("Upload a file or give a link."))
+        return cleaned
+
+
+class SummaryDocumentInline(admin.StackedInline):
+    model = SummaryDocument
+    form = SummaryDocumentForm
+    extra = 0
+
+
 @admin.register(Consultation)
 class ConsultationAdmin(TabbedTranslationAdmin):
     form = ConsultationForm
+    inlines = [SessionInline, SummaryDocumentInline]
     list_display = ["title", "event", "status", "capacity_in_person", "capacity_virtual", "registration_deadline"]
     list_filter = ["status", "event__region"]
     list_select_related = ["event__region", "event__cycle"]
@@ -69,7 +119,7 @@ class ConsultationAdmin(TabbedTranslationAdmin):
 class RegistrationAdmin(admin.ModelAdmin):
     list_display = ["user", "consultation", "attendance", "status", "arrival", "created_at"]
     list_filter = ["status", "attendance", "consultation"]
-    list_select_related = ["user", "consultation"]
+    list_select_related = ["user__profile", "consultation"]
     search_fields = ["user__email", "user__profile__display_name"]
     readonly_fields = [f.name for f in Registration._meta.fields]
 
@@ -87,7 +137,7 @@ class PendingAccreditationAdmin(admin.ModelAdmin):
 
     list_display = ["user", "consultation", "attendance", "created_at"]
     list_filter = ["consultation"]
-    list_select_related = ["user", "consultation"]
+    list_select_related = ["user__profile", "consultation"]
     action_form = RefusalReasonForm
     actions = ["approve", "refuse"]
     readonly_fields = ["user", "consultation", "attendance", "created_at"]
@@ -128,5 +178,35 @@ class PendingAccreditationAdmin(admin.ModelAdmin):
 class ExpressionOfInterestAdmin(admin.ModelAdmin):
     list_display = ["submitted_at", "user", "consultation", "role", "topic", "status"]
     list_filter = ["consultation", "role", "status"]
-    list_select_related = ["user", "consultation"]
+    list_select_related = ["user__profile", "consultation"]
     ordering = ["submitted_at"]
+
+
+class DeclineReasonForm(ActionForm):
+    reason = forms.CharField(label=_("Reason (sent to the person when declining)"), required=False, max_length=500)
+
+
+@admin.register(Proposal)
+class ProposalAdmin(admin.ModelAdmin):
+    list_display = ["title", "kind", "level", "region", "date", "organisers", "status"]
+    list_filter = ["status", "kind", "level", "region"]
+    list_select_related = ["region"]
+    action_form = DeclineReasonForm
+    actions = ["approve", "decline"]
+
+    def _decide(self, request, queryset, approve: bool):
+        try:
+            for proposal in queryset:
+                services.proposal_decide(
+                    proposal=proposal, by=request.user, approve=approve, reason=request.POST.get("reason", "")
+                )
+        except services.ConsultationError as exc:
+            self.message_user(request, str(exc), messages.ERROR)
+
+    @admin.action(description=_("Approve and put on the calendar"), permissions=["change"])
+    def approve(self, request, queryset):
+        self._decide(request, queryset, approve=True)
+
+    @admin.action(description=_("Decline (give a reason)"), permissions=["change"])
+    def decline(self, request, queryset):
+        self._decide(request, queryset, approve=False)

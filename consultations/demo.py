@@ -64,4 +64,27 @@ def create_demo_consultation() -> Consultation | None:
                 topic="Regular pathways and decent work",
                 statement="Experience from a migrant-led organisation.",
             )
+    # An agenda shaped like the 2020 UNECE consultation (004).
+    from datetime import time
+
+    from consultations.models import Session
+
+    agenda = [
+        ("opening", "", time(10, 0), 0, 0, 30),
+        ("roundtable", "Progress and challenges in implementing the GCM", time(10, 30), 45, 60, 0),
+        ("break", "", time(12, 15), 0, 0, 45),
+        ("roundtable", "Good practices for stakeholder engagement", time(13, 0), 45, 60, 0),
+        ("closing", "", time(14, 45), 0, 0, 15),
+    ]
+    for position, (kind, title, starts_at, panel, floor, minutes) in enumerate(agenda, start=1):
+        Session.objects.create(
+            consultation=consultation,
+            position=position,
+            kind=kind,
+            title=title,
+            starts_at=starts_at,
+            panel_minutes=panel,
+            floor_minutes=floor,
+            minutes=minutes,
+        )
     return consultation

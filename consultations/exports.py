@@ -55,3 +55,22 @@ def csv_rows(queryset, columns: list[str]) -> Iterator[str]:
     paths = [COLUMNS[c][1] for c in columns]
     for row in queryset.values_list(*paths).iterator(chunk_size=2000):
         yield writer.writerow([neutralise(v) for v in row])
+
+
+def write_xlsx(queryset, columns: list[str], path, *, progress=None) -> int:
+    """Write the list to ``path`` with openpyxl's write-only mode: rows go to disk as they come."""
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet()
+    sheet.append([str(COLUMNS[c][0]) for c in columns])
+    total = queryset.count() or 1
+    paths = [COLUMNS[c][1] for c in columns]
+    written = 0
+    for row in queryset.values_list(*paths).iterator(chunk_size=2000):
+        sheet.append([neutralise(v) for v in row])
+        written += 1
+        if progress and written % 1000 == 0:
+            progress(min(99, written * 100 // total))
+    workbook.save(path)
+    return written

@@ -39,3 +39,20 @@ class InterestForm(forms.Form):
                 % {"over": over, "limit": INTEREST_WORD_LIMIT}
             )
         return statement
+
+
+class ProposalForm(forms.ModelForm):
+    class Meta:
+        from consultations.models import Proposal
+
+        model = Proposal
+        fields = ["kind", "title", "level", "region", "date", "organisers", "link"]
+        widgets = {"date": forms.DateInput(attrs={"type": "date"})}
+
+    def clean_date(self):
+        from django.utils import timezone
+
+        date = self.cleaned_data["date"]
+        if date < timezone.localdate():
+            raise forms.ValidationError(_("The date has passed; propose a date to come."))
+        return date

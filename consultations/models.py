@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.files.storage import storages
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -13,6 +14,11 @@ from consultations.enums import (
     SpeakingRole,
 )
 from reviews.enums import Modality
+
+
+def private_storage():
+    """Files that are never under a public URL: views that check who asks serve them."""
+    return storages["private"]
 
 
 class Consultation(models.Model):
@@ -149,10 +155,19 @@ class ExpressionOfInterest(models.Model):
         return f"{self.user} – {self.get_role_display()}"
 
 
+class ExportStatus(models.TextChoices):
+    RUNNING = "running", _("Being prepared")
+    READY = "ready", _("Ready")
+    FAILED = "failed", _("Failed")
+
+
 class ExportLog(models.Model):
     """Who exported which registration list, when, with which filter and how many rows."""
 
     consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="exports")
+    status = models.CharField(max_length=10, choices=ExportStatus.choices, default=ExportStatus.READY)
+    progress = models.PositiveSmallIntegerField(default=100)
+    file_name = models.CharField(max_length=200, blank=True)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
     file_format = models.CharField(max_length=8)
@@ -167,3 +182,135 @@ class ExportLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.consultation} {self.file_format} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class SessionKind(models.TextChoices):
+    OPENING = "opening", _("Opening plenary")
+    ROUNDTABLE = "roundtable", _("Roundtable")
+    BREAK = "break", _("Break")
+    CLOSING = "closing", _("Closing plenary")
+
+
+class Session(models.Model):
+    """One item of a consultation's agenda (004: opening, roundtables with a panel and an open floor, closing)."""
+
+    consultation = models.ForeignKey(
+        Consultation, on_delete=models.CASCADE, related_name="sessions", verbose_name=_("consultation")
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    kind = models.CharField(_("kind"), max_length=20, choices=SessionKind.choices)
+    title = models.CharField(_("title"), max_length=200, blank=True)
+    starts_at = models.TimeField(_("starts at"), null=True, blank=True)
+    panel_minutes = models.PositiveSmallIntegerField(_("moderated panel (minutes)"), default=0)
+    floor_minutes = models.PositiveSmallIntegerField(_("open floor (minutes)"), default=0)
+    minutes = models.PositiveSmallIntegerField(_("length (minutes)"), default=0)
+    speakers = models.ManyToManyField(
+        ExpressionOfInterest, blank=True, related_name="sessions", verbose_name=_("speakers")
+    )
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = _("agenda item")
+        verbose_name_plural = _("agenda items")
+
+    def __str__(self) -> str:
+        return self.title or self.get_kind_display()
+
+    @property
+    def length(self) -> int:
+        return self.minutes or (self.panel_minutes + self.floor_minutes)
+
+
+class ProposalKind(models.TextChoices):
+    GCM_TALK = "gcm_talk", _("GCM Talk")
+    SIDE_EVENT = "side_event", _("Side event")
+
+
+class ProposalLevel(models.TextChoices):
+    GLOBAL = "global", _("Global")
+    REGIONAL = "regional", _("Regional")
+    NATIONAL = "national", _("National")
+
+
+class ProposalStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for the secretariat")
+    APPROVED = "approved", _("Approved")
+    DECLINED = "declined", _("Declined")
+
+
+class Proposal(models.Model):
+    """A GCM Talk or side event proposed by a stakeholder (000); public once the secretariat approves it."""
+
+    kind = models.CharField(_("kind"), max_length=20, choices=ProposalKind.choices)
+    title = models.CharField(_("title"), max_length=200)
+    level = models.CharField(_("level"), max_length=20, choices=ProposalLevel.choices)
+    region = models.ForeignKey(
+        "reviews.Region", on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("region")
+    )
+    date = models.DateField(_("date"))
+    organisers = models.CharField(_("organisers"), max_length=300)
+    link = models.URLField(_("link"), blank=True)
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="proposals", verbose_name=_("proposed by")
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=ProposalStatus.choices, default=ProposalStatus.PENDING, db_index=True
+    )
+    decision_note = models.CharField(_("reason"), max_length=500, blank=True)
+    event = models.OneToOneField(
+        "reviews.Event",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="proposal",
+        verbose_name=_("calendar event"),
+    )
+    created_at = models.DateTimeField(_("proposed on"), default=timezone.now)
+
+    class Meta:
+        ordering = ["date", "pk"]
+        verbose_name = _("GCM Talk or side event")
+        verbose_name_plural = _("GCM Talks and side events")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+def _summary_path(instance, filename: str) -> str:
+    import uuid
+
+    return f"summaries/{instance.consultation_id}/{uuid.uuid4().hex}"
+
+
+class DocumentKind(models.TextChoices):
+    MATERIAL = "material", _("Meeting material")
+    SUMMARY = "summary", _("Summary document")
+
+
+class SummaryDocument(models.Model):
+    """A meeting material or a summary file, per language, as an upload or a link.
+
+    Files are served only through a view: materials with the consultation, summary
+    documents once the summary is published.
+    """
+
+    consultation = models.ForeignKey(
+        Consultation, on_delete=models.CASCADE, related_name="documents", verbose_name=_("consultation")
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=DocumentKind.choices, default=DocumentKind.SUMMARY)
+    title = models.CharField(_("title"), max_length=200)
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, default="en")
+    file = models.FileField(_("file"), upload_to=_summary_path, storage=private_storage, blank=True)
+    link = models.URLField(_("link"), blank=True)
+    content_type = models.CharField(max_length=120, editable=False)
+    original_name = models.CharField(max_length=200, editable=False)
+
+    class Meta:
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
+        constraints = [
+            models.CheckConstraint(condition=~models.Q(file="") | ~models.Q(link=""), name="document_has_file_or_link")
+        ]
+
+    def __str__(self) -> str:
+        return self.title

@@ -199,9 +199,57 @@ def slate_decide(*, consultation: Consultation, selected_ids: list[int], by) -> 
     return changed
 
 
-def export_log(*, consultation: Consultation, user, file_format: str, filters: dict, columns: list[str], rows: int):
-    from consultations.models import ExportLog
+def export_log(
+    *, consultation: Consultation, user, file_format: str, filters: dict, columns: list[str], rows: int, running=False
+):
+    """Log an export (who, when, which filter, how many rows); a running one is built by a Celery task on commit."""
+    from consultations.models import ExportLog, ExportStatus
+    from consultations.tasks import export_xlsx
 
-    return ExportLog.objects.create(
-        consultation=consultation, user=user, file_format=file_format, filters=filters, columns=columns, rows=rows
+    log = ExportLog.objects.create(
+        consultation=consultation,
+        user=user,
+        file_format=file_format,
+        filters=filters,
+        columns=columns,
+        rows=rows,
+        status=ExportStatus.RUNNING if running else ExportStatus.READY,
+        progress=0 if running else 100,
     )
+    if running:
+        transaction.on_commit(lambda: export_xlsx.delay(log_id=log.pk))
+    return log
+
+
+@transaction.atomic
+def proposal_decide(*, proposal, by, approve: bool, reason: str = ""):
+    """Approve a GCM Talk or side event (it then appears on the calendar) or decline it with a reason."""
+    from consultations.models import Proposal, ProposalStatus
+    from reviews.dates import StatedDate
+    from reviews.enums import EventKind
+    from reviews.models import Event, ReviewCycle
+
+    proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
+    if proposal.status != ProposalStatus.PENDING:
+        return proposal
+    if not approve and not reason.strip():
+        raise ConsultationError(_("Please give the reason for declining."))
+    proposal.status = ProposalStatus.APPROVED if approve else ProposalStatus.DECLINED
+    proposal.decision_note = reason.strip()
+    if approve:
+        cycle = (
+            ReviewCycle.objects.filter(start_year__lte=proposal.date.year, end_year__gte=proposal.date.year).first()
+            or ReviewCycle.objects.order_by("-start_year").first()
+        )
+        event = Event(
+            cycle=cycle,
+            region=proposal.region,
+            kind=EventKind.GCM_TALK if proposal.kind == "gcm_talk" else EventKind.SIDE_EVENT,
+            title=proposal.title,
+            link=proposal.link,
+            start=StatedDate(precision="day", days=(proposal.date,)),
+        )
+        event.save()
+        proposal.event = event
+    proposal.save()
+    return proposal

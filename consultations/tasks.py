@@ -54,3 +54,35 @@ def send_interest_decision(*, interest_id: int) -> None:
         language=profile.preferred_language if profile else "en",
         context={"interest": interest, "consultation": interest.consultation},
     )
+
+
+@shared_task
+def export_xlsx(*, log_id: int) -> None:
+    """Build an XLSX registration list in the background, reporting progress on the log row."""
+    import uuid
+
+    from django.conf import settings
+
+    from consultations.exports import export_queryset, write_xlsx
+    from consultations.models import ExportLog, ExportStatus
+
+    log = ExportLog.objects.select_related("consultation").filter(pk=log_id).first()
+    if log is None or log.status != ExportStatus.RUNNING:
+        return
+    folder = settings.PRIVATE_ROOT / "exports"
+    folder.mkdir(parents=True, exist_ok=True)
+    name = f"{uuid.uuid4().hex}.xlsx"
+    queryset = export_queryset(
+        log.consultation, statuses=log.filters.get("status", []), attendances=log.filters.get("attendance", [])
+    )
+    try:
+        rows = write_xlsx(
+            queryset,
+            log.columns,
+            folder / name,
+            progress=lambda pct: ExportLog.objects.filter(pk=log_id).update(progress=pct),
+        )
+    except Exception:
+        ExportLog.objects.filter(pk=log_id).update(status=ExportStatus.FAILED)
+        raise
+    ExportLog.objects.filter(pk=log_id).update(status=ExportStatus.READY, progress=100, rows=rows, file_name=name)

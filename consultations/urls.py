@@ -6,9 +6,15 @@ app_name = "consultations"
 urlpatterns = [
     path("", views.consultation_list, name="list"),
     path("<int:pk>/", views.consultation_detail, name="detail"),
+    path("<int:pk>/agenda/", views.agenda, name="agenda"),
+    path("<int:pk>/summary/<int:document_id>/", views.summary_document, name="summary_document"),
+    path("talks/", views.talks, name="talks"),
     path("<int:pk>/register/", views.register, name="register"),
     path("<int:pk>/cancel/", views.cancel, name="cancel"),
     path("<int:pk>/speak/", views.offer_to_speak, name="speak"),
     path("<int:pk>/dashboard/", views.dashboard, name="dashboard"),
     path("<int:pk>/registrations.csv", views.export_csv, name="export_csv"),
+    path("<int:pk>/registrations.xlsx", views.export_xlsx_start, name="export_xlsx"),
+    path("exports/<int:pk>/", views.export_status, name="export_status"),
+    path("exports/<int:pk>/download/", views.export_download, name="export_download"),
 ]

@@ -1,9 +1,10 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import StreamingHttpResponse
+from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -11,8 +12,18 @@ from django.views.decorators.http import require_POST
 from consultations import selectors, services, slate
 from consultations.enums import HOLDS_PLACE, Attendance, ConsultationStatus, InterestStatus, RegistrationStatus
 from consultations.exports import COLUMNS, DEFAULT_COLUMNS, csv_rows, export_queryset
-from consultations.forms import InterestForm, RegistrationForm
-from consultations.models import Consultation, ExpressionOfInterest, Registration
+from consultations.forms import InterestForm, ProposalForm, RegistrationForm
+from consultations.models import (
+    Consultation,
+    DocumentKind,
+    ExportLog,
+    ExportStatus,
+    ExpressionOfInterest,
+    Proposal,
+    ProposalStatus,
+    Registration,
+    SummaryDocument,
+)
 from portal.permissions import can
 
 
@@ -51,6 +62,9 @@ def consultation_detail(request, pk: int, *, form=None, interest_form=None, stat
         and registration.status
         in (RegistrationStatus.REGISTERED, RegistrationStatus.PENDING, RegistrationStatus.WAITLISTED),
     }
+    documents = list(consultation.documents.all())
+    context["materials"] = [d for d in documents if d.kind == DocumentKind.MATERIAL]
+    context["summary_documents"] = [d for d in documents if d.kind == DocumentKind.SUMMARY]
     return render(request, "consultations/detail.html", context, status=status)
 
 
@@ -243,3 +257,101 @@ def export_csv(request, pk: int):
     response = StreamingHttpResponse(csv_rows(queryset, columns), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="registrations-{consultation.pk}.csv"'
     return response
+
+
+@require_POST
+def export_xlsx_start(request, pk: int):
+    """Queue an XLSX export in Celery and send the person to its progress page."""
+    if (denied := _require_manage(request)) is not None:
+        return denied
+    consultation = get_object_or_404(Consultation, pk=pk)
+    columns = [c for c in request.POST.getlist("columns") if c in COLUMNS] or DEFAULT_COLUMNS
+    statuses = [s for s in request.POST.getlist("status") if s in RegistrationStatus.values]
+    attendances = [a for a in request.POST.getlist("attendance") if a in Attendance.values]
+    log = services.export_log(
+        consultation=consultation,
+        user=request.user,
+        file_format="xlsx",
+        filters={"status": statuses, "attendance": attendances},
+        columns=columns,
+        rows=export_queryset(consultation, statuses=statuses, attendances=attendances).count(),
+        running=True,
+    )
+    return redirect("consultations:export_status", pk=log.pk)
+
+
+def _own_export(request, pk: int) -> ExportLog:
+    log = get_object_or_404(ExportLog.objects.select_related("consultation"), pk=pk)
+    if log.user_id != request.user.pk:
+        raise PermissionDenied
+    return log
+
+
+def export_status(request, pk: int):
+    if (denied := _require_manage(request)) is not None:
+        return denied
+    return render(request, "consultations/export_status.html", {"log": _own_export(request, pk)})
+
+
+def export_download(request, pk: int):
+    if (denied := _require_manage(request)) is not None:
+        return denied
+    log = _own_export(request, pk)
+    if log.status != ExportStatus.READY or not log.file_name:
+        raise Http404
+    path = settings.PRIVATE_ROOT / "exports" / log.file_name
+    if not path.exists():
+        raise Http404
+    return FileResponse(
+        path.open("rb"),
+        as_attachment=True,
+        filename=f"registrations-{log.consultation_id}.xlsx",
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+
+
+def agenda(request, pk: int):
+    consultation = _visible(request, pk)
+    sessions = consultation.sessions.prefetch_related("speakers__user__profile")
+    return render(request, "consultations/agenda.html", {"consultation": consultation, "sessions": sessions})
+
+
+def talks(request):
+    """Approved GCM Talks and side events, and the form to propose one."""
+    form = None
+    if can(request.user, "consultations.register"):
+        form = ProposalForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            proposal = form.save(commit=False)
+            proposal.proposed_by = request.user
+            proposal.save()
+            messages.success(request, _("Thank you: the secretariat will review your proposal."))
+            return redirect("consultations:talks")
+    elif request.method == "POST":
+        raise PermissionDenied
+    approved = Proposal.objects.filter(status=ProposalStatus.APPROVED).select_related("region", "event")
+    page = Paginator(approved, 20).get_page(request.GET.get("page"))
+    mine = (
+        Proposal.objects.filter(proposed_by=request.user).exclude(status=ProposalStatus.APPROVED)
+        if request.user.is_authenticated
+        else []
+    )
+    return render(
+        request, "consultations/talks.html", {"page": page, "proposals": page.object_list, "form": form, "mine": mine}
+    )
+
+
+def summary_document(request, pk: int, document_id: int):
+    """A summary file, once the summary is published (the secretariat may see it before)."""
+    document = get_object_or_404(
+        SummaryDocument.objects.select_related("consultation"), pk=document_id, consultation_id=pk
+    )
+    published = document.consultation.status == ConsultationStatus.SUMMARY_PUBLISHED
+    if not published and not can(request.user, "consultations.manage"):
+        raise Http404
+    return FileResponse(
+        document.file.open("rb"),
+        as_attachment=True,
+        filename=document.original_name,
+        content_type=document.content_type,
+    )

@@ -55,7 +55,7 @@ MODEL_PERMISSIONS: dict[str, frozenset[str]] = {
             "reviews.view_datechange",
             *(
                 f"consultations.{action}_{model}"
-                for model in ("consultation", "expressionofinterest")
+                for model in ("consultation", "expressionofinterest", "session", "proposal")
                 for action in ("view", "add", "change", "delete")
             ),
             "consultations.view_registration",

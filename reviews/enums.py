@@ -14,6 +14,7 @@ class EventKind(models.TextChoices):
     DISCUSSION_PHASE_2 = "discussion_phase_2", _("Discussion space, phase 2: feedback and next steps")
     SUMMARY_DUE = "summary_due", _("Summary of the discussion space shared")
     GCM_TALK = "gcm_talk", _("GCM Talk")
+    SIDE_EVENT = "side_event", _("Side event")
     IMRF = "imrf", _("International Migration Review Forum")
 
 

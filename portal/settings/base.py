@@ -252,3 +252,5 @@ FORMAT_MODULE_PATH = ["portal.formats"]
 PORTAL_ICAL_DOMAIN = env("PORTAL_ICAL_DOMAIN", "gcm-regional-reviews.example.org")
 FORMS_URLFIELD_ASSUME_HTTPS = True
 CONSULTATIONS_LOCK_PLACES = True  # switched off only by the control test that proves the race exists
+PRIVATE_ROOT = Path(env("PRIVATE_ROOT", str(VAR_DIR / "private")))  # never served directly
+STORAGES["private"] = {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": PRIVATE_ROOT}}

@@ -160,3 +160,53 @@ def test_admin_refuses_lowering_capacity_below_taken(client, secretariat):
 
     assert response.status_code == 200
     assert "3 people already hold a place" in response.content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "url", ["/en/admin/consultations/registration/", "/en/admin/consultations/pendingaccreditation/"]
+)
+def test_admin_lists_query_count_same_at_1_and_50(client, secretariat, query_count, url):
+    from consultations import services
+
+    consultation = make_consultation(capacity_in_person=100, accreditation_required=True)
+    client.force_login(secretariat)
+
+    def add(n):
+        for _ in range(n):
+            services.registration_create(
+                consultation=consultation, user=make_user(Role.STAKEHOLDER), attendance="in_person"
+            )
+
+    add(1)
+    client.get(url)
+    one = query_count(lambda: client.get(url))
+    add(49)
+
+    assert query_count(lambda: client.get(url)) == one
+
+
+@pytest.mark.django_db
+def test_meeting_materials_are_listed_and_links_work(client):
+    from consultations.models import SummaryDocument
+
+    consultation = make_consultation()
+    SummaryDocument.objects.create(
+        consultation=consultation,
+        kind="material",
+        title="Logistics note",
+        language="es",
+        link="https://migrationnetwork.un.org/",
+    )
+    SummaryDocument.objects.create(
+        consultation=consultation,
+        kind="summary",
+        title="Hidden summary",
+        language="en",
+        link="https://example.org/summary",
+    )
+
+    html = client.get(consultation.get_absolute_url()).content.decode()
+
+    assert 'href="https://migrationnetwork.un.org/" hreflang="es">Logistics note' in html
+    assert "Hidden summary" not in html

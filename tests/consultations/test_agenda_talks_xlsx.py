@@ -1,0 +1,172 @@
+import datetime
+
+import pytest
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from consultations import services
+from consultations.models import ExportLog, ExpressionOfInterest, Proposal, Session
+from portal.enums import Role
+from reviews.models import Event, ReviewCycle
+from tests.factories import make_consultation, make_user
+
+
+@pytest.mark.django_db(transaction=True)
+def test_xlsx_export_runs_in_celery_and_is_downloadable_by_its_author(client, secretariat, settings, tmp_path):
+    settings.PRIVATE_ROOT = tmp_path
+    consultation = make_consultation()
+    evil = make_user(Role.STAKEHOLDER, display_name="=cmd|' /C calc'!A0")
+    services.registration_create(consultation=consultation, user=evil, attendance="virtual")
+    client.force_login(secretariat)
+
+    response = client.post(
+        f"/en/consultations/{consultation.pk}/registrations.xlsx", {"columns": ["display_name", "status"]}
+    )
+
+    log = ExportLog.objects.get()
+    assert response["Location"] == f"/en/consultations/exports/{log.pk}/"
+    assert (log.status, log.progress, log.rows, log.file_format) == ("ready", 100, 1, "xlsx")
+    assert "Download the XLSX file" in client.get(response["Location"]).content.decode()
+    download = client.get(f"/en/consultations/exports/{log.pk}/download/")
+    assert download["Content-Disposition"] == f'attachment; filename="registrations-{consultation.pk}.xlsx"'
+    path = tmp_path / "download.xlsx"
+    path.write_bytes(b"".join(download.streaming_content))
+    rows = list(load_workbook(path, read_only=True).active.iter_rows(values_only=True))
+    assert rows == [("Display name", "Status"), ("'=cmd|' /C calc'!A0", "registered")]
+
+    client.force_login(make_user(Role.SECRETARIAT))
+    assert client.get(f"/en/consultations/exports/{log.pk}/download/").status_code == 403
+
+
+@pytest.mark.django_db
+def test_public_agenda_shows_sessions_and_speakers(client):
+    consultation = make_consultation()
+    speaker = make_user(Role.STAKEHOLDER, organisation="Migrant Forum")
+    interest = ExpressionOfInterest.objects.create(
+        consultation=consultation, user=speaker, role="panel", topic="t", statement="s"
+    )
+    Session.objects.create(
+        consultation=consultation, position=1, kind="opening", minutes=30, starts_at=datetime.time(10)
+    )
+    roundtable = Session.objects.create(
+        consultation=consultation,
+        position=2,
+        kind="roundtable",
+        title="Progress and challenges",
+        panel_minutes=45,
+        floor_minutes=60,
+    )
+    roundtable.speakers.add(interest)
+
+    html = client.get(f"/en/consultations/{consultation.pk}/agenda/").content.decode()
+
+    assert html.index("Opening plenary") < html.index("Progress and challenges")
+    assert "Moderated panel: 45 minutes; open floor: 60 minutes." in html
+    assert "Migrant Forum" in html
+
+
+@pytest.mark.django_db
+def test_agenda_query_count_does_not_grow(client, query_count):
+    consultation = make_consultation()
+    url = f"/en/consultations/{consultation.pk}/agenda/"
+
+    def add(n):
+        for i in range(n):
+            session = Session.objects.create(consultation=consultation, position=i, kind="roundtable")
+            session.speakers.add(
+                ExpressionOfInterest.objects.create(
+                    consultation=consultation, user=make_user(Role.STAKEHOLDER), role="panel", topic="t", statement="s"
+                )
+            )
+
+    add(1)
+    client.get(url)
+    one = query_count(lambda: client.get(url))
+    add(20)
+    assert query_count(lambda: client.get(url)) == one
+
+
+@pytest.mark.django_db
+def test_stakeholder_proposes_a_talk_and_approval_puts_it_on_the_calendar(client, stakeholder, secretariat):
+    make_consultation()  # creates the cycle
+    ReviewCycle.objects.update(start_year=2024, end_year=2030)
+    client.force_login(stakeholder)
+    date = timezone.localdate() + datetime.timedelta(days=30)
+
+    response = client.post(
+        "/en/consultations/talks/",
+        {
+            "kind": "gcm_talk",
+            "title": "Decent work for migrants",
+            "level": "regional",
+            "date": date.isoformat(),
+            "organisers": "Migrant Forum",
+        },
+    )
+
+    assert response.status_code == 302
+    proposal = Proposal.objects.get()
+    assert (
+        "Decent work for migrants"
+        not in client.get("/en/consultations/talks/").content.decode().split("Your proposals")[0]
+    )
+    services.proposal_decide(proposal=proposal, by=secretariat, approve=True)
+    proposal.refresh_from_db()
+    assert proposal.status == "approved"
+    event = Event.objects.get(pk=proposal.event_id)
+    assert (event.kind, event.start_earliest) == ("gcm_talk", date)
+    assert "Decent work for migrants" in client.get("/en/calendar/?kind=gcm_talk").content.decode()
+
+
+@pytest.mark.django_db
+def test_proposal_with_past_date_keeps_input(client, stakeholder):
+    client.force_login(stakeholder)
+
+    response = client.post(
+        "/en/consultations/talks/",
+        {"kind": "side_event", "title": "Kept title", "level": "national", "date": "2020-01-01", "organisers": "Us"},
+    )
+
+    assert response.status_code == 200
+    assert "The date has passed" in response.content.decode()
+    assert 'value="Kept title"' in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_declining_needs_a_reason(secretariat, stakeholder):
+    proposal = Proposal.objects.create(
+        kind="side_event", title="x", level="global", date=timezone.localdate(), organisers="o", proposed_by=stakeholder
+    )
+
+    with pytest.raises(services.ConsultationError):
+        services.proposal_decide(proposal=proposal, by=secretariat, approve=False)
+
+
+@pytest.mark.django_db
+def test_summary_documents_are_served_only_once_published(client, secretariat):
+    from django.core.files.base import ContentFile
+
+    from consultations.models import SummaryDocument
+
+    consultation = make_consultation(status="held", summary="What was said.")
+    document = SummaryDocument(
+        consultation=consultation,
+        title="Summary report",
+        language="fr",
+        content_type="application/pdf",
+        original_name="summary.pdf",
+    )
+    document.file.save("x", ContentFile(b"%PDF-1.7 report"), save=True)
+    url = f"/en/consultations/{consultation.pk}/summary/{document.pk}/"
+
+    assert client.get(url).status_code == 404
+    client.force_login(secretariat)
+    assert client.get(url).status_code == 200
+    client.logout()
+    consultation.status = "summary_published"
+    consultation.save()
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == 'attachment; filename="summary.pdf"'
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert "Summary report" in client.get(consultation.get_absolute_url()).content.decode()
