@@ -1,4 +1,7 @@
+from zoneinfo import available_timezones
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files.storage import storages
 from django.db import models
 from django.urls import reverse
@@ -14,6 +17,11 @@ from consultations.enums import (
     SpeakingRole,
 )
 from reviews.enums import Modality
+
+
+def validate_time_zone(value: str) -> None:
+    if value not in available_timezones():
+        raise ValidationError(_("“%(value)s” is not a time zone name such as Europe/Zurich."), params={"value": value})
 
 
 def private_storage():
@@ -33,7 +41,13 @@ class Consultation(models.Model):
     capacity_in_person = models.PositiveIntegerField(_("places in the room"), default=0)
     capacity_virtual = models.PositiveIntegerField(_("places online"), default=0)
     venue = models.CharField(_("venue"), max_length=300, blank=True)
-    time_zone = models.CharField(_("time zone"), max_length=64, default="UTC")
+    time_zone = models.CharField(
+        _("time zone"),
+        max_length=64,
+        default="UTC",
+        validators=[validate_time_zone],
+        help_text=_("For example Africa/Addis_Ababa."),
+    )
     starts_at = models.DateTimeField(_("starts at"), null=True, blank=True)
     ends_at = models.DateTimeField(_("ends at"), null=True, blank=True)
     join_link = models.URLField(_("link to join online"), blank=True)

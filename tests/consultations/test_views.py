@@ -210,3 +210,22 @@ def test_meeting_materials_are_listed_and_links_work(client):
 
     assert 'href="https://migrationnetwork.un.org/" hreflang="es">Logistics note' in html
     assert "Hidden summary" not in html
+
+
+@pytest.mark.django_db
+def test_times_are_shown_in_the_consultation_time_zone(client):
+    import datetime
+
+    from django.core.exceptions import ValidationError
+
+    consultation = make_consultation(
+        time_zone="Europe/Zurich", starts_at=datetime.datetime(2027, 3, 8, 9, 0, tzinfo=datetime.UTC)
+    )
+
+    html = client.get(consultation.get_absolute_url()).content.decode()
+
+    assert "8 March 2027, 10:00" in html
+    assert "(Europe/Zurich)" in html
+    consultation.time_zone = "Mars/Olympus"
+    with pytest.raises(ValidationError, match="not a time zone name"):
+        consultation.full_clean()
