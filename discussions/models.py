@@ -1,0 +1,215 @@
+import uuid
+
+from django.conf import settings
+from django.core.files.storage import storages
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from discussions.enums import AuthorLabel, PostStatus, TagKind
+
+
+def private_storage():
+    return storages["private"]
+
+
+class Space(models.Model):
+    """The online discussion space of one region for one review cycle (002)."""
+
+    region = models.ForeignKey(
+        "reviews.Region", on_delete=models.PROTECT, related_name="spaces", verbose_name=_("region")
+    )
+    cycle = models.ForeignKey(
+        "reviews.ReviewCycle", on_delete=models.PROTECT, related_name="spaces", verbose_name=_("cycle")
+    )
+    title = models.CharField(_("title"), max_length=200)
+    introduction = models.TextField(_("introduction"), blank=True)
+    moderators = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="moderated_spaces", verbose_name=_("moderators")
+    )
+    summary = models.TextField(_("published summary"), blank=True)
+    summary_published_at = models.DateTimeField(_("summary published on"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["region__position", "-cycle__start_year"]
+        verbose_name = _("discussion space")
+        verbose_name_plural = _("discussion spaces")
+        constraints = [models.UniqueConstraint(fields=["region", "cycle"], name="one_space_per_region_and_cycle")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("discussions:space", kwargs={"pk": self.pk})
+
+
+class Phase(models.Model):
+    """Phase 1 (four weeks of inputs before the review) or phase 2 (feedback and next steps after it)."""
+
+    space = models.ForeignKey(Space, on_delete=models.CASCADE, related_name="phases", verbose_name=_("space"))
+    number = models.PositiveSmallIntegerField(
+        _("phase"), choices=[(1, _("Phase 1: inputs")), (2, _("Phase 2: feedback and next steps"))]
+    )
+    opens_at = models.DateTimeField(_("opens"))
+    closes_at = models.DateTimeField(
+        _("closes"), null=True, blank=True, help_text=_("Empty: open until further notice.")
+    )
+
+    class Meta:
+        ordering = ["space", "number"]
+        verbose_name = _("phase")
+        verbose_name_plural = _("phases")
+        constraints = [
+            models.UniqueConstraint(fields=["space", "number"], name="one_phase_number_per_space"),
+            models.CheckConstraint(
+                condition=models.Q(closes_at__isnull=True) | models.Q(closes_at__gt=models.F("opens_at")),
+                name="phase_closes_after_opening",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.get_number_display())
+
+    def is_open(self, now=None) -> bool:
+        now = now or timezone.now()
+        return self.opens_at <= now and (self.closes_at is None or now < self.closes_at)
+
+
+class GuidingQuestion(models.Model):
+    phase = models.ForeignKey(Phase, on_delete=models.CASCADE, related_name="questions", verbose_name=_("phase"))
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    text = models.TextField(_("question"))
+
+    class Meta:
+        ordering = ["phase__number", "position", "pk"]
+        verbose_name = _("guiding question")
+        verbose_name_plural = _("guiding questions")
+
+    def __str__(self) -> str:
+        return self.text[:80]
+
+    def get_absolute_url(self) -> str:
+        return reverse("discussions:question", kwargs={"pk": self.phase.space_id, "question": self.pk})
+
+
+class Tag(models.Model):
+    """One of the 23 GCM objectives or the 10 guiding principles."""
+
+    kind = models.CharField(_("kind"), max_length=20, choices=TagKind.choices)
+    number = models.PositiveSmallIntegerField(_("number"))
+    name = models.CharField(_("name"), max_length=300)
+
+    class Meta:
+        ordering = ["kind", "number"]
+        verbose_name = _("tag")
+        verbose_name_plural = _("tags")
+        constraints = [models.UniqueConstraint(fields=["kind", "number"], name="one_tag_per_number")]
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.name}"
+
+
+class Post(models.Model):
+    """A contribution, pre-moderated: nobody but its author and the space's moderators sees it before approval.
+
+    ``text``/``html`` hold what the author last submitted and ``status`` is the
+    moderation state of that submission. ``approved_html`` is the version the
+    public sees: an edit of an approved post leaves it in place until the edit
+    itself is approved.
+    """
+
+    space = models.ForeignKey(Space, on_delete=models.CASCADE, related_name="posts", verbose_name=_("space"))
+    phase = models.ForeignKey(Phase, on_delete=models.PROTECT, related_name="posts", verbose_name=_("phase"))
+    question = models.ForeignKey(
+        GuidingQuestion, on_delete=models.PROTECT, related_name="posts", verbose_name=_("guiding question")
+    )
+    parent = models.ForeignKey(
+        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="replies", verbose_name=_("in reply to")
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="posts", verbose_name=_("author")
+    )
+    author_label = models.CharField(
+        _("post as"), max_length=20, choices=AuthorLabel.choices, default=AuthorLabel.DISPLAY_NAME
+    )
+    shown_name = models.CharField(_("shown as"), max_length=200, editable=False)
+    language = models.CharField(_("language of the post"), max_length=8, choices=settings.LANGUAGES)
+    text = models.TextField(_("text"))
+    html = models.TextField(editable=False)
+    status = models.CharField(
+        _("status"), max_length=20, choices=PostStatus.choices, default=PostStatus.PENDING, db_index=True
+    )
+    rejection_reason = models.CharField(_("reason"), max_length=500, blank=True)
+    approved_html = models.TextField(editable=False, blank=True)
+    approved_at = models.DateTimeField(_("approved on"), null=True, blank=True, db_index=True)
+    submitted_at = models.DateTimeField(_("sent on"), default=timezone.now, db_index=True)
+    is_moderator_note = models.BooleanField(_("moderator note"), default=False)
+    tags = models.ManyToManyField(Tag, blank=True, related_name="posts", verbose_name=_("tags"))
+
+    class Meta:
+        ordering = ["approved_at", "submitted_at", "pk"]
+        verbose_name = _("post")
+        verbose_name_plural = _("posts")
+        permissions = [("moderate_post", _("Can moderate posts of the spaces they are assigned to"))]
+        indexes = [models.Index(fields=["space", "status", "submitted_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.shown_name}: {self.text[:60]}"
+
+    @property
+    def is_public(self) -> bool:
+        return self.approved_at is not None
+
+
+class PendingPost(Post):
+    """The moderation queue in the admin."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("post to moderate")
+        verbose_name_plural = _("posts to moderate")
+
+
+def _attachment_path(instance, filename: str) -> str:
+    return f"discussions/{uuid.uuid4().hex}"
+
+
+class Attachment(models.Model):
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("post"))
+    file = models.FileField(_("file"), upload_to=_attachment_path, storage=private_storage)
+    original_name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(max_length=120)
+    size = models.PositiveBigIntegerField(default=0)
+    approved = models.BooleanField(_("approved"), default=False)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    def get_absolute_url(self) -> str:
+        return reverse("discussions:attachment", kwargs={"pk": self.pk})
+
+
+class ModerationDecision(models.Model):
+    """The audit of every moderation decision: who, when, from which state to which, why."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="decisions", verbose_name=_("post"))
+    moderator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("moderator")
+    )
+    from_status = models.CharField(_("from"), max_length=20, choices=PostStatus.choices)
+    to_status = models.CharField(_("to"), max_length=20, choices=PostStatus.choices)
+    reason = models.CharField(_("reason"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("on"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("moderation decision")
+        verbose_name_plural = _("moderation decisions")
+
+    def __str__(self) -> str:
+        return f"{self.from_status} → {self.to_status}"

@@ -62,9 +62,22 @@ MODEL_PERMISSIONS: dict[str, frozenset[str]] = {
             "consultations.view_pendingaccreditation",
             "consultations.change_pendingaccreditation",
             "consultations.export_registrations",
+            *(
+                f"discussions.{action}_{model}"
+                for model in ("space", "phase", "guidingquestion", "tag")
+                for action in ("view", "add", "change")
+            ),
         }
     ),
-    Role.MODERATOR: frozenset(),
+    Role.MODERATOR: frozenset(
+        {
+            "discussions.view_post",
+            "discussions.change_post",
+            "discussions.view_pendingpost",
+            "discussions.change_pendingpost",
+            "discussions.view_moderationdecision",
+        }
+    ),
     Role.EXECUTIVE_COMMITTEE: frozenset(),
     Role.MPTF_CHAIR: frozenset(),
 }

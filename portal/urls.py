@@ -28,6 +28,7 @@ urlpatterns += i18n_patterns(
     path("", include(portal_patterns)),
     path("", include("reviews.urls")),
     path("consultations/", include("consultations.urls")),
+    path("discussions/", include("discussions.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
 )

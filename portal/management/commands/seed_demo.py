@@ -19,3 +19,9 @@ class Command(BaseCommand):
 
         if create_demo_consultation():
             self.stdout.write("Demo consultation created: 3 registered, 2 on the waiting list, 2 offers to speak.")
+        from discussions.demo import create_demo_space
+
+        if create_demo_space():
+            self.stdout.write(
+                "Demo discussion space created (moderator@demo.test moderates it): 1 approved, 1 pending, 1 rejected post."
+            )

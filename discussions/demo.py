@@ -1,0 +1,56 @@
+"""Demo data for the embedded mode: an open discussion space with approved, pending and rejected posts."""
+
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from discussions import services
+from discussions.models import Phase, Space
+from discussions.seed import UNECE_PHASE_1, UNECE_PHASE_2, add_questions
+from portal.models import User
+from reviews.models import Region, ReviewCycle
+
+
+@transaction.atomic
+def create_demo_space() -> Space | None:
+    region = Region.objects.filter(code="asia-pacific").first()
+    cycle = ReviewCycle.objects.filter(code="2024-2025").first()
+    if region is None or cycle is None or Space.objects.filter(region=region, cycle=cycle).exists():
+        return None
+    now = timezone.now()
+    space = Space.objects.create(
+        region=region,
+        cycle=cycle,
+        title="Discussion space: Asia and the Pacific (demo)",
+        introduction="A demo space, open now, with the UNECE guiding questions of 2024.",
+    )
+    phase_1 = Phase.objects.create(
+        space=space, number=1, opens_at=now - timedelta(days=3), closes_at=now + timedelta(days=25)
+    )
+    phase_2 = Phase.objects.create(space=space, number=2, opens_at=now + timedelta(days=60), closes_at=None)
+    add_questions(phase_1, UNECE_PHASE_1)
+    add_questions(phase_2, UNECE_PHASE_2)
+    moderator = User.objects.filter(email="moderator@demo.test").first()
+    if moderator:
+        space.moderators.add(moderator)
+    question = phase_1.questions.first()
+    authors = list(User.objects.filter(email__startswith="participant").order_by("email")[:3])
+    texts = [
+        "Our network of domestic workers in the region documented **fair recruitment** practices: https://example.org/report",
+        "We would like Member States to discuss access to basic services for migrants in irregular situations.",
+        "Call me on my private number to discuss this.",
+    ]
+    posts = [
+        services.post_create(question=question, author=author, text=text, language="en")
+        for author, text in zip(authors, texts, strict=False)
+    ]
+    if moderator and len(posts) == 3:
+        services.post_moderate(post=posts[0], moderator=moderator, approve=True)
+        services.post_moderate(
+            post=posts[2],
+            moderator=moderator,
+            approve=False,
+            reason="It reveals personal data that could put someone at risk",
+        )
+    return space

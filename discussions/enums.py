@@ -1,0 +1,28 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class TagKind(models.TextChoices):
+    OBJECTIVE = "objective", _("GCM objective")
+    PRINCIPLE = "principle", _("Guiding principle")
+
+
+class PostStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for moderation")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Not approved")
+
+
+class AuthorLabel(models.TextChoices):
+    DISPLAY_NAME = "display_name", _("My display name")
+    ORGANISATION = "organisation", _("My organisation's name")
+
+
+# Reasons a moderator can pick from; "other" takes a written reason.
+REJECTION_REASONS = [
+    ("off_topic", _("Not about the guiding questions of this space")),
+    ("personal_data", _("It reveals personal data that could put someone at risk")),
+    ("abuse", _("It contains abuse, hate speech or discrimination")),
+    ("spam", _("Advertising or spam")),
+    ("duplicate", _("It repeats a post already published")),
+]

@@ -1,0 +1,77 @@
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from discussions.enums import REJECTION_REASONS, AuthorLabel
+from discussions.models import Tag
+from portal.uploads import validate_document
+
+MAX_FILES = 5
+MAX_TEXT = 10_000
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    widget = MultipleFileInput
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(item, initial) for item in data]
+        return [single(data, initial)] if data else []
+
+
+class PostForm(forms.Form):
+    text = forms.CharField(
+        label=_("Your contribution"),
+        max_length=MAX_TEXT,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=_(
+            "Plain text. Leave a blank line between paragraphs; **bold** and *italic* are allowed; links work."
+        ),
+    )
+    language = forms.ChoiceField(label=_("Language of the post"), choices=settings.LANGUAGES)
+    author_label = forms.ChoiceField(label=_("Post as"), choices=AuthorLabel.choices, initial=AuthorLabel.DISPLAY_NAME)
+    tags = forms.ModelMultipleChoiceField(
+        label=_("GCM objectives and guiding principles (optional)"),
+        queryset=Tag.objects.all(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+    )
+    files = MultipleFileField(
+        label=_("Reports or papers (optional)"),
+        required=False,
+        help_text=_("PDF, office documents or images; at most 20 MB each and %(count)d files.") % {"count": MAX_FILES},
+    )
+
+    def clean_files(self):
+        files = self.cleaned_data.get("files") or []
+        if len(files) > MAX_FILES:
+            raise forms.ValidationError(_("Attach at most %(count)d files.") % {"count": MAX_FILES})
+        checked = []
+        for upload in files:
+            try:
+                checked.append((upload, validate_document(upload)))
+            except forms.ValidationError as exc:
+                raise forms.ValidationError(
+                    _("“%(name)s”: %(problem)s") % {"name": upload.name, "problem": " ".join(exc.messages)}
+                ) from exc
+        return checked
+
+
+class ModerationForm(forms.Form):
+    reason_choice = forms.ChoiceField(
+        label=_("Reason for not approving"),
+        choices=[("", "---------"), *REJECTION_REASONS, ("other", _("Another reason (write it below)"))],
+        required=False,
+    )
+    reason_text = forms.CharField(label=_("Reason in your words"), max_length=500, required=False)
+
+    def reason(self) -> str:
+        choice = self.cleaned_data.get("reason_choice")
+        if choice and choice != "other":
+            return str(dict(REJECTION_REASONS)[choice])
+        return self.cleaned_data.get("reason_text", "").strip()

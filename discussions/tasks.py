@@ -1,0 +1,26 @@
+from smtplib import SMTPException
+
+from celery import shared_task
+
+from discussions.enums import PostStatus
+from discussions.models import Post
+from portal.mail import send_templated_mail
+
+
+@shared_task(
+    autoretry_for=(SMTPException, ConnectionError, TimeoutError),
+    retry_backoff=30,
+    retry_kwargs={"max_retries": 5},
+)
+def send_moderation_decision(*, post_id: int) -> None:
+    """Tell an author, in their language, that their post was approved or why it was not."""
+    post = Post.objects.select_related("author__profile", "question", "space").filter(pk=post_id).first()
+    if post is None or post.status == PostStatus.PENDING or post.is_moderator_note:
+        return
+    profile = getattr(post.author, "profile", None)
+    send_templated_mail(
+        template="discussions/email/moderation_decision",
+        to=[post.author.email],
+        language=profile.preferred_language if profile else "en",
+        context={"post": post, "approved": post.status == PostStatus.APPROVED},
+    )

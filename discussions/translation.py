@@ -1,0 +1,18 @@
+from modeltranslation.translator import TranslationOptions, register
+
+from discussions.models import GuidingQuestion, Space, Tag
+
+
+@register(Space)
+class SpaceTranslationOptions(TranslationOptions):
+    fields = ("title", "introduction", "summary")
+
+
+@register(GuidingQuestion)
+class GuidingQuestionTranslationOptions(TranslationOptions):
+    fields = ("text",)
+
+
+@register(Tag)
+class TagTranslationOptions(TranslationOptions):
+    fields = ("name",)

@@ -1,0 +1,213 @@
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Count, Prefetch
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from discussions import services
+from discussions.enums import PostStatus
+from discussions.forms import ModerationForm, PostForm
+from discussions.models import Attachment, GuidingQuestion, Post, Space
+from discussions.permissions import may_post, moderates, visible_posts
+from portal.permissions import can
+
+PAGE_SIZE = 20
+
+
+def space_list(request):
+    spaces = Space.objects.select_related("region", "cycle")
+    return render(request, "discussions/list.html", {"spaces": spaces})
+
+
+def space_detail(request, pk: int):
+    """Open to the public: that the space exists, its questions and its published summary."""
+    space = get_object_or_404(Space.objects.select_related("region", "cycle"), pk=pk)
+    phases = list(space.phases.prefetch_related("questions"))
+    counts = {}
+    if can(request.user, "discussions.read"):
+        # Counted over what this person may see: a pending post never shows up in a number.
+        counts = dict(visible_posts(request.user, space).values_list("question").annotate(n=Count("pk")).order_by())
+    for phase in phases:
+        for item in phase.questions.all():
+            item.visible_count = counts.get(item.pk, 0)
+    return render(
+        request,
+        "discussions/space.html",
+        {
+            "space": space,
+            "phases": phases,
+            "counts": counts,
+            "can_read": can(request.user, "discussions.read"),
+            "moderates": moderates(request.user, space),
+        },
+    )
+
+
+def _post_queryset(user, space):
+    return (
+        visible_posts(user, space)
+        .select_related("author", "parent")
+        .prefetch_related("tags", Prefetch("attachments", queryset=Attachment.objects.order_by("pk")))
+    )
+
+
+@login_required
+def question(request, pk: int, question: int):
+    space = get_object_or_404(Space, pk=pk)
+    if not can(request.user, "discussions.read"):
+        raise PermissionDenied
+    guiding = get_object_or_404(GuidingQuestion.objects.select_related("phase"), pk=question, phase__space=space)
+    posts = _post_queryset(request.user, space).filter(question=guiding)
+    filters = {}
+    if (tag := request.GET.get("tag", "")).isdigit():
+        posts, filters["tag"] = posts.filter(tags=tag), tag
+    if (language := request.GET.get("language")) in dict(settings.LANGUAGES):
+        posts, filters["language"] = posts.filter(language=language), language
+    page = Paginator(posts.order_by("approved_at", "submitted_at", "pk"), PAGE_SIZE).get_page(request.GET.get("page"))
+    form = PostForm(initial={"language": get_language()})
+    return _thread(request, space, guiding, page, form)
+
+
+def _thread(request, space, guiding, page, form, status=200):
+    is_moderator = moderates(request.user, space)
+    for post in page.object_list:
+        post.sees_current = is_moderator or post.author_id == request.user.pk
+        post.visible_attachments = [a for a in post.attachments.all() if a.approved or post.sees_current]
+    return render(
+        request,
+        "discussions/question.html",
+        {
+            "space": space,
+            "question": guiding,
+            "page": page,
+            "posts": page.object_list,
+            "form": form,
+            "may_post": may_post(request.user) or is_moderator,
+            "phase_open": guiding.phase.is_open(),
+            "moderates": is_moderator,
+            "reply_to": request.GET.get("reply_to", ""),
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def post_create(request, pk: int, question: int):
+    space = get_object_or_404(Space, pk=pk)
+    guiding = get_object_or_404(GuidingQuestion.objects.select_related("phase__space"), pk=question, phase__space=space)
+    form = PostForm(request.POST, request.FILES)
+    if form.is_valid():
+        parent = None
+        if (reply_to := request.POST.get("reply_to", "")).isdigit():
+            parent = visible_posts(request.user, space).filter(pk=reply_to).first()
+        try:
+            services.post_create(
+                question=guiding,
+                author=request.user,
+                text=form.cleaned_data["text"],
+                language=form.cleaned_data["language"],
+                author_label=form.cleaned_data["author_label"],
+                tags=form.cleaned_data["tags"],
+                parent=parent,
+                files=form.cleaned_data["files"],
+                moderator_note=request.POST.get("moderator_note") == "1" and moderates(request.user, space),
+            )
+        except services.DiscussionError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Thank you. Your post will be published once a moderator has approved it."))
+            return redirect(guiding)
+    posts = _post_queryset(request.user, space).filter(question=guiding)
+    page = Paginator(posts, PAGE_SIZE).get_page(1)
+    return _thread(request, space, guiding, page, form, status=400)
+
+
+@login_required
+def post_edit(request, pk: int):
+    post = get_object_or_404(Post.objects.select_related("question__phase", "space"), pk=pk, author=request.user)
+    form = PostForm(
+        request.POST or None,
+        request.FILES or None,
+        initial={
+            "text": post.text,
+            "language": post.language,
+            "author_label": post.author_label,
+            "tags": post.tags.all(),
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.post_edit(
+                post=post,
+                author=request.user,
+                text=form.cleaned_data["text"],
+                tags=form.cleaned_data["tags"],
+                files=form.cleaned_data["files"],
+            )
+        except services.DiscussionError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Your changes will be published once a moderator has approved them."))
+            return redirect(post.question)
+    return render(request, "discussions/edit.html", {"post": post, "form": form})
+
+
+def attachment(request, pk: int):
+    """A file of a post, for those who may see it: attachment disposition, never rendered inline."""
+    item = get_object_or_404(Attachment.objects.select_related("post__space"), pk=pk)
+    post = item.post
+    allowed = request.user.is_authenticated and (
+        moderates(request.user, post.space)
+        or post.author_id == request.user.pk
+        or (item.approved and post.approved_at is not None and can(request.user, "discussions.read"))
+    )
+    if not allowed:
+        raise Http404
+    return FileResponse(
+        item.file.open("rb"), as_attachment=True, filename=item.original_name, content_type=item.content_type
+    )
+
+
+@login_required
+def moderation_queue(request):
+    if not can(request.user, "discussions.moderate"):
+        raise PermissionDenied
+    spaces = Space.objects.all() if request.user.is_superuser else request.user.moderated_spaces.all()
+    pending = (
+        Post.objects.filter(space__in=spaces, status=PostStatus.PENDING)
+        .select_related("space", "question", "author")
+        .prefetch_related("attachments")
+        .order_by("submitted_at", "pk")
+    )
+    page = Paginator(pending, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request, "discussions/moderation.html", {"page": page, "posts": page.object_list, "form": ModerationForm()}
+    )
+
+
+@login_required
+@require_POST
+def moderate(request, pk: int):
+    post = get_object_or_404(Post.objects.select_related("space"), pk=pk)
+    if not moderates(request.user, post.space):
+        raise PermissionDenied
+    approve = request.POST.get("decision") == "approve"
+    form = ModerationForm(request.POST)
+    form.is_valid()
+    try:
+        decided = services.post_moderate(post=post, moderator=request.user, approve=approve, reason=form.reason())
+    except services.DiscussionError as exc:
+        messages.error(request, str(exc))
+    else:
+        if decided:
+            messages.success(request, _("Decision saved; the author is being told."))
+        else:
+            messages.info(request, _("Another moderator decided on this post first."))
+    return redirect("discussions:moderation")

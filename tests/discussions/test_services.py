@@ -1,0 +1,155 @@
+import threading
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.db import connection
+from django.utils import timezone
+
+from discussions import services
+from discussions.markup import render
+from discussions.models import ModerationDecision
+from portal.enums import Role
+from tests.factories import make_user
+
+XSS = [
+    "<script>alert(1)</script>",
+    "<img src=x onerror=alert(1)>",
+    "<svg onload=alert(1)>",
+    '<a href="javascript:alert(1)">x</a>',
+    "javascript:alert(1)",
+    "<iframe src=javascript:alert(1)>",
+    "<body onload=alert(1)>",
+    "<input autofocus onfocus=alert(1)>",
+    "<details open ontoggle=alert(1)>",
+    "<math><mtext><table><mglyph><style><img src=x onerror=alert(1)>",
+    '"><script>alert(1)</script>',
+    "'><img src=x onerror=alert(1)>",
+    "<scr<script>ipt>alert(1)</scr</script>ipt>",
+    '<a href="&#106;avascript:alert(1)">x</a>',
+    '<a href="data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==">x</a>',
+    "<object data=javascript:alert(1)>",
+    "<embed src=javascript:alert(1)>",
+    "<form action=javascript:alert(1)><button>x</button></form>",
+    "<style>@import 'javascript:alert(1)';</style>",
+    '<div style="background:url(javascript:alert(1))">x</div>',
+    "<video><source onerror=alert(1)>",
+    "<audio src=x onerror=alert(1)>",
+    "<marquee onstart=alert(1)>",
+    "<link rel=stylesheet href=javascript:alert(1)>",
+    '<meta http-equiv=refresh content="0;url=javascript:alert(1)">',
+    "<base href=javascript:alert(1)//>",
+    "**<img src=x onerror=alert(1)>**",
+    "*<svg/onload=alert(1)>*",
+    'https://example.org/"onmouseover="alert(1)',
+    "<<script>script>alert(1)<</script>/script>",
+    "<textarea><script>alert(1)</script></textarea>",
+    '<a href=" javascript:alert(1)">x</a>',
+]
+
+
+@pytest.mark.parametrize("vector", XSS)
+def test_no_vector_survives_as_markup(vector):
+    html = render(vector)
+
+    lowered = html.lower()
+    for dangerous in (
+        "<script",
+        "<img",
+        "<svg",
+        "<iframe",
+        "onerror=",
+        "onload=",
+        "javascript:",
+        "<style",
+        "<object",
+        "<embed",
+        "<form",
+        "<input",
+        "<meta",
+        "<base",
+        "<link",
+        "<video",
+        "<audio",
+        "<math",
+        "<details",
+    ):
+        if dangerous in ("onerror=", "onload=", "javascript:"):
+            # May appear only as escaped text inside a paragraph, never inside a tag.
+            assert not any(dangerous in tag for tag in _tags(lowered)), html
+        else:
+            assert dangerous not in lowered, html
+
+
+def _tags(html: str) -> list[str]:
+    import re
+
+    return re.findall(r"<[^>]+>", html)
+
+
+def test_light_formatting():
+    assert render("Hello **world**\nline two\n\nhttps://example.org/x *ok*") == (
+        '<p>Hello <strong>world</strong><br>line two</p><p><a href="https://example.org/x" '
+        'rel="nofollow noopener noreferrer ugc">https://example.org/x</a> <em>ok</em></p>'
+    )
+
+
+@pytest.mark.django_db
+def test_member_state_cannot_post(question):
+    with pytest.raises(services.DiscussionError, match="Member States can read"):
+        services.post_create(question=question, author=make_user(Role.MEMBER_STATE), text="x", language="en")
+
+
+@pytest.mark.django_db
+def test_closed_phase_refuses_posts(question):
+    question.phase.closes_at = timezone.now() - timedelta(minutes=1)
+    question.phase.opens_at = timezone.now() - timedelta(days=2)
+    question.phase.save()
+
+    with pytest.raises(services.DiscussionError, match="closed"):
+        services.post_create(question=question, author=make_user(Role.STAKEHOLDER), text="x", language="en")
+
+
+@pytest.mark.django_db
+def test_moderator_of_another_space_cannot_decide(question):
+    post = services.post_create(question=question, author=make_user(Role.STAKEHOLDER), text="x", language="en")
+
+    with pytest.raises(services.DiscussionError, match="do not moderate"):
+        services.post_moderate(post=post, moderator=make_user(Role.MODERATOR), approve=True)
+
+
+@pytest.mark.django_db
+def test_organisation_name_can_be_shown(question):
+    author = make_user(Role.STAKEHOLDER, organisation="Migrant Forum Asia")
+
+    post = services.post_create(question=question, author=author, text="x", language="en", author_label="organisation")
+
+    assert post.shown_name == "Migrant Forum Asia"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_moderators_approving_at_once_make_one_decision_and_one_mail(question, space):
+    post = services.post_create(question=question, author=make_user(Role.STAKEHOLDER), text="x", language="en")
+    moderators = [make_user(Role.MODERATOR), make_user(Role.MODERATOR)]
+    space.moderators.add(*moderators)
+    mail.outbox.clear()
+    barrier = threading.Barrier(2)
+    results = []
+
+    def decide(moderator):
+        try:
+            barrier.wait()
+            results.append(services.post_moderate(post=post, moderator=moderator, approve=True))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=decide, args=(m,)) for m in moderators]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+
+    assert sorted(results) == [False, True]
+    assert ModerationDecision.objects.filter(post=post).count() == 1
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].subject == "Your post is published"

@@ -1,0 +1,115 @@
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from discussions import services
+from discussions.models import Post
+from portal.enums import Role
+from tests.factories import make_user
+
+
+@pytest.mark.django_db
+def test_stakeholder_posts_with_attachment_and_sees_it_pending(client, question, space):
+    author = make_user(Role.STAKEHOLDER)
+    client.force_login(author)
+
+    response = client.post(
+        f"/en/discussions/{space.pk}/questions/{question.pk}/post/",
+        {
+            "text": "Our report <b>here</b>",
+            "language": "fr",
+            "author_label": "display_name",
+            "files": [SimpleUploadedFile("r.pdf", b"%PDF-1.4 x")],
+        },
+        follow=True,
+    )
+
+    post = Post.objects.get()
+    assert (post.status, post.language, post.attachments.count()) == ("pending", "fr", 1)
+    html = response.content.decode()
+    assert "Waiting for moderation" in html
+    assert "&lt;b&gt;here&lt;/b&gt;" in html
+
+
+@pytest.mark.django_db
+def test_bad_file_is_refused_naming_the_limit_and_text_is_kept(client, question, space):
+    client.force_login(make_user(Role.STAKEHOLDER))
+
+    response = client.post(
+        f"/en/discussions/{space.pk}/questions/{question.pk}/post/",
+        {
+            "text": "Keep this text",
+            "language": "en",
+            "author_label": "display_name",
+            "files": [SimpleUploadedFile("report.pdf", b"MZ\x90 executable")],
+        },
+    )
+
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "report.pdf" in html and "not a PDF" in html
+    assert "Keep this text" in html
+    assert Post.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_member_state_gets_a_clear_message(client, question, space):
+    client.force_login(make_user(Role.MEMBER_STATE))
+
+    html = client.get(f"/en/discussions/{space.pk}/questions/{question.pk}/").content.decode()
+
+    assert "Member States can read the discussion" in html
+
+
+@pytest.mark.django_db
+def test_public_sees_questions_but_not_threads(client, question, space):
+    assert question.text in client.get(f"/en/discussions/{space.pk}/").content.decode()
+    assert client.get(f"/en/discussions/{space.pk}/questions/{question.pk}/").status_code == 302
+
+
+@pytest.mark.django_db
+def test_moderation_page_rejects_with_a_listed_reason(client, question, space, space_moderator):
+    post = services.post_create(question=question, author=make_user(Role.STAKEHOLDER), text="x", language="en")
+    client.force_login(space_moderator)
+
+    client.post(f"/en/discussions/moderation/{post.pk}/", {"decision": "reject", "reason_choice": "spam"})
+
+    post.refresh_from_db()
+    assert (post.status, post.rejection_reason) == ("rejected", "Advertising or spam")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url", ["thread", "/en/discussions/moderation/", "/en/admin/discussions/pendingpost/"])
+def test_query_counts_same_at_1_and_50_posts(client, question, space, space_moderator, query_count, url):
+    if url == "thread":
+        url = f"/en/discussions/{space.pk}/questions/{question.pk}/"
+    client.force_login(space_moderator)
+
+    def add(n):
+        for _ in range(n):
+            services.post_create(
+                question=question,
+                author=make_user(Role.STAKEHOLDER),
+                text="t",
+                language="en",
+                files=[(SimpleUploadedFile("a.pdf", b"%PDF-1 x"), "application/pdf")],
+            )
+
+    add(1)
+    client.get(url)
+    one = query_count(lambda: client.get(url))
+    add(49)
+
+    assert query_count(lambda: client.get(url)) == one
+
+
+@pytest.mark.django_db(transaction=True)
+def test_admin_bulk_approve(client, question, space, space_moderator):
+    made = [
+        services.post_create(question=question, author=make_user(Role.STAKEHOLDER), text="t", language="en")
+        for _ in range(3)
+    ]
+    client.force_login(space_moderator)
+
+    client.post("/en/admin/discussions/pendingpost/", {"action": "approve", "_selected_action": [p.pk for p in made]})
+
+    assert set(Post.objects.values_list("status", flat=True)) == {"approved"}
