@@ -15,12 +15,12 @@ $(STAMP): pyproject.toml
 
 ## Serve the portal on http://127.0.0.1:8000 in the embedded mode (SQLite, console mail, Celery on the filesystem).
 run: $(STAMP)
-	scripts/ensure-system-packages gettext
+	scripts/ensure-system-packages gettext pango fonts
 	scripts/run-embedded
 
 ## The whole suite, browser tests included, on real PostgreSQL and Redis (throwaway ones unless configured).
 test: $(STAMP)
-	scripts/ensure-system-packages postgresql redis-server chromium gettext
+	scripts/ensure-system-packages postgresql redis-server chromium gettext pango fonts
 	$(MAKE) --no-print-directory lint
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) manage.py compilemessages --ignore='.venv/*' -v 0

@@ -43,14 +43,16 @@ def export_queryset(consultation, *, statuses: list[str], attendances: list[str]
     return queryset
 
 
-class _Echo:
+class Echo:
+    """A file-like object for csv.writer that hands each row back instead of storing it."""
+
     def write(self, value):
         return value
 
 
 def csv_rows(queryset, columns: list[str]) -> Iterator[str]:
     """Rows as CSV text, read through a server-side cursor in chunks: memory does not grow with the list."""
-    writer = csv.writer(_Echo())
+    writer = csv.writer(Echo())
     yield "\ufeff" + writer.writerow([str(COLUMNS[c][0]) for c in columns])
     paths = [COLUMNS[c][1] for c in columns]
     for row in queryset.values_list(*paths).iterator(chunk_size=2000):

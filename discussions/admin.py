@@ -7,7 +7,16 @@ from modeltranslation.admin import TabbedTranslationAdmin, TranslationStackedInl
 
 from discussions import services
 from discussions.enums import REJECTION_REASONS, PostStatus
-from discussions.models import GuidingQuestion, ModerationDecision, PendingPost, Phase, Post, Space, Tag
+from discussions.models import (
+    AnalysisPaper,
+    GuidingQuestion,
+    ModerationDecision,
+    PendingPost,
+    Phase,
+    Post,
+    Space,
+    Tag,
+)
 
 
 class QuestionInline(TranslationStackedInline):
@@ -25,6 +34,18 @@ class PhaseAdmin(admin.ModelAdmin):
 class SpaceAdmin(TabbedTranslationAdmin):
     list_display = ["title", "region", "cycle"]
     filter_horizontal = ["moderators"]
+
+
+@admin.register(AnalysisPaper)
+class AnalysisPaperAdmin(TabbedTranslationAdmin):
+    """The synthesis is written here in each language; figures and publishing are on the paper's page."""
+
+    list_display = ["space", "published_at", "updated_at"]
+    fields = ["space", "synthesis", "published_at"]
+    readonly_fields = ["published_at"]
+
+    def view_on_site(self, obj):
+        return obj.get_absolute_url()
 
 
 @admin.register(Tag)

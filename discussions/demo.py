@@ -6,7 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from discussions import services
-from discussions.models import Phase, Space
+from discussions.models import AnalysisPaper, Phase, Space
 from discussions.seed import UNECE_PHASE_1, UNECE_PHASE_2, add_questions
 from portal.models import User
 from reviews.models import Region, ReviewCycle
@@ -53,4 +53,8 @@ def create_demo_space() -> Space | None:
             approve=False,
             reason="It reveals personal data that could put someone at risk",
         )
+    AnalysisPaper.objects.create(
+        space=space,
+        synthesis="A draft synthesis: contributions so far stress fair recruitment and access to basic services.",
+    )
     return space

@@ -142,6 +142,8 @@ class Post(models.Model):
     )
     rejection_reason = models.CharField(_("reason"), max_length=500, blank=True)
     approved_html = models.TextField(editable=False, blank=True)
+    # Plain text of the approved version: what search, digests and exports read.
+    approved_text = models.TextField(editable=False, blank=True)
     approved_at = models.DateTimeField(_("approved on"), null=True, blank=True, db_index=True)
     submitted_at = models.DateTimeField(_("sent on"), default=timezone.now, db_index=True)
     is_moderator_note = models.BooleanField(_("moderator note"), default=False)
@@ -152,7 +154,10 @@ class Post(models.Model):
         verbose_name = _("post")
         verbose_name_plural = _("posts")
         permissions = [("moderate_post", _("Can moderate posts of the spaces they are assigned to"))]
-        indexes = [models.Index(fields=["space", "status", "submitted_at"])]
+        indexes = [
+            models.Index(fields=["space", "status", "submitted_at"]),
+            models.Index(fields=["space", "approved_at"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.shown_name}: {self.text[:60]}"
@@ -213,3 +218,56 @@ class ModerationDecision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.from_status} → {self.to_status}"
+
+
+class Subscription(models.Model):
+    """A person follows a whole space (``question`` empty) or one question, and gets a digest of new posts."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="discussion_subscriptions"
+    )
+    space = models.ForeignKey(Space, on_delete=models.CASCADE, related_name="subscriptions")
+    question = models.ForeignKey(
+        GuidingQuestion, on_delete=models.CASCADE, null=True, blank=True, related_name="subscriptions"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    # Posts approved up to this moment have been sent (or were there before the subscription).
+    sent_until = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("subscription")
+        verbose_name_plural = _("subscriptions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "space"], condition=models.Q(question__isnull=True), name="one_space_subscription"
+            ),
+            models.UniqueConstraint(
+                fields=["user", "question"],
+                condition=models.Q(question__isnull=False),
+                name="one_question_subscription",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.question or self.space}"
+
+
+class AnalysisPaper(models.Model):
+    """The analysis of a space's approved posts, shared at least two weeks before the review (002)."""
+
+    space = models.OneToOneField(Space, on_delete=models.CASCADE, related_name="analysis", verbose_name=_("space"))
+    synthesis = models.TextField(
+        _("synthesis"), blank=True, help_text=_("Plain text; an empty line starts a new paragraph.")
+    )
+    published_at = models.DateTimeField(_("published on"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("updated on"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("analysis paper")
+        verbose_name_plural = _("analysis papers")
+
+    def __str__(self) -> str:
+        return str(self.space)
+
+    def get_absolute_url(self) -> str:
+        return reverse("discussions:analysis", kwargs={"pk": self.space_id})

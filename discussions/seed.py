@@ -77,11 +77,16 @@ def add_questions(phase: Phase, questions: list[str]) -> None:
         )
 
 
-@transaction.atomic
-def seed_discussions() -> int:
+def seed_tags() -> None:
+    """The 23 GCM objectives and 10 guiding principles."""
     for kind, names in ((TagKind.OBJECTIVE, OBJECTIVES), (TagKind.PRINCIPLE, PRINCIPLES)):
         for number, name in enumerate(names, start=1):
             Tag.objects.update_or_create(kind=kind, number=number, defaults={"name": name, "name_en": name})
+
+
+@transaction.atomic
+def seed_discussions() -> int:
+    seed_tags()
     region = Region.objects.get(code="europe-north-america")
     cycle = ReviewCycle.objects.get(code="2024-2025")
     space, _ = Space.objects.get_or_create(

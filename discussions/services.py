@@ -63,6 +63,7 @@ def post_create(
         html=html,
         status=PostStatus.APPROVED if moderator_note else PostStatus.PENDING,
         approved_html=html if moderator_note else "",
+        approved_text=text if moderator_note else "",
         approved_at=now if moderator_note else None,
         submitted_at=now,
         is_moderator_note=moderator_note,
@@ -124,8 +125,9 @@ def post_moderate(*, post: Post, moderator, approve: bool, reason: str = "") -> 
         post.rejection_reason = "" if approve else reason.strip()
         fields = ["status", "rejection_reason"]
         if approve:
-            post.approved_html, post.approved_at = post.html, post.approved_at or timezone.now()
-            fields += ["approved_html", "approved_at"]
+            post.approved_html, post.approved_text = post.html, post.text
+            post.approved_at = post.approved_at or timezone.now()
+            fields += ["approved_html", "approved_text", "approved_at"]
             post.attachments.filter(approved=False).update(approved=True)
         post.save(update_fields=fields)
         transaction.on_commit(lambda: send_moderation_decision.delay(post_id=post.pk))

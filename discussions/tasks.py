@@ -24,3 +24,11 @@ def send_moderation_decision(*, post_id: int) -> None:
         language=profile.preferred_language if profile else "en",
         context={"post": post, "approved": post.status == PostStatus.APPROVED},
     )
+
+
+@shared_task
+def send_digests() -> int:
+    """Run by Celery beat: the digest of newly approved posts for everyone following a space or a question."""
+    from discussions.digest import send_all
+
+    return send_all()

@@ -1,6 +1,6 @@
 from modeltranslation.translator import TranslationOptions, register
 
-from discussions.models import GuidingQuestion, Space, Tag
+from discussions.models import AnalysisPaper, GuidingQuestion, Space, Tag
 
 
 @register(Space)
@@ -16,3 +16,8 @@ class GuidingQuestionTranslationOptions(TranslationOptions):
 @register(Tag)
 class TagTranslationOptions(TranslationOptions):
     fields = ("name",)
+
+
+@register(AnalysisPaper)
+class AnalysisPaperTranslationOptions(TranslationOptions):
+    fields = ("synthesis",)

@@ -4,16 +4,19 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from discussions import services
+from discussions import analysis, exports, services
 from discussions.enums import PostStatus
+from discussions.filters import PostFilter
 from discussions.forms import ModerationForm, PostForm
-from discussions.models import Attachment, GuidingQuestion, Post, Space
+from discussions.models import AnalysisPaper, Attachment, GuidingQuestion, Post, Space, Subscription
 from discussions.permissions import may_post, moderates, visible_posts
 from portal.permissions import can
 
@@ -27,7 +30,7 @@ def space_list(request):
 
 def space_detail(request, pk: int):
     """Open to the public: that the space exists, its questions and its published summary."""
-    space = get_object_or_404(Space.objects.select_related("region", "cycle"), pk=pk)
+    space = get_object_or_404(Space.objects.select_related("region", "cycle", "analysis"), pk=pk)
     phases = list(space.phases.prefetch_related("questions"))
     counts = {}
     if can(request.user, "discussions.read"):
@@ -45,8 +48,29 @@ def space_detail(request, pk: int):
             "counts": counts,
             "can_read": can(request.user, "discussions.read"),
             "moderates": moderates(request.user, space),
+            "following": _following(request.user, space),
+            "paper_visible": _paper_visible(request.user, space, getattr(space, "analysis", None)),
         },
     )
+
+
+def _query(request) -> str:
+    """The page's filters, for the pagination links."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
+def _following(user, space, question=None) -> bool:
+    if not user.is_authenticated:
+        return False
+    return Subscription.objects.filter(user=user, space=space, question=question).exists()
+
+
+def _paper_visible(user, space, paper) -> bool:
+    if paper is not None and paper.published_at:
+        return True
+    return can(user, "discussions.analyse") or moderates(user, space)
 
 
 def _post_queryset(user, space):
@@ -92,6 +116,8 @@ def _thread(request, space, guiding, page, form, status=200):
             "phase_open": guiding.phase.is_open(),
             "moderates": is_moderator,
             "reply_to": request.GET.get("reply_to", ""),
+            "following": _following(request.user, space, guiding),
+            "query": _query(request),
         },
         status=status,
     )
@@ -211,3 +237,130 @@ def moderate(request, pk: int):
         else:
             messages.info(request, _("Another moderator decided on this post first."))
     return redirect("discussions:moderation")
+
+
+@login_required
+def posts(request, pk: int):
+    """Search and filters over a space's published posts; only approved versions are ever read here."""
+    space = get_object_or_404(Space, pk=pk)
+    if not can(request.user, "discussions.read"):
+        raise PermissionDenied
+    published = (
+        Post.objects.filter(space=space, approved_at__isnull=False)
+        .select_related("question__phase", "parent")
+        .prefetch_related("tags", Prefetch("attachments", queryset=Attachment.objects.filter(approved=True)))
+    )
+    found = PostFilter(request.GET or None, queryset=published, space=space)
+    if not found.is_bound:
+        results = published.order_by("-approved_at", "-pk")
+    elif found.is_valid():
+        results = found.qs.order_by("-approved_at", "-pk")
+    else:  # an unknown filter value shows nothing, with the error next to the filter
+        results = published.none()
+    page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
+    for post in page.object_list:
+        post.sees_current = False
+        post.visible_attachments = list(post.attachments.all())
+    return render(
+        request,
+        "discussions/posts.html",
+        {"space": space, "filter": found, "page": page, "posts": page.object_list, "query": _query(request)},
+        status=200 if not found.is_bound or found.is_valid() else 400,
+    )
+
+
+@login_required
+@require_POST
+def follow(request, pk: int):
+    """Follow or stop following a space, or one of its questions, for the digest of new posts."""
+    space = get_object_or_404(Space, pk=pk)
+    if not can(request.user, "discussions.read"):
+        raise PermissionDenied
+    guiding = None
+    if (question_id := request.POST.get("question", "")).isdigit():
+        guiding = get_object_or_404(GuidingQuestion, pk=question_id, phase__space=space)
+    if request.POST.get("follow") == "1":
+        Subscription.objects.get_or_create(
+            user=request.user, space=space, question=guiding, defaults={"sent_until": timezone.now()}
+        )
+        messages.success(request, _("You will get a digest by e-mail when new posts are published here."))
+    else:
+        Subscription.objects.filter(user=request.user, space=space, question=guiding).delete()
+        messages.success(request, _("You no longer follow this."))
+    return redirect(guiding or space)
+
+
+def _paper_or_404(request, pk: int):
+    space = get_object_or_404(Space.objects.select_related("region", "cycle"), pk=pk)
+    paper = AnalysisPaper.objects.filter(space=space).first()
+    if not _paper_visible(request.user, space, paper):
+        raise Http404
+    return space, paper
+
+
+def analysis_page(request, pk: int):
+    """The analysis paper: public once published; the secretariat and the space's moderators see the draft."""
+    space, paper = _paper_or_404(request, pk)
+    return render(
+        request,
+        "discussions/analysis.html",
+        {
+            "space": space,
+            "paper": paper,
+            "figures": analysis.figures(space),
+            "timing": analysis.timing(space, paper),
+            "may_publish": can(request.user, "discussions.analyse"),
+        },
+    )
+
+
+def analysis_pdf(request, pk: int):
+    from weasyprint import HTML
+
+    space, paper = _paper_or_404(request, pk)
+    html = render(
+        request,
+        "discussions/analysis_pdf.html",
+        {"space": space, "paper": paper, "figures": analysis.figures(space), "generated_at": timezone.now()},
+    ).content.decode()
+    pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="analysis-paper-{space.pk}-{get_language()}.pdf"'
+    return response
+
+
+@login_required
+@require_POST
+def analysis_publish(request, pk: int):
+    if not can(request.user, "discussions.analyse"):
+        raise PermissionDenied
+    space = get_object_or_404(Space, pk=pk)
+    paper, _created = AnalysisPaper.objects.get_or_create(space=space)
+    if request.POST.get("publish") == "1":
+        paper.published_at = timezone.now()
+        paper.save(update_fields=["published_at", "updated_at"])
+        timing = analysis.timing(space, paper)
+        if timing.late:
+            messages.warning(
+                request,
+                _("Published later than two weeks before the Regional Review: it was due by %(date)s.")
+                % {"date": date_format(timing.due, "DATE_FORMAT")},
+            )
+        else:
+            messages.success(request, _("The analysis paper is published."))
+    else:
+        paper.published_at = None
+        paper.save(update_fields=["published_at", "updated_at"])
+        messages.success(request, _("The analysis paper is back to draft: only the secretariat and moderators see it."))
+    return redirect("discussions:analysis", pk=space.pk)
+
+
+@login_required
+def export_posts(request, pk: int):
+    """The published posts of a space as CSV for the secretariat's analysis, streamed."""
+    if not can(request.user, "discussions.analyse"):
+        raise PermissionDenied
+    space = get_object_or_404(Space, pk=pk)
+    response = StreamingHttpResponse(exports.csv_rows(space), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="discussion-{space.pk}-posts.csv"'
+    return response

@@ -11,7 +11,12 @@ def send_templated_mail(
 ) -> None:
     """Render ``<template>.subject.txt``, ``.txt`` and ``.html`` in ``language`` and send them."""
     with translation.override(language):
-        context = {**context, "site_name": settings.PORTAL_SITE_NAME, "LANGUAGE_CODE": language}
+        context = {
+            **context,
+            "site_name": settings.PORTAL_SITE_NAME,
+            "base_url": settings.PORTAL_BASE_URL,
+            "LANGUAGE_CODE": language,
+        }
         subject = " ".join(render_to_string(f"{template}.subject.txt", context).split())
         text = render_to_string(f"{template}.txt", context)
         html = render_to_string(f"{template}.html", context)

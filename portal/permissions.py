@@ -28,6 +28,7 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "discussions.read": frozenset({SIGNED_IN}),
     "discussions.post": frozenset({Role.STAKEHOLDER, Role.UN_SYSTEM}),
     "discussions.moderate": frozenset({Role.MODERATOR}),
+    "discussions.analyse": frozenset({Role.SECRETARIAT}),
     "funding.apply": frozenset({Role.STAKEHOLDER}),
     "funding.screen": frozenset({Role.SECRETARIAT}),
     "funding.recommend": frozenset({Role.EXECUTIVE_COMMITTEE}),
@@ -64,7 +65,7 @@ MODEL_PERMISSIONS: dict[str, frozenset[str]] = {
             "consultations.export_registrations",
             *(
                 f"discussions.{action}_{model}"
-                for model in ("space", "phase", "guidingquestion", "tag")
+                for model in ("space", "phase", "guidingquestion", "tag", "analysispaper")
                 for action in ("view", "add", "change")
             ),
         }

@@ -10,6 +10,7 @@ and a database URL are then required and DEBUG may not be on.
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -221,7 +222,10 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    # Followers of a space or question get newly approved posts once a day.
+    "discussion-digests": {"task": "discussions.tasks.send_digests", "schedule": crontab(hour=6, minute=0)},
+}
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
 SESSION_COOKIE_SECURE = PRODUCTION
@@ -254,3 +258,5 @@ FORMS_URLFIELD_ASSUME_HTTPS = True
 CONSULTATIONS_LOCK_PLACES = True  # switched off only by the control test that proves the race exists
 PRIVATE_ROOT = Path(env("PRIVATE_ROOT", str(VAR_DIR / "private")))  # never served directly
 STORAGES["private"] = {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": PRIVATE_ROOT}}
+# Where the portal is reached from outside: links in e-mails (digests, reminders) start with it.
+PORTAL_BASE_URL = env("PORTAL_BASE_URL", "http://127.0.0.1:8000").rstrip("/")

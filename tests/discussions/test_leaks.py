@@ -1,6 +1,9 @@
 """The leak matrix: every path × every kind of viewer × pending, rejected and approved posts with attachments."""
 
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
 
 from discussions.models import Space
 from portal.enums import Role
@@ -111,3 +114,44 @@ def test_rejected_post_shows_its_reason_to_its_author_only(client, posts, space,
     assert "Reason: Off topic" in client.get(url).content.decode()
     client.force_login(make_user(Role.STAKEHOLDER))
     assert "Off topic" not in client.get(url).content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("state", ["pending", "rejected", "approved"])
+@pytest.mark.parametrize("viewer", VIEWERS)
+def test_search_analysis_export_and_digest(client, posts, space, question, space_moderator, viewer, state, mailoutbox):
+    """Search, figures, PDF, CSV and digests read the approved version only, for every viewer, author included."""
+    from discussions import analysis, digest
+    from discussions.models import Subscription
+
+    login(client, viewer, state, posts, space_moderator, space)
+    marker = f"SECRET-{state}"
+    published = state == "approved"
+
+    search = client.get(f"/en/discussions/{space.pk}/posts/", {"q": marker})
+    assert search.status_code == (302 if viewer == "anonymous" else 200)
+    # The query is echoed in the search box; the post's text ends in " text".
+    assert (f"{marker} text" in search.content.decode()) is (published and viewer != "anonymous"), "search"
+    listing = client.get(f"/en/discussions/{space.pk}/posts/").content.decode()
+    assert (marker in listing) is (published and viewer != "anonymous"), "list of published posts"
+
+    by_phase = {figure.slug: figure.total for figure in analysis.figures(space)}
+    assert by_phase == dict.fromkeys(["phase", "question", "constituency", "subregion", "language"], 1) | {
+        "objective": 0
+    }, "figures count the approved post only"
+    paper = client.get(f"/en/discussions/{space.pk}/analysis/")
+    assert paper.status_code == (200 if viewer == "space_moderator" else 404), "draft paper"
+    assert marker not in paper.content.decode()
+
+    export = client.get(f"/en/discussions/{space.pk}/export/")
+    assert export.status_code in (302, 403), "export is for the secretariat"
+    secretariat = make_user(Role.SECRETARIAT)
+    client.force_login(secretariat)
+    csv_text = b"".join(client.get(f"/en/discussions/{space.pk}/export/").streaming_content).decode()
+    assert (marker in csv_text) is published, "CSV export"
+
+    follower = make_user(Role.MEMBER_STATE)
+    Subscription.objects.create(user=follower, space=space, sent_until=timezone.now() - timedelta(days=1))
+    digest.send_all(now=timezone.now() + digest.MARGIN * 2)
+    sent = "".join(m.body for m in mailoutbox if m.to == [follower.email])
+    assert (marker in sent) is published, "digest"

@@ -16,6 +16,7 @@ EXPECTED = {
         "reviews.manage_calendar",
         "consultations.manage",
         "discussions.read",
+        "discussions.analyse",
         "funding.screen",
     },
     Role.EXECUTIVE_COMMITTEE: {"portal.access_admin", "discussions.read", "funding.recommend"},

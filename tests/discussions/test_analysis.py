@@ -1,0 +1,157 @@
+"""The analysis paper: figures over approved posts, deadline two weeks before the review, PDF, publishing."""
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from discussions import analysis, services
+from discussions.enums import TagKind
+from discussions.models import AnalysisPaper, Tag
+from discussions.seed import seed_tags
+from portal.enums import Constituency, Role
+from reviews.dates import parse
+from reviews.models import Event
+from tests.factories import make_user
+
+
+def publish(question, moderator, *, language="en", tags=(), **profile):
+    post = services.post_create(
+        question=question, author=make_user(Role.STAKEHOLDER, **profile), text="Input", language=language, tags=tags
+    )
+    services.post_moderate(post=post, moderator=moderator, approve=True)
+    return post
+
+
+def review_on(space, day):
+    event = Event(cycle=space.cycle, region=space.region, kind="regional_review", start=parse(day)[0])
+    event.save()
+    return event
+
+
+@pytest.fixture
+def secretariat(client, db):
+    user = make_user(Role.SECRETARIAT)
+    client.force_login(user)
+    return client
+
+
+@pytest.mark.django_db
+def test_figures_count_approved_posts_six_ways(space, question, space_moderator):
+    seed_tags()
+    objective = Tag.objects.get(kind=TagKind.OBJECTIVE, number=5)
+    publish(question, space_moderator, tags=[objective], constituency=Constituency.MIGRANT, country="KE")
+    publish(question, space_moderator, language="ar", constituency=Constituency.MIGRANT, country="EG")
+    publish(question, space_moderator, language="ar", constituency=Constituency.ACADEMIA, country="EG")
+    services.post_create(question=question, author=make_user(), text="pending", language="fr")
+    services.post_create(question=question, author=space_moderator, text="note", language="en", moderator_note=True)
+
+    figures = {figure.slug: dict(figure.rows) for figure in analysis.figures(space)}
+
+    assert figures["phase"] == {"Phase 1: inputs": 3, "Phase 2: feedback and next steps": 0}
+    assert figures["question"] == {"1.1 What works?": 3, "1.2 What does not?": 0}
+    assert figures["objective"] == {f"Objective 5: {objective.name}": 1}
+    assert figures["constituency"] == {"Migrant": 2, "Academia": 1}
+    assert figures["subregion"] == {"Northern Africa": 2, "Eastern Africa": 1}
+    assert figures["language"] == {"العربية": 2, "English": 1}  # languages are named in their own script
+
+
+@pytest.mark.django_db
+def test_chart_is_an_image_with_a_name_and_mirrors_in_arabic(space, question, space_moderator):
+    from django.utils import translation
+
+    publish(question, space_moderator)
+    figure = analysis.figures(space)[0]
+    svg = str(figure.svg())
+    assert 'role="img"' in svg and "<title id=" in svg and "<script" not in svg
+    assert '<text x="0" y="17"' in svg and 'direction="ltr"' in svg
+    with translation.override("ar"):
+        mirrored = str(analysis.figures(space)[0].svg())
+    assert '<text x="640" y="17"' in mirrored and 'direction="rtl"' in mirrored
+
+
+@pytest.mark.django_db
+def test_analysis_page_query_count_does_not_grow_with_posts(secretariat, space, question, space_moderator):
+    seed_tags()
+    tags = list(Tag.objects.filter(kind=TagKind.OBJECTIVE)[:3])
+    url = f"/en/discussions/{space.pk}/analysis/"
+    secretariat.get(url)
+    counts = []
+    for total in (1, 50):
+        while analysis.counted_posts(space).count() < total:
+            publish(question, space_moderator, tags=tags)
+        with CaptureQueriesContext(connection) as queries:
+            assert secretariat.get(url).status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
+
+
+@pytest.mark.django_db
+def test_publishing_late_warns_with_the_due_date(secretariat, space):
+    review_on(space, "12 December 2026")
+    response = secretariat.post(f"/en/discussions/{space.pk}/analysis/publish/", {"publish": "1"}, follow=True)
+    assert AnalysisPaper.objects.get(space=space).published_at is not None
+    assert (
+        "Published later than two weeks before the Regional Review: it was due by 28 November 2026."
+        in (response.content.decode())
+        or timezone.localdate() <= analysis.timing(space).due
+    )
+
+
+@pytest.mark.django_db
+def test_timing_against_the_review_date(space):
+    review = review_on(space, "12 May 2027")
+    assert analysis.timing(space).due == review.start_earliest - timedelta(weeks=2)
+    paper = AnalysisPaper(space=space, published_at=timezone.make_aware(timezone.datetime(2027, 4, 28, 12)))
+    assert analysis.timing(space, paper).late is False
+    paper.published_at += timedelta(days=1)
+    assert analysis.timing(space, paper).late is True
+    assert analysis.timing(space, today=timezone.datetime(2027, 4, 29).date()).overdue is True
+    assert analysis.timing(space, today=timezone.datetime(2027, 4, 28).date()).overdue is False
+
+
+@pytest.mark.django_db
+def test_draft_is_hidden_from_the_public_until_published(client, secretariat, space, question, space_moderator):
+    from django.test import Client
+
+    publish(question, space_moderator)
+    AnalysisPaper.objects.create(space=space, synthesis="Migrants asked for regular pathways.")
+    public = Client()
+    url = f"/en/discussions/{space.pk}/analysis/"
+    assert public.get(url).status_code == 404
+    assert "Analysis paper" not in public.get(f"/en/discussions/{space.pk}/").content.decode()
+    secretariat.post(f"/en/discussions/{space.pk}/analysis/publish/", {"publish": "1"})
+    page = public.get(url)
+    assert page.status_code == 200
+    assert "Migrants asked for regular pathways." in page.content.decode()
+    assert "analysis/publish/" not in page.content.decode()
+    assert "Analysis paper" in public.get(f"/en/discussions/{space.pk}/").content.decode()
+
+
+@pytest.mark.django_db
+def test_only_the_secretariat_publishes(client, space, space_moderator):
+    client.force_login(space_moderator)
+    assert client.post(f"/en/discussions/{space.pk}/analysis/publish/", {"publish": "1"}).status_code == 403
+    assert not AnalysisPaper.objects.filter(published_at__isnull=False).exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["en", "ar", "zh-hans"])
+def test_pdf_download(secretariat, space, question, space_moderator, language):
+    publish(question, space_moderator)
+    AnalysisPaper.objects.create(space=space, synthesis="Synthesis text.")
+    response = secretariat.get(f"/{language}/discussions/{space.pk}/analysis/pdf/")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert response.content.startswith(b"%PDF-")
+
+
+@pytest.mark.django_db
+def test_export_neutralises_formulas(secretariat, space, question, space_moderator):
+    post = services.post_create(question=question, author=make_user(), text='=HYPERLINK("x")', language="en")
+    services.post_moderate(post=post, moderator=space_moderator, approve=True)
+    content = b"".join(secretariat.get(f"/en/discussions/{space.pk}/export/").streaming_content).decode()
+    assert "'=HYPERLINK" in content
