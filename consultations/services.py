@@ -253,3 +253,40 @@ def proposal_decide(*, proposal, by, approve: bool, reason: str = ""):
         proposal.event = event
     proposal.save()
     return proposal
+
+
+def registration_confirm_funded(*, consultation: Consultation, user, by) -> Registration:
+    """Give a funded traveller a confirmed place in the room, under the same lock as every registration.
+
+    A person already holding an in-person place is confirmed (accreditation
+    included: the funding decision is the check). Anyone else takes a free
+    in-person place; when none is left the decision is refused, never overbooked.
+    Caller runs inside a transaction.
+    """
+    consultation = _locked(consultation)
+    if consultation.capacity(Attendance.IN_PERSON) <= 0:
+        raise ConsultationError(_("This consultation has no places in the room."))
+    registration = Registration.objects.select_for_update().filter(consultation=consultation, user=user).first()
+    holds_room_place = (
+        registration is not None
+        and registration.attendance == Attendance.IN_PERSON
+        and registration.status in HOLDS_PLACE
+    )
+    if not holds_room_place and _taken(consultation, Attendance.IN_PERSON) >= consultation.capacity(
+        Attendance.IN_PERSON
+    ):
+        raise ConsultationError(_("No place is left in the room for this consultation."))
+    now = timezone.now()
+    if registration is None:
+        arrival = (Registration.objects.filter(consultation=consultation).aggregate(m=Max("arrival"))["m"] or 0) + 1
+        registration = Registration(consultation=consultation, user=user, arrival=arrival, created_at=now)
+    freed = registration.attendance if registration.pk and registration.status in HOLDS_PLACE else None
+    registration.attendance = Attendance.IN_PERSON
+    registration.status = RegistrationStatus.REGISTERED
+    registration.decided_by, registration.decided_at = by, now
+    registration.cancelled_at = None
+    registration.save()
+    if freed and freed != Attendance.IN_PERSON:
+        _fill_places(consultation, freed)  # the online place they leave goes to the next person waiting
+    _notify(registration, "decided")
+    return registration

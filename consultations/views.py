@@ -211,6 +211,10 @@ def dashboard(request, pk: int):
         {
             "consultation": consultation,
             "places": places,
+            # Funding is tied to attendance: travellers the Chair approved hold confirmed places in the room.
+            "funded": consultation.funding_applications.filter(state="approved")
+            .select_related("applicant__profile")
+            .order_by("pk"),
             "pending": sum(n for (status, _a), n in counts.items() if status == RegistrationStatus.PENDING),
             "interests": interests,
             "suggested": suggested,

@@ -68,6 +68,10 @@ MODEL_PERMISSIONS: dict[str, frozenset[str]] = {
                 for model in ("space", "phase", "guidingquestion", "tag", "analysispaper")
                 for action in ("view", "add", "change")
             ),
+            *(f"funding.{action}_call" for action in ("view", "add", "change")),
+            "funding.view_application",
+            "funding.view_conflict",
+            "funding.view_exportlog",
         }
     ),
     Role.MODERATOR: frozenset(

@@ -29,6 +29,7 @@ urlpatterns += i18n_patterns(
     path("", include("reviews.urls")),
     path("consultations/", include("consultations.urls")),
     path("discussions/", include("discussions.urls")),
+    path("funding/", include("funding.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
 )

@@ -1,40 +1,16 @@
 """Capacity under simultaneous sign-ups, on real PostgreSQL with real threads and connections."""
 
-import threading
-
 import pytest
 from django.core import mail
-from django.db import connection
 
 from consultations import services
 from consultations.enums import RegistrationStatus
 from consultations.models import Registration
 from portal.enums import Role
+from tests.concurrency import run_at_once
 from tests.factories import make_consultation, make_user
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def run_at_once(functions) -> list:
-    """Run each function in its own thread and connection, released together by a barrier."""
-    barrier = threading.Barrier(len(functions))
-    errors: list = []
-
-    def worker(function):
-        try:
-            barrier.wait()
-            function()
-        except Exception as exc:
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(f,)) for f in functions]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return errors
 
 
 def sign_up_all(consultation, users):

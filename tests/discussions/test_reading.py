@@ -1,6 +1,5 @@
 """Reading a space: full-text search, filters, following and digests."""
 
-import threading
 from datetime import timedelta
 
 import pytest
@@ -13,6 +12,7 @@ from discussions.enums import TagKind
 from discussions.models import Post, Subscription, Tag
 from discussions.seed import seed_tags
 from portal.enums import Constituency, Role
+from tests.concurrency import run_at_once
 from tests.factories import make_user
 
 
@@ -192,19 +192,6 @@ def test_parallel_digest_runs_send_each_digest_once(space, question, space_moder
     publish(question, space_moderator, "Shared once")
     mailoutbox.clear()  # the author's approval notice
     later = timezone.now() + digest.MARGIN * 2
-    barrier = threading.Barrier(3)
-
-    def run():
-        try:
-            barrier.wait()
-            digest.send_all(now=later)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run) for _ in range(3)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    assert run_at_once([lambda: digest.send_all(now=later)] * 3) == []
 
     assert sorted(m.to[0] for m in mailoutbox) == sorted(f.email for f in followers)

@@ -1,15 +1,14 @@
-import threading
 from datetime import timedelta
 
 import pytest
 from django.core import mail
-from django.db import connection
 from django.utils import timezone
 
 from discussions import services
 from discussions.markup import render
 from discussions.models import ModerationDecision
 from portal.enums import Role
+from tests.concurrency import run_at_once
 from tests.factories import make_user
 
 XSS = [
@@ -133,22 +132,12 @@ def test_two_moderators_approving_at_once_make_one_decision_and_one_mail(questio
     moderators = [make_user(Role.MODERATOR), make_user(Role.MODERATOR)]
     space.moderators.add(*moderators)
     mail.outbox.clear()
-    barrier = threading.Barrier(2)
     results = []
+    errors = run_at_once(
+        [lambda m=m: results.append(services.post_moderate(post=post, moderator=m, approve=True)) for m in moderators]
+    )
 
-    def decide(moderator):
-        try:
-            barrier.wait()
-            results.append(services.post_moderate(post=post, moderator=moderator, approve=True))
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=decide, args=(m,)) for m in moderators]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-
+    assert errors == []
     assert sorted(results) == [False, True]
     assert ModerationDecision.objects.filter(post=post).count() == 1
     assert len(mail.outbox) == 1

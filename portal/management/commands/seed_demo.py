@@ -25,3 +25,10 @@ class Command(BaseCommand):
             self.stdout.write(
                 "Demo discussion space created (moderator@demo.test moderates it): 1 approved, 1 pending, 1 rejected post."
             )
+        from funding.demo import create_demo_call
+
+        if create_demo_call():
+            self.stdout.write(
+                "Demo funding call created: a draft (stakeholder@demo.test), one submitted, one eligible, "
+                "one recommended and one approved application."
+            )

@@ -1,0 +1,72 @@
+"""Applications and decisions of a call as CSV (streamed) or XLSX (write-only, from a temporary file)."""
+
+import csv
+import tempfile
+from collections.abc import Iterator
+
+from django.utils.translation import gettext as _
+
+from consultations.exports import Echo, neutralise
+from funding import selectors
+
+
+def _headings() -> list[str]:
+    return [
+        _("Application"),
+        _("Display name"),
+        _("Organisation"),
+        _("Constituency"),
+        _("Travelling from"),
+        _("Consultation"),
+        _("State"),
+        _("Requested (USD)"),
+        _("Recommended (USD)"),
+        _("Approved (USD)"),
+        _("Submitted on"),
+    ]
+
+
+def _rows(call) -> Iterator[list[str]]:
+    applications = (
+        selectors.reviewable(call).select_related("applicant__profile", "consultation").order_by("submitted_at", "pk")
+    )
+    for application in applications.iterator(chunk_size=1000):
+        profile = getattr(application.applicant, "profile", None)
+        yield [
+            neutralise(value)
+            for value in (
+                application.pk,
+                profile.display_name if profile else "",
+                profile.organisation if profile else "",
+                profile.get_constituency_display() if profile else "",
+                application.travelling_from.name if application.travelling_from else "",
+                application.consultation or "",
+                application.get_state_display(),
+                application.requested_amount,
+                application.recommended_amount or "",
+                application.approved_amount or "",
+                application.submitted_at.isoformat() if application.submitted_at else "",
+            )
+        ]
+
+
+def csv_rows(call) -> Iterator[str]:
+    writer = csv.writer(Echo())
+    yield "\ufeff" + writer.writerow(_headings())
+    for row in _rows(call):
+        yield writer.writerow(row)
+
+
+def xlsx_file(call):
+    """A temporary file, deleted once closed, holding the workbook; memory stays flat as rows are written."""
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=_("Applications")[:31])
+    sheet.append(_headings())
+    for row in _rows(call):
+        sheet.append(row)
+    handle = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 - FileResponse closes it
+    workbook.save(handle)
+    handle.seek(0)
+    return handle

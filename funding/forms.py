@@ -1,0 +1,112 @@
+from decimal import Decimal
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from consultations.models import Consultation
+from funding.enums import SelfIdentification
+from funding.models import MAX_AMOUNT, Application
+
+
+class ApplicationForm(forms.ModelForm):
+    """Every field may be empty in a draft; submitting checks what is required."""
+
+    self_identification = forms.MultipleChoiceField(
+        label=_("How you identify (optional, never required)"),
+        choices=SelfIdentification.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_(
+            "Only the secretariat and the committees see this; it raises the priority of under-represented groups."
+        ),
+    )
+
+    class Meta:
+        model = Application
+        fields = [
+            "consultation",
+            "travelling_from",
+            "travel_cost",
+            "accommodation_cost",
+            "daily_allowance",
+            "justification",
+            "representation",
+            "self_identification",
+        ]
+        widgets = {
+            "justification": forms.Textarea(attrs={"rows": 5}),
+            "representation": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def __init__(self, *args, call, **kwargs):
+        super().__init__(*args, **kwargs)
+        consultations = call.consultations.all()
+        if not consultations.exists():
+            consultations = Consultation.objects.filter(event__cycle=call.cycle)
+        self.fields["consultation"].queryset = consultations.order_by("pk")
+        for name in ("travel_cost", "accommodation_cost", "daily_allowance"):
+            self.fields[name].widget.attrs.update({"min": "0", "step": "0.01", "inputmode": "decimal"})
+            self.fields[name].help_text = _("Estimated, in US dollars.")
+
+
+class ScreeningForm(forms.Form):
+    eligible = forms.TypedChoiceField(
+        label=_("Screening"),
+        choices=[("1", _("Eligible")), ("0", _("Not eligible"))],
+        coerce=lambda v: v == "1",
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        label=_("Reason (required when not eligible)"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+def amount_field(label):
+    return forms.DecimalField(
+        label=label,
+        required=False,
+        min_value=Decimal("0.01"),
+        max_value=MAX_AMOUNT,
+        decimal_places=2,
+        widget=forms.NumberInput(attrs={"step": "0.01", "min": "0"}),
+    )
+
+
+class RecommendationForm(forms.Form):
+    recommend = forms.TypedChoiceField(
+        label=_("Your recommendation"),
+        choices=[("1", _("Recommend")), ("0", _("Do not recommend"))],
+        coerce=lambda v: v == "1",
+        widget=forms.RadioSelect,
+    )
+    amount = amount_field(_("Amount you recommend (USD)"))
+    comment = forms.CharField(label=_("Comment"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class DecisionForm(forms.Form):
+    approve = forms.TypedChoiceField(
+        label=_("Decision"),
+        choices=[("1", _("Approve")), ("0", _("Do not approve"))],
+        coerce=lambda v: v == "1",
+        widget=forms.RadioSelect,
+    )
+    amount = amount_field(_("Approved amount (USD)"))
+    reason = forms.CharField(
+        label=_("Reason (required when not approving)"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class ConflictForm(forms.Form):
+    organisation = forms.CharField(
+        label=_("Or an organisation you are conflicted with"),
+        required=False,
+        max_length=200,
+        help_text=_("Every application from this organisation is then hidden from you."),
+    )
+    note = forms.CharField(label=_("Note (optional)"), required=False, max_length=300)

@@ -1,0 +1,137 @@
+"""Diversity priority (001: priority to diverse representation of all relevant stakeholders).
+
+Formula, shown on the review pages and in the README:
+
+    score = Σ weight × (1 − share)
+
+for each dimension where the applicant has a known value, with ``share`` the
+fraction of the applications approved so far in the call that have the same
+value. A group not yet on the approved slate earns the dimension's whole
+weight; a group that is the whole slate earns nothing. Constituency, sub-region
+and gender compare values; first-time participation and migrant-led
+organisation count only for applicants who say so (they are never required). A
+value not given ("prefer not to say", no answer) earns half the weight, so
+keeping something private neither helps nor harms. Weights add up to 100.
+"""
+
+from collections import Counter
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from funding.enums import SelfIdentification, State
+from funding.models import Application
+from portal.enums import Constituency, Gender
+from portal.m49 import SUBREGIONS
+
+WEIGHTS = {"constituency": 30, "subregion": 25, "gender": 20, "first_time": 15, "migrant_led": 10}
+DIMENSION_NAMES = {
+    "constituency": gettext_lazy("Constituency"),
+    "subregion": gettext_lazy("Sub-region"),
+    "gender": gettext_lazy("Gender"),
+    "first_time": gettext_lazy("First-time participation"),
+    "migrant_led": gettext_lazy("Migrant-led organisation"),
+}
+UNKNOWN = {"", None, Gender.UNDISCLOSED}
+
+
+def profile_values(constituency, subregion, gender, self_identification) -> dict:
+    identification = set(self_identification or [])
+    return {
+        "constituency": constituency or "",
+        "subregion": subregion or "",
+        "gender": gender or "",
+        "first_time": SelfIdentification.FIRST_TIME in identification,
+        "migrant_led": SelfIdentification.MIGRANT_LED in identification,
+    }
+
+
+VALUE_PATHS = (
+    "applicant__profile__constituency",
+    "applicant__profile__subregion",
+    "applicant__profile__gender",
+    "self_identification",
+)
+
+
+@dataclass
+class Slate:
+    """What the approved applications of a call look like, counted once per page."""
+
+    total: int = 0
+    counts: dict[str, Counter] = field(default_factory=lambda: {name: Counter() for name in WEIGHTS})
+
+    @classmethod
+    def of(cls, call) -> "Slate":
+        slate = cls()
+        rows = Application.objects.filter(call=call, state=State.APPROVED).values_list(*VALUE_PATHS)
+        for row in rows:
+            slate.total += 1
+            for name, value in profile_values(*row).items():
+                slate.counts[name][value] += 1
+        return slate
+
+
+@dataclass
+class Score:
+    value: Decimal
+    lines: list[str]
+
+
+def _label(name: str, value) -> str:
+    if name == "constituency":
+        return str(dict(Constituency.choices).get(value, value))
+    if name == "subregion":
+        return str(SUBREGIONS.get(value, value))
+    if name == "gender":
+        return str(dict(Gender.choices).get(value, value))
+    return str(DIMENSION_NAMES[name])
+
+
+def score(values: dict, slate: Slate) -> Score:
+    total = Decimal("0")
+    lines = []
+    for name, weight in WEIGHTS.items():
+        value = values[name]
+        dimension = DIMENSION_NAMES[name]
+        if name in ("first_time", "migrant_led"):
+            if not value:
+                lines.append(_("%(dimension)s: not stated → 0") % {"dimension": dimension})
+                continue
+        elif value in UNKNOWN:
+            points = Decimal(weight) / 2
+            total += points
+            lines.append(
+                _("%(dimension)s: not stated → %(points)s (half the weight)")
+                % {"dimension": dimension, "points": f"{points:.1f}"}
+            )
+            continue
+        same = slate.counts[name][value]
+        share = Decimal(same) / slate.total if slate.total else Decimal("0")
+        points = (Decimal(weight) * (1 - share)).quantize(Decimal("0.1"))
+        total += points
+        lines.append(
+            _("%(dimension)s: %(value)s — %(same)s of %(total)s approved so far → %(points)s of %(weight)s")
+            % {
+                "dimension": dimension,
+                "value": _label(name, value),
+                "same": same,
+                "total": slate.total,
+                "points": f"{points:.1f}",
+                "weight": weight,
+            }
+        )
+    return Score(total.quantize(Decimal("0.1")), lines)
+
+
+def application_score(application: Application, slate: Slate) -> Score:
+    profile = getattr(application.applicant, "profile", None)
+    values = profile_values(
+        getattr(profile, "constituency", ""),
+        getattr(profile, "subregion", ""),
+        getattr(profile, "gender", ""),
+        application.self_identification,
+    )
+    return score(values, slate)

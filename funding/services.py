@@ -1,0 +1,312 @@
+"""Applications and their review. Views, the admin and tasks all go through here."""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Q, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from consultations.services import ConsultationError, registration_confirm_funded
+from funding import workflow
+from funding.enums import State
+from funding.models import Application, Call, Conflict, Recommendation, Transition
+from portal.permissions import can
+
+
+class FundingError(Exception):
+    """A rule stopped the action. ``errors`` maps form fields to messages when fields are at fault."""
+
+    def __init__(self, message: str = "", errors: dict[str, str] | None = None):
+        self.message = str(message)
+        self.errors = {field: str(text) for field, text in (errors or {}).items()}
+        super().__init__(self.message or " ".join(self.errors.values()))
+
+    def add_to(self, form) -> None:
+        """Show the error on the form: each message next to its field, the general one above."""
+        for field, text in self.errors.items():
+            form.add_error(field if field in form.fields else None, text)
+        if self.message:
+            form.add_error(None, self.message)
+
+
+DRAFT_FIELDS = (
+    "consultation",
+    "travelling_from",
+    "travel_cost",
+    "accommodation_cost",
+    "daily_allowance",
+    "justification",
+    "representation",
+    "self_identification",
+)
+
+
+def _move(application: Application, target: str, *, actor, reason: str = "", amount=None) -> Transition:
+    """Change state along an allowed transition, by the role the workflow names, and audit it."""
+    step = workflow.find(application.state, target)
+    if step is None:
+        raise FundingError(
+            _("An application that is “%(state)s” cannot become “%(target)s”.")
+            % {"state": application.get_state_display(), "target": State(target).label}
+        )
+    if step.actor == workflow.APPLICANT:
+        if actor.pk != application.applicant_id:
+            raise FundingError(_("Only the applicant can do this."))
+    elif not can(actor, step.actor):
+        raise FundingError(_("Your role does not allow this step."))
+    if step.needs_reason and not reason.strip():
+        raise FundingError(_("Please give the reason."), {"reason": _("Please give the reason.")})
+    record = Transition.objects.create(
+        application=application,
+        actor=actor,
+        source=application.state,
+        target=target,
+        reason=reason.strip(),
+        amount=amount,
+    )
+    application.state = target
+    return record
+
+
+def _locked(application: Application) -> Application:
+    return Application.objects.select_for_update(of=("self",)).select_related("call").get(pk=application.pk)
+
+
+def _notify(application: Application) -> None:
+    from funding.tasks import send_decision
+
+    transaction.on_commit(lambda: send_decision.delay(application_id=application.pk))
+
+
+def application_save(*, call: Call, applicant, data: dict, application: Application | None = None) -> Application:
+    """Create or update a draft. Nothing is checked but the values themselves: a draft may be incomplete."""
+    if not can(applicant, "funding.apply"):
+        raise FundingError(_("Only stakeholders can apply for funding."))
+    if not call.published:
+        raise FundingError(_("This call is not published."))
+    consultation = data.get("consultation")
+    if (
+        consultation is not None
+        and call.consultations.exists()
+        and not call.consultations.filter(pk=consultation.pk).exists()
+    ):
+        raise FundingError(errors={"consultation": _("This call does not fund that consultation.")})
+    with transaction.atomic():
+        if application is None:
+            try:
+                with transaction.atomic():
+                    application = Application.objects.create(
+                        call=call, applicant=applicant, **{k: data.get(k) for k in DRAFT_FIELDS if k in data}
+                    )
+            except IntegrityError as exc:
+                raise FundingError(_("You already have an application in this call.")) from exc
+            Transition.objects.create(application=application, actor=applicant, source="", target=State.DRAFT)
+            return application
+        application = _locked(application)
+        if application.applicant_id != applicant.pk:
+            raise FundingError(_("Only the applicant can do this."))
+        if application.state != State.DRAFT:
+            raise FundingError(_("A submitted application cannot be changed."))
+        for field in DRAFT_FIELDS:
+            if field in data:
+                setattr(application, field, data[field])
+        application.save()
+        return application
+
+
+REQUIRED = {
+    "consultation": _("Name the consultation you want to attend."),
+    "travelling_from": _("Say where you would travel from."),
+    "justification": _("Say why you should take part."),
+}
+
+
+def application_submit(*, application: Application, applicant, now=None) -> Application:
+    """Submit before the call closes, checked on the server against the call's closing time."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        application = _locked(application)
+        call = application.call
+        if not (call.published and call.opens_at <= now):
+            raise FundingError(_("This call is not open yet."))
+        if now >= call.closes_at:
+            raise FundingError(
+                _("This call closed on %(date)s; applications can no longer be submitted.")
+                % {"date": timezone.localtime(call.closes_at, timezone=_zone(call)).strftime("%Y-%m-%d %H:%M %Z")}
+            )
+        missing = {field: str(message) for field, message in REQUIRED.items() if not getattr(application, field)}
+        if application.requested_amount <= 0:
+            missing["travel_cost"] = _("Give at least one estimated cost.")
+        if missing:
+            raise FundingError(_("Some information is missing; your draft is saved."), missing)
+        _move(application, State.SUBMITTED, actor=applicant)
+        application.submitted_at = now
+        application.save(update_fields=["state", "submitted_at"])
+        return application
+
+
+def _zone(call: Call):
+    from zoneinfo import ZoneInfo
+
+    return ZoneInfo(call.time_zone)
+
+
+@transaction.atomic
+def application_withdraw(*, application: Application, applicant) -> Application:
+    application = _locked(application)
+    _move(application, State.WITHDRAWN, actor=applicant)
+    application.save(update_fields=["state"])
+    return application
+
+
+@transaction.atomic
+def application_screen(*, application: Application, by, eligible: bool, reason: str = "") -> Application:
+    application = _locked(application)
+    _move(application, State.ELIGIBLE if eligible else State.INELIGIBLE, actor=by, reason=reason)
+    application.save(update_fields=["state"])
+    if not eligible:
+        _notify(application)
+    return application
+
+
+def has_conflict(member, application: Application) -> bool:
+    """A member is conflicted with an application they named, or with the applicant's organisation."""
+    if member is None or not member.is_authenticated:
+        return False
+    organisation = getattr(getattr(application.applicant, "profile", None), "organisation", "") or ""
+    condition = Q(application=application)
+    if organisation.strip():
+        condition |= Q(application__isnull=True, organisation__iexact=organisation.strip())
+    return Conflict.objects.filter(condition, member=member).exists()
+
+
+def conflicted_application_ids(member, call: Call) -> set[int]:
+    """The applications of ``call`` a member is conflicted with, in two queries."""
+    conflicts = list(Conflict.objects.filter(member=member).values_list("application_id", "organisation"))
+    ids = {a for a, _o in conflicts if a}
+    organisations = [o.strip() for a, o in conflicts if not a and o.strip()]
+    if organisations:
+        condition = Q()
+        for organisation in organisations:
+            condition |= Q(applicant__profile__organisation__iexact=organisation)
+        ids |= set(Application.objects.filter(condition, call=call).values_list("pk", flat=True))
+    return ids
+
+
+def conflict_declare(
+    *, member, application: Application | None = None, organisation: str = "", note: str = ""
+) -> Conflict:
+    if not (can(member, "funding.recommend") or can(member, "funding.decide")):
+        raise FundingError(_("Only committee members declare conflicts of interest."))
+    if application is None and not organisation.strip():
+        raise FundingError(errors={"organisation": _("Name the organisation.")})
+    return Conflict.objects.create(
+        member=member, application=application, organisation=organisation.strip()[:200], note=note.strip()[:300]
+    )
+
+
+def recommendation_record(*, application: Application, member, recommend: bool, amount, comment: str) -> Application:
+    """Record one Executive Committee member's recommendation; the state follows the majority so far.
+
+    001: the Network Executive Committee recommends. Each member records one
+    recommendation (they may change it until the Chair decides); a tie counts as
+    recommended, and the recommended amount is the mean of the amounts of those
+    who recommend.
+    """
+    errors = {}
+    if not comment.strip():
+        errors["comment"] = _("Please add a comment.")
+    if recommend and (amount is None or amount <= 0):
+        errors["amount"] = _("Give the amount you recommend.")
+    if errors:
+        raise FundingError(errors=errors)
+    with transaction.atomic():
+        application = _locked(application)
+        if not can(member, "funding.recommend"):
+            raise FundingError(_("Your role does not allow this step."))
+        if has_conflict(member, application):
+            raise FundingError(_("You declared a conflict of interest with this application."))
+        if application.state not in (State.ELIGIBLE, State.RECOMMENDED, State.NOT_RECOMMENDED):
+            raise FundingError(
+                _("Recommendations are taken once an application is screened eligible and until the Chair decides.")
+            )
+        if recommend and amount > application.requested_amount:
+            raise FundingError(
+                errors={
+                    "amount": _("More than the %(amount)s USD requested.") % {"amount": application.requested_amount}
+                }
+            )
+        Recommendation.objects.update_or_create(
+            application=application,
+            member=member,
+            defaults={"recommend": recommend, "amount": amount if recommend else None, "comment": comment.strip()},
+        )
+        votes = list(application.recommendations.values_list("recommend", "amount"))
+        yes = [a for r, a in votes if r]
+        target = State.RECOMMENDED if len(yes) * 2 >= len(votes) else State.NOT_RECOMMENDED
+        application.recommended_amount = (sum(yes) / len(yes)).quantize(Decimal("0.01")) if yes else None
+        if target != application.state:
+            _move(application, target, actor=member, reason=comment, amount=amount)
+        application.save(update_fields=["state", "recommended_amount"])
+        return application
+
+
+def _locked_call(call_id: int) -> Call:
+    queryset = Call.objects.all()
+    if settings.FUNDING_LOCK_BUDGET:
+        queryset = queryset.select_for_update()
+    return queryset.get(pk=call_id)
+
+
+def approved_total(call: Call) -> Decimal:
+    total = call.applications.filter(state=State.APPROVED).aggregate(s=Sum("approved_amount"))["s"]
+    return total or Decimal("0")
+
+
+def application_decide(*, application: Application, by, approve: bool, amount=None, reason: str = "") -> Application:
+    """The Chair's decision (001). Approving takes budget and an in-person place, each under its lock.
+
+    The call's row is locked first, so approved amounts never add up to more than
+    the budget, even when decisions are made at the same moment; a decision that
+    would exceed it is refused with the amount that remains. The consultation's
+    row is locked next (as every registration does), so a funded traveller never
+    takes a place that is not there.
+    """
+    if approve and (amount is None or amount <= 0):
+        raise FundingError(errors={"amount": _("Give the amount you approve.")})
+    with transaction.atomic():
+        call = _locked_call(application.call_id)
+        application = _locked(application)
+        if not can(by, "funding.decide"):
+            raise FundingError(_("Your role does not allow this step."))
+        if has_conflict(by, application):
+            raise FundingError(_("You declared a conflict of interest with this application."))
+        if not approve:
+            _move(application, State.REJECTED, actor=by, reason=reason)
+            application.save(update_fields=["state"])
+            _notify(application)
+            return application
+        if amount > application.requested_amount:
+            raise FundingError(
+                errors={
+                    "amount": _("More than the %(amount)s USD requested.") % {"amount": application.requested_amount}
+                }
+            )
+        remaining = call.budget - approved_total(call)
+        if amount > remaining:
+            raise FundingError(
+                _("This would exceed the call's budget: %(remaining)s USD remain.") % {"remaining": remaining},
+                {"amount": _("%(remaining)s USD remain in the budget.") % {"remaining": remaining}},
+            )
+        _move(application, State.APPROVED, actor=by, reason=reason, amount=amount)
+        if application.consultation_id:
+            try:
+                registration_confirm_funded(consultation=application.consultation, user=application.applicant, by=by)
+            except ConsultationError as exc:
+                raise FundingError(str(exc)) from exc
+        application.approved_amount = amount
+        application.save(update_fields=["state", "approved_amount"])
+        _notify(application)
+        return application

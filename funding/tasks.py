@@ -1,0 +1,35 @@
+from smtplib import SMTPException
+
+from celery import shared_task
+from django.utils import timezone
+
+from funding.enums import State
+from funding.models import Application
+from portal.mail import send_templated_mail
+
+TOLD = (State.INELIGIBLE, State.APPROVED, State.REJECTED)
+
+
+@shared_task(
+    autoretry_for=(SMTPException, ConnectionError, TimeoutError),
+    retry_backoff=30,
+    retry_kwargs={"max_retries": 5},
+)
+def send_decision(*, application_id: int) -> None:
+    """Tell the applicant, in their language, of the screening refusal or the Chair's decision, once."""
+    application = (
+        Application.objects.select_related("applicant__profile", "call", "consultation")
+        .filter(pk=application_id, state__in=TOLD, notified_at__isnull=True)
+        .first()
+    )
+    if application is None:
+        return
+    reason = application.transitions.filter(target=application.state).values_list("reason", flat=True).last() or ""
+    profile = getattr(application.applicant, "profile", None)
+    send_templated_mail(
+        template="funding/email/decision",
+        to=[application.applicant.email],
+        language=profile.preferred_language if profile else "en",
+        context={"application": application, "reason": reason},
+    )
+    Application.objects.filter(pk=application.pk).update(notified_at=timezone.now())

@@ -1,0 +1,282 @@
+from decimal import Decimal, InvalidOperation
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import FileResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from consultations.services import places_left
+from funding import exports, priority, selectors, services, workflow
+from funding.enums import State
+from funding.forms import ApplicationForm, ConflictForm, DecisionForm, RecommendationForm, ScreeningForm
+from funding.models import Application, Call, ExportLog
+from portal.permissions import can
+
+PAGE_SIZE = 25
+
+
+def is_reviewer(user) -> bool:
+    return any(can(user, c) for c in ("funding.screen", "funding.recommend", "funding.decide"))
+
+
+def call_list(request):
+    return render(request, "funding/list.html", {"calls": selectors.published_calls()})
+
+
+def call_detail(request, pk: int):
+    call = get_object_or_404(selectors.published_calls().prefetch_related("consultations"), pk=pk)
+    mine = None
+    if request.user.is_authenticated:
+        mine = Application.objects.filter(call=call, applicant=request.user).first()
+    return render(
+        request,
+        "funding/call.html",
+        {
+            "call": call,
+            "mine": mine,
+            "may_apply": can(request.user, "funding.apply"),
+            "reviewer": is_reviewer(request.user),
+        },
+    )
+
+
+@login_required
+def application_edit(request, pk: int):
+    """Write or continue a draft; "Save draft" keeps it as it is, "Submit" checks it and sends it."""
+    call = get_object_or_404(selectors.published_calls(), pk=pk)
+    if not can(request.user, "funding.apply"):
+        raise PermissionDenied
+    application = Application.objects.filter(call=call, applicant=request.user).first()
+    if application and application.state != State.DRAFT:
+        messages.info(request, _("Your application is submitted and can no longer be changed."))
+        return redirect(application)
+    form = ApplicationForm(request.POST or None, instance=application, call=call)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            data = {name: form.cleaned_data[name] for name in services.DRAFT_FIELDS}
+            try:
+                application = services.application_save(
+                    call=call, applicant=request.user, data=data, application=application
+                )
+                if request.POST.get("action") == "submit":
+                    services.application_submit(application=application, applicant=request.user)
+                    messages.success(
+                        request, _("Your application is submitted. You will be told of each decision by e-mail.")
+                    )
+                    return redirect(application)
+                messages.success(request, _("Draft saved. You can come back to it until the call closes."))
+                return redirect("funding:apply", pk=call.pk)
+            except services.FundingError as exc:
+                exc.add_to(form)
+        status = 400
+    return render(
+        request, "funding/apply.html", {"call": call, "form": form, "application": application}, status=status
+    )
+
+
+@login_required
+def my_applications(request):
+    applications = Application.objects.filter(applicant=request.user).select_related("call", "consultation")
+    return render(request, "funding/mine.html", {"applications": applications})
+
+
+@login_required
+def application_detail(request, pk: int):
+    """The applicant's own view: what they sent and every change of state, with reasons given to them."""
+    application = get_object_or_404(
+        Application.objects.select_related("call", "consultation"), pk=pk, applicant=request.user
+    )
+    history = list(application.transitions.all())
+    for step in history:
+        # Committee members' comments are internal; screening and the Chair's reasons are the applicant's to read.
+        if step.target not in (State.INELIGIBLE, State.APPROVED, State.REJECTED, State.WITHDRAWN):
+            step.reason = ""
+    return render(
+        request,
+        "funding/application.html",
+        {
+            "application": application,
+            "history": history,
+            "may_withdraw": State.WITHDRAWN in workflow.allowed_targets(application.state, workflow.APPLICANT),
+        },
+    )
+
+
+@login_required
+@require_POST
+def application_withdraw(request, pk: int):
+    application = get_object_or_404(Application, pk=pk, applicant=request.user)
+    try:
+        services.application_withdraw(application=application, applicant=request.user)
+    except services.FundingError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Your application is withdrawn."))
+    return redirect(application)
+
+
+def _reviewer_or_403(request):
+    if not request.user.is_authenticated or not is_reviewer(request.user):
+        raise PermissionDenied
+
+
+def _min_score(value: str):
+    try:
+        return Decimal(value) if value else None
+    except InvalidOperation:
+        return None
+
+
+@login_required
+def review_list(request, pk: int):
+    _reviewer_or_403(request)
+    call = get_object_or_404(Call, pk=pk)
+    states = [s for s in request.GET.getlist("state") if s in State.values and s != State.DRAFT]
+    order = "submitted" if request.GET.get("order") == "submitted" else "priority"
+    ids, scores = selectors.ranked_ids(
+        call, states=states, min_score=_min_score(request.GET.get("min_score", "")), order=order
+    )
+    page = Paginator(ids, PAGE_SIZE).get_page(request.GET.get("page"))
+    conflicted = services.conflicted_application_ids(request.user, call)
+    rows = []
+    for application in selectors.applications_by_ids(list(page.object_list)):
+        rows.append(
+            {"application": application, "score": scores[application.pk], "conflict": application.pk in conflicted}
+        )
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "funding/review_list.html",
+        {
+            "call": call,
+            "page": page,
+            "rows": rows,
+            "states": [(v, label) for v, label in State.choices if v != State.DRAFT],
+            "selected_states": states,
+            "order": order,
+            "min_score": request.GET.get("min_score", ""),
+            "query": query.urlencode(),
+            "weights": priority.WEIGHTS,
+            "dimension_names": priority.DIMENSION_NAMES,
+            "secretariat": can(request.user, "funding.screen"),
+        },
+    )
+
+
+@login_required
+def review_detail(request, pk: int):
+    _reviewer_or_403(request)
+    application = get_object_or_404(
+        Application.objects.select_related("call", "consultation", "applicant__profile"), pk=pk
+    )
+    if application.state == State.DRAFT:
+        raise PermissionDenied
+    if services.has_conflict(request.user, application):
+        raise PermissionDenied(_("You declared a conflict of interest with this application."))
+    forms = {
+        "screen": ScreeningForm(prefix="screen"),
+        "recommend": RecommendationForm(prefix="recommend"),
+        "decide": DecisionForm(prefix="decide", initial={"amount": application.recommended_amount}),
+        "conflict": ConflictForm(prefix="conflict"),
+    }
+    status = 200
+    if request.method == "POST":
+        action = request.POST.get("action")
+        if action not in forms:
+            raise PermissionDenied
+        form = forms[action] = type(forms[action])(request.POST, prefix=action)
+        if form.is_valid():
+            try:
+                _act(request, action, application, form.cleaned_data)
+            except services.FundingError as exc:
+                exc.add_to(form)
+            else:
+                if action == "conflict":
+                    return redirect("funding:review", pk=application.call_id)
+                return redirect("funding:review_application", pk=application.pk)
+        status = 400
+    slate = priority.Slate.of(application.call)
+    consultation = application.consultation
+    return render(
+        request,
+        "funding/review.html",
+        {
+            "application": application,
+            "score": priority.application_score(application, slate),
+            "recommendations": application.recommendations.select_related("member__profile"),
+            "history": application.transitions.select_related("actor__profile"),
+            "forms": forms,
+            "may": {
+                "screen": can(request.user, "funding.screen") and application.state == State.SUBMITTED,
+                "recommend": can(request.user, "funding.recommend")
+                and application.state in (State.ELIGIBLE, State.RECOMMENDED, State.NOT_RECOMMENDED),
+                "decide": can(request.user, "funding.decide")
+                and application.state in (State.RECOMMENDED, State.NOT_RECOMMENDED),
+                "conflict": can(request.user, "funding.recommend") or can(request.user, "funding.decide"),
+            },
+            "places_left": places_left(consultation).get("in_person") if consultation else None,
+            "remaining": application.call.budget - services.approved_total(application.call),
+        },
+        status=status,
+    )
+
+
+def _act(request, action, application, data) -> None:
+    user = request.user
+    if action == "screen":
+        services.application_screen(application=application, by=user, eligible=data["eligible"], reason=data["reason"])
+        messages.success(request, _("Screening saved."))
+    elif action == "recommend":
+        services.recommendation_record(
+            application=application,
+            member=user,
+            recommend=data["recommend"],
+            amount=data["amount"],
+            comment=data["comment"],
+        )
+        messages.success(request, _("Your recommendation is recorded."))
+    elif action == "decide":
+        services.application_decide(
+            application=application, by=user, approve=data["approve"], amount=data["amount"], reason=data["reason"]
+        )
+        messages.success(request, _("Decision saved; the applicant is being told."))
+    elif action == "conflict":
+        organisation = data["organisation"]
+        services.conflict_declare(
+            member=user, application=None if organisation else application, organisation=organisation, note=data["note"]
+        )
+        messages.success(request, _("Your conflict of interest is recorded; the application is now hidden from you."))
+
+
+@login_required
+def dashboard(request, pk: int):
+    if not can(request.user, "funding.screen"):
+        raise PermissionDenied
+    call = get_object_or_404(Call, pk=pk)
+    return render(request, "funding/dashboard.html", {"call": call, **selectors.dashboard(call)})
+
+
+@login_required
+def export(request, pk: int, file_format: str = "csv"):
+    """Applications and decisions of a call, for the secretariat; formula cells neutralised; every export logged."""
+    if not can(request.user, "funding.screen"):
+        raise PermissionDenied
+    call = get_object_or_404(Call, pk=pk)
+    rows = selectors.reviewable(call).count()
+    ExportLog.objects.create(call=call, user=request.user, file_format=file_format, rows=rows)
+    if file_format == "csv":
+        response = StreamingHttpResponse(exports.csv_rows(call), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="funding-call-{call.pk}.csv"'
+        return response
+    return FileResponse(
+        exports.xlsx_file(call),
+        as_attachment=True,
+        filename=f"funding-call-{call.pk}.xlsx",
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )

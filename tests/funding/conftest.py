@@ -1,0 +1,74 @@
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from funding import services
+from funding.models import Application, Call
+from portal.enums import Role
+from tests.factories import make_consultation, make_user
+
+
+@pytest.fixture
+def consultation(db):
+    return make_consultation(capacity_in_person=10)
+
+
+@pytest.fixture
+def call(consultation):
+    call = Call.objects.create(
+        cycle=consultation.event.cycle,
+        title="Travel to the Africa consultation",
+        budget=Decimal("3000"),
+        opens_at=timezone.now() - timedelta(days=1),
+        closes_at=timezone.now() + timedelta(days=10),
+        time_zone="Africa/Addis_Ababa",
+        published=True,
+    )
+    call.consultations.add(consultation)
+    return call
+
+
+@pytest.fixture
+def secretariat(db):
+    return make_user(Role.SECRETARIAT)
+
+
+@pytest.fixture
+def member(db):
+    return make_user(Role.EXECUTIVE_COMMITTEE)
+
+
+@pytest.fixture
+def chair(db):
+    return make_user(Role.MPTF_CHAIR)
+
+
+def complete(consultation, **overrides) -> dict:
+    data = {
+        "consultation": consultation,
+        "travelling_from": "KE",
+        "travel_cost": Decimal("600"),
+        "accommodation_cost": Decimal("300"),
+        "daily_allowance": Decimal("100"),
+        "justification": "We run the migrant workers' helpline in Nairobi.",
+        "representation": "",
+        "self_identification": [],
+    }
+    data.update(overrides)
+    return data
+
+
+def submitted(call, consultation, applicant=None, **profile) -> Application:
+    applicant = applicant or make_user(Role.STAKEHOLDER, **profile)
+    application = services.application_save(call=call, applicant=applicant, data=complete(consultation))
+    return services.application_submit(application=application, applicant=applicant)
+
+
+def recommended(call, consultation, secretariat, member, **profile) -> Application:
+    application = submitted(call, consultation, **profile)
+    services.application_screen(application=application, by=secretariat, eligible=True)
+    return services.recommendation_record(
+        application=application, member=member, recommend=True, amount=Decimal("1000"), comment="Strong case"
+    )

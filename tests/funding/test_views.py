@@ -1,0 +1,234 @@
+"""The funding pages: apply with drafts, review by role, conflicts, exports, query counts."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from funding import services
+from funding.enums import State
+from funding.models import Application, ExportLog
+from portal.enums import Role
+from tests.factories import make_user
+from tests.funding.conftest import recommended, submitted
+
+
+def form_data(consultation, **overrides):
+    data = {
+        "consultation": consultation.pk,
+        "travelling_from": "KE",
+        "travel_cost": "600",
+        "accommodation_cost": "300",
+        "daily_allowance": "100",
+        "justification": "We run a helpline.",
+        "representation": "Women domestic workers",
+        "self_identification": ["first_time"],
+    }
+    data.update(overrides)
+    return data
+
+
+@pytest.mark.django_db
+def test_save_draft_then_submit(client, call, consultation):
+    applicant = make_user(Role.STAKEHOLDER)
+    client.force_login(applicant)
+    url = f"/en/funding/calls/{call.pk}/apply/"
+    response = client.post(url, {**form_data(consultation, justification=""), "action": "save"})
+    assert response.status_code == 302
+    draft = Application.objects.get()
+    assert (draft.state, draft.representation, draft.self_identification) == (
+        State.DRAFT,
+        "Women domestic workers",
+        ["first_time"],
+    )
+    response = client.post(url, {**form_data(consultation, justification=""), "action": "submit"})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Say why you should take part." in html
+    assert "Women domestic workers" in html, "nothing typed is lost"
+    response = client.post(url, {**form_data(consultation), "action": "submit"})
+    assert response.status_code == 302
+    assert Application.objects.get().state == State.SUBMITTED
+    assert client.get(url).status_code == 302, "a submitted application is not editable"
+    page = client.get(f"/en/funding/applications/{draft.pk}/").content.decode()
+    assert "Submitted" in page and "Withdraw my application" in page
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("value", ["-5", "1e9", "abc"])
+def test_bad_amounts_are_refused_and_the_rest_is_kept(client, call, consultation, value):
+    client.force_login(make_user(Role.STAKEHOLDER))
+    response = client.post(
+        f"/en/funding/calls/{call.pk}/apply/", {**form_data(consultation, travel_cost=value), "action": "save"}
+    )
+    assert response.status_code == 400
+    assert "We run a helpline." in response.content.decode()
+    assert not Application.objects.exists()
+
+
+@pytest.mark.django_db
+def test_closed_call_refuses_submission_with_a_message(client, call, consultation):
+    client.force_login(make_user(Role.STAKEHOLDER))
+    client.post(f"/en/funding/calls/{call.pk}/apply/", {**form_data(consultation), "action": "save"})
+    call.opens_at = timezone.now() - timedelta(days=10)
+    call.closes_at = timezone.now() - timedelta(minutes=1)
+    call.save()
+    response = client.post(f"/en/funding/calls/{call.pk}/apply/", {**form_data(consultation), "action": "submit"})
+    assert response.status_code == 400
+    assert "This call closed on" in response.content.decode()
+    assert Application.objects.get().state == State.DRAFT
+
+
+@pytest.mark.django_db
+def test_member_states_and_moderators_cannot_apply(client, call):
+    for role in (Role.MEMBER_STATE, Role.MODERATOR):
+        client.force_login(make_user(role))
+        assert client.get(f"/en/funding/calls/{call.pk}/apply/").status_code == 403
+
+
+@pytest.mark.django_db
+def test_review_pages_are_for_the_committees_only(client, call, consultation):
+    application = submitted(call, consultation)
+    for role, status in [
+        (Role.STAKEHOLDER, 403),
+        (Role.MEMBER_STATE, 403),
+        (Role.MODERATOR, 403),
+        (Role.SECRETARIAT, 200),
+        (Role.EXECUTIVE_COMMITTEE, 200),
+        (Role.MPTF_CHAIR, 200),
+    ]:
+        client.force_login(make_user(role))
+        assert client.get(f"/en/funding/calls/{call.pk}/review/").status_code == status, role
+        assert client.get(f"/en/funding/applications/{application.pk}/review/").status_code == status, role
+    client.force_login(application.applicant)
+    assert client.get(f"/en/funding/applications/{application.pk}/review/").status_code == 403
+
+
+@pytest.mark.django_db
+def test_other_people_cannot_see_an_application(client, call, consultation):
+    application = submitted(call, consultation)
+    client.force_login(make_user(Role.STAKEHOLDER))
+    assert client.get(f"/en/funding/applications/{application.pk}/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_conflicted_member_gets_403_and_cannot_recommend(client, call, consultation, secretariat, member):
+    application = submitted(call, consultation)
+    services.application_screen(application=application, by=secretariat, eligible=True)
+    client.force_login(member)
+    url = f"/en/funding/applications/{application.pk}/review/"
+    response = client.post(url, {"action": "conflict", "conflict-organisation": "", "conflict-note": "My cousin"})
+    assert response.status_code == 302
+    assert client.get(url).status_code == 403
+    response = client.post(
+        url, {"action": "recommend", "recommend-recommend": "1", "recommend-amount": "10", "recommend-comment": "x"}
+    )
+    assert response.status_code == 403
+    assert not application.recommendations.exists()
+    listing = client.get(f"/en/funding/calls/{call.pk}/review/").content.decode()
+    assert "You declared a conflict of interest with this application." in listing
+    assert application.applicant.profile.display_name not in listing
+
+
+@pytest.mark.django_db
+def test_committee_and_chair_through_the_pages(client, call, consultation, secretariat, member, chair, mailoutbox):
+    application = submitted(call, consultation)
+    url = f"/en/funding/applications/{application.pk}/review/"
+    client.force_login(secretariat)
+    client.post(url, {"action": "screen", "screen-eligible": "1", "screen-reason": ""})
+    client.force_login(member)
+    response = client.post(
+        url, {"action": "recommend", "recommend-recommend": "1", "recommend-amount": "", "recommend-comment": "Good"}
+    )
+    assert response.status_code == 400
+    assert "Give the amount you recommend." in response.content.decode()
+    client.post(
+        url, {"action": "recommend", "recommend-recommend": "1", "recommend-amount": "800", "recommend-comment": "Good"}
+    )
+    client.force_login(chair)
+    response = client.post(
+        url, {"action": "decide", "decide-approve": "1", "decide-amount": "5000", "decide-reason": ""}
+    )
+    assert response.status_code == 400
+    assert "More than the 1000.00 USD requested." in response.content.decode()
+    client.post(url, {"action": "decide", "decide-approve": "1", "decide-amount": "800", "decide-reason": ""})
+    application.refresh_from_db()
+    assert (application.state, application.approved_amount) == (State.APPROVED, Decimal("800.00"))
+    client.force_login(application.applicant)
+    page = client.get(f"/en/funding/applications/{application.pk}/").content.decode()
+    assert "Approved by the Chair" in page and "800.00 USD approved" in page
+    assert "Good" not in page, "committee comments stay internal"
+
+
+@pytest.mark.django_db
+def test_review_list_query_count_does_not_grow(client, call, consultation, secretariat, member):
+    client.force_login(secretariat)
+    url = f"/en/funding/calls/{call.pk}/review/"
+    client.get(url)
+    counts = []
+    for total in (1, 50):
+        while Application.objects.count() < total:
+            recommended(call, consultation, secretariat, member)
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
+
+
+@pytest.mark.django_db
+def test_review_list_sorts_by_priority(client, call, consultation, secretariat, member, chair):
+    first = recommended(call, consultation, secretariat, member, constituency="migrant", country="KE", gender="woman")
+    services.application_decide(application=first, by=chair, approve=True, amount=Decimal("500"))
+    same = submitted(call, consultation, constituency="migrant", country="KE", gender="woman")
+    different = submitted(call, consultation, constituency="academia", country="EG", gender="man")
+    client.force_login(secretariat)
+    rows = client.get(f"/en/funding/calls/{call.pk}/review/", {"state": "submitted"}).context["rows"]
+    assert [r["application"].pk for r in rows] == [different.pk, same.pk]
+    rows = client.get(f"/en/funding/calls/{call.pk}/review/", {"state": "submitted", "min_score": "50"}).context["rows"]
+    assert [r["application"].pk for r in rows] == [different.pk]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("file_format", ["csv", "xlsx"])
+def test_exports_are_formula_safe_and_logged(client, call, consultation, secretariat, file_format):
+    submitted(call, consultation, display_name="=cmd|' /C calc'!A0")
+    client.force_login(secretariat)
+    response = client.get(f"/en/funding/calls/{call.pk}/export.{file_format}")
+    assert response.status_code == 200
+    content = b"".join(response.streaming_content)
+    if file_format == "csv":
+        assert "'=cmd" in content.decode()
+    else:
+        import io
+
+        from openpyxl import load_workbook
+
+        sheet = load_workbook(io.BytesIO(content)).active
+        assert sheet.cell(row=2, column=2).value == "'=cmd|' /C calc'!A0"
+    log = ExportLog.objects.get()
+    assert (log.user, log.file_format, log.rows) == (secretariat, file_format, 1)
+
+
+@pytest.mark.django_db
+def test_dashboard_sums_and_remaining(client, call, consultation, secretariat, member, chair):
+    application = recommended(call, consultation, secretariat, member)
+    services.application_decide(application=application, by=chair, approve=True, amount=Decimal("700"))
+    client.force_login(secretariat)
+    context = client.get(f"/en/funding/calls/{call.pk}/dashboard/").context
+    assert (context["approved"], context["remaining"]) == (Decimal("700.00"), Decimal("2300.00"))
+    assert dict(context["by_state"])["Approved by the Chair"] == 1
+    client.force_login(member)
+    assert client.get(f"/en/funding/calls/{call.pk}/dashboard/").status_code == 403
+
+
+@pytest.mark.django_db
+def test_consultation_dashboard_lists_funded_participants(client, call, consultation, secretariat, member, chair):
+    application = recommended(call, consultation, secretariat, member, display_name="Wanjiru Funded")
+    client.force_login(secretariat)
+    url = f"/en/consultations/{consultation.pk}/dashboard/"
+    assert "Wanjiru Funded" not in client.get(url).content.decode()
+    services.application_decide(application=application, by=chair, approve=True, amount=Decimal("700"))
+    assert "Wanjiru Funded" in client.get(url).content.decode()
