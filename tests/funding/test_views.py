@@ -232,3 +232,33 @@ def test_consultation_dashboard_lists_funded_participants(client, call, consulta
     assert "Wanjiru Funded" not in client.get(url).content.decode()
     services.application_decide(application=application, by=chair, approve=True, amount=Decimal("700"))
     assert "Wanjiru Funded" in client.get(url).content.decode()
+
+
+@pytest.mark.django_db
+def test_admin_reads_the_call_times_in_the_calls_time_zone(client, consultation):
+    from datetime import UTC, datetime
+
+    from funding.models import Call
+
+    secretariat = make_user(Role.SECRETARIAT)
+    client.force_login(secretariat)
+    response = client.post(
+        "/en/admin/funding/call/add/",
+        {
+            "cycle": consultation.event.cycle_id,
+            "title_en": "Travel to Santiago",
+            "budget": "10000",
+            "opens_at_0": "2027-01-10",
+            "opens_at_1": "09:00:00",
+            "closes_at_0": "2027-03-01",
+            "closes_at_1": "23:59:00",
+            "time_zone": "America/Santiago",
+            "published": "on",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    call = Call.objects.get()
+    # Santiago is on summer time (UTC−3) in March 2027.
+    assert call.closes_at == datetime(2027, 3, 2, 2, 59, tzinfo=UTC)
+    page = client.get(f"/en/admin/funding/call/{call.pk}/change/").content.decode()
+    assert 'name="closes_at_0" value="2027-03-01"' in page and 'name="closes_at_1" value="23:59:00"' in page
