@@ -328,3 +328,19 @@ class SummaryDocument(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class Follow(models.Model):
+    """A person who wants reminders of a consultation's deadlines before registering."""
+
+    consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="follows")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="consultation_follows")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("follower")
+        verbose_name_plural = _("followers")
+        constraints = [models.UniqueConstraint(fields=["consultation", "user"], name="one_follow_per_person")]
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.consultation}"

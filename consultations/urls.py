@@ -10,6 +10,7 @@ urlpatterns = [
     path("<int:pk>/summary/<int:document_id>/", views.summary_document, name="summary_document"),
     path("talks/", views.talks, name="talks"),
     path("<int:pk>/register/", views.register, name="register"),
+    path("<int:pk>/follow/", views.follow, name="follow"),
     path("<int:pk>/cancel/", views.cancel, name="cancel"),
     path("<int:pk>/speak/", views.offer_to_speak, name="speak"),
     path("<int:pk>/dashboard/", views.dashboard, name="dashboard"),

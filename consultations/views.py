@@ -19,6 +19,7 @@ from consultations.models import (
     ExportLog,
     ExportStatus,
     ExpressionOfInterest,
+    Follow,
     Proposal,
     ProposalStatus,
     Registration,
@@ -63,6 +64,9 @@ def consultation_detail(request, pk: int, *, form=None, interest_form=None, stat
         in (RegistrationStatus.REGISTERED, RegistrationStatus.PENDING, RegistrationStatus.WAITLISTED),
     }
     documents = list(consultation.documents.all())
+    context["following"] = (
+        request.user.is_authenticated and Follow.objects.filter(consultation=consultation, user=request.user).exists()
+    )
     context["materials"] = [d for d in documents if d.kind == DocumentKind.MATERIAL]
     context["summary_documents"] = [d for d in documents if d.kind == DocumentKind.SUMMARY]
     return render(request, "consultations/detail.html", context, status=status)
@@ -359,3 +363,17 @@ def summary_document(request, pk: int, document_id: int):
         filename=document.original_name,
         content_type=document.content_type,
     )
+
+
+@login_required
+@require_POST
+def follow(request, pk: int):
+    """Follow a consultation to be reminded of its registration and speaking deadlines."""
+    consultation = _visible(request, pk)
+    if request.POST.get("follow") == "1":
+        Follow.objects.get_or_create(consultation=consultation, user=request.user)
+        messages.success(request, _("You will be reminded of this consultation's deadlines by e-mail."))
+    else:
+        Follow.objects.filter(consultation=consultation, user=request.user).delete()
+        messages.success(request, _("You no longer follow this consultation."))
+    return redirect(consultation)

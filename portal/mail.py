@@ -7,7 +7,13 @@ from django.utils import translation
 
 
 def send_templated_mail(
-    *, template: str, to: list[str], language: str, context: dict, attachments: list[tuple[str, bytes, str]] = ()
+    *,
+    template: str,
+    to: list[str],
+    language: str,
+    context: dict,
+    attachments: list[tuple[str, bytes, str]] = (),
+    headers: dict[str, str] | None = None,
 ) -> None:
     """Render ``<template>.subject.txt``, ``.txt`` and ``.html`` in ``language`` and send them."""
     with translation.override(language):
@@ -20,7 +26,7 @@ def send_templated_mail(
         subject = " ".join(render_to_string(f"{template}.subject.txt", context).split())
         text = render_to_string(f"{template}.txt", context)
         html = render_to_string(f"{template}.html", context)
-    message = EmailMultiAlternatives(subject=subject, body=text, to=to)
+    message = EmailMultiAlternatives(subject=subject, body=text, to=to, headers=headers)
     message.attach_alternative(html, "text/html")
     for filename, content, mimetype in attachments:
         message.attach(filename, content, mimetype)

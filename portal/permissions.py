@@ -72,6 +72,7 @@ MODEL_PERMISSIONS: dict[str, frozenset[str]] = {
             "funding.view_application",
             "funding.view_conflict",
             "funding.view_exportlog",
+            "reminders.view_reminder",
         }
     ),
     Role.MODERATOR: frozenset(

@@ -30,6 +30,7 @@ urlpatterns += i18n_patterns(
     path("consultations/", include("consultations.urls")),
     path("discussions/", include("discussions.urls")),
     path("funding/", include("funding.urls")),
+    path("reminders/", include("reminders.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
 )

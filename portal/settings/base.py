@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "consultations.apps.ConsultationsConfig",
     "discussions.apps.DiscussionsConfig",
     "funding.apps.FundingConfig",
+    "reminders.apps.RemindersConfig",
 ]
 
 MIDDLEWARE = [
@@ -225,6 +226,8 @@ CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE: dict = {
     # Followers of a space or question get newly approved posts once a day.
     "discussion-digests": {"task": "discussions.tasks.send_digests", "schedule": crontab(hour=6, minute=0)},
+    # The reminder scanner: finds what is due from the data itself; nothing is scheduled weeks ahead.
+    "reminder-scan": {"task": "reminders.tasks.scan_reminders", "schedule": 300.0},
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 

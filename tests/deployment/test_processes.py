@@ -146,3 +146,109 @@ def test_embedded_celery_worker_runs_on_the_filesystem_broker(tmp_path):
     finally:
         stop(worker)
     shutil.rmtree(tmp_path / "var", ignore_errors=True)
+
+
+def _due_today_for(language: str):
+    """A review 16 weeks from today, so the pre-consultation reminder is due now, and one secretariat member."""
+    from datetime import date, timedelta
+
+    from portal.enums import Role
+    from reviews.dates import parse
+    from reviews.models import Event, Region, ReviewCycle
+    from tests.factories import make_user
+
+    region = Region.objects.create(code="africa", name="Africa", commission="ECA", commission_acronym="ECA")
+    cycle = ReviewCycle.objects.create(
+        code="2026-2027", name="2026-2027", start_year=2026, end_year=2027, imrf_year=2030
+    )
+    day = date.today() + timedelta(weeks=16)
+    Event(cycle=cycle, region=region, kind="regional_review", start=parse(f"{day.day} {day:%B} {day.year}")[0]).save()
+    return make_user(Role.SECRETARIAT, preferred_language=language)
+
+
+def test_a_due_reminder_goes_through_redis_and_a_real_worker_to_smtp(production_env, tmp_path):
+    from aiosmtpd.controller import Controller
+
+    from reminders.enums import State
+    from reminders.models import Reminder
+
+    received = []
+
+    class Sink:
+        async def handle_DATA(self, server, session, envelope):
+            received.append(envelope)
+            return "250 OK"
+
+    port = free_port()
+    sink = Controller(Sink(), hostname="127.0.0.1", port=port)
+    sink.start()
+    person = _due_today_for("es")
+    env = {**production_env, "EMAIL_PORT": str(port), "EMAIL_USE_TLS": "false"}
+    worker = start(
+        [str(BIN / "celery"), "-A", "portal", "worker", "--loglevel=INFO", "--concurrency=2", "--without-heartbeat"],
+        env,
+        tmp_path / "worker.log",
+    )
+    client = Celery(broker=settings.REDIS_URL, backend=settings.REDIS_URL, set_as_current=False)
+    try:
+        result = client.send_task("reminders.tasks.scan_reminders")
+        assert result.get(timeout=180, disable_sync_subtasks=False) == 1
+        deadline = time.monotonic() + 120
+        while not received:
+            assert time.monotonic() < deadline, (tmp_path / "worker.log").read_text()[-3000:]
+            time.sleep(0.3)
+    finally:
+        stop(worker)
+        client.close()
+        sink.stop()
+    (envelope,) = received
+    assert envelope.rcpt_tos == [person.email]
+    import email
+    from email.header import decode_header, make_header
+
+    message = email.message_from_bytes(envelope.content)
+    assert str(make_header(decode_header(message["Subject"]))).startswith("Planificar")
+    assert message["List-Unsubscribe"].strip().startswith("<http")
+    assert Reminder.objects.get().state == State.SENT
+
+
+def test_embedded_mode_delivers_a_due_reminder_to_the_console(tmp_path):
+    """`make run`: no Redis, no SMTP; the same scanner runs on the filesystem broker and mail goes to the console."""
+    from reminders.enums import State
+    from reminders.models import Reminder
+
+    person = _due_today_for("en")
+    db = connection.settings_dict
+    env = {
+        "PATH": f"{BIN}:{os.environ['PATH']}",
+        "HOME": str(tmp_path),
+        "DJANGO_SETTINGS_MODULE": "portal.settings.base",
+        "PORTAL_VAR_DIR": str(tmp_path / "var"),
+        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
+    }
+    for folder in ("queue", "processed", "results"):
+        (tmp_path / "var" / "celery" / folder).mkdir(parents=True)
+    worker = start(
+        [str(BIN / "celery"), "-A", "portal", "worker", "--loglevel=INFO", "--concurrency=1"],
+        env,
+        tmp_path / "worker.log",
+    )
+    try:
+        code = (
+            "import django; django.setup(); from reminders.tasks import scan_reminders; "
+            "print(scan_reminders.delay().get(timeout=90))"
+        )
+        result = subprocess.run(
+            [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+        )
+        assert result.stdout.strip() == "1", result.stderr
+        deadline = time.monotonic() + 90
+        while Reminder.objects.filter(state=State.SENT).count() < 1:
+            assert time.monotonic() < deadline, (tmp_path / "worker.log").read_text()[-3000:]
+            time.sleep(0.3)
+    finally:
+        stop(worker)
+    log = (tmp_path / "worker.log").read_text()
+    assert f"To: {person.email}" in log
+    assert "Plan the stakeholder pre-consultation: Africa" in log
+    shutil.rmtree(tmp_path / "var", ignore_errors=True)

@@ -50,7 +50,7 @@ def test_catalogue_compiles_cleanly(language):
 def test_catalogues_cover_every_source_string(tmp_path):
     """Extracting the strings again (in a copy of the tree) finds none that the French catalogue lacks."""
     root = LOCALE.parent
-    for name in ("portal", "reviews", "consultations", "discussions", "funding", "templates"):
+    for name in ("portal", "reviews", "consultations", "discussions", "funding", "reminders", "templates"):
         shutil.copytree(root / name, tmp_path / name, ignore=shutil.ignore_patterns("__pycache__", "static"))
     shutil.copytree(LOCALE / "fr", tmp_path / "locale" / "fr")
     shutil.copy(root / "manage.py", tmp_path)

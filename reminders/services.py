@@ -1,0 +1,174 @@
+"""The scanner that writes due reminders, and the send that claims, re-checks and sends each one once."""
+
+import logging
+from datetime import timedelta
+from smtplib import SMTPException
+
+from django.core import signing
+from django.db import transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from reminders import rules
+from reminders.enums import Kind, State
+from reminders.models import Preference, Reminder
+
+logger = logging.getLogger(__name__)
+
+# A row queued this long ago and still pending lost its task (a worker died, a message was dropped): queue it again.
+REQUEUE_AFTER = timedelta(minutes=10)
+# A row claimed this long ago and not sent lost its worker mid-send: it may be claimed again.
+RECLAIM_AFTER = timedelta(minutes=15)
+BATCH = 1000
+TRANSIENT = (SMTPException, ConnectionError, TimeoutError, OSError)
+
+
+def _turned_off() -> dict[str, set[int]]:
+    off: dict[str, set[int]] = {}
+    for user_id, kind in Preference.objects.filter(enabled=False).values_list("user_id", "kind"):
+        off.setdefault(kind, set()).add(user_id)
+    return off
+
+
+def scan(now=None) -> list[int]:
+    """Write every reminder now due (once: the unique key drops duplicates) and queue its send on commit.
+
+    Safe to run several times at once: inserts of the same key collapse into one
+    row, and each pending row is taken by one scanner (SKIP LOCKED) for queueing.
+    Returns the ids queued by this run.
+    """
+    now = now or timezone.now()
+    today = rules.today_of(now)
+    off = _turned_off()
+    rows = []
+    for kind, rule in rules.rules().items():
+        skip = off.get(kind, set())
+        for due in rule.find(today):
+            if due.recipient_id not in skip:
+                rows.append(Reminder(recipient_id=due.recipient_id, kind=kind, target=due.target, due_on=due.due_on))
+    with transaction.atomic():
+        Reminder.objects.bulk_create(rows, ignore_conflicts=True, batch_size=BATCH)
+    return queue_waiting(now)
+
+
+def queue_waiting(now=None) -> list[int]:
+    """Queue rows never queued, and rows whose task was lost, each by one scanner only."""
+    from reminders.tasks import send_reminder
+
+    now = now or timezone.now()
+    with transaction.atomic():
+        waiting = (
+            Reminder.objects.select_for_update(skip_locked=True)
+            .filter(state=State.PENDING)
+            .filter(Q(queued_at__isnull=True) | Q(queued_at__lt=now - REQUEUE_AFTER))
+            .values_list("pk", flat=True)
+        )
+        stale = (
+            Reminder.objects.select_for_update(skip_locked=True)
+            .filter(state=State.SENDING, claimed_at__lt=now - RECLAIM_AFTER)
+            .values_list("pk", flat=True)
+        )
+        ids = sorted({*waiting, *stale})
+        if ids:
+            Reminder.objects.filter(pk__in=ids).update(queued_at=now)
+            transaction.on_commit(lambda: [send_reminder.delay(reminder_id=pk) for pk in ids])
+    return ids
+
+
+def claim(reminder_id: int, now=None) -> bool:
+    """Take the row for sending; False when another worker has it or it is done. One UPDATE, so only one wins."""
+    now = now or timezone.now()
+    taken = (
+        Reminder.objects.filter(pk=reminder_id)
+        .filter(Q(state=State.PENDING) | Q(state=State.SENDING, claimed_at__lt=now - RECLAIM_AFTER))
+        .update(state=State.SENDING, claimed_at=now)
+    )
+    return taken == 1
+
+
+def unsubscribe_token(user_id: int, kind: str) -> str:
+    return signing.dumps({"u": user_id, "k": kind}, salt="reminders.unsubscribe", compress=True)
+
+
+def read_unsubscribe_token(token: str) -> tuple[int, str] | None:
+    try:
+        data = signing.loads(token, salt="reminders.unsubscribe")
+    except signing.BadSignature:
+        return None
+    if not isinstance(data, dict) or data.get("k") not in Kind.values or not isinstance(data.get("u"), int):
+        return None
+    return data["u"], data["k"]
+
+
+def turn_off(user_id: int, kind: str) -> None:
+    Preference.objects.update_or_create(user_id=user_id, kind=kind, defaults={"enabled": False})
+
+
+def send(reminder_id: int) -> str:
+    """Claim the row, re-check that the reminder is still wanted and needed, send it, mark it. Returns the state.
+
+    A transient mail error puts the row back to pending and is raised so the
+    task retries with backoff; the task marks the row failed when retries run out.
+    """
+    from django.conf import settings
+
+    from portal.mail import send_templated_mail
+
+    if not claim(reminder_id):
+        return "taken"
+    reminder = Reminder.objects.select_related("recipient__profile").get(pk=reminder_id)
+    rule = rules.rules().get(reminder.kind)
+    user = reminder.recipient
+    profile = getattr(user, "profile", None)
+    language = profile.preferred_language if profile else settings.LANGUAGE_CODE
+
+    def finish(state: str, error: str = "") -> str:
+        Reminder.objects.filter(pk=reminder.pk).update(
+            state=state, error=error[:500], sent_at=timezone.now() if state == State.SENT else None
+        )
+        return state
+
+    wanted = user.is_active and not Preference.objects.filter(user=user, kind=reminder.kind, enabled=False).exists()
+    check = rules.PERSONAL_CHECKS.get(reminder.kind)
+    with translation.override(language):
+        message = rule.message(reminder.target) if rule and wanted else None
+        if message is None or (check and not check(reminder)):
+            return finish(State.SKIPPED)
+        token = unsubscribe_token(user.pk, reminder.kind)
+        unsubscribe = settings.PORTAL_BASE_URL + reverse("reminders:unsubscribe", kwargs={"token": token})
+        try:
+            Reminder.objects.filter(pk=reminder.pk).update(attempts=reminder.attempts + 1)
+            send_templated_mail(
+                template="reminders/email/reminder",
+                to=[user.email],
+                language=language,
+                context={
+                    "user": user,
+                    "reminder": reminder,
+                    "message": message,
+                    "link": settings.PORTAL_BASE_URL + message.url,
+                    "unsubscribe": unsubscribe,
+                    "kind_label": Kind(reminder.kind).label,
+                    "preferences": settings.PORTAL_BASE_URL + reverse("reminders:preferences"),
+                },
+                headers={"List-Unsubscribe": f"<{unsubscribe}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"},
+            )
+        except TRANSIENT as exc:
+            Reminder.objects.filter(pk=reminder.pk).update(state=State.PENDING, error=str(exc)[:500])
+            raise
+    return finish(State.SENT)
+
+
+def mark_failed(reminder_id: int, error: str) -> None:
+    Reminder.objects.filter(pk=reminder_id).exclude(state=State.SENT).update(state=State.FAILED, error=error[:500])
+
+
+def resend(reminder_ids) -> int:
+    """Put failed reminders back in the queue (admin action)."""
+    from reminders.tasks import send_reminder
+
+    ids = list(Reminder.objects.filter(pk__in=reminder_ids, state=State.FAILED).values_list("pk", flat=True))
+    Reminder.objects.filter(pk__in=ids).update(state=State.PENDING, queued_at=timezone.now(), error="")
+    transaction.on_commit(lambda: [send_reminder.delay(reminder_id=pk) for pk in ids])
+    return len(ids)

@@ -1,0 +1,185 @@
+"""Scanner and send: exactly once under parallel scans, redelivery and lost workers; language; unsubscribe."""
+
+from datetime import UTC, datetime, timedelta
+from smtplib import SMTPServerDisconnected
+
+import pytest
+import time_machine
+from django.core import mail
+
+from portal.enums import Role
+from reminders import services
+from reminders.enums import Kind, State
+from reminders.models import Preference, Reminder
+from tests.concurrency import run_at_once
+from tests.factories import make_user
+
+FIRES = datetime(2027, 2, 23, 9, tzinfo=UTC)  # 16 weeks before the review of 15 June 2027
+
+
+def secretaries(count):
+    return [make_user(Role.SECRETARIAT, preferred_language="fr") for _ in range(count)]
+
+
+@pytest.mark.django_db
+def test_scan_writes_and_sends_in_the_recipients_language(review, secretariat, django_capture_on_commit_callbacks):
+    with time_machine.travel(FIRES), django_capture_on_commit_callbacks(execute=True):
+        services.scan()
+    (message,) = mail.outbox
+    assert message.to == [secretariat.email]
+    assert message.subject == "Planifier la pré-consultation des parties prenantes : Africa"
+    assert "15 juin 2027" in message.body
+    assert f"/fr/calendar/regions/{review.region.code}/" in message.body or "/fr/" in message.body
+    assert "List-Unsubscribe" in message.extra_headers
+    html = message.alternatives[0][0]
+    assert 'lang="fr"' in html
+    reminder = Reminder.objects.get()
+    assert (reminder.state, reminder.attempts) == (State.SENT, 1)
+
+
+@pytest.mark.django_db
+def test_scanning_again_sends_nothing_new(review, secretariat, django_capture_on_commit_callbacks):
+    for hours in (0, 1, 30):
+        with time_machine.travel(FIRES + timedelta(hours=hours)), django_capture_on_commit_callbacks(execute=True):
+            services.scan()
+    assert len(mail.outbox) == 1
+    assert Reminder.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_three_scanners_at_once_send_each_reminder_once(review):
+    people = secretaries(5)
+    with time_machine.travel(FIRES, tick=True):
+        assert run_at_once([services.scan] * 3) == []
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(p.email for p in people)
+    assert Reminder.objects.filter(state=State.SENT).count() == 5
+
+
+@pytest.mark.django_db
+def test_the_same_task_delivered_twice_sends_once(review, secretariat):
+    from reminders.tasks import send_reminder
+
+    with time_machine.travel(FIRES):
+        services.scan()  # rows written; their sends are queued on commit, which this test transaction never does
+        reminder = Reminder.objects.get()
+        assert send_reminder.apply(kwargs={"reminder_id": reminder.pk}).get() == State.SENT
+        assert send_reminder.apply(kwargs={"reminder_id": reminder.pk}).get() == "taken"
+    assert len(mail.outbox) == 1
+
+
+@pytest.mark.django_db
+def test_a_lost_send_is_queued_again_and_sent_once(review, secretariat, django_capture_on_commit_callbacks):
+    with time_machine.travel(FIRES):
+        services.scan()  # the worker dies: the queued send never runs
+    assert mail.outbox == []
+    with time_machine.travel(FIRES + timedelta(minutes=5)), django_capture_on_commit_callbacks(execute=True):
+        assert services.scan() == [], "too early to call it lost"
+    with time_machine.travel(FIRES + timedelta(minutes=11)), django_capture_on_commit_callbacks(execute=True):
+        services.scan()
+    assert len(mail.outbox) == 1
+
+
+@pytest.mark.django_db
+def test_a_worker_killed_after_claiming_is_replaced(review, secretariat, django_capture_on_commit_callbacks):
+    with time_machine.travel(FIRES):
+        services.scan()
+        reminder = Reminder.objects.get()
+        assert services.claim(reminder.pk)  # then the worker is killed before sending
+    with time_machine.travel(FIRES + timedelta(minutes=20)), django_capture_on_commit_callbacks(execute=True):
+        services.scan()
+    assert len(mail.outbox) == 1
+    assert Reminder.objects.get().state == State.SENT
+
+
+@pytest.mark.django_db
+def test_transient_mail_errors_retry_then_fail_and_can_be_resent(
+    review, secretariat, settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    from django.core.mail.backends.locmem import EmailBackend
+
+    calls = []
+
+    def down(self, messages):
+        calls.append(1)
+        raise SMTPServerDisconnected("mail server down")
+
+    monkeypatch.setattr(EmailBackend, "send_messages", down)
+    from reminders.tasks import send_reminder
+
+    with time_machine.travel(FIRES):
+        services.scan()
+        # As a worker runs it: each transient error retries, with backoff, until the retries run out.
+        send_reminder.delay(reminder_id=Reminder.objects.get().pk)
+    reminder = Reminder.objects.get()
+    assert (reminder.state, reminder.attempts, len(calls)) == (State.FAILED, 6, 6)
+    assert "mail server down" in reminder.error
+    monkeypatch.undo()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.resend([reminder.pk]) == 1
+    assert Reminder.objects.get().state == State.SENT
+    assert len(mail.outbox) == 1
+
+
+@pytest.mark.django_db
+def test_turned_off_kinds_are_not_written_nor_sent(review, secretariat, django_capture_on_commit_callbacks):
+    Preference.objects.create(user=secretariat, kind=Kind.PRE_CONSULTATION_OPENS, enabled=False)
+    with time_machine.travel(FIRES), django_capture_on_commit_callbacks(execute=True):
+        services.scan()
+    assert not Reminder.objects.exists()
+    assert mail.outbox == []
+
+
+@pytest.mark.django_db
+def test_a_reminder_no_longer_needed_is_skipped(review, secretariat, region, cycle):
+    from tests.reminders.conftest import event
+
+    with time_machine.travel(FIRES):
+        services.scan()
+        event(region, cycle, "pre_consultation", "9 March 2027")  # planned in between
+        assert services.send(Reminder.objects.get().pk) == State.SKIPPED
+    assert mail.outbox == []
+
+
+@pytest.mark.django_db
+def test_unsubscribe_link_works_once_signed_and_fails_when_tampered(client, secretariat):
+    token = services.unsubscribe_token(secretariat.pk, Kind.PHASE_CLOSING)
+    url = f"/en/reminders/unsubscribe/{token}/"
+    assert client.get(url).status_code == 200
+    assert not Preference.objects.exists(), "a GET (a link scanner) changes nothing"
+    assert client.post(url).status_code == 200
+    assert Preference.objects.get(user=secretariat).kind == Kind.PHASE_CLOSING
+    tampered = token[:-2] + ("AA" if not token.endswith("AA") else "BB")
+    assert client.post(f"/en/reminders/unsubscribe/{tampered}/").status_code == 404
+    # Someone else's payload under this token's signature: refused.
+    other = services.unsubscribe_token(secretariat.pk + 1, Kind.MODERATION_BACKLOG)
+    forged = other.split(":", 1)[0] + ":" + token.split(":", 1)[1]
+    assert forged != token
+    assert client.post(f"/en/reminders/unsubscribe/{forged}/").status_code == 404
+    assert Preference.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_preferences_page(client, secretariat):
+    client.force_login(secretariat)
+    page = client.get("/en/reminders/preferences/").content.decode()
+    assert "always sent" in page
+    data = {kind: "on" for kind in Kind.values if kind != Kind.MODERATION_BACKLOG}
+    assert client.post("/en/reminders/preferences/", data).status_code == 302
+    assert list(Preference.objects.filter(enabled=False).values_list("kind", flat=True)) == [Kind.MODERATION_BACKLOG]
+
+
+@pytest.mark.django_db
+def test_admin_log_and_resend_action(client, review, secretariat):
+    with time_machine.travel(FIRES):
+        services.scan()
+    Reminder.objects.update(state=State.FAILED, error="timeout")
+    client.force_login(secretariat)
+    page = client.get("/en/admin/reminders/reminder/?state__exact=failed")
+    assert page.status_code == 200
+    assert str(secretariat) in page.content.decode()
+    reminder = Reminder.objects.get()
+    response = client.post(
+        "/en/admin/reminders/reminder/", {"action": "resend", "_selected_action": [reminder.pk]}, follow=True
+    )
+    assert "1 reminder queued again." in response.content.decode()
+    assert Reminder.objects.get().state in (State.PENDING, State.SENT)
