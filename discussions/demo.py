@@ -5,7 +5,7 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from discussions import services
+from discussions import seed_translations, services
 from discussions.models import AnalysisPaper, Phase, Space
 from discussions.seed import UNECE_PHASE_1, UNECE_PHASE_2, add_questions
 from portal.models import User
@@ -29,8 +29,8 @@ def create_demo_space() -> Space | None:
         space=space, number=1, opens_at=now - timedelta(days=3), closes_at=now + timedelta(days=25)
     )
     phase_2 = Phase.objects.create(space=space, number=2, opens_at=now + timedelta(days=60), closes_at=None)
-    add_questions(phase_1, UNECE_PHASE_1)
-    add_questions(phase_2, UNECE_PHASE_2)
+    add_questions(phase_1, UNECE_PHASE_1, seed_translations.UNECE_PHASE_1)
+    add_questions(phase_2, UNECE_PHASE_2, seed_translations.UNECE_PHASE_2)
     moderator = User.objects.filter(email="moderator@demo.test").first()
     if moderator:
         space.moderators.add(moderator)

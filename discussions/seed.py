@@ -4,6 +4,7 @@ from datetime import UTC, datetime
 
 from django.db import transaction
 
+from discussions import seed_translations
 from discussions.enums import TagKind
 from discussions.models import GuidingQuestion, Phase, Space, Tag
 from reviews.models import Region, ReviewCycle
@@ -70,18 +71,30 @@ UNECE_PHASE_2 = [
 ]
 
 
-def add_questions(phase: Phase, questions: list[str]) -> None:
+def _in_every_language(field: str, translations: dict[str, list[str]] | None, index: int, english: str) -> dict:
+    values = {field: english, f"{field}_en": english}
+    for language, texts in (translations or {}).items():
+        values[f"{field}_{language}"] = texts[index]
+    return values
+
+
+def add_questions(phase: Phase, questions: list[str], translations: dict[str, list[str]] | None = None) -> None:
     for position, text in enumerate(questions, start=1):
         GuidingQuestion.objects.update_or_create(
-            phase=phase, position=position, defaults={"text": text, "text_en": text}
+            phase=phase, position=position, defaults=_in_every_language("text", translations, position - 1, text)
         )
 
 
 def seed_tags() -> None:
     """The 23 GCM objectives and 10 guiding principles."""
-    for kind, names in ((TagKind.OBJECTIVE, OBJECTIVES), (TagKind.PRINCIPLE, PRINCIPLES)):
+    for kind, names, translations in (
+        (TagKind.OBJECTIVE, OBJECTIVES, seed_translations.OBJECTIVES),
+        (TagKind.PRINCIPLE, PRINCIPLES, seed_translations.PRINCIPLES),
+    ):
         for number, name in enumerate(names, start=1):
-            Tag.objects.update_or_create(kind=kind, number=number, defaults={"name": name, "name_en": name})
+            Tag.objects.update_or_create(
+                kind=kind, number=number, defaults=_in_every_language("name", translations, number - 1, name)
+            )
 
 
 @transaction.atomic
@@ -106,6 +119,6 @@ def seed_discussions() -> int:
     phase_2, _ = Phase.objects.get_or_create(
         space=space, number=2, defaults={"opens_at": datetime(2024, 3, 12, tzinfo=UTC), "closes_at": None}
     )
-    add_questions(phase_1, UNECE_PHASE_1)
-    add_questions(phase_2, UNECE_PHASE_2)
+    add_questions(phase_1, UNECE_PHASE_1, seed_translations.UNECE_PHASE_1)
+    add_questions(phase_2, UNECE_PHASE_2, seed_translations.UNECE_PHASE_2)
     return Tag.objects.count()
