@@ -1,0 +1,69 @@
+"""Every page a role uses, in all six languages: axe-core clean, headings in order, a title, lang and dir right."""
+
+from urllib.parse import urlparse
+
+import pytest
+from django.conf import settings as django_settings
+from django.test import Client
+
+from tests.browser.conftest import assert_accessible
+from tests.demo import make_demo
+
+LANGUAGES = [code for code, _name in django_settings.LANGUAGES]
+
+HEADINGS_IN_ORDER = """() => {
+  const levels = [...document.querySelectorAll('main h1, main h2, main h3, main h4, main h5, main h6')]
+    .filter(h => h.offsetParent !== null).map(h => Number(h.tagName[1]));
+  const skips = levels.filter((level, i) => i > 0 && level > levels[i - 1] + 1);
+  return {h1: levels.filter(l => l === 1).length, first: levels[0] || 0, skips: skips.length};
+}"""
+
+
+@pytest.fixture
+def demo(live_server, transactional_db, settings):
+    return make_demo(settings)
+
+
+def signed_in_context(browser, live_server, user):
+    context = browser.new_context(base_url=live_server.url)
+    context.set_default_timeout(15_000)
+    if user is not None:
+        client = Client()
+        client.force_login(user)
+        host = urlparse(live_server.url).hostname
+        context.add_cookies(
+            [
+                {
+                    "name": django_settings.SESSION_COOKIE_NAME,
+                    "value": client.cookies["sessionid"].value,
+                    "domain": host,
+                    "path": "/",
+                }
+            ]
+        )
+    return context
+
+
+def check_page(page, language: str) -> None:
+    assert page.locator("html").get_attribute("lang") == language
+    assert page.locator("html").get_attribute("dir") == ("rtl" if language == "ar" else "ltr")
+    title = page.title()
+    assert (title and "|" in title) or "—" in title or len(title) > 3, f"{page.url}: no page title"
+    headings = page.evaluate(HEADINGS_IN_ORDER)
+    assert headings == {"h1": 1, "first": 1, "skips": 0}, f"{page.url}: headings {headings}"
+    assert_accessible(page)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_page_in_every_language(browser, live_server, demo, language):
+    for who, paths in demo["pages"].items():
+        context = signed_in_context(browser, live_server, demo["users"][who] if who else None)
+        page = context.new_page()
+        try:
+            for path in paths:
+                if "admin/" in path:
+                    continue  # the Django admin has its own layout; its pages are swept in test_accessibility
+                page.goto(f"/{language}/{path}")
+                check_page(page, language)
+        finally:
+            context.close()
