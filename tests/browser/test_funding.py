@@ -48,7 +48,8 @@ def test_apply_recommend_decide_and_see_the_decision(new_page, call):  # noqa: F
     assert page.get_by_text("Draft saved.").is_visible()
     assert page.locator("#id_travel_cost").input_value() == "700.00"
     page.get_by_role("button", name="Submit").click()
-    assert page.get_by_text("Say why you should take part.").is_visible()
+    assert page.get_by_text("Say why you should take part.", exact=True).is_visible()
+    assert page.get_by_role("alert").get_by_role("link", name="Why you should take part").is_visible()
     assert_accessible(page)
     page.locator("#id_justification").fill("I lead a women migrant workers' cooperative in Kisumu.")
     page.get_by_role("button", name="Submit").click()

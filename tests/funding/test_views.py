@@ -262,3 +262,29 @@ def test_admin_reads_the_call_times_in_the_calls_time_zone(client, consultation)
     assert call.closes_at == datetime(2027, 3, 2, 2, 59, tzinfo=UTC)
     page = client.get(f"/en/admin/funding/call/{call.pk}/change/").content.decode()
     assert 'name="closes_at_0" value="2027-03-01"' in page and 'name="closes_at_1" value="23:59:00"' in page
+
+
+@pytest.mark.django_db
+def test_errors_are_summarised_announced_and_linked_to_their_fields(client, call, consultation):
+    client.force_login(make_user(Role.STAKEHOLDER))
+    response = client.post(
+        f"/en/funding/calls/{call.pk}/apply/", {**form_data(consultation, travel_cost="-5"), "action": "save"}
+    )
+    html = response.content.decode()
+    assert '<div class="alert alert-danger" role="alert">' in html
+    assert "Please correct 1 problem; what you typed is kept." in html
+    assert '<a href="#id_travel_cost">Travel (USD)</a>: Ensure this value is greater than or equal to 0.' in html
+    assert 'aria-describedby="id_travel_cost_helptext id_travel_cost_error"' in html
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("language", "budget", "month"), [("en", "3000.00", "March"), ("fr", "3000,00", "mars")])
+def test_amounts_and_dates_follow_the_language(client, call, language, budget, month):
+    from datetime import UTC, datetime
+
+    call.closes_at = datetime(2030, 3, 15, 12, tzinfo=UTC)
+    call.save()
+    html = client.get(f"/{language}/funding/calls/{call.pk}/").content.decode()
+    assert f"{budget} USD" in html
+    assert month in html
+    assert "(Africa/Addis_Ababa)" in html, "the time zone is stated"
