@@ -33,7 +33,6 @@ class PhaseAdmin(admin.ModelAdmin):
 @admin.register(Space)
 class SpaceAdmin(TabbedTranslationAdmin):
     list_display = ["title", "region", "cycle"]
-    filter_horizontal = ["moderators"]
 
 
 @admin.register(AnalysisPaper)

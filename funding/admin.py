@@ -27,7 +27,6 @@ class CallAdmin(TabbedTranslationAdmin):
     form = CallForm
     list_display = ["title", "cycle", "budget", "opens_at", "closes_at", "published"]
     list_filter = ["cycle", "published"]
-    filter_horizontal = ["consultations"]
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         call = self.get_object(request, object_id) if object_id else None

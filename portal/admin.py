@@ -62,7 +62,9 @@ class UserAdmin(DjangoUserAdmin):
         (_("Dates"), {"fields": ["last_login", "date_joined"]}),
     ]
     add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "password1", "password2"]})]
-    filter_horizontal = ["groups"]
+    # Django's two-box filter widget puts aria-label on a bare span (axe: aria-prohibited-attr); a plain
+    # multiple select is accessible.
+    filter_horizontal = []
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))

@@ -36,6 +36,15 @@ ADMIN_PAGES = [
     "admin/",
     "admin/portal/pendingverification/",
     "admin/portal/user/",
+    "admin/consultations/consultation/",
+    "admin/consultations/consultation/add/",
+    "admin/discussions/space/",
+    "admin/discussions/analysispaper/add/",
+    "admin/funding/call/",
+    "admin/funding/call/add/",
+    "admin/funding/application/",
+    "admin/reminders/reminder/",
+    "user-admin/",
 ]
 
 
@@ -49,9 +58,15 @@ def sign_in(page, language: str, user) -> None:
 
 @pytest.mark.parametrize("language", [code for code, _name in settings.LANGUAGES])
 def test_no_axe_violation_on_any_page(page, language):
-    ProfileFactory(claimed_affiliation=ClaimedAffiliation.UN_SYSTEM, verification_status=VerificationStatus.PENDING)
+    claimant = ProfileFactory(
+        claimed_affiliation=ClaimedAffiliation.UN_SYSTEM, verification_status=VerificationStatus.PENDING
+    ).user
     event = Event.objects.get(key="2024-africa-review")
-    paths = {"event/": f"calendar/events/{event.pk}/", "event-admin/": f"admin/reviews/event/{event.pk}/change/"}
+    paths = {
+        "event/": f"calendar/events/{event.pk}/",
+        "event-admin/": f"admin/reviews/event/{event.pk}/change/",
+        "user-admin/": f"admin/portal/user/{claimant.pk}/change/",
+    }
     for path in PUBLIC_PAGES:
         page.goto(f"/{language}/{paths.get(path, path)}")
         assert_accessible(page)
