@@ -129,7 +129,8 @@ class PostAdminBase(admin.ModelAdmin):
 
     @admin.action(description=_("Approve the selected posts"), permissions=["change"])
     def approve(self, request, queryset):
-        count = sum(services.post_moderate(post=p, moderator=request.user, approve=True) for p in queryset)
+        ids = list(queryset.values_list("pk", flat=True))
+        count = services.posts_moderate(post_ids=ids, moderator=request.user, approve=True)
         self.message_user(
             request, ngettext("%(count)d post approved.", "%(count)d posts approved.", count) % {"count": count}
         )
@@ -139,9 +140,8 @@ class PostAdminBase(admin.ModelAdmin):
         choice = request.POST.get("reason_choice", "")
         reason = str(dict(REJECTION_REASONS).get(choice, "")) or request.POST.get("reason_text", "").strip()
         try:
-            count = sum(
-                services.post_moderate(post=p, moderator=request.user, approve=False, reason=reason) for p in queryset
-            )
+            ids = list(queryset.values_list("pk", flat=True))
+            count = services.posts_moderate(post_ids=ids, moderator=request.user, approve=False, reason=reason)
         except services.DiscussionError as exc:
             self.message_user(request, str(exc), messages.ERROR)
             return

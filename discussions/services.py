@@ -102,33 +102,62 @@ def post_edit(*, post: Post, author, text: str, tags=None, files=()) -> Post:
 
 
 def post_moderate(*, post: Post, moderator, approve: bool, reason: str = "") -> bool:
-    """Approve or reject the pending version of a post; returns False if someone else decided first.
+    """Approve or reject the pending version of one post; returns False if someone else decided first."""
+    if not moderates(moderator, post.space):
+        raise DiscussionError(_("You do not moderate this space."))
+    return posts_moderate(post_ids=[post.pk], moderator=moderator, approve=approve, reason=reason) == 1
 
-    The post row is locked and its status re-read, so two moderators deciding at
-    the same moment produce one decision, one audit entry and one e-mail.
+
+def posts_moderate(*, post_ids, moderator, approve: bool, reason: str = "") -> int:
+    """Decide on many pending posts at once, in a fixed number of queries; returns how many were decided.
+
+    The pending rows of the spaces the moderator is assigned to are locked and
+    re-read (SELECT … FOR UPDATE), so two moderators deciding at the same moment
+    produce one decision, one audit entry and one e-mail per post. Approval
+    publishes the submitted version (an edit of an approved post replaces the
+    public version only now) and its attachments.
     """
-    from discussions.tasks import send_moderation_decision
+    from django.db.models import F
+    from django.db.models.functions import Coalesce
 
+    from discussions.tasks import send_moderation_decisions
+
+    reason = reason.strip()
+    if not approve and not reason:
+        raise DiscussionError(_("Please give the reason for not approving."))
+    new_status = PostStatus.APPROVED if approve else PostStatus.REJECTED
     with transaction.atomic():
-        post = Post.objects.select_for_update().select_related("space").get(pk=post.pk)
-        if not moderates(moderator, post.space):
-            raise DiscussionError(_("You do not moderate this space."))
-        if post.status != PostStatus.PENDING:
-            return False
-        if not approve and not reason.strip():
-            raise DiscussionError(_("Please give the reason for not approving."))
-        new_status = PostStatus.APPROVED if approve else PostStatus.REJECTED
-        ModerationDecision.objects.create(
-            post=post, moderator=moderator, from_status=post.status, to_status=new_status, reason=reason.strip()
+        pending = Post.objects.select_for_update(of=("self",)).filter(pk__in=list(post_ids), status=PostStatus.PENDING)
+        if not moderator.is_superuser:
+            pending = pending.filter(space__moderators=moderator)
+        ids = list(pending.values_list("pk", flat=True))
+        if not ids:
+            return 0
+        now = timezone.now()
+        ModerationDecision.objects.bulk_create(
+            [
+                ModerationDecision(
+                    post_id=pk,
+                    moderator=moderator,
+                    from_status=PostStatus.PENDING,
+                    to_status=new_status,
+                    reason=reason,
+                    created_at=now,
+                )
+                for pk in ids
+            ]
         )
-        post.status = new_status
-        post.rejection_reason = "" if approve else reason.strip()
-        fields = ["status", "rejection_reason"]
+        decided = Post.objects.filter(pk__in=ids)
         if approve:
-            post.approved_html, post.approved_text = post.html, post.text
-            post.approved_at = post.approved_at or timezone.now()
-            fields += ["approved_html", "approved_text", "approved_at"]
-            post.attachments.filter(approved=False).update(approved=True)
-        post.save(update_fields=fields)
-        transaction.on_commit(lambda: send_moderation_decision.delay(post_id=post.pk))
-    return True
+            decided.update(
+                status=new_status,
+                rejection_reason="",
+                approved_html=F("html"),
+                approved_text=F("text"),
+                approved_at=Coalesce(F("approved_at"), now),
+            )
+            Attachment.objects.filter(post__in=ids, approved=False).update(approved=True)
+        else:
+            decided.update(status=new_status, rejection_reason=reason)
+        transaction.on_commit(lambda: send_moderation_decisions.delay(post_ids=ids))
+    return len(ids)

@@ -12,18 +12,17 @@ from portal.mail import send_templated_mail
     retry_backoff=30,
     retry_kwargs={"max_retries": 5},
 )
-def send_moderation_decision(*, post_id: int) -> None:
-    """Tell an author, in their language, that their post was approved or why it was not."""
-    post = Post.objects.select_related("author__profile", "question", "space").filter(pk=post_id).first()
-    if post is None or post.status == PostStatus.PENDING or post.is_moderator_note:
-        return
-    profile = getattr(post.author, "profile", None)
-    send_templated_mail(
-        template="discussions/email/moderation_decision",
-        to=[post.author.email],
-        language=profile.preferred_language if profile else "en",
-        context={"post": post, "approved": post.status == PostStatus.APPROVED},
-    )
+def send_moderation_decisions(*, post_ids: list[int]) -> None:
+    """Tell each author, in their language, that their post was approved or why it was not."""
+    posts = Post.objects.select_related("author__profile", "question", "space").filter(pk__in=post_ids)
+    for post in posts.exclude(status=PostStatus.PENDING).exclude(is_moderator_note=True):
+        profile = getattr(post.author, "profile", None)
+        send_templated_mail(
+            template="discussions/email/moderation_decision",
+            to=[post.author.email],
+            language=profile.preferred_language if profile else "en",
+            context={"post": post, "approved": post.status == PostStatus.APPROVED},
+        )
 
 
 @shared_task

@@ -142,3 +142,26 @@ def test_two_moderators_approving_at_once_make_one_decision_and_one_mail(questio
     assert ModerationDecision.objects.filter(post=post).count() == 1
     assert len(mail.outbox) == 1
     assert mail.outbox[0].subject == "Your post is published"
+
+
+@pytest.mark.django_db
+def test_bulk_approval_takes_the_same_number_of_queries_for_10_and_100_posts(question, space_moderator):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from discussions.models import Attachment, ModerationDecision, Post
+
+    counts = []
+    for size in (10, 100):
+        author = make_user(Role.STAKEHOLDER)
+        ids = [
+            services.post_create(question=question, author=author, text=f"Post {n}", language="en").pk
+            for n in range(size)
+        ]
+        with CaptureQueriesContext(connection) as queries:
+            assert services.posts_moderate(post_ids=ids, moderator=space_moderator, approve=True) == size
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
+    assert Post.objects.filter(status="approved", approved_text__startswith="Post ").count() == 110
+    assert ModerationDecision.objects.count() == 110
+    assert not Attachment.objects.filter(approved=False).exists()
