@@ -183,3 +183,25 @@ def test_admin_log_and_resend_action(client, review, secretariat):
     )
     assert "1 reminder queued again." in response.content.decode()
     assert Reminder.objects.get().state in (State.PENDING, State.SENT)
+
+
+@pytest.mark.django_db
+def test_scan_queries_do_not_grow_with_recipients(region, cycle):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from discussions.models import Phase, Space
+
+    space = Space.objects.create(region=region, cycle=cycle, title="Space")
+    counts = []
+    for people in (10, 100):
+        for _ in range(people - (10 if people == 100 else 0)):
+            make_user(Role.STAKEHOLDER, country="KE")
+        opens = datetime(2027, 4, 19 + len(counts), 8, tzinfo=UTC)
+        Phase.objects.update_or_create(space=space, number=1, defaults={"opens_at": opens})
+        with time_machine.travel(opens), CaptureQueriesContext(connection) as queries:
+            queued = services.scan()
+        assert len(queued) == people
+        counts.append(len(queries))
+        Reminder.objects.update(state=State.SENT)  # their sends ran
+    assert counts[0] == counts[1]
