@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format messages compilemessages clean
+.PHONY: run test bench lint format messages compilemessages clean
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is needed ($(PYTHON) not found)."; exit 1; }
@@ -20,11 +20,17 @@ run: $(STAMP)
 
 ## The whole suite, browser tests included, on real PostgreSQL and Redis (throwaway ones unless configured).
 test: $(STAMP)
-	scripts/ensure-system-packages postgresql redis-server chromium gettext pango fonts
+	scripts/ensure-system-packages postgresql redis-server chromium gettext pango fonts wrk
 	$(MAKE) --no-print-directory lint
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) manage.py compilemessages --ignore='.venv/*' -v 0
 	$(PY) -m pytest $(ARGS)
+
+## The benchmark: scale data, gunicorn as in production, wrk against every key page and a bare reference view.
+bench: $(STAMP)
+	scripts/ensure-system-packages postgresql redis-server gettext wrk
+	$(PY) manage.py compilemessages --ignore='.venv/*' -v 0
+	env -u DATABASE_URL -u REDIS_URL $(PY) -m bench.run $(ARGS)
 
 lint: $(STAMP)
 	$(PY) -m ruff check .

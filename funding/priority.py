@@ -126,6 +126,23 @@ def score(values: dict, slate: Slate) -> Score:
     return Score(total.quantize(Decimal("0.1")), lines)
 
 
+def value(values: dict, slate: Slate) -> Decimal:
+    """The score alone, without its explanation: what sorting and filtering a whole call need."""
+    total = Decimal("0")
+    for name, weight in WEIGHTS.items():
+        item = values[name]
+        if name in ("first_time", "migrant_led"):
+            if not item:
+                continue
+        elif item in UNKNOWN:
+            total += Decimal(weight) / 2
+            continue
+        same = slate.counts[name][item]
+        share = Decimal(same) / slate.total if slate.total else Decimal("0")
+        total += (Decimal(weight) * (1 - share)).quantize(Decimal("0.1"))
+    return total.quantize(Decimal("0.1"))
+
+
 def application_score(application: Application, slate: Slate) -> Score:
     profile = getattr(application.applicant, "profile", None)
     values = profile_values(

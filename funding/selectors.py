@@ -19,27 +19,31 @@ def reviewable(call: Call):
     return Application.objects.filter(call=call).exclude(state=State.DRAFT)
 
 
-def ranked_ids(call: Call, *, states=(), min_score=None, order="priority") -> tuple[list[int], dict]:
-    """Ids of the call's applications, ordered by priority (highest first) or by submission; one query + the slate."""
+def ranked_ids(call: Call, *, states=(), min_score=None, order="priority") -> tuple[list[int], dict, priority.Slate]:
+    """Ids of the call's applications by priority (highest first) or submission, with each one's score value.
+
+    One query for the rows and one for the slate; only the numbers are computed
+    here, the explanation of a score is written for the rows of the page shown.
+    """
     slate = priority.Slate.of(call)
     rows = reviewable(call)
     if states:
         rows = rows.filter(state__in=states)
-    scores = {}
+    values = {}
     submitted = {}
-    for pk, submitted_at, *values in rows.values_list("pk", "submitted_at", *priority.VALUE_PATHS):
-        scores[pk] = priority.score(priority.profile_values(*values), slate)
+    for pk, submitted_at, *profile in rows.values_list("pk", "submitted_at", *priority.VALUE_PATHS):
+        values[pk] = priority.value(priority.profile_values(*profile), slate)
         submitted[pk] = submitted_at
-    ids = [pk for pk in scores if min_score is None or scores[pk].value >= min_score]
+    ids = [pk for pk in values if min_score is None or values[pk] >= min_score]
 
     def arrival(pk):  # withdrawn drafts were never submitted: they go last
         return (submitted[pk] is None, submitted[pk] or 0, pk)
 
     if order == "priority":
-        ids.sort(key=lambda pk: (-scores[pk].value, *arrival(pk)))
+        ids.sort(key=lambda pk: (-values[pk], *arrival(pk)))
     else:
         ids.sort(key=arrival)
-    return ids, scores
+    return ids, values, slate
 
 
 def applications_by_ids(ids: list[int]) -> list[Application]:
@@ -61,8 +65,10 @@ def dashboard(call: Call) -> dict:
     ):
         requested += sum((c or Decimal("0") for c in costs), Decimal("0"))
     approved = sums["approved"] or Decimal("0")
-    _ids, scores = ranked_ids(call, states=[State.SUBMITTED, State.ELIGIBLE, State.RECOMMENDED, State.NOT_RECOMMENDED])
-    buckets = Counter(min(int(score.value // 20), 4) for score in scores.values())
+    _ids, values, _slate = ranked_ids(
+        call, states=[State.SUBMITTED, State.ELIGIBLE, State.RECOMMENDED, State.NOT_RECOMMENDED]
+    )
+    buckets = Counter(min(int(value // 20), 4) for value in values.values())
     return {
         "by_state": [(label, by_state.get(value, 0)) for value, label in State.choices],
         "requested": requested,

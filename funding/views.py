@@ -138,16 +138,15 @@ def review_list(request, pk: int):
     call = get_object_or_404(Call, pk=pk)
     states = [s for s in request.GET.getlist("state") if s in State.values and s != State.DRAFT]
     order = "submitted" if request.GET.get("order") == "submitted" else "priority"
-    ids, scores = selectors.ranked_ids(
+    ids, _values, slate = selectors.ranked_ids(
         call, states=states, min_score=_min_score(request.GET.get("min_score", "")), order=order
     )
     page = Paginator(ids, PAGE_SIZE).get_page(request.GET.get("page"))
     conflicted = services.conflicted_application_ids(request.user, call)
     rows = []
     for application in selectors.applications_by_ids(list(page.object_list)):
-        rows.append(
-            {"application": application, "score": scores[application.pk], "conflict": application.pk in conflicted}
-        )
+        score = priority.application_score(application, slate)
+        rows.append({"application": application, "score": score, "conflict": application.pk in conflicted})
     query = request.GET.copy()
     query.pop("page", None)
     return render(

@@ -74,7 +74,8 @@ MIDDLEWARE = [
     "portal.middleware.PreferredLanguageMiddleware",
 ]
 
-ROOT_URLCONF = "portal.urls"
+# The benchmark serves the same URLs plus a bare reference view (bench/urls.py).
+ROOT_URLCONF = env("PORTAL_URLCONF", "portal.urls")
 WSGI_APPLICATION = "portal.wsgi.application"
 
 TEMPLATES = [

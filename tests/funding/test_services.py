@@ -316,6 +316,7 @@ def _slate(*rows):
 def test_priority_score(applicant, slate, expected):
     result = priority.score(applicant, slate)
     assert result.value == expected
+    assert priority.value(applicant, slate) == expected, "the fast path used for sorting agrees"
     assert len(result.lines) == 5
 
 

@@ -1,0 +1,45 @@
+"""`make bench` cannot rot: a small run (a few hundred rows, a second of load per page) writes its results.
+
+Speed is not asserted here: the benchmark measures it, as ratios, on a quiet machine.
+"""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+pytestmark = pytest.mark.deployment
+
+
+def test_small_bench_runs_and_writes_its_results(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE")}
+    result = subprocess.run(
+        [sys.executable, "-m", "bench.run", "--scale", "small", "--seconds", "1", "--out", str(tmp_path)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    results = json.loads((tmp_path / "results.json").read_text())
+    assert set(results["pages"]) == {
+        "reference",
+        "home",
+        "calendar",
+        "region",
+        "consultation",
+        "agenda",
+        "dashboard",
+        "thread",
+        "moderation queue",
+        "funding review",
+    }
+    assert all(page["requests"] > 0 and page["errors"] == 0 for page in results["pages"].values())
+    assert results["exports"]["csv"]["rows"] == results["exports"]["baseline"]["rows"] == 1000
+    assert "| reference | anonymous |" in (tmp_path / "RESULTS.md").read_text()
