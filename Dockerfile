@@ -13,6 +13,7 @@ COPY reviews reviews
 COPY consultations consultations
 COPY discussions discussions
 COPY funding funding
+COPY reminders reminders
 RUN pip install --no-cache-dir .
 COPY . .
 RUN SECRET_KEY=build DATABASE_URL=sqlite:////tmp/build.sqlite3 EMAIL_HOST=localhost \
