@@ -5,7 +5,7 @@ from celery import shared_task
 from consultations.enums import RegistrationStatus
 from consultations.ical import consultation_ics
 from consultations.models import Registration
-from portal.mail import send_templated_mail
+from portal.mail import language_of, send_templated_mail
 
 
 @shared_task(
@@ -20,14 +20,13 @@ def send_registration_mail(*, registration_id: int, reason: str) -> None:
     )
     if registration is None:
         return
-    profile = getattr(registration.user, "profile", None)
     attachments = []
     if registration.status == RegistrationStatus.REGISTERED:
         attachments.append(("consultation.ics", consultation_ics(registration.consultation), "text/calendar"))
     send_templated_mail(
         template="consultations/email/registration",
         to=[registration.user.email],
-        language=profile.preferred_language if profile else "en",
+        language=language_of(registration.user),
         context={"registration": registration, "consultation": registration.consultation, "reason": reason},
         attachments=attachments,
     )
@@ -47,11 +46,10 @@ def send_interest_decision(*, interest_id: int) -> None:
     )
     if interest is None or interest.status == "received":
         return
-    profile = getattr(interest.user, "profile", None)
     send_templated_mail(
         template="consultations/email/interest_decision",
         to=[interest.user.email],
-        language=profile.preferred_language if profile else "en",
+        language=language_of(interest.user),
         context={"interest": interest, "consultation": interest.consultation},
     )
 

@@ -15,7 +15,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from discussions.models import Post, Subscription
-from portal.mail import send_templated_mail
+from portal.mail import language_of, send_templated_mail
 from portal.permissions import can
 
 logger = logging.getLogger(__name__)
@@ -72,11 +72,10 @@ def send_one(user_id: int, cutoff) -> bool:
                     more = posts.count() - len(shown) if len(shown) == POSTS_PER_SECTION else 0
                     sections.append({"subscription": subscription, "posts": shown, "more": more})
         if sections:
-            profile = getattr(user, "profile", None)
             send_templated_mail(
                 template="discussions/email/digest",
                 to=[user.email],
-                language=profile.preferred_language if profile else "en",
+                language=language_of(user),
                 context={"user": user, "sections": sections},
             )
         Subscription.objects.filter(pk__in=[s.pk for s in subscriptions]).update(sent_until=cutoff)

@@ -4,7 +4,7 @@ from celery import shared_task
 
 from discussions.enums import PostStatus
 from discussions.models import Post
-from portal.mail import send_templated_mail
+from portal.mail import language_of, send_templated_mail
 
 
 @shared_task(
@@ -16,11 +16,10 @@ def send_moderation_decisions(*, post_ids: list[int]) -> None:
     """Tell each author, in their language, that their post was approved or why it was not."""
     posts = Post.objects.select_related("author__profile", "question", "space").filter(pk__in=post_ids)
     for post in posts.exclude(status=PostStatus.PENDING).exclude(is_moderator_note=True):
-        profile = getattr(post.author, "profile", None)
         send_templated_mail(
             template="discussions/email/moderation_decision",
             to=[post.author.email],
-            language=profile.preferred_language if profile else "en",
+            language=language_of(post.author),
             context={"post": post, "approved": post.status == PostStatus.APPROVED},
         )
 

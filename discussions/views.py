@@ -54,13 +54,6 @@ def space_detail(request, pk: int):
     )
 
 
-def _query(request) -> str:
-    """The page's filters, for the pagination links."""
-    query = request.GET.copy()
-    query.pop("page", None)
-    return query.urlencode()
-
-
 def _following(user, space, question=None) -> bool:
     if not user.is_authenticated:
         return False
@@ -117,7 +110,6 @@ def _thread(request, space, guiding, page, form, status=200):
             "moderates": is_moderator,
             "reply_to": request.GET.get("reply_to", ""),
             "following": _following(request.user, space, guiding),
-            "query": _query(request),
         },
         status=status,
     )
@@ -264,7 +256,7 @@ def posts(request, pk: int):
     return render(
         request,
         "discussions/posts.html",
-        {"space": space, "filter": found, "page": page, "posts": page.object_list, "query": _query(request)},
+        {"space": space, "filter": found, "page": page, "posts": page.object_list},
         status=200 if not found.is_bound or found.is_valid() else 400,
     )
 

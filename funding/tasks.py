@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from funding.enums import State
 from funding.models import Application
-from portal.mail import send_templated_mail
+from portal.mail import language_of, send_templated_mail
 
 TOLD = (State.INELIGIBLE, State.APPROVED, State.REJECTED)
 
@@ -25,11 +25,10 @@ def send_decision(*, application_id: int) -> None:
     if application is None:
         return
     reason = application.transitions.filter(target=application.state).values_list("reason", flat=True).last() or ""
-    profile = getattr(application.applicant, "profile", None)
     send_templated_mail(
         template="funding/email/decision",
         to=[application.applicant.email],
-        language=profile.preferred_language if profile else "en",
+        language=language_of(application.applicant),
         context={"application": application, "reason": reason},
     )
     Application.objects.filter(pk=application.pk).update(notified_at=timezone.now())

@@ -147,8 +147,6 @@ def review_list(request, pk: int):
     for application in selectors.applications_by_ids(list(page.object_list)):
         score = priority.application_score(application, slate)
         rows.append({"application": application, "score": score, "conflict": application.pk in conflicted})
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "funding/review_list.html",
@@ -160,7 +158,6 @@ def review_list(request, pk: int):
             "selected_states": states,
             "order": order,
             "min_score": request.GET.get("min_score", ""),
-            "query": query.urlencode(),
             "weights": priority.WEIGHTS,
             "dimension_names": priority.DIMENSION_NAMES,
             "secretariat": can(request.user, "funding.screen"),

@@ -6,6 +6,12 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 
+def language_of(user) -> str:
+    """The language a person reads their e-mail in: their preferred one, else the site's default."""
+    profile = getattr(user, "profile", None)
+    return profile.preferred_language if profile else settings.LANGUAGE_CODE
+
+
 def send_templated_mail(
     *,
     template: str,

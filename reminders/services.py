@@ -113,15 +113,14 @@ def send(reminder_id: int) -> str:
     """
     from django.conf import settings
 
-    from portal.mail import send_templated_mail
+    from portal.mail import language_of, send_templated_mail
 
     if not claim(reminder_id):
         return "taken"
     reminder = Reminder.objects.select_related("recipient__profile").get(pk=reminder_id)
     rule = rules.rules().get(reminder.kind)
     user = reminder.recipient
-    profile = getattr(user, "profile", None)
-    language = profile.preferred_language if profile else settings.LANGUAGE_CODE
+    language = language_of(user)
 
     def finish(state: str, error: str = "") -> str:
         Reminder.objects.filter(pk=reminder.pk).update(

@@ -20,13 +20,7 @@ def calendar(request):
     # An unknown filter value shows nothing rather than everything, with the error next to the filter.
     events = Event.objects.none() if event_filter.is_bound and not event_filter.is_valid() else event_filter.qs
     page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(
-        request,
-        "reviews/calendar.html",
-        {"filter": event_filter, "page": page, "events": page.object_list, "query": query.urlencode()},
-    )
+    return render(request, "reviews/calendar.html", {"filter": event_filter, "page": page, "events": page.object_list})
 
 
 class RegionView(TemplateView):
