@@ -1,14 +1,15 @@
 from django.urls import path
 
 from consultations import views
+from portal.cache import public_page
 
 app_name = "consultations"
 urlpatterns = [
-    path("", views.consultation_list, name="list"),
-    path("<int:pk>/", views.consultation_detail, name="detail"),
-    path("<int:pk>/agenda/", views.agenda, name="agenda"),
+    path("", public_page(views.consultation_list), name="list"),
+    path("<int:pk>/", public_page(views.consultation_detail), name="detail"),
+    path("<int:pk>/agenda/", public_page(views.agenda), name="agenda"),
     path("<int:pk>/summary/<int:document_id>/", views.summary_document, name="summary_document"),
-    path("talks/", views.talks, name="talks"),
+    path("talks/", public_page(views.talks), name="talks"),
     path("<int:pk>/register/", views.register, name="register"),
     path("<int:pk>/follow/", views.follow, name="follow"),
     path("<int:pk>/cancel/", views.cancel, name="cancel"),

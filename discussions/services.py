@@ -8,6 +8,7 @@ from discussions import markup
 from discussions.enums import AuthorLabel, PostStatus
 from discussions.models import Attachment, GuidingQuestion, ModerationDecision, Post
 from discussions.permissions import may_post, moderates
+from portal.cache import public_pages_changed
 
 
 class DiscussionError(Exception):
@@ -159,5 +160,6 @@ def posts_moderate(*, post_ids, moderator, approve: bool, reason: str = "") -> i
             Attachment.objects.filter(post__in=ids, approved=False).update(approved=True)
         else:
             decided.update(status=new_status, rejection_reason=reason)
+        public_pages_changed()  # the bulk update sends no signals; public counts change
         transaction.on_commit(lambda: send_moderation_decisions.delay(post_ids=ids))
     return len(ids)

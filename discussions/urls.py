@@ -1,14 +1,15 @@
 from django.urls import path
 
 from discussions import views
+from portal.cache import public_page
 
 app_name = "discussions"
 urlpatterns = [
-    path("", views.space_list, name="list"),
-    path("<int:pk>/", views.space_detail, name="space"),
+    path("", public_page(views.space_list), name="list"),
+    path("<int:pk>/", public_page(views.space_detail), name="space"),
     path("<int:pk>/posts/", views.posts, name="posts"),
     path("<int:pk>/follow/", views.follow, name="follow"),
-    path("<int:pk>/analysis/", views.analysis_page, name="analysis"),
+    path("<int:pk>/analysis/", public_page(views.analysis_page), name="analysis"),
     path("<int:pk>/analysis/pdf/", views.analysis_pdf, name="analysis_pdf"),
     path("<int:pk>/analysis/publish/", views.analysis_publish, name="analysis_publish"),
     path("<int:pk>/export/", views.export_posts, name="export"),

@@ -18,6 +18,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.db import connection
+from django.db.models import Case, Count, DecimalField, Q, Value, When
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -65,12 +67,18 @@ class Slate:
 
     @classmethod
     def of(cls, call) -> "Slate":
+        """Counted by the database: one row per distinct profile on the slate, not per application."""
         slate = cls()
-        rows = Application.objects.filter(call=call, state=State.APPROVED).values_list(*VALUE_PATHS)
-        for row in rows:
-            slate.total += 1
+        rows = (
+            Application.objects.filter(call=call, state=State.APPROVED)
+            .values_list(*VALUE_PATHS)
+            .annotate(n=Count("pk"))
+            .order_by()
+        )
+        for *row, n in rows:
+            slate.total += n
             for name, value in profile_values(*row).items():
-                slate.counts[name][value] += 1
+                slate.counts[name][value] += n
         return slate
 
 
@@ -141,6 +149,50 @@ def value(values: dict, slate: Slate) -> Decimal:
         share = Decimal(same) / slate.total if slate.total else Decimal("0")
         total += (Decimal(weight) * (1 - share)).quantize(Decimal("0.1"))
     return total.quantize(Decimal("0.1"))
+
+
+def _points(name: str, value, slate: Slate) -> Decimal:
+    """What one known value earns: the same arithmetic as ``value``, for building the SQL below."""
+    same = slate.counts[name][value]
+    share = Decimal(same) / slate.total if slate.total else Decimal("0")
+    return (Decimal(WEIGHTS[name]) * (1 - share)).quantize(Decimal("0.1"))
+
+
+SCORE_FIELD = DecimalField(max_digits=5, decimal_places=1)
+COMPARED = {
+    "constituency": "applicant__profile__constituency",
+    "subregion": "applicant__profile__subregion",
+    "gender": "applicant__profile__gender",
+}
+FLAGS = {"first_time": SelfIdentification.FIRST_TIME, "migrant_led": SelfIdentification.MIGRANT_LED}
+
+
+def expression(slate: Slate):
+    """The score of every application as one SQL expression, so the database sorts, filters and pages.
+
+    The slate is small (a few dozen distinct values), so each dimension becomes a
+    CASE over the values already approved; a value not on the slate earns the
+    whole weight and an unknown one half, exactly as ``value`` computes it.
+    """
+    total = None
+    for name, path in COMPARED.items():
+        unknown = Q(**{f"{path}__isnull": True}) | Q(**{f"{path}__in": [v for v in UNKNOWN if v is not None]})
+        whens = [When(unknown, then=Value(Decimal(WEIGHTS[name]) / 2))]
+        whens += [
+            When(**{path: value}, then=Value(_points(name, value, slate)))
+            for value in slate.counts[name]
+            if value not in UNKNOWN
+        ]
+        part = Case(*whens, default=Value(Decimal(WEIGHTS[name])), output_field=SCORE_FIELD)
+        total = part if total is None else total + part
+    for name, flag in FLAGS.items():
+        said = Q(self_identification__contains=[flag])
+        if connection.vendor != "postgresql":  # SQLite has no JSON containment: the list's text holds the value
+            said = Q(self_identification__icontains=f'"{flag}"')
+        total += Case(
+            When(said, then=Value(_points(name, True, slate))), default=Value(Decimal("0")), output_field=SCORE_FIELD
+        )
+    return total
 
 
 def application_score(application: Application, slate: Slate) -> Score:

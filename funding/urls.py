@@ -1,11 +1,12 @@
 from django.urls import path
 
 from funding import views
+from portal.cache import public_page
 
 app_name = "funding"
 urlpatterns = [
-    path("", views.call_list, name="list"),
-    path("calls/<int:pk>/", views.call_detail, name="call"),
+    path("", public_page(views.call_list), name="list"),
+    path("calls/<int:pk>/", public_page(views.call_detail), name="call"),
     path("calls/<int:pk>/apply/", views.application_edit, name="apply"),
     path("calls/<int:pk>/review/", views.review_list, name="review"),
     path("calls/<int:pk>/dashboard/", views.dashboard, name="dashboard"),

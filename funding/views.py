@@ -138,13 +138,13 @@ def review_list(request, pk: int):
     call = get_object_or_404(Call, pk=pk)
     states = [s for s in request.GET.getlist("state") if s in State.values and s != State.DRAFT]
     order = "submitted" if request.GET.get("order") == "submitted" else "priority"
-    ids, _values, slate = selectors.ranked_ids(
+    applications, slate = selectors.ranked(
         call, states=states, min_score=_min_score(request.GET.get("min_score", "")), order=order
     )
-    page = Paginator(ids, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(applications.values_list("pk", "priority"), PAGE_SIZE).get_page(request.GET.get("page"))
     conflicted = services.conflicted_application_ids(request.user, call)
     rows = []
-    for application in selectors.applications_by_ids(list(page.object_list)):
+    for application in selectors.page_rows(page.object_list):
         score = priority.application_score(application, slate)
         rows.append({"application": application, "score": score, "conflict": application.pk in conflicted})
     return render(

@@ -9,6 +9,9 @@ class PortalConfig(AppConfig):
 
     def ready(self) -> None:
         from portal import receivers  # noqa: F401 - connects signal receivers
+        from portal.cache import connect_signals
+
+        connect_signals()
 
 
 class PortalAdminConfig(AdminConfig):

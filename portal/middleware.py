@@ -10,6 +10,19 @@ def remember_preferred_language(request, language: str) -> None:
         request.session[SESSION_KEY] = language
 
 
+def set_language_cookie(response, language: str) -> None:
+    """Remember the language for later visits to un-prefixed URLs."""
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        path=settings.LANGUAGE_COOKIE_PATH,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+    )
+
+
 class PreferredLanguageMiddleware:
     """Applies a person's preferred language when they sign in or change it.
 
@@ -28,13 +41,5 @@ class PreferredLanguageMiddleware:
         if language:
             if response.status_code in (301, 302, 303, 307, 308) and response.get("Location"):
                 response["Location"] = translate_url(response["Location"], language)
-            response.set_cookie(
-                settings.LANGUAGE_COOKIE_NAME,
-                language,
-                max_age=settings.LANGUAGE_COOKIE_AGE,
-                path=settings.LANGUAGE_COOKIE_PATH,
-                secure=settings.LANGUAGE_COOKIE_SECURE,
-                httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
-                samesite=settings.LANGUAGE_COOKIE_SAMESITE,
-            )
+            set_language_cookie(response, language)
         return response

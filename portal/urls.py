@@ -8,13 +8,19 @@ from django.views.generic import TemplateView
 from django.views.i18n import set_language
 
 from portal import views
+from portal.cache import public_page
+
+
+def static_page(template_name: str):
+    return public_page(TemplateView.as_view(template_name=template_name))
+
 
 portal_patterns = (
     [
-        path("", views.HomeView.as_view(), name="home"),
-        path("principles/", TemplateView.as_view(template_name="portal/principles.html"), name="principles"),
-        path("privacy/", TemplateView.as_view(template_name="portal/privacy.html"), name="privacy"),
-        path("contacts/", views.ContactsView.as_view(), name="contacts"),
+        path("", public_page(views.HomeView.as_view()), name="home"),
+        path("principles/", static_page("portal/principles.html"), name="principles"),
+        path("privacy/", static_page("portal/privacy.html"), name="privacy"),
+        path("contacts/", public_page(views.ContactsView.as_view()), name="contacts"),
         path("profile/", views.ProfileView.as_view(), name="profile"),
     ],
     "portal",
@@ -23,6 +29,7 @@ portal_patterns = (
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("i18n/setlang/", set_language, name="set_language"),
+    path("i18n/switch/", views.switch_language, name="switch_language"),
 ]
 urlpatterns += i18n_patterns(
     path("", include(portal_patterns)),

@@ -1,14 +1,18 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.template import loader
+from django.urls import translate_url
+from django.utils import translation
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import requires_csrf_token
 from django.views.generic import TemplateView, UpdateView
 
 from portal.forms import ProfileForm
-from portal.middleware import remember_preferred_language
+from portal.middleware import remember_preferred_language, set_language_cookie
 from portal.selectors import regions_for_contacts
 
 
@@ -48,6 +52,28 @@ class ProfileView(LoginRequiredMixin, UpdateView):
         if profile.preferred_language != self.saved_language:
             remember_preferred_language(self.request, profile.preferred_language)
         return redirect("portal:profile")
+
+
+def switch_language(request):
+    """The language switcher: the same page in another language.
+
+    A GET form rather than Django's POST ``set_language``: public pages then
+    carry no per-visitor CSRF token and can be cached whole (portal/cache.py).
+    Only the language cookie changes, which is harmless to trigger from elsewhere.
+    """
+    language = request.GET.get("language", "")
+    next_url = request.GET.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = "/"
+    if language not in dict(settings.LANGUAGES):
+        return redirect(next_url)
+    # translate_url resolves the path in the active language: use the one the path is in.
+    with translation.override(translation.get_language_from_path(next_url) or translation.get_language()):
+        response = redirect(translate_url(next_url, language))
+    set_language_cookie(response, language)
+    return response
 
 
 def healthz(request):

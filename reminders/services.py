@@ -5,7 +5,7 @@ from datetime import timedelta
 from smtplib import SMTPException
 
 from django.core import signing
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -48,8 +48,37 @@ def scan(now=None) -> list[int]:
             if due.recipient_id not in skip:
                 rows.append(Reminder(recipient_id=due.recipient_id, kind=kind, target=due.target, due_on=due.due_on))
     with transaction.atomic():
-        Reminder.objects.bulk_create(rows, ignore_conflicts=True, batch_size=BATCH)
+        _write(rows, now)
     return queue_waiting(now)
+
+
+def _write(rows: list[Reminder], now) -> None:
+    """Insert the due rows, dropping the keys already written.
+
+    On PostgreSQL one statement, whatever the number of rows: each column goes
+    as one array and ``unnest`` turns the arrays back into rows. Elsewhere (the
+    embedded SQLite) batched inserts.
+    """
+    if connection.vendor != "postgresql":
+        Reminder.objects.bulk_create(rows, ignore_conflicts=True, batch_size=BATCH)
+        return
+    column = {f.name: connection.ops.quote_name(f.column) for f in Reminder._meta.concrete_fields}
+    names = ("recipient", "kind", "target", "due_on", "state", "created_at", "attempts", "error")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {connection.ops.quote_name(Reminder._meta.db_table)} ({', '.join(column[n] for n in names)}) "  # noqa: S608 - names from the model, values bound
+            "SELECT recipient, kind, target, due_on, %s, %s, 0, '' "
+            "FROM unnest(%s::bigint[], %s::text[], %s::text[], %s::date[]) AS due(recipient, kind, target, due_on) "
+            "ON CONFLICT DO NOTHING",
+            [
+                State.PENDING,
+                now,
+                [r.recipient_id for r in rows],
+                [r.kind for r in rows],
+                [r.target for r in rows],
+                [r.due_on for r in rows],
+            ],
+        )
 
 
 def queue_waiting(now=None) -> list[int]:

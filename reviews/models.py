@@ -149,7 +149,8 @@ class Event(models.Model):
                 :100
             ]
             base, n = self.key, 2
-            while Event.objects.filter(key=self.key).exists():
+            taken = set(Event.objects.filter(key__startswith=base).values_list("key", flat=True))  # one query
+            while self.key in taken:
                 self.key, n = f"{base}-{n}", n + 1
         super().save(*args, **kwargs)
 

@@ -42,4 +42,14 @@ def test_small_bench_runs_and_writes_its_results(tmp_path):
     }
     assert all(page["requests"] > 0 and page["errors"] == 0 for page in results["pages"].values())
     assert results["exports"]["csv"]["rows"] == results["exports"]["baseline"]["rows"] == 1000
-    assert "| reference | anonymous |" in (tmp_path / "RESULTS.md").read_text()
+    table = (tmp_path / "RESULTS.md").read_text()
+    assert "| reference | anonymous |" in table
+    # Query counts are a target the suite can hold: equal at 1 and at 50 rows of each page's main list.
+    assert set(results["queries"]) == set(results["pages"]) - {"reference"}
+    assert all(counts["1"] == counts["50"] > 0 for counts in results["queries"].values()), results["queries"]
+    moderation, scan = results["bulk"]["moderation"], results["bulk"]["reminder_scan"]
+    assert [m["rows"] for m in moderation.values()] == [5, 50]
+    assert len({m["queries"] for m in moderation.values()}) == 1, moderation
+    assert scan["all"]["recipients"] > scan["20"]["recipients"] > 0
+    assert scan["all"]["queries"] == scan["20"]["queries"], scan
+    assert "| approve 50 pending posts | 50 |" in table

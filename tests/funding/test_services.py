@@ -9,7 +9,7 @@ from django.utils import timezone
 from consultations.enums import Attendance, RegistrationStatus
 from consultations.models import Registration
 from consultations.services import registration_create
-from funding import priority, services, workflow
+from funding import priority, selectors, services, workflow
 from funding.enums import SelfIdentification, State
 from funding.models import Application, Transition
 from portal.enums import Constituency, Gender, Role
@@ -367,3 +367,31 @@ def test_ten_simultaneous_approvals_stay_within_budget(settings, locked):
     else:
         assert approved > 3, ("without the lock the budget is overspent: the test can fail", outcomes)
         assert services.approved_total(call) > call.budget
+
+
+@pytest.mark.django_db
+def test_database_score_agrees_with_the_explained_score(call, consultation, secretariat, member, chair):
+    """The review list sorts by a score the database computes; it must be the score each row explains."""
+    profiles = [
+        {"constituency": Constituency.MIGRANT, "country": "KE", "gender": "woman"},
+        {"constituency": Constituency.MIGRANT, "country": "NG", "gender": Gender.UNDISCLOSED},
+        {"constituency": Constituency.ACADEMIA, "country": "KE", "gender": ""},
+        {"constituency": Constituency.ACADEMIA, "country": "FR", "gender": "man"},
+    ]
+    identifications = [[], [SelfIdentification.FIRST_TIME], [SelfIdentification.MIGRANT_LED, "youth"], ["youth"]]
+    for profile, identification in zip(profiles[:2], identifications[1:3], strict=True):
+        approved = recommended(call, consultation, secretariat, member, **profile)
+        Application.objects.filter(pk=approved.pk).update(self_identification=identification)
+        services.application_decide(application=approved, by=chair, approve=True, amount=Decimal("100"))
+    for profile in profiles:
+        for identification in identifications:
+            application = submitted(call, consultation, **profile)
+            Application.objects.filter(pk=application.pk).update(self_identification=identification)
+
+    rows, slate = selectors.ranked(call)
+    assert slate.total == 2
+    scores = [(a.priority, priority.application_score(a, slate).value) for a in rows]
+    assert len(scores) == 18
+    assert all(in_sql == explained for in_sql, explained in scores), scores
+    assert len({s for s, _ in scores}) > 5, "the profiles give different scores"
+    assert [s for s, _ in scores] == sorted((s for s, _ in scores), reverse=True)

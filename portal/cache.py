@@ -1,0 +1,128 @@
+"""Whole-page cache for anonymous visitors, dropped on every change to what they can see.
+
+Only views marked with ``public_page`` are cached, only for GET requests that
+carry no session or messages cookie (so nobody signed in is ever served a
+cached page, and nobody signed in ever fills one), and only responses that are
+the same for every such visitor: 200, not streamed, setting no cookie and
+using no CSRF token.
+
+Invalidation: every cached page's key holds a content version kept in the
+shared cache. Saving or deleting any model of the portal's content apps, and
+bulk changes that bypass signals (moderation decisions), replace the version
+once the transaction commits, so the next request renders afresh. The version
+is read before the page is rendered, so a page rendered from data older than a
+change is always stored under an already-replaced version. A short lifetime
+(``PUBLIC_PAGE_CACHE_SECONDS``) bounds what depends on the clock alone, such as
+"registration closes in 3 days".
+"""
+
+import functools
+import hashlib
+import uuid
+
+from django.apps import apps
+from django.conf import settings
+from django.contrib.messages.storage.cookie import CookieStorage
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.http import HttpResponse
+
+VERSION_KEY = "public-pages:version"
+CONTENT_APPS = {"reviews", "consultations", "discussions", "funding", "portal"}
+# Bookkeeping rows that no public page shows.
+IGNORED_MODELS = {"consultations.exportlog", "discussions.subscription", "consultations.follow"}
+
+
+def public_page(view):
+    """Mark a view whose anonymous GET responses may be cached whole."""
+
+    @functools.wraps(view)
+    def wrapped(*args, **kwargs):
+        return view(*args, **kwargs)
+
+    wrapped.public_page = True
+    return wrapped
+
+
+def version() -> str:
+    current = cache.get(VERSION_KEY)
+    if current is None:
+        current = uuid.uuid4().hex
+        if not cache.add(VERSION_KEY, current, None):
+            current = cache.get(VERSION_KEY) or current
+    return current
+
+
+def _new_version() -> None:
+    cache.set(VERSION_KEY, uuid.uuid4().hex, None)
+
+
+def public_pages_changed() -> None:
+    """Drop every cached public page once the current transaction commits (once, however many rows changed)."""
+    connection = transaction.get_connection()
+    if connection.in_atomic_block and any(entry[1] is _new_version for entry in connection.run_on_commit):
+        return
+    transaction.on_commit(_new_version)
+
+
+def _anonymous(request) -> bool:
+    return settings.SESSION_COOKIE_NAME not in request.COOKIES and CookieStorage.cookie_name not in request.COOKIES
+
+
+class PublicPageCacheMiddleware:
+    """Looks the page up before anything else runs: a page is only ever stored for a public view, so a
+    stored page for this address is safe to return without resolving the URL or running the view.
+    It was stored with the headers the inner middleware added (language, Vary, frame options)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        key = None
+        if settings.PUBLIC_PAGE_CACHE_SECONDS and request.method in ("GET", "HEAD") and _anonymous(request):
+            address = hashlib.sha256(request.build_absolute_uri().encode()).hexdigest()
+            key = f"public-pages:{version()}:{address}"
+            stored = cache.get(key)
+            if stored is not None:
+                status, headers, content = stored
+                response = HttpResponse(content, status=status)
+                for name, value in headers.items():
+                    response[name] = value
+                return response
+        response = self.get_response(request)
+        if (
+            key
+            and request.method == "GET"
+            and getattr(request, "_public_page", False)
+            and self._storable(request, response)
+        ):
+            headers = {k: v for k, v in response.items() if k.lower() not in ("date", "expires")}
+            cache.set(key, (response.status_code, headers, response.content), settings.PUBLIC_PAGE_CACHE_SECONDS)
+        return response
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        request._public_page = getattr(view_func, "public_page", False)
+
+    @staticmethod
+    def _storable(request, response) -> bool:
+        return (
+            response.status_code == 200
+            and not response.streaming
+            and not response.cookies
+            and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+            and not {"private", "no-store"} & {p.strip() for p in response.get("Cache-Control", "").split(",")}
+        )
+
+
+def _changed(sender, **kwargs) -> None:
+    if sender._meta.app_label in CONTENT_APPS and sender._meta.label_lower not in IGNORED_MODELS:
+        public_pages_changed()
+
+
+def connect_signals() -> None:
+    for model in apps.get_models():
+        if model._meta.app_label in CONTENT_APPS:
+            post_save.connect(_changed, sender=model, dispatch_uid=f"public-pages-save-{model._meta.label_lower}")
+            post_delete.connect(_changed, sender=model, dispatch_uid=f"public-pages-delete-{model._meta.label_lower}")
+    m2m_changed.connect(_changed, dispatch_uid="public-pages-m2m")
