@@ -46,7 +46,7 @@ def _new_posts(subscription: Subscription, cutoff) -> QuerySet[Post]:
     ).exclude(author=subscription.user_id)
     if subscription.question_id:
         posts = posts.filter(question=subscription.question_id)
-    return posts.select_related("question").order_by("approved_at", "pk")
+    return posts.select_related("question__phase").order_by("approved_at", "pk")
 
 
 def send_one(user_id: int, cutoff) -> bool:

@@ -44,8 +44,14 @@ class PostForm(forms.Form):
     files = MultipleFileField(
         label=_("Reports or papers (optional)"),
         required=False,
-        help_text=_("PDF, office documents or images; at most 20 MB each and %(count)d files.") % {"count": MAX_FILES},
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Formatted here, in the language of the request, not once at import.
+        self.fields["files"].help_text = _(
+            "PDF, office documents or images; at most 20 MB each and %(count)d files."
+        ) % {"count": MAX_FILES}
 
     def clean_files(self):
         files = self.cleaned_data.get("files") or []
@@ -60,6 +66,13 @@ class PostForm(forms.Form):
                     _("“%(name)s”: %(problem)s") % {"name": upload.name, "problem": " ".join(exc.messages)}
                 ) from exc
         return checked
+
+
+class PostEditForm(PostForm):
+    """An edit changes the words, tags and files; the language and the name shown stay those of the public version."""
+
+    language = None
+    author_label = None
 
 
 class ModerationForm(forms.Form):

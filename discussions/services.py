@@ -88,6 +88,10 @@ def post_edit(*, post: Post, author, text: str, tags=None, files=()) -> Post:
     post = Post.objects.select_for_update().get(pk=post.pk)
     if post.author_id != author.pk:
         raise DiscussionError(_("You can only edit your own posts."))
+    if not (post.is_moderator_note and moderates(author, post.space)) and not may_post(author):
+        raise DiscussionError(
+            _("Only verified stakeholders and UN system members can post. Member States can read the discussion.")
+        )
     if not post.phase.is_open():
         raise DiscussionError(_("This phase of the discussion is closed: posts are no longer taken."))
     post.text, post.html = text, markup.render(text)

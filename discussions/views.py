@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from discussions import analysis, exports, services
 from discussions.enums import PostStatus
 from discussions.filters import PostFilter
-from discussions.forms import ModerationForm, PostForm
+from discussions.forms import ModerationForm, PostEditForm, PostForm
 from discussions.models import AnalysisPaper, Attachment, GuidingQuestion, Post, Space, Subscription
 from discussions.permissions import may_post, moderates, visible_posts
 from portal.permissions import can
@@ -108,7 +108,8 @@ def _thread(request, space, guiding, page, form, status=200):
             "may_post": may_post(request.user) or is_moderator,
             "phase_open": guiding.phase.is_open(),
             "moderates": is_moderator,
-            "reply_to": request.GET.get("reply_to", ""),
+            # After a refused post the reply target comes back with the form, so it is not lost.
+            "reply_to": request.POST.get("reply_to") or request.GET.get("reply_to", ""),
             "following": _following(request.user, space, guiding),
         },
         status=status,
@@ -150,15 +151,8 @@ def post_create(request, pk: int, question: int):
 @login_required
 def post_edit(request, pk: int):
     post = get_object_or_404(Post.objects.select_related("question__phase", "space"), pk=pk, author=request.user)
-    form = PostForm(
-        request.POST or None,
-        request.FILES or None,
-        initial={
-            "text": post.text,
-            "language": post.language,
-            "author_label": post.author_label,
-            "tags": post.tags.all(),
-        },
+    form = PostEditForm(
+        request.POST or None, request.FILES or None, initial={"text": post.text, "tags": post.tags.all()}
     )
     if request.method == "POST" and form.is_valid():
         try:

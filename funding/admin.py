@@ -71,7 +71,7 @@ class ApplicationAdmin(admin.ModelAdmin):
 @admin.register(Conflict)
 class ConflictAdmin(admin.ModelAdmin):
     list_display = ["member", "application", "organisation", "created_at"]
-    list_select_related = ["member", "application"]
+    list_select_related = ["member", "application__call", "application__applicant"]
 
 
 @admin.register(ExportLog)

@@ -98,6 +98,13 @@ def _label(name: str, value) -> str:
     return str(DIMENSION_NAMES[name])
 
 
+def _points(name: str, value, slate: Slate) -> Decimal:
+    """What one known value earns: weight × (1 − its share of the approved slate), to a tenth."""
+    same = slate.counts[name][value]
+    share = Decimal(same) / slate.total if slate.total else Decimal("0")
+    return (Decimal(WEIGHTS[name]) * (1 - share)).quantize(Decimal("0.1"))
+
+
 def score(values: dict, slate: Slate) -> Score:
     total = Decimal("0")
     lines = []
@@ -117,8 +124,7 @@ def score(values: dict, slate: Slate) -> Score:
             )
             continue
         same = slate.counts[name][value]
-        share = Decimal(same) / slate.total if slate.total else Decimal("0")
-        points = (Decimal(weight) * (1 - share)).quantize(Decimal("0.1"))
+        points = _points(name, value, slate)
         total += points
         lines.append(
             _("%(dimension)s: %(value)s — %(same)s of %(total)s approved so far → %(points)s of %(weight)s")
@@ -135,7 +141,7 @@ def score(values: dict, slate: Slate) -> Score:
 
 
 def value(values: dict, slate: Slate) -> Decimal:
-    """The score alone, without its explanation: what sorting and filtering a whole call need."""
+    """The score alone, without its explanation (the review list sorts by ``expression``, its SQL twin)."""
     total = Decimal("0")
     for name, weight in WEIGHTS.items():
         item = values[name]
@@ -145,17 +151,8 @@ def value(values: dict, slate: Slate) -> Decimal:
         elif item in UNKNOWN:
             total += Decimal(weight) / 2
             continue
-        same = slate.counts[name][item]
-        share = Decimal(same) / slate.total if slate.total else Decimal("0")
-        total += (Decimal(weight) * (1 - share)).quantize(Decimal("0.1"))
+        total += _points(name, item, slate)
     return total.quantize(Decimal("0.1"))
-
-
-def _points(name: str, value, slate: Slate) -> Decimal:
-    """What one known value earns: the same arithmetic as ``value``, for building the SQL below."""
-    same = slate.counts[name][value]
-    share = Decimal(same) / slate.total if slate.total else Decimal("0")
-    return (Decimal(WEIGHTS[name]) * (1 - share)).quantize(Decimal("0.1"))
 
 
 SCORE_FIELD = DecimalField(max_digits=5, decimal_places=1)
@@ -172,7 +169,7 @@ def expression(slate: Slate):
 
     The slate is small (a few dozen distinct values), so each dimension becomes a
     CASE over the values already approved; a value not on the slate earns the
-    whole weight and an unknown one half, exactly as ``value`` computes it.
+    whole weight and an unknown one half, exactly as ``score`` explains it.
     """
     total = None
     for name, path in COMPARED.items():

@@ -3,7 +3,7 @@
 from decimal import Decimal
 
 from django.db.models import Count, F, Q, QuerySet, Sum, Value
-from django.db.models.functions import Floor, Least
+from django.db.models.functions import Coalesce, Floor, Least
 
 from funding import priority
 from funding.enums import State
@@ -55,15 +55,16 @@ def page_rows(page_of_ranked) -> list[Application]:
 def dashboard(call: Call) -> dict:
     rows = Application.objects.filter(call=call)
     by_state = dict(rows.values_list("state").annotate(n=Count("pk")).order_by())
+    zero = Value(Decimal("0"))
+    costs = sum(
+        (Coalesce(field, zero) for field in ("accommodation_cost", "daily_allowance")), Coalesce("travel_cost", zero)
+    )
     sums = rows.aggregate(
         approved=Sum("approved_amount", filter=Q(state=State.APPROVED)),
         recommended=Sum("recommended_amount", filter=Q(state__in=[State.RECOMMENDED, State.APPROVED])),
+        requested=Sum(costs, filter=~Q(state__in=[State.DRAFT, State.WITHDRAWN])),
     )
-    requested = Decimal("0")
-    for costs in rows.exclude(state__in=[State.DRAFT, State.WITHDRAWN]).values_list(
-        "travel_cost", "accommodation_cost", "daily_allowance"
-    ):
-        requested += sum((c or Decimal("0") for c in costs), Decimal("0"))
+    requested = sums["requested"] or Decimal("0")
     approved = sums["approved"] or Decimal("0")
     undecided, _slate = ranked(call, states=[State.SUBMITTED, State.ELIGIBLE, State.RECOMMENDED, State.NOT_RECOMMENDED])
     buckets = dict(

@@ -5,8 +5,9 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Q, Sum
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from consultations.services import ConsultationError, registration_confirm_funded
 from funding import workflow
@@ -116,10 +117,11 @@ def application_save(*, call: Call, applicant, data: dict, application: Applicat
         return application
 
 
+# Lazy: translated when shown, in the language of the person submitting.
 REQUIRED = {
-    "consultation": _("Name the consultation you want to attend."),
-    "travelling_from": _("Say where you would travel from."),
-    "justification": _("Say why you should take part."),
+    "consultation": gettext_lazy("Name the consultation you want to attend."),
+    "travelling_from": gettext_lazy("Say where you would travel from."),
+    "justification": gettext_lazy("Say why you should take part."),
 }
 
 
@@ -134,7 +136,12 @@ def application_submit(*, application: Application, applicant, now=None) -> Appl
         if now >= call.closes_at:
             raise FundingError(
                 _("This call closed on %(date)s; applications can no longer be submitted.")
-                % {"date": timezone.localtime(call.closes_at, timezone=_zone(call)).strftime("%Y-%m-%d %H:%M %Z")}
+                % {
+                    "date": formats.date_format(
+                        timezone.localtime(call.closes_at, timezone=_zone(call)), "DATETIME_FORMAT"
+                    )
+                    + f" ({call.time_zone})"
+                }
             )
         missing = {field: str(message) for field, message in REQUIRED.items() if not getattr(application, field)}
         if application.requested_amount <= 0:

@@ -40,8 +40,6 @@ TRANSITIONS: tuple[Transition, ...] = (
     Transition(State.NOT_RECOMMENDED, State.REJECTED, "funding.decide", needs_reason=True),
 )
 
-FINAL = frozenset({State.WITHDRAWN, State.INELIGIBLE, State.APPROVED, State.REJECTED})
-
 
 def find(source: str, target: str) -> Transition | None:
     return next((t for t in TRANSITIONS if t.source == source and t.target == target), None)

@@ -31,7 +31,20 @@ from django.http import HttpResponse
 VERSION_KEY = "public-pages:version"
 CONTENT_APPS = {"reviews", "consultations", "discussions", "funding", "portal"}
 # Bookkeeping rows that no public page shows.
-IGNORED_MODELS = {"consultations.exportlog", "discussions.subscription", "consultations.follow"}
+IGNORED_MODELS = {
+    # Every sign-in saves the user (last login); roles are never on a public page.
+    "portal.user",
+    "portal.user_groups",
+    "consultations.exportlog",
+    "consultations.follow",
+    "discussions.subscription",
+    # Funding applications and their review are never on a public page.
+    "funding.application",
+    "funding.transition",
+    "funding.recommendation",
+    "funding.conflict",
+    "funding.exportlog",
+}
 
 
 def public_page(view):
@@ -109,6 +122,9 @@ class PublicPageCacheMiddleware:
         return (
             response.status_code == 200
             and not response.streaming
+            # A page that used a CSRF token sets the CSRF cookie (or the session's, with CSRF_USE_SESSIONS)
+            # by the time it reaches this middleware, outside CsrfViewMiddleware; the flag guards the same
+            # case should the middleware ever sit inside it.
             and not response.cookies
             and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
             and not {"private", "no-store"} & {p.strip() for p in response.get("Cache-Control", "").split(",")}

@@ -2,7 +2,8 @@
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.template.loader import render_to_string
+from django.template import Context
+from django.template.loader import get_template, render_to_string
 from django.utils import translation
 
 
@@ -10,6 +11,11 @@ def language_of(user) -> str:
     """The language a person reads their e-mail in: their preferred one, else the site's default."""
     profile = getattr(user, "profile", None)
     return profile.preferred_language if profile else settings.LANGUAGE_CODE
+
+
+def _plain(name: str, context: dict) -> str:
+    """Plain-text parts are not HTML: an apostrophe or "&" in a title or a translation stays as typed."""
+    return get_template(name).template.render(Context(context, autoescape=False))
 
 
 def send_templated_mail(
@@ -29,8 +35,8 @@ def send_templated_mail(
             "base_url": settings.PORTAL_BASE_URL,
             "LANGUAGE_CODE": language,
         }
-        subject = " ".join(render_to_string(f"{template}.subject.txt", context).split())
-        text = render_to_string(f"{template}.txt", context)
+        subject = " ".join(_plain(f"{template}.subject.txt", context).split())
+        text = _plain(f"{template}.txt", context)
         html = render_to_string(f"{template}.html", context)
     message = EmailMultiAlternatives(subject=subject, body=text, to=to, headers=headers)
     message.attach_alternative(html, "text/html")

@@ -14,7 +14,7 @@ class ReminderAdmin(admin.ModelAdmin):
     list_display = ["due_on", "kind", "recipient", "target", "state", "attempts", "sent_at"]
     list_filter = ["kind", "state", "due_on"]
     date_hierarchy = "due_on"
-    list_select_related = ["recipient"]
+    list_select_related = ["recipient__profile"]
     search_fields = ["recipient__email", "target"]
     actions = ["resend"]
 

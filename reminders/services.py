@@ -185,6 +185,11 @@ def send(reminder_id: int) -> str:
         except TRANSIENT as exc:
             Reminder.objects.filter(pk=reminder.pk).update(state=State.PENDING, error=str(exc)[:500])
             raise
+        except Exception as exc:
+            # Not a passing mail failure: retrying would fail the same way (or send twice). The secretariat
+            # sees it in the reminder log and can send it again once fixed.
+            finish(State.FAILED, repr(exc))
+            raise
     return finish(State.SENT)
 
 

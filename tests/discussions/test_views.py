@@ -113,3 +113,59 @@ def test_admin_bulk_approve(client, question, space, space_moderator):
     client.post("/en/admin/discussions/pendingpost/", {"action": "approve", "_selected_action": [p.pk for p in made]})
 
     assert set(Post.objects.values_list("status", flat=True)) == {"approved"}
+
+
+@pytest.mark.django_db
+def test_a_refused_reply_is_still_a_reply(client, question, space, posts):
+    client.force_login(make_user(Role.STAKEHOLDER))
+    parent = posts["approved"]
+
+    response = client.post(
+        f"/en/discussions/{space.pk}/questions/{question.pk}/post/",
+        {
+            "text": "My answer",
+            "language": "en",
+            "author_label": "display_name",
+            "reply_to": parent.pk,
+            "files": [SimpleUploadedFile("report.pdf", b"MZ\x90 executable")],
+        },
+    )
+
+    assert response.status_code == 400
+    assert f'name="reply_to" value="{parent.pk}"' in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_an_edit_does_not_offer_what_it_cannot_change(client, posts):
+    post = posts["approved"]
+    client.force_login(post.author)
+
+    form = client.get(f"/fr/discussions/posts/{post.pk}/edit/").context["form"]
+
+    assert {"language", "author_label"}.isdisjoint(form.fields)
+    assert "20 Mo au maximum" in str(form.fields["files"].help_text), "the help text follows the page's language"
+
+
+@pytest.mark.django_db
+def test_a_reply_does_not_name_the_author_of_an_unapproved_post(client, question, space, posts, space_moderator):
+    pending = posts["pending"]
+    reply = services.post_create(
+        question=question, author=pending.author, text="Adding to my own point", language="en", parent=pending
+    )
+    services.post_moderate(post=reply, moderator=space_moderator, approve=True)
+    client.force_login(make_user(Role.STAKEHOLDER))
+
+    page = client.get(question.get_absolute_url()).content.decode()
+
+    assert "Adding to my own point" in page
+    assert "in reply to Author pending" not in page
+
+
+@pytest.mark.django_db
+def test_an_author_who_lost_the_right_to_post_cannot_send_edits(posts):
+    post = posts["approved"]
+    post.author.groups.clear()
+    author = type(post.author).objects.get(pk=post.author_id)  # roles are read once per user object
+
+    with pytest.raises(services.DiscussionError):
+        services.post_edit(post=post, author=author, text="Changed")

@@ -395,3 +395,15 @@ def test_database_score_agrees_with_the_explained_score(call, consultation, secr
     assert all(in_sql == explained for in_sql, explained in scores), scores
     assert len({s for s, _ in scores}) > 5, "the profiles give different scores"
     assert [s for s, _ in scores] == sorted((s for s, _ in scores), reverse=True)
+
+
+@pytest.mark.django_db
+def test_missing_field_messages_are_in_the_applicants_language(call, consultation):
+    from django.utils import translation
+
+    applicant = make_user(Role.STAKEHOLDER)
+    application = services.application_save(call=call, applicant=applicant, data={"consultation": consultation})
+    with translation.override("fr"), pytest.raises(services.FundingError) as refused:
+        services.application_submit(application=application, applicant=applicant)
+
+    assert "Expliquez pourquoi vous devriez participer." in str(refused.value.errors)

@@ -208,3 +208,27 @@ def test_language_switch_ignores_unknown_languages(client):
 
     assert response["Location"] == "/en/principles/"
     assert "portal_language" not in response.cookies
+
+
+@pytest.mark.django_db(transaction=True)
+def test_signing_in_and_private_funding_work_keep_the_cached_pages(cached, client):
+    from funding import services as funding_services
+    from funding.models import Call
+    from tests.funding.conftest import complete
+
+    consultation = make_consultation()
+    call = Call.objects.create(
+        cycle=consultation.event.cycle,
+        title="Travel",
+        budget=1000,
+        opens_at=timezone.now() - timedelta(days=1),
+        closes_at=timezone.now() + timedelta(days=1),
+        published=True,
+    )
+    user = make_user(Role.STAKEHOLDER)
+    before = version()
+
+    client.force_login(user)  # saves the user's last login
+    funding_services.application_save(call=call, applicant=user, data=complete(consultation))
+
+    assert version() == before

@@ -75,3 +75,23 @@ def test_profile_update_back_to_stakeholder_grants_stakeholder(un_system):
 @pytest.mark.django_db
 def test_every_role_has_its_group():
     assert sorted(Group.objects.values_list("name", flat=True)) == sorted(Role.values)
+
+
+@pytest.mark.django_db
+def test_plain_text_mail_keeps_apostrophes_and_ampersands(mailoutbox):
+    from types import SimpleNamespace
+
+    from portal.mail import send_templated_mail
+
+    consultation = SimpleNamespace(title="Women's & youth consultation")
+    send_templated_mail(
+        template="consultations/email/registration",
+        to=["a@example.org"],
+        language="en",
+        context={"consultation": consultation, "registration": SimpleNamespace(status="registered")},
+    )
+
+    message = mailoutbox[-1]
+    assert message.subject == "Your place at Women's & youth consultation is confirmed"
+    assert "&#x27;" not in message.body and "&amp;" not in message.body
+    assert "Women&#x27;s &amp; youth" in message.alternatives[0][0], "the HTML part stays escaped"

@@ -205,3 +205,21 @@ def test_scan_queries_do_not_grow_with_recipients(region, cycle):
         counts.append(len(queries))
         Reminder.objects.update(state=State.SENT)  # their sends ran
     assert counts[0] == counts[1]
+
+
+@pytest.mark.django_db
+def test_an_error_that_is_not_the_mail_server_marks_the_reminder_failed(review, secretariat, monkeypatch):
+    """Retrying would fail the same way, every 15 minutes: the row is failed and shown in the log instead."""
+    from django.core.mail.backends.locmem import EmailBackend
+
+    def broken(self, messages):
+        raise ValueError("a template went wrong")
+
+    monkeypatch.setattr(EmailBackend, "send_messages", broken)
+    with time_machine.travel(FIRES):
+        services.scan()
+        with pytest.raises(ValueError, match="template went wrong"):
+            services.send(Reminder.objects.get().pk)
+    reminder = Reminder.objects.get()
+    assert reminder.state == State.FAILED
+    assert "template went wrong" in reminder.error
