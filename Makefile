@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test bench lint format messages compilemessages clean
+.PHONY: run test audit bench backup restore lint format messages compilemessages clean
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is needed ($(PYTHON) not found)."; exit 1; }
@@ -31,6 +31,19 @@ bench: $(STAMP)
 	scripts/ensure-system-packages postgresql redis-server gettext wrk
 	$(PY) manage.py compilemessages --ignore='.venv/*' -v 0
 	env -u DATABASE_URL -u REDIS_URL $(PY) -m bench.run $(ARGS)
+
+## Write var/backups/portal-YYYYmmdd-HHMMSS.tar.gz: the database, the media and private files, a manifest.
+backup: $(STAMP)
+	$(PY) manage.py backup $(ARGS)
+
+## Put a backup back and check it against its manifest: make restore FILE=var/backups/portal-….tar.gz
+restore: $(STAMP)
+	@test -n "$(FILE)" || { echo "Usage: make restore FILE=var/backups/portal-YYYYmmdd-HHMMSS.tar.gz"; exit 2; }
+	$(PY) manage.py restore "$(FILE)" $(ARGS)
+
+## Vulnerability audit of the pinned Python packages (pip-audit); exits non-zero on a known vulnerability.
+audit: $(STAMP)
+	$(PY) scripts/audit
 
 lint: $(STAMP)
 	$(PY) -m ruff check .

@@ -16,7 +16,7 @@ from consultations.models import (
     Session,
     SummaryDocument,
 )
-from portal.uploads import validate_document
+from portal.uploads import stored_file_name, validate_document
 
 
 class ConsultationForm(forms.ModelForm):
@@ -65,11 +65,16 @@ class SummaryDocumentForm(forms.ModelForm):
         model = SummaryDocument
         fields = ["kind", "title", "language", "file", "link"]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The file is stored under a generated name; the name it came with is shortened to fit, not refused.
+        self.fields["file"].max_length = None
+
     def clean_file(self):
         upload = self.cleaned_data["file"]
         if upload and hasattr(upload, "content_type"):
             self.instance.content_type = validate_document(upload)
-            self.instance.original_name = upload.name[:200]
+            self.instance.original_name = stored_file_name(upload.name, self.instance.content_type)
         return upload
 
     def clean(self):

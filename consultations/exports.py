@@ -1,6 +1,7 @@
 """Registration lists for the secretariat: streamed CSV, constant memory, formula cells neutralised."""
 
 import csv
+import re
 from collections.abc import Iterator
 
 from django.utils.translation import gettext_lazy as _
@@ -24,12 +25,17 @@ COLUMNS = {
 DEFAULT_COLUMNS = ["display_name", "email", "organisation", "country", "attendance", "status"]
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "|", "%")
+# Control characters XML 1.0 (so XLSX) cannot hold: openpyxl refuses the whole file for one of them.
+CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 def neutralise(value) -> str:
-    """A cell a spreadsheet could read as a formula starts with an apostrophe instead."""
-    text = "" if value is None else str(value)
-    if text.startswith(FORMULA_STARTS):
+    """A cell a spreadsheet could read as a formula starts with an apostrophe instead.
+
+    Spaces before the formula sign count too: some spreadsheets trim them when importing CSV.
+    """
+    text = "" if value is None else CONTROLS.sub("", str(value))
+    if text.startswith(FORMULA_STARTS) or text.lstrip().startswith(FORMULA_STARTS):
         return "'" + text
     return text
 

@@ -4,6 +4,7 @@ from django.utils.translation import ngettext
 
 from consultations.enums import SpeakingRole
 from consultations.services import INTEREST_WORD_LIMIT, words
+from portal.validators import clean_name
 
 
 class RegistrationForm(forms.Form):
@@ -25,6 +26,9 @@ class InterestForm(forms.Form):
         help_text=_("What you would say and the experience you bring, in at most %(limit)d words.")
         % {"limit": INTEREST_WORD_LIMIT},
     )
+
+    def clean_topic(self):
+        return clean_name(self.cleaned_data["topic"])
 
     def clean_statement(self):
         statement = self.cleaned_data["statement"].strip()
@@ -48,6 +52,12 @@ class ProposalForm(forms.ModelForm):
         model = Proposal
         fields = ["kind", "title", "level", "region", "date", "organisers", "link"]
         widgets = {"date": forms.DateInput(attrs={"type": "date"})}
+
+    def clean_title(self):
+        return clean_name(self.cleaned_data["title"])
+
+    def clean_organisers(self):
+        return clean_name(self.cleaned_data["organisers"])
 
     def clean_date(self):
         from django.utils import timezone

@@ -15,6 +15,8 @@ from django.utils.translation import gettext as _
 
 from consultations.enums import HOLDS_PLACE, Attendance, ConsultationStatus, RegistrationStatus
 from consultations.models import Consultation, ExpressionOfInterest, Registration
+from portal.enums import AuditAction
+from portal.services import audit_record
 
 INTEREST_WORD_LIMIT = 150
 
@@ -45,8 +47,9 @@ def places_left(consultation: Consultation) -> dict[str, int]:
 
 def _notify(registration: Registration, reason: str) -> None:
     from consultations.tasks import send_registration_mail
+    from portal.tasks import enqueue
 
-    transaction.on_commit(lambda: send_registration_mail.delay(registration_id=registration.pk, reason=reason))
+    transaction.on_commit(lambda: enqueue(send_registration_mail.s(registration_id=registration.pk, reason=reason)))
 
 
 def _place_status(consultation: Consultation) -> str:
@@ -187,6 +190,7 @@ def slate_decide(*, consultation: Consultation, selected_ids: list[int], by) -> 
     """Record the choice of speakers: the listed offers are selected, the others not; each person is told."""
     from consultations.enums import InterestStatus
     from consultations.tasks import send_interest_decision
+    from portal.tasks import enqueue
 
     changed = 0
     for interest in ExpressionOfInterest.objects.select_for_update().filter(consultation=consultation):
@@ -194,7 +198,7 @@ def slate_decide(*, consultation: Consultation, selected_ids: list[int], by) -> 
         if interest.status != status:
             interest.status = status
             interest.save(update_fields=["status"])
-            transaction.on_commit(lambda pk=interest.pk: send_interest_decision.delay(interest_id=pk))
+            transaction.on_commit(lambda pk=interest.pk: enqueue(send_interest_decision.s(interest_id=pk)))
             changed += 1
     return changed
 
@@ -204,7 +208,6 @@ def export_log(
 ):
     """Log an export (who, when, which filter, how many rows); a running one is built by a Celery task on commit."""
     from consultations.models import ExportLog, ExportStatus
-    from consultations.tasks import export_xlsx
 
     log = ExportLog.objects.create(
         consultation=consultation,
@@ -216,9 +219,25 @@ def export_log(
         status=ExportStatus.RUNNING if running else ExportStatus.READY,
         progress=0 if running else 100,
     )
+    audit_record(
+        actor=user,
+        action=AuditAction.EXPORT,
+        target=consultation,
+        detail=f"registrations, {file_format}, {rows} rows",
+    )
     if running:
-        transaction.on_commit(lambda: export_xlsx.delay(log_id=log.pk))
+        transaction.on_commit(lambda: _build_export(log.pk))
     return log
+
+
+def _build_export(log_id: int) -> None:
+    """Queue the XLSX build; with the broker unreachable, fail the export so its status page says so at once."""
+    from consultations.models import ExportLog, ExportStatus
+    from consultations.tasks import export_xlsx
+    from portal.tasks import enqueue
+
+    if not enqueue(export_xlsx.s(log_id=log_id), keep=False):
+        ExportLog.objects.filter(pk=log_id, status=ExportStatus.RUNNING).update(status=ExportStatus.FAILED)
 
 
 @transaction.atomic

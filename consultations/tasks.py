@@ -9,7 +9,7 @@ from portal.mail import language_of, send_templated_mail
 
 
 @shared_task(
-    autoretry_for=(SMTPException, ConnectionError, TimeoutError),
+    autoretry_for=(SMTPException, OSError),
     retry_backoff=30,
     retry_kwargs={"max_retries": 5},
 )
@@ -33,7 +33,7 @@ def send_registration_mail(*, registration_id: int, reason: str) -> None:
 
 
 @shared_task(
-    autoretry_for=(SMTPException, ConnectionError, TimeoutError),
+    autoretry_for=(SMTPException, OSError),
     retry_backoff=30,
     retry_kwargs={"max_retries": 5},
 )

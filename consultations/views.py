@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import Prefetch
 from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -320,7 +321,9 @@ def export_download(request, pk: int):
 
 def agenda(request, pk: int):
     consultation = _visible(request, pk)
-    sessions = consultation.sessions.prefetch_related("speakers__user__profile")
+    # An offer the speakers' list turned down stays off the public agenda, even if it was put on a session.
+    speakers = ExpressionOfInterest.objects.exclude(status=InterestStatus.NOT_SELECTED).select_related("user__profile")
+    sessions = consultation.sessions.prefetch_related(Prefetch("speakers", queryset=speakers))
     return render(request, "consultations/agenda.html", {"consultation": consultation, "sessions": sessions})
 
 

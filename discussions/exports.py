@@ -41,7 +41,7 @@ def csv_rows(space) -> Iterator[str]:
                     post.pk,
                     post.phase.number,
                     post.question.text,
-                    post.shown_name,
+                    post.byline,
                     profile.get_constituency_display() if profile else "",
                     profile.get_subregion_display() if profile else "",
                     post.language,

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from discussions.enums import REJECTION_REASONS, AuthorLabel
 from discussions.models import Tag
-from portal.uploads import validate_document
+from portal.uploads import shown_file_name, validate_document
 
 MAX_FILES = 5
 MAX_TEXT = 10_000
@@ -18,10 +18,19 @@ class MultipleFileField(forms.FileField):
     widget = MultipleFileInput
 
     def clean(self, data, initial=None):
-        single = super().clean
-        if isinstance(data, list | tuple):
-            return [single(item, initial) for item in data]
-        return [single(data, initial)] if data else []
+        items = data if isinstance(data, list | tuple) else [data] if data else []
+        return [self._clean_one(item, initial) for item in items]
+
+    def _clean_one(self, item, initial):
+        try:
+            return super().clean(item, initial)
+        except forms.ValidationError as exc:
+            if not getattr(item, "name", None):
+                raise
+            # With several files, say which one: "“notes.pdf”: The submitted file is empty."
+            raise forms.ValidationError(
+                _("“%(name)s”: %(problem)s") % {"name": shown_file_name(item.name), "problem": " ".join(exc.messages)}
+            ) from exc
 
 
 class PostForm(forms.Form):
@@ -63,7 +72,8 @@ class PostForm(forms.Form):
                 checked.append((upload, validate_document(upload)))
             except forms.ValidationError as exc:
                 raise forms.ValidationError(
-                    _("“%(name)s”: %(problem)s") % {"name": upload.name, "problem": " ".join(exc.messages)}
+                    _("“%(name)s”: %(problem)s")
+                    % {"name": shown_file_name(upload.name), "problem": " ".join(exc.messages)}
                 ) from exc
         return checked
 

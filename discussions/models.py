@@ -5,6 +5,7 @@ from django.core.files.storage import storages
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from discussions.enums import AuthorLabel, PostStatus, TagKind
@@ -161,6 +162,11 @@ class Post(models.Model):
 
     def __str__(self) -> str:
         return f"{self.shown_name}: {self.text[:60]}"
+
+    @property
+    def byline(self) -> str:
+        """The name shown with the post; a neutral one once its author deleted their account."""
+        return self.shown_name or gettext("Former participant")
 
     @property
     def is_public(self) -> bool:

@@ -9,6 +9,10 @@ from discussions.enums import AuthorLabel, PostStatus
 from discussions.models import Attachment, GuidingQuestion, ModerationDecision, Post
 from discussions.permissions import may_post, moderates
 from portal.cache import public_pages_changed
+from portal.enums import AuditAction
+from portal.models import AuditEntry
+from portal.uploads import stored_file_name
+from portal.validators import neutralise_text
 
 
 class DiscussionError(Exception):
@@ -16,10 +20,11 @@ class DiscussionError(Exception):
 
 
 def _shown_name(user, label: str) -> str:
+    """The name shown with a post, without hidden characters a name saved before the checks may hold."""
     profile = getattr(user, "profile", None)
     if label == AuthorLabel.ORGANISATION and profile and profile.organisation:
-        return profile.organisation
-    return profile.display_name if profile else _("Participant")
+        return neutralise_text(profile.organisation)
+    return neutralise_text(profile.display_name) if profile else _("Participant")
 
 
 @transaction.atomic
@@ -74,7 +79,7 @@ def post_create(
         Attachment.objects.create(
             post=post,
             file=upload,
-            original_name=upload.name[:200],
+            original_name=stored_file_name(upload.name, content_type),
             content_type=content_type,
             size=upload.size,
             approved=moderator_note,
@@ -101,7 +106,11 @@ def post_edit(*, post: Post, author, text: str, tags=None, files=()) -> Post:
         post.tags.set(tags)
     for upload, content_type in files:
         Attachment.objects.create(
-            post=post, file=upload, original_name=upload.name[:200], content_type=content_type, size=upload.size
+            post=post,
+            file=upload,
+            original_name=stored_file_name(upload.name, content_type),
+            content_type=content_type,
+            size=upload.size,
         )
     return post
 
@@ -126,6 +135,7 @@ def posts_moderate(*, post_ids, moderator, approve: bool, reason: str = "") -> i
     from django.db.models.functions import Coalesce
 
     from discussions.tasks import send_moderation_decisions
+    from portal.tasks import enqueue
 
     reason = reason.strip()
     if not approve and not reason:
@@ -152,6 +162,19 @@ def posts_moderate(*, post_ids, moderator, approve: bool, reason: str = "") -> i
                 for pk in ids
             ]
         )
+        AuditEntry.objects.bulk_create(
+            [
+                AuditEntry(
+                    actor=moderator,
+                    action=AuditAction.MODERATION,
+                    target_type=Post._meta.label_lower,
+                    target_id=str(pk),
+                    detail=new_status,
+                    at=now,
+                )
+                for pk in ids
+            ]
+        )
         decided = Post.objects.filter(pk__in=ids)
         if approve:
             decided.update(
@@ -165,5 +188,5 @@ def posts_moderate(*, post_ids, moderator, approve: bool, reason: str = "") -> i
         else:
             decided.update(status=new_status, rejection_reason=reason)
         public_pages_changed()  # the bulk update sends no signals; public counts change
-        transaction.on_commit(lambda: send_moderation_decisions.delay(post_ids=ids))
+        transaction.on_commit(lambda: enqueue(send_moderation_decisions.s(post_ids=ids)))
     return len(ids)

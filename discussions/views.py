@@ -120,6 +120,9 @@ def _thread(request, space, guiding, page, form, status=200):
 @require_POST
 def post_create(request, pk: int, question: int):
     space = get_object_or_404(Space, pk=pk)
+    # 002: stakeholders and UN system members post, the space's moderators write notes; others only read.
+    if not (may_post(request.user) or moderates(request.user, space)):
+        raise PermissionDenied
     guiding = get_object_or_404(GuidingQuestion.objects.select_related("phase__space"), pk=question, phase__space=space)
     form = PostForm(request.POST, request.FILES)
     if form.is_valid():

@@ -6,6 +6,7 @@ from django.utils import timezone
 from modeltranslation.admin import TabbedTranslationAdmin
 
 from funding.models import Application, Call, Conflict, ExportLog, Transition
+from funding.selectors import NEVER_SUBMITTED
 
 
 class CallForm(forms.ModelForm):
@@ -57,6 +58,10 @@ class ApplicationAdmin(admin.ModelAdmin):
     list_filter = ["call", "state"]
     list_select_related = ["call", "applicant"]
     inlines = [TransitionInline]
+
+    def get_queryset(self, request):
+        # A draft (or a draft withdrawn unsubmitted) is the applicant's alone, here as on the review pages.
+        return super().get_queryset(request).exclude(NEVER_SUBMITTED)
 
     def get_readonly_fields(self, request, obj=None):
         return [f.name for f in self.model._meta.fields]

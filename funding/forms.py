@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from consultations.models import Consultation
 from funding.enums import SelfIdentification
 from funding.models import MAX_AMOUNT, Application
+from portal.validators import clean_name
 
 
 class ApplicationForm(forms.ModelForm):
@@ -110,3 +111,6 @@ class ConflictForm(forms.Form):
         help_text=_("Every application from this organisation is then hidden from you."),
     )
     note = forms.CharField(label=_("Note (optional)"), required=False, max_length=300)
+
+    def clean_organisation(self):
+        return clean_name(self.cleaned_data["organisation"])

@@ -14,9 +14,22 @@ def published_calls():
     return Call.objects.filter(published=True).select_related("cycle")
 
 
+# A draft, or a draft its applicant withdrew without ever submitting it, is the applicant's alone: the
+# committees consider submitted applications only (001), and "a draft is not considered".
+NEVER_SUBMITTED = Q(state=State.DRAFT) | Q(state=State.WITHDRAWN, submitted_at__isnull=True)
+
+
 def reviewable(call: Call):
-    """Applications the committees work on: everything but drafts."""
-    return Application.objects.filter(call=call).exclude(state=State.DRAFT)
+    """Applications the committees work on: every one that was submitted, whatever became of it since."""
+    return Application.objects.filter(call=call).exclude(NEVER_SUBMITTED)
+
+
+def is_reviewable(application: Application) -> bool:
+    """The same rule as :data:`NEVER_SUBMITTED`, for one application already read."""
+    never_submitted = application.state == State.DRAFT or (
+        application.state == State.WITHDRAWN and application.submitted_at is None
+    )
+    return not never_submitted
 
 
 def ranked(call: Call, *, states=(), min_score=None, order="priority") -> tuple[QuerySet, priority.Slate]:
@@ -32,7 +45,7 @@ def ranked(call: Call, *, states=(), min_score=None, order="priority") -> tuple[
         rows = rows.filter(state__in=states)
     if min_score is not None:
         rows = rows.filter(priority__gte=min_score)
-    # Withdrawn drafts were never submitted: they go last.
+    # Every reviewable application has a submission time; one made without it (by hand) goes last.
     arrival = (F("submitted_at").asc(nulls_last=True), "pk")
     rows = rows.order_by("-priority", *arrival) if order == "priority" else rows.order_by(*arrival)
     return rows, slate

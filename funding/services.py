@@ -13,7 +13,9 @@ from consultations.services import ConsultationError, registration_confirm_funde
 from funding import workflow
 from funding.enums import State
 from funding.models import Application, Call, Conflict, Recommendation, Transition
+from portal.enums import AuditAction
 from portal.permissions import can
+from portal.services import audit_record
 
 
 class FundingError(Exception):
@@ -67,6 +69,10 @@ def _move(application: Application, target: str, *, actor, reason: str = "", amo
         reason=reason.strip(),
         amount=amount,
     )
+    if step.actor != workflow.APPLICANT:
+        audit_record(
+            actor=actor, action=AuditAction.FUNDING_DECISION, target=application, detail=f"{record.source} → {target}"
+        )
     application.state = target
     return record
 
@@ -77,8 +83,9 @@ def _locked(application: Application) -> Application:
 
 def _notify(application: Application) -> None:
     from funding.tasks import send_decision
+    from portal.tasks import enqueue
 
-    transaction.on_commit(lambda: send_decision.delay(application_id=application.pk))
+    transaction.on_commit(lambda: enqueue(send_decision.s(application_id=application.pk)))
 
 
 def application_save(*, call: Call, applicant, data: dict, application: Application | None = None) -> Application:
@@ -209,9 +216,23 @@ def conflict_declare(
         raise FundingError(_("Only committee members declare conflicts of interest."))
     if application is None and not organisation.strip():
         raise FundingError(errors={"organisation": _("Name the organisation.")})
-    return Conflict.objects.create(
-        member=member, application=application, organisation=organisation.strip()[:200], note=note.strip()[:300]
-    )
+    with transaction.atomic():
+        conflict = Conflict.objects.create(
+            member=member, application=application, organisation=organisation.strip()[:200], note=note.strip()[:300]
+        )
+        # A recommendation made before the conflict was declared no longer counts while the Chair has not decided.
+        withdrawn = Recommendation.objects.filter(
+            member=member, application__state__in=(State.RECOMMENDED, State.NOT_RECOMMENDED)
+        )
+        if application is not None:
+            withdrawn = withdrawn.filter(application=application)
+        else:
+            withdrawn = withdrawn.filter(application__applicant__profile__organisation__iexact=conflict.organisation)
+        for application_id in list(withdrawn.values_list("application_id", flat=True)):
+            locked = _locked(Application(pk=application_id))
+            Recommendation.objects.filter(member=member, application=locked).delete()
+            _tally(locked, actor=member, reason=gettext_lazy("Conflict of interest declared"))
+        return conflict
 
 
 def recommendation_record(*, application: Application, member, recommend: bool, amount, comment: str) -> Application:
@@ -250,14 +271,27 @@ def recommendation_record(*, application: Application, member, recommend: bool, 
             member=member,
             defaults={"recommend": recommend, "amount": amount if recommend else None, "comment": comment.strip()},
         )
-        votes = list(application.recommendations.values_list("recommend", "amount"))
-        yes = [a for r, a in votes if r]
-        target = State.RECOMMENDED if len(yes) * 2 >= len(votes) else State.NOT_RECOMMENDED
-        application.recommended_amount = (sum(yes) / len(yes)).quantize(Decimal("0.01")) if yes else None
-        if target != application.state:
-            _move(application, target, actor=member, reason=comment, amount=amount)
-        application.save(update_fields=["state", "recommended_amount"])
+        audit_record(
+            actor=member,
+            action=AuditAction.FUNDING_DECISION,
+            target=application,
+            detail="recommended" if recommend else "not recommended",
+        )
+        _tally(application, actor=member, reason=comment, amount=amount)
         return application
+
+
+def _tally(application: Application, *, actor, reason: str, amount=None) -> None:
+    """Set the state and recommended amount from the recommendations now on record (application locked)."""
+    votes = list(application.recommendations.values_list("recommend", "amount"))
+    yes = [a for r, a in votes if r]
+    target = State.RECOMMENDED if len(yes) * 2 >= len(votes) else State.NOT_RECOMMENDED
+    if not votes:
+        target = State.ELIGIBLE
+    application.recommended_amount = (sum(yes) / len(yes)).quantize(Decimal("0.01")) if yes else None
+    if target != application.state:
+        _move(application, target, actor=actor, reason=reason, amount=amount)
+    application.save(update_fields=["state", "recommended_amount"])
 
 
 def _locked_call(call_id: int) -> Call:

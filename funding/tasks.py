@@ -11,7 +11,7 @@ TOLD = (State.INELIGIBLE, State.APPROVED, State.REJECTED)
 
 
 @shared_task(
-    autoretry_for=(SMTPException, ConnectionError, TimeoutError),
+    autoretry_for=(SMTPException, OSError),
     retry_backoff=30,
     retry_kwargs={"max_retries": 5},
 )

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import FileResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -14,7 +15,9 @@ from funding import exports, priority, selectors, services, workflow
 from funding.enums import State
 from funding.forms import ApplicationForm, ConflictForm, DecisionForm, RecommendationForm, ScreeningForm
 from funding.models import Application, Call, ExportLog
+from portal.enums import AuditAction
 from portal.permissions import can
+from portal.services import audit_record
 
 PAGE_SIZE = 25
 
@@ -171,7 +174,7 @@ def review_detail(request, pk: int):
     application = get_object_or_404(
         Application.objects.select_related("call", "consultation", "applicant__profile"), pk=pk
     )
-    if application.state == State.DRAFT:
+    if not selectors.is_reviewable(application):
         raise PermissionDenied
     if services.has_conflict(request.user, application):
         raise PermissionDenied(_("You declared a conflict of interest with this application."))
@@ -265,7 +268,14 @@ def export(request, pk: int, file_format: str = "csv"):
         raise PermissionDenied
     call = get_object_or_404(Call, pk=pk)
     rows = selectors.reviewable(call).count()
-    ExportLog.objects.create(call=call, user=request.user, file_format=file_format, rows=rows)
+    with transaction.atomic():
+        ExportLog.objects.create(call=call, user=request.user, file_format=file_format, rows=rows)
+        audit_record(
+            actor=request.user,
+            action=AuditAction.EXPORT,
+            target=call,
+            detail=f"applications, {file_format}, {rows} rows",
+        )
     if file_format == "csv":
         response = StreamingHttpResponse(exports.csv_rows(call), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="funding-call-{call.pk}.csv"'

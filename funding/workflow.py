@@ -34,6 +34,9 @@ TRANSITIONS: tuple[Transition, ...] = (
     Transition(State.ELIGIBLE, State.NOT_RECOMMENDED, "funding.recommend"),
     Transition(State.RECOMMENDED, State.NOT_RECOMMENDED, "funding.recommend"),
     Transition(State.NOT_RECOMMENDED, State.RECOMMENDED, "funding.recommend"),
+    # The last recommendation withdrawn (its member declared a conflict): back to waiting for one.
+    Transition(State.RECOMMENDED, State.ELIGIBLE, "funding.recommend"),
+    Transition(State.NOT_RECOMMENDED, State.ELIGIBLE, "funding.recommend"),
     Transition(State.RECOMMENDED, State.APPROVED, "funding.decide"),
     Transition(State.RECOMMENDED, State.REJECTED, "funding.decide", needs_reason=True),
     Transition(State.NOT_RECOMMENDED, State.APPROVED, "funding.decide"),

@@ -2,12 +2,13 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ActionForm
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from portal import services
-from portal.enums import Role, VerificationStatus
-from portal.models import PendingVerification, Profile, User
+from portal.enums import AuditAction, Role, VerificationStatus
+from portal.models import AuditEntry, PendingVerification, Profile, SignInLock, UnsentTask, User
 
 
 class RoleFilter(admin.SimpleListFilter):
@@ -66,12 +67,38 @@ class UserAdmin(DjangoUserAdmin):
     # multiple select is accessible.
     filter_horizontal = []
 
+    def save_related(self, request, form, formsets, change):
+        before = set(form.instance.groups.values_list("name", flat=True)) if change else set()
+        super().save_related(request, form, formsets, change)
+        after = set(form.instance.groups.values_list("name", flat=True))
+        if before != after:
+            services.audit_record(
+                actor=request.user,
+                action=AuditAction.ROLE_CHANGE,
+                target=form.instance,
+                detail=" ".join(
+                    [*(f"+{g}" for g in sorted(after - before)), *(f"-{g}" for g in sorted(before - after))]
+                ),
+            )
+
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
         if not request.user.is_superuser:
-            # Only superusers grant roles directly; others use the verification queue.
-            fields += ["groups", "is_staff", "is_superuser"]
+            # Only superusers grant roles directly; others use the verification queue. The sign-in address is
+            # the key to an account (a password reset goes there), so only superusers change it here.
+            fields += ["email", "groups", "is_staff", "is_superuser"]
         return fields
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def user_change_password(self, request, id, form_url=""):
+        # Setting someone's password is taking over their account: superusers only.
+        if not request.user.is_superuser:
+            raise PermissionDenied
+        return super().user_change_password(request, id, form_url)
 
     @admin.display(description=_("display name"), ordering="profile__display_name")
     def display_name(self, obj):
@@ -147,3 +174,74 @@ class PendingVerificationAdmin(admin.ModelAdmin):
     @admin.action(description=_("Reject the selected affiliations (give a reason)"), permissions=["change"])
     def reject(self, request, queryset):
         self._decide(request, queryset, approve=False)
+
+
+@admin.register(SignInLock)
+class SignInLockAdmin(admin.ModelAdmin):
+    """Failed sign-ins counted by django-axes; lifting a lock lets that person try again at once."""
+
+    list_display = ["username", "ip_address", "failures_since_start", "attempt_time", "locked"]
+    search_fields = ["username", "ip_address"]
+    ordering = ["-attempt_time"]
+    fields = ["username", "ip_address", "failures_since_start", "attempt_time"]
+    readonly_fields = fields
+    actions = ["lift"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    @admin.display(description=_("locked"), boolean=True)
+    def locked(self, obj) -> bool:
+        from django.conf import settings
+
+        return obj.failures_since_start >= settings.AXES_FAILURE_LIMIT
+
+    @admin.action(description=_("Lift the selected sign-in locks"), permissions=["delete"])
+    def lift(self, request, queryset):
+        count = services.sign_in_locks_lift(locks=queryset, by=request.user)
+        self.message_user(
+            request,
+            ngettext("%(count)d sign-in lock lifted.", "%(count)d sign-in locks lifted.", count) % {"count": count},
+            messages.SUCCESS,
+        )
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):
+    """The audit log, read-only: staff actions on personal data, newest first."""
+
+    list_display = ["at", "actor", "action", "target_type", "target_id", "detail"]
+    list_filter = ["action", "target_type"]
+    search_fields = ["target_id", "actor__email", "detail"]
+    list_select_related = ["actor__profile"]
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(UnsentTask)
+class UnsentTaskAdmin(admin.ModelAdmin):
+    """Work kept while the broker (Redis) was unreachable; queued again every minute once it is back."""
+
+    list_display = ["created_at", "task", "error"]
+    readonly_fields = ["created_at", "signature", "error"]
+
+    @admin.display(description=_("task"))
+    def task(self, obj) -> str:
+        return obj.signature.get("task", "")
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False

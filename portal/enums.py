@@ -53,3 +53,14 @@ class VerificationStatus(models.TextChoices):
     PENDING = "pending", pgettext_lazy("verification", "Waiting for verification")
     APPROVED = "approved", pgettext_lazy("verification", "Verified")
     REJECTED = "rejected", pgettext_lazy("verification", "Not verified")
+
+
+class AuditAction(models.TextChoices):
+    """Staff actions that touch personal data, kept in the audit log the secretariat reads."""
+
+    EXPORT = "export", _("Export of personal data")
+    ROLE_CHANGE = "role_change", _("Role change")
+    MODERATION = "moderation", _("Moderation decision")
+    FUNDING_DECISION = "funding_decision", _("Funding decision")
+    SIGN_IN_UNLOCK = "sign_in_unlock", _("Sign-in lock lifted")
+    ACCOUNT_DELETION = "account_deletion", _("Account deleted")

@@ -11,6 +11,7 @@ from django_countries.fields import LazyTypedChoiceField
 from portal import services
 from portal.enums import ClaimedAffiliation, Constituency, Gender
 from portal.models import Profile
+from portal.validators import clean_name
 
 PROFILE_FIELDS = [
     "display_name",
@@ -27,13 +28,13 @@ class ProfileFieldsMixin:
     """Shared cleaning of the profile's free-text fields."""
 
     def clean_display_name(self):
-        value = " ".join(self.cleaned_data["display_name"].split())
+        value = clean_name(self.cleaned_data["display_name"])
         if not value:
             raise forms.ValidationError(_("Please enter the name to show with what you post."))
         return value
 
     def clean_organisation(self):
-        return " ".join(self.cleaned_data.get("organisation", "").split())
+        return clean_name(self.cleaned_data.get("organisation", ""))
 
 
 class SignupForm(ProfileFieldsMixin, AllauthSignupForm):
@@ -93,3 +94,22 @@ class ProfileForm(ProfileFieldsMixin, forms.ModelForm):
             profile=Profile.objects.get(pk=self.instance.pk),
             **{name: self.cleaned_data[name] for name in PROFILE_FIELDS},
         )
+
+
+class AccountDeleteForm(forms.Form):
+    """Deleting an account cannot be undone, so it asks for the password and a plain yes."""
+
+    password = forms.CharField(
+        label=_("Your password"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+    )
+    confirm = forms.BooleanField(label=_("I understand that my account and personal data will be erased for good."))
+
+    def __init__(self, *args, user, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError(_("This is not your password."))
+        return password

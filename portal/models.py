@@ -1,11 +1,13 @@
+from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
-from portal.enums import ClaimedAffiliation, Constituency, Gender, VerificationStatus
+from portal.enums import AuditAction, ClaimedAffiliation, Constituency, Gender, VerificationStatus
 from portal.m49 import SUBREGIONS, subregion_for_country
 
 
@@ -130,6 +132,11 @@ class Profile(models.Model):
             kwargs["update_fields"] = {*kwargs["update_fields"], "subregion"}
         super().save(*args, **kwargs)
 
+    @property
+    def public_name(self) -> str:
+        """The display name, or a neutral one once the person erased their account."""
+        return self.display_name or gettext("Former participant")
+
 
 class PendingVerification(Profile):
     """The secretariat's queue of UN system and Member State claims (admin only)."""
@@ -138,3 +145,60 @@ class PendingVerification(Profile):
         proxy = True
         verbose_name = _("affiliation to verify")
         verbose_name_plural = _("affiliations to verify")
+
+
+class SignInLock(AccessAttempt):
+    """django-axes' record of failed sign-ins, as the secretariat sees it: who is paused, and a way to lift it."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("sign-in lock")
+        verbose_name_plural = _("sign-in locks")
+
+
+class AuditEntry(models.Model):
+    """One staff action that touched personal data: who, when, what kind, on which record.
+
+    Written by the service that does the action, in its transaction. It names the record (type and id),
+    never copies personal fields, so erasing an account leaves nothing of it here but a number.
+    """
+
+    at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    action = models.CharField(_("action"), max_length=32, choices=AuditAction.choices, db_index=True)
+    target_type = models.CharField(_("record type"), max_length=100)
+    target_id = models.CharField(_("record"), max_length=64, blank=True)
+    detail = models.CharField(_("detail"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit log")
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} {self.target_type} {self.target_id}"
+
+
+class UnsentTask(models.Model):
+    """A Celery task that could not be queued because the broker was unreachable (portal.tasks.enqueue).
+
+    ``portal.tasks.queue_unsent`` queues it once the broker is back and deletes the row.
+    """
+
+    signature = models.JSONField()
+    created_at = models.DateTimeField(default=timezone.now)
+    error = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("task not yet queued")
+        verbose_name_plural = _("tasks not yet queued")
+
+    def __str__(self) -> str:
+        return f"{self.signature.get('task')} {self.signature.get('kwargs')}"

@@ -56,7 +56,7 @@ MODEL_PERMISSIONS: dict[str, frozenset[str]] = {
             "reviews.view_datechange",
             *(
                 f"consultations.{action}_{model}"
-                for model in ("consultation", "expressionofinterest", "session", "proposal")
+                for model in ("consultation", "expressionofinterest", "session", "proposal", "summarydocument")
                 for action in ("view", "add", "change", "delete")
             ),
             "consultations.view_registration",
@@ -73,6 +73,10 @@ MODEL_PERMISSIONS: dict[str, frozenset[str]] = {
             "funding.view_conflict",
             "funding.view_exportlog",
             "reminders.view_reminder",
+            "portal.view_auditentry",
+            "portal.view_signinlock",
+            "portal.delete_signinlock",
+            "portal.view_unsenttask",
         }
     ),
     Role.MODERATOR: frozenset(

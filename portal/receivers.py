@@ -1,4 +1,5 @@
-from allauth.account.signals import user_logged_in
+from allauth.account.signals import password_reset, user_logged_in
+from axes.utils import reset as reset_sign_in_locks
 from django.db.models.signals import post_migrate
 from django.dispatch import receiver
 
@@ -10,6 +11,12 @@ def apply_preferred_language(sender, request, user, **kwargs) -> None:
     profile = getattr(user, "profile", None)
     if profile is not None:
         remember_preferred_language(request, profile.preferred_language)
+
+
+@receiver(password_reset)
+def lift_sign_in_lock(sender, request, user, **kwargs) -> None:
+    """Whoever proved they own the mailbox may sign in again at once, wherever the lock was set."""
+    reset_sign_in_locks(username=user.email.lower())
 
 
 @receiver(post_migrate)

@@ -4,12 +4,25 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
 
-from portal.enums import ClaimedAffiliation, Role, VerificationStatus
-from portal.models import Profile, User
+from portal.enums import AuditAction, ClaimedAffiliation, Role, VerificationStatus
+from portal.models import AuditEntry, Profile, User
 from portal.permissions import forget_roles
 
 # Roles that a person may claim at sign-up; only "stakeholder" is granted at once.
 CLAIMABLE_ROLES = {choice.value for choice in ClaimedAffiliation}
+
+
+def audit_record(*, actor, action: str, target, detail: str = "") -> AuditEntry:
+    """Write one audit entry. ``target`` is a model instance, or a model class for actions on many rows."""
+    meta = target._meta
+    target_id = "" if isinstance(target, type) else str(target.pk)
+    return AuditEntry.objects.create(
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        action=action,
+        target_type=meta.label_lower,
+        target_id=target_id,
+        detail=detail[:300],
+    )
 
 
 def _set_claimable_role(user: User, role: str | None) -> None:
@@ -57,7 +70,7 @@ def profile_update(*, profile: Profile, **fields) -> Profile:
 @transaction.atomic
 def affiliation_decide(*, profile: Profile, by: User, approve: bool, reason: str = "") -> Profile:
     """Approve or reject a UN system / Member State claim and tell the person by e-mail."""
-    from portal.tasks import send_affiliation_decision
+    from portal.tasks import enqueue, send_affiliation_decision
 
     profile = Profile.objects.select_for_update().select_related("user").get(pk=profile.pk)
     if profile.verification_status != VerificationStatus.PENDING:
@@ -68,5 +81,22 @@ def affiliation_decide(*, profile: Profile, by: User, approve: bool, reason: str
     profile.verified_at = timezone.now()
     profile.save()
     _set_claimable_role(profile.user, profile.claimed_affiliation if approve else None)
-    transaction.on_commit(lambda: send_affiliation_decision.delay(profile_id=profile.pk))
+    audit_record(
+        actor=by,
+        action=AuditAction.ROLE_CHANGE,
+        target=profile.user,
+        detail=f"{profile.claimed_affiliation} {'verified' if approve else 'rejected'}",
+    )
+    transaction.on_commit(lambda: enqueue(send_affiliation_decision.s(profile_id=profile.pk)))
     return profile
+
+
+@transaction.atomic
+def sign_in_locks_lift(*, locks, by: User) -> int:
+    """Lift django-axes locks (the attempts are deleted) and audit each; returns how many were lifted."""
+    lifted = 0
+    for lock in list(locks):
+        audit_record(actor=by, action=AuditAction.SIGN_IN_UNLOCK, target=lock)
+        lock.delete()
+        lifted += 1
+    return lifted

@@ -22,6 +22,9 @@ portal_patterns = (
         path("privacy/", static_page("portal/privacy.html"), name="privacy"),
         path("contacts/", public_page(views.ContactsView.as_view()), name="contacts"),
         path("profile/", views.ProfileView.as_view(), name="profile"),
+        path("profile/data/", views.my_data, name="my_data"),
+        path("profile/data/download/", views.my_data_download, name="my_data_download"),
+        path("profile/delete/", views.account_delete, name="account_delete"),
     ],
     "portal",
 )

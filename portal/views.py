@@ -1,6 +1,11 @@
+import json
+
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.template import loader
@@ -11,7 +16,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import requires_csrf_token
 from django.views.generic import TemplateView, UpdateView
 
-from portal.forms import ProfileForm
+from portal import privacy
+from portal.forms import AccountDeleteForm, ProfileForm
 from portal.middleware import remember_preferred_language, set_language_cookie
 from portal.selectors import regions_for_contacts
 
@@ -52,6 +58,33 @@ class ProfileView(LoginRequiredMixin, UpdateView):
         if profile.preferred_language != self.saved_language:
             remember_preferred_language(self.request, profile.preferred_language)
         return redirect("portal:profile")
+
+
+@login_required
+def my_data(request):
+    """What the person can do with their data: download a copy, or delete the account."""
+    return render(request, "portal/my_data.html")
+
+
+@login_required
+def my_data_download(request):
+    """A JSON copy of everything held about the person who asks, and nobody else."""
+    body = json.dumps(privacy.personal_data(request.user), cls=DjangoJSONEncoder, ensure_ascii=False, indent=2)
+    response = HttpResponse(body, content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="my-data.json"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+def account_delete(request):
+    form = AccountDeleteForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        privacy.account_delete(user=request.user)
+        logout(request)
+        messages.success(request, _("Your account has been deleted. A confirmation is on its way to your e-mail."))
+        return redirect("portal:home")
+    return render(request, "portal/account_delete.html", {"form": form}, status=400 if form.errors else 200)
 
 
 def switch_language(request):

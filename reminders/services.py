@@ -83,8 +83,6 @@ def _write(rows: list[Reminder], now) -> None:
 
 def queue_waiting(now=None) -> list[int]:
     """Queue rows never queued, and rows whose task was lost, each by one scanner only."""
-    from reminders.tasks import send_reminder
-
     now = now or timezone.now()
     with transaction.atomic():
         waiting = (
@@ -101,8 +99,18 @@ def queue_waiting(now=None) -> list[int]:
         ids = sorted({*waiting, *stale})
         if ids:
             Reminder.objects.filter(pk__in=ids).update(queued_at=now)
-            transaction.on_commit(lambda: [send_reminder.delay(reminder_id=pk) for pk in ids])
+            transaction.on_commit(lambda: _queue_sends(ids))
     return ids
+
+
+def _queue_sends(ids: list[int]) -> None:
+    """Queue the sends. The rows are the record: one the broker did not take stays pending, queued again later."""
+    from portal.tasks import enqueue
+    from reminders.tasks import send_reminder
+
+    for pk in ids:
+        if not enqueue(send_reminder.s(reminder_id=pk), keep=False):
+            break  # the broker is down: the scan queues these again after REQUEUE_AFTER
 
 
 def claim(reminder_id: int, now=None) -> bool:
@@ -199,9 +207,7 @@ def mark_failed(reminder_id: int, error: str) -> None:
 
 def resend(reminder_ids) -> int:
     """Put failed reminders back in the queue (admin action)."""
-    from reminders.tasks import send_reminder
-
     ids = list(Reminder.objects.filter(pk__in=reminder_ids, state=State.FAILED).values_list("pk", flat=True))
     Reminder.objects.filter(pk__in=ids).update(state=State.PENDING, queued_at=timezone.now(), error="")
-    transaction.on_commit(lambda: [send_reminder.delay(reminder_id=pk) for pk in ids])
+    transaction.on_commit(lambda: _queue_sends(ids))
     return len(ids)

@@ -1,13 +1,14 @@
 from celery import shared_task
 from django.utils import timezone
 
+from portal.tasks import enqueue
 from reminders import services
 from reminders.models import Reminder
 
 MAX_ATTEMPTS = 6
 
 
-@shared_task
+@shared_task(ignore_result=False)
 def scan_reminders() -> int:
     """Run by Celery beat every few minutes: write what is due and queue the sends."""
     return len(services.scan())
@@ -20,7 +21,8 @@ def send_reminder(*, reminder_id: int) -> str:
     A transient mail error queues the send again with exponential backoff
     (30 s, 1, 2, 4, 8 min); the attempts are counted on the row, so a restart
     does not reset them. After the last attempt the row is marked failed and
-    the secretariat can send it again from the admin.
+    the secretariat can send it again from the admin. Should the retry not reach
+    the broker, the row stays pending and the scan queues it again.
     """
     try:
         return services.send(reminder_id)
@@ -30,5 +32,7 @@ def send_reminder(*, reminder_id: int) -> str:
             services.mark_failed(reminder_id, str(exc))
             return "failed"
         Reminder.objects.filter(pk=reminder_id).update(queued_at=timezone.now())
-        send_reminder.apply_async(kwargs={"reminder_id": reminder_id}, countdown=30 * 2 ** (attempts - 1))
+        enqueue(
+            send_reminder.signature(kwargs={"reminder_id": reminder_id}, countdown=30 * 2 ** (attempts - 1)), keep=False
+        )
         return "retrying"

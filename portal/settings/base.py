@@ -7,10 +7,12 @@ filesystem transport, so ``make run`` needs no server. Setting
 and a database URL are then required and DEBUG may not be on.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
 from celery.schedules import crontab
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -49,6 +51,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "allauth",
     "allauth.account",
+    "axes",
+    "csp",
     "crispy_forms",
     "crispy_bootstrap5",
     "django_countries",
@@ -62,6 +66,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before the page cache, so cached pages carry the policy too.
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Outside the session, CSRF and language middleware, so it sees every cookie they set.
     "portal.cache.PublicPageCacheMiddleware",
@@ -74,6 +80,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "portal.middleware.PreferredLanguageMiddleware",
+    # Last, as django-axes asks: it turns a refused sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 # The benchmark serves the same URLs plus a bare reference view (bench/urls.py).
@@ -111,7 +119,15 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env("REDIS_URL", "")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # An unreachable Redis is a cache miss, not an error page (portal/cache_backends.py). Short timeouts, so a
+    # hung Redis costs one request a fraction of a second; it is then left alone for RETRY_AFTER seconds.
+    CACHES = {
+        "default": {
+            "BACKEND": "portal.cache_backends.ResilientRedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.5, "RETRY_AFTER": 5},
+        }
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -121,6 +137,8 @@ PUBLIC_PAGE_CACHE_SECONDS = int(env("PUBLIC_PAGE_CACHE_SECONDS", "120" if REDIS_
 
 AUTH_USER_MODEL = "portal.User"
 AUTHENTICATION_BACKENDS = [
+    # First, so a locked-out address and e-mail never reach the password check.
+    "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
     "portal.permissions.RoleBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
@@ -149,6 +167,30 @@ ACCOUNT_EMAIL_CONFIRMATION_EXPIRE_DAYS = 3
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 ACCOUNT_FORMS = {"signup": "portal.forms.SignupForm"}
 ACCOUNT_ADAPTER = "portal.adapters.AccountAdapter"
+# allauth's own rate limits count in the cache: Redis, shared by every process, in production. Its defaults
+# stand (sign-up 20 a minute per address, password reset 5 a minute per e-mail...) but for failed sign-ins:
+# django-axes locks one e-mail from one address after five, with a page that says why; allauth stays the
+# backstop against guessing one e-mail from many addresses, or many e-mails from one.
+ACCOUNT_RATE_LIMITS = {"login_failed": "20/m/ip,10/5m/key"}
+
+# django-axes: after five failed sign-ins for one e-mail address from one address, that pair is locked for
+# 30 minutes (the admin signs in through the same page). Attempts live in the database, so the lock holds
+# when Redis is down; only failures are stored, and only for the lockout.
+AXES_FAILURE_LIMIT = int(env("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(env("AXES_COOLOFF_MINUTES", "30")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_USERNAME_CALLABLE = "portal.security.sign_in_identifier"
+AXES_LOCKOUT_CALLABLE = "portal.security.locked_out"
+AXES_RESET_ON_SUCCESS = True
+AXES_DISABLE_ACCESS_LOG = True
+AXES_ENABLE_ACCESS_FAILURE_LOG = False
+AXES_SENSITIVE_PARAMETERS = ["password", "login", "email", "username"]
+AXES_VERBOSE = False
+AXES_ENABLE_ADMIN = False  # the secretariat uses portal.admin.SignInLockAdmin instead
+# Behind a reverse proxy, the client address is the last one the proxy appended.
+AXES_IPWARE_PROXY_COUNT = int(env("TRUSTED_PROXY_COUNT", "0")) or None
+if AXES_IPWARE_PROXY_COUNT:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [
@@ -209,7 +251,7 @@ else:
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
     CELERY_RESULT_BACKEND = REDIS_URL
-    CELERY_BROKER_TRANSPORT_OPTIONS: dict = {}
+    CELERY_BROKER_TRANSPORT_OPTIONS: dict = {"socket_connect_timeout": 2}
 else:
     _broker_dir = VAR_DIR / "celery"
     # Every process that sends a task needs these folders, not only the worker.
@@ -230,16 +272,26 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
+# With the broker unreachable a publish gives up after these quick retries (about 0.6 s) and
+# portal.tasks.enqueue keeps the task or reports it; the page that queued it still succeeds.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 3, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
+# Nobody reads what the tasks return. Storing it is not only waste: each .delay() would also subscribe to
+# the result in Redis and, with Redis down, wait 20 s and break the client. ping and the scan keep theirs.
+CELERY_TASK_IGNORE_RESULT = True
 CELERY_BEAT_SCHEDULE: dict = {
     # Followers of a space or question get newly approved posts once a day.
     "discussion-digests": {"task": "discussions.tasks.send_digests", "schedule": crontab(hour=6, minute=0)},
     # The reminder scanner: finds what is due from the data itself; nothing is scheduled weeks ahead.
     "reminder-scan": {"task": "reminders.tasks.scan_reminders", "schedule": 300.0},
+    # Tasks that could not be queued while the broker was down (portal/tasks.py), queued once it is back.
+    "queue-unsent": {"task": "portal.tasks.queue_unsent", "schedule": 60.0},
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
 SESSION_COOKIE_SECURE = PRODUCTION
 CSRF_COOKIE_SECURE = PRODUCTION
+CSRF_COOKIE_HTTPONLY = True  # no script of ours reads it; forms carry the token
+LANGUAGE_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
@@ -248,8 +300,27 @@ if PRODUCTION:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=True)
     SECURE_HSTS_SECONDS = int(env("SECURE_HSTS_SECONDS", "31536000"))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_HSTS_PRELOAD = False
+    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=True)
     SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+
+# A strict Content-Security-Policy: scripts, styles, fonts and images only from the portal itself, no inline
+# script or style anywhere (there is none in the templates; a test keeps it so), no framing, no plugins.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        # Bootstrap draws form controls with small SVG data: images.
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        **({"upgrade-insecure-requests": True} if PRODUCTION else {}),
+    }
+}
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
@@ -258,6 +329,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
+    # axes logs every failed sign-in at INFO; the lockouts it logs as warnings are what matters.
+    "loggers": {"axes": {"level": "WARNING"}},
 }
 
 PORTAL_SITE_NAME = _("GCM Regional Reviews")

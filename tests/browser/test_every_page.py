@@ -1,5 +1,6 @@
 """Every page a role uses, in all six languages: axe-core clean, headings in order, a title, lang and dir right."""
 
+from functools import partial
 from urllib.parse import urlparse
 
 import pytest
@@ -44,6 +45,11 @@ def signed_in_context(browser, live_server, user):
     return context
 
 
+def _note_blocked(blocked: list[str], message) -> None:
+    if "Content Security Policy" in message.text:
+        blocked.append(message.text)
+
+
 def check_page(page, language: str) -> None:
     assert page.locator("html").get_attribute("lang") == language
     assert page.locator("html").get_attribute("dir") == ("rtl" if language == "ar" else "ltr")
@@ -59,11 +65,15 @@ def test_every_page_in_every_language(browser, live_server, demo, language):
     for who, paths in demo["pages"].items():
         context = signed_in_context(browser, live_server, demo["users"][who] if who else None)
         page = context.new_page()
+        # Chromium reports every script, style or image the Content-Security-Policy blocked on the console.
+        blocked: list[str] = []
+        page.on("console", partial(_note_blocked, blocked))
         try:
             for path in paths:
+                page.goto(f"/{language}/{path}")
+                assert blocked == [], f"{path}: {blocked}"
                 if "admin/" in path:
                     continue  # the Django admin has its own layout; its pages are swept in test_accessibility
-                page.goto(f"/{language}/{path}")
                 check_page(page, language)
         finally:
             context.close()

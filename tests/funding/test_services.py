@@ -26,6 +26,13 @@ def _attempt(application, target, user):
         return services.application_submit(application=application, applicant=user)
     if target == State.WITHDRAWN:
         return services.application_withdraw(application=application, applicant=user)
+    if target == State.ELIGIBLE and application.state in (State.RECOMMENDED, State.NOT_RECOMMENDED):
+        # Back to eligible only when the last recommendation is withdrawn: its member declares a conflict.
+        services.conflict_declare(member=user, application=application)
+        application.refresh_from_db()
+        if application.state != State.ELIGIBLE:
+            raise services.FundingError("The recommendation was not withdrawn.")
+        return application
     if target in (State.ELIGIBLE, State.INELIGIBLE):
         return services.application_screen(
             application=application, by=user, eligible=target == State.ELIGIBLE, reason="Outside the region"
@@ -255,6 +262,34 @@ def test_conflicted_member_cannot_recommend(call, consultation, secretariat, mem
             application=application, member=member, recommend=True, amount=Decimal("10"), comment="x"
         )
     assert services.conflicted_application_ids(member, call) == {application.pk}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("by_organisation", [False, True])
+def test_conflict_declared_after_recommending_withdraws_that_recommendation(
+    call, consultation, secretariat, member, by_organisation
+):
+    application = submitted(call, consultation, organisation="Helpline Kenya")
+    services.application_screen(application=application, by=secretariat, eligible=True)
+    other = make_user(Role.EXECUTIVE_COMMITTEE)
+    services.recommendation_record(
+        application=application, member=member, recommend=True, amount=Decimal("400"), comment="Strong"
+    )
+    services.recommendation_record(application=application, member=other, recommend=False, amount=None, comment="No")
+    assert Application.objects.get(pk=application.pk).state == State.RECOMMENDED, "a tie counts as recommended"
+
+    if by_organisation:
+        services.conflict_declare(member=member, organisation=" helpline KENYA ")
+    else:
+        services.conflict_declare(member=member, application=application)
+
+    application.refresh_from_db()
+    assert list(application.recommendations.values_list("member", flat=True)) == [other.pk]
+    assert (application.state, application.recommended_amount) == (State.NOT_RECOMMENDED, None)
+
+    services.conflict_declare(member=other, application=application)
+    application.refresh_from_db()
+    assert application.state == State.ELIGIBLE, "no recommendation left: waiting for one again"
 
 
 @pytest.mark.django_db

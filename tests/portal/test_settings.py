@@ -42,7 +42,7 @@ def test_production_uses_redis_cache():
     result = load_settings({**PRODUCTION, "REDIS_URL": "redis://127.0.0.1:6379/0"})
 
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "django.core.cache.backends.redis.RedisCache"
+    assert result.stdout.strip() == "portal.cache_backends.ResilientRedisCache"
 
 
 def test_embedded_mode_uses_local_cache_and_no_server():

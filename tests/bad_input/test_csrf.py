@@ -1,0 +1,247 @@
+"""CSRF on every state-changing request: every URL pattern of the URL configuration, POSTed (and PUT and
+DELETE) without a token by a signed-in superuser, answers 403 and changes nothing.
+
+Two attacks per URL: a request with no CSRF cookie at all, and the realistic one, from another site, where
+the victim's browser holds a valid CSRF cookie but the forged form cannot know the token. A control proves
+the same requests with the token do get through.
+
+One view is exempt, on purpose: the one-click unsubscribe link of the reminders (RFC 8058). Mail clients
+POST it without a session or a form; the signed token in the URL is the credential, and all it can do is
+turn one kind of reminder off for its own recipient.
+"""
+
+from datetime import timedelta
+
+import pytest
+from django.apps import apps
+from django.conf import settings as django_settings
+from django.contrib import admin
+from django.contrib.contenttypes.models import ContentType
+from django.core.files.base import ContentFile
+from django.middleware.csrf import _get_new_csrf_string, _mask_cipher_secret
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
+from django.urls.resolvers import LocalePrefixPattern
+from django.utils import timezone, translation
+
+from portal.enums import Role
+from tests.demo import make_demo
+from tests.factories import make_user
+
+EXEMPT = {"reminders:unsubscribe"}
+UNSAFE_METHODS = ("post", "put", "delete")
+
+
+def patterns(resolver=None, prefix="", namespace=None):
+    """(full route, URL name with namespaces or None, pattern, callback) for every URL pattern, depth first."""
+    for entry in (resolver or get_resolver()).url_patterns:
+        segment = "<language>/" if isinstance(entry.pattern, LocalePrefixPattern) else str(entry.pattern)
+        if isinstance(entry, URLResolver):
+            inner = namespace
+            if entry.namespace:
+                inner = f"{namespace}:{entry.namespace}" if namespace else entry.namespace
+            yield from patterns(entry, prefix + segment, inner)
+        elif isinstance(entry, URLPattern):
+            name = entry.name and (f"{namespace}:{entry.name}" if namespace else entry.name)
+            yield prefix + segment, name, entry, entry.callback
+
+
+def build_world() -> dict:
+    """The demo world, and one of each kind it lacks, so every URL points at a real object."""
+    from axes.models import AccessAttempt
+
+    from consultations.models import Consultation, ExportLog, Proposal, SummaryDocument
+    from discussions.models import Attachment, Post, Space
+    from funding.models import Application, Call, Conflict
+    from funding.models import ExportLog as FundingExportLog
+    from portal.models import UnsentTask
+    from reminders.models import Reminder
+    from reminders.services import unsubscribe_token
+    from reviews.models import Event
+
+    stakeholder = make_user(Role.STAKEHOLDER)
+    consultation = Consultation.objects.get(title__endswith="(demo)")
+    summary = SummaryDocument(
+        consultation=consultation, title="Summary", content_type="application/pdf", original_name="summary.pdf"
+    )
+    summary.file.save("summary.pdf", ContentFile(b"%PDF-1.7 summary"), save=True)
+    post = Post.objects.filter(status="approved").first()
+    attachment = Attachment(post=post, original_name="a.pdf", content_type="application/pdf", approved=True)
+    attachment.file.save("a.pdf", ContentFile(b"%PDF-1.7 a"), save=True)
+    call = Call.objects.get()
+    superuser = make_user(Role.SECRETARIAT)
+    superuser.is_superuser = True
+    superuser.save()
+    world = {
+        "superuser": superuser,
+        "consultation": consultation,
+        "summary": summary,
+        "export": ExportLog.objects.create(consultation=consultation, user=superuser, file_format="xlsx"),
+        "space": Space.objects.get(region__code="asia-pacific"),
+        "post": post,
+        "attachment": attachment,
+        "call": call,
+        "application": Application.objects.exclude(state="draft").first(),
+        "event": Event.objects.get(key="2024-africa-review"),
+        "token": unsubscribe_token(stakeholder.pk, "registration_deadline"),
+    }
+    world["question"] = world["space"].phases.get(number=1).questions.first()
+    Proposal.objects.create(
+        kind="side_event",
+        title="Side event",
+        level="regional",
+        date=timezone.localdate(),
+        organisers="Us",
+        proposed_by=stakeholder,
+    )
+    Conflict.objects.create(member=superuser, organisation="Org")
+    FundingExportLog.objects.create(call=call, user=superuser, file_format="csv")
+    Reminder.objects.create(
+        recipient=stakeholder,
+        kind="registration_deadline",
+        target="consultation:1",
+        due_on=timezone.localdate() + timedelta(days=3),
+    )
+    UnsentTask.objects.create(signature={"task": "x", "kwargs": {}})
+    AccessAttempt.objects.create(
+        ip_address="192.0.2.1", username="x", user_agent="x", http_accept="*/*", path_info="/", failures_since_start=5
+    )
+    return world
+
+
+def kwargs_for(name: str, pattern, world) -> dict:
+    """Keyword arguments that point ``name`` at a real object of the world."""
+    wanted = set(pattern.pattern.converters) | set(pattern.pattern.regex.groupindex)
+    if name.startswith("admin:"):
+        values = {"app_label": "consultations", "id": str(world["superuser"].pk)}
+        if "object_id" in wanted and "content_type_id" not in wanted:
+            for model in admin.site._registry:
+                prefix = f"admin:{model._meta.app_label}_{model._meta.model_name}_"
+                if name.startswith(prefix):
+                    first = model._default_manager.order_by("pk").first()
+                    values["object_id"] = str(first.pk) if first else "1"
+        elif "content_type_id" in wanted:
+            values["content_type_id"] = str(ContentType.objects.get_for_model(type(world["post"])).pk)
+            values["object_id"] = str(world["post"].pk)
+        return {key: value for key, value in values.items() if key in wanted}
+    by_name = {
+        "consultations:summary_document": {"pk": world["consultation"].pk, "document_id": world["summary"].pk},
+        "consultations:export_status": {"pk": world["export"].pk},
+        "consultations:export_download": {"pk": world["export"].pk},
+        "discussions:question": {"pk": world["space"].pk, "question": world["question"].pk},
+        "discussions:post": {"pk": world["space"].pk, "question": world["question"].pk},
+        "discussions:edit": {"pk": world["post"].pk},
+        "discussions:moderate": {"pk": world["post"].pk},
+        "discussions:attachment": {"pk": world["attachment"].pk},
+        "funding:application": {"pk": world["application"].pk},
+        "funding:withdraw": {"pk": world["application"].pk},
+        "funding:review_application": {"pk": world["application"].pk},
+        "reminders:unsubscribe": {"token": world["token"]},
+        "account_confirm_email": {"key": "MQ:1vAbCd:forged"},
+        "account_reset_password_from_key": {"uidb36": "1", "key": "set-password"},
+    }
+    if name in by_name:
+        return by_name[name]
+    namespace = name.split(":")[0]
+    pk = {
+        "consultations": world["consultation"].pk,
+        "discussions": world["space"].pk,
+        "funding": world["call"].pk,
+        "reviews": world["event"].pk,
+    }.get(namespace)
+    return {key: value for key, value in {"pk": pk, "code": "africa"}.items() if key in wanted}
+
+
+def every_url(world) -> list[tuple[str, str, object]]:
+    """(a label, a concrete path, the callback) for every pattern, each path checked to resolve to it."""
+    urls = []
+    with translation.override("en"):
+        for route, name, pattern, callback in patterns():
+            if name:
+                path = reverse(name, kwargs=kwargs_for(name, pattern, world))
+                label = name
+            elif route.endswith("/<path:object_id>/"):  # the old-style address of an admin object
+                app_label, model_name = route.split("/")[2:4]
+                first = apps.get_model(app_label, model_name)._default_manager.order_by("pk").first()
+                path = f"/en/admin/{app_label}/{model_name}/{first.pk if first else 1}/"
+                label = f"admin:{app_label}_{model_name} old-style"
+            else:  # the administration's catch-all
+                path, label = "/en/admin/no-such-page/", route
+            assert resolve(path).func is callback, (label, path)
+            urls.append((label, path, callback))
+    return urls
+
+
+def snapshot() -> dict:
+    """Every row of every table, as values: compared before and after the forged requests."""
+    return {
+        model._meta.label: list(model._default_manager.order_by("pk").values())
+        for model in apps.get_models()
+        if model._meta.label != "sessions.Session" and not model._meta.proxy
+    }
+
+
+@pytest.fixture
+def world(transactional_db, settings):
+    make_demo(settings)
+    return build_world()
+
+
+def forging_client(world, *, with_cookie: bool) -> Client:
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(world["superuser"])
+    if with_cookie:
+        client.cookies[django_settings.CSRF_COOKIE_NAME] = _get_new_csrf_string()
+    return client
+
+
+def test_every_url_refuses_a_forged_request_and_nothing_changes(world):
+    urls = [(label, path) for label, path, _callback in every_url(world) if label not in EXEMPT]
+    clients = [forging_client(world, with_cookie=with_cookie) for with_cookie in (False, True)]
+    before = snapshot()  # after signing in, which writes the last sign-in time
+    refused = []
+    for with_cookie, client in zip((False, True), clients, strict=True):
+        for label, path in urls:
+            for method in UNSAFE_METHODS:
+                response = getattr(client, method)(path, {"title": "forged", "decision": "approve", "follow": "1"})
+                refused.append((label, method, with_cookie, response.status_code, "CSRF" in response.content.decode()))
+
+    assert [row for row in refused if row[3:] != (403, True)] == []
+    assert snapshot() == before
+    assert len(urls) > 150, "the walk reached the whole URL configuration, administration included"
+    print(f"{len(urls)} URL patterns, {len(refused)} forged requests refused")
+
+
+def test_the_same_requests_with_the_token_get_through(world):
+    """The control: with the token from the cookie, the forged-looking follow is a real one."""
+    from discussions.models import Subscription
+
+    client = forging_client(world, with_cookie=True)
+    secret = client.cookies[django_settings.CSRF_COOKIE_NAME].value
+    path = f"/en/discussions/{world['space'].pk}/follow/"
+
+    response = client.post(path, {"follow": "1", "csrfmiddlewaretoken": _mask_cipher_secret(secret)})
+
+    assert response.status_code == 302
+    assert Subscription.objects.filter(user=world["superuser"], space=world["space"]).exists()
+
+
+def test_no_view_is_exempt_from_csrf_but_the_unsubscribe_link(world):
+    exempt = {label for label, _path, callback in every_url(world) if getattr(callback, "csrf_exempt", False)}
+    assert exempt == EXEMPT
+
+
+def test_the_exempt_unsubscribe_link_does_nothing_without_its_signed_token(world):
+    from reminders.models import Preference
+
+    client = Client(enforce_csrf_checks=True)
+    token = world["token"]
+    before = snapshot()
+
+    forged = client.post(f"/en/reminders/unsubscribe/{token[:-2]}xx/")
+    looked_at = client.get(f"/en/reminders/unsubscribe/{token}/")
+
+    assert (forged.status_code, looked_at.status_code) == (404, 200)
+    assert snapshot() == before
+    assert client.post(f"/en/reminders/unsubscribe/{token}/").status_code == 200
+    assert Preference.objects.filter(kind="registration_deadline", enabled=False).count() == 1

@@ -1,0 +1,860 @@
+"""The permission matrix: every URL of the portal, who may use it, and proof that everybody else is refused.
+
+The list of URLs comes from the URL configuration itself. A URL added without an entry in ``MATRIX`` (or,
+in the administration, a model registered without an entry in ``ADMIN_MODELS``), and an entry left behind
+for a URL that is gone, both fail ``test_every_url_has_exactly_one_entry``.
+
+For each URL, one person of each role (and an anonymous visitor, and the owner of the objects in the URL)
+sends a GET and, when refused, a POST with a payload that would change something had the view let it
+through. A person who may use the page gets its normal answer (200, or the view's own redirect; 405 to a
+GET of a POST-only endpoint). Everybody else is refused: a redirect to the sign-in page or 403, and nothing
+in the database changes. A 404 is accepted only where the view hides on purpose that the object exists
+(``hides=True``, with the reason next to the entry). Where a payload is given, a control request by
+someone allowed proves the payload would have changed the database.
+
+Who may do what follows the source documents: the public sees timelines, consultations and published
+summaries; discussion spaces are read by registered users, posted to by stakeholders and UN system members
+and moderated by their own moderators (002); the secretariat runs consultations and exports; the Executive
+Committee recommends and the MPTF Chair decides funding (001).
+
+The world is built once for the module (``world``) and every test's own writes are rolled back, so the
+whole file runs in well under a minute.
+"""
+
+import logging
+from copy import deepcopy
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+from urllib.parse import urlsplit
+
+import pytest
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.contenttypes.models import ContentType
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection, transaction
+from django.test import Client
+from django.urls import Resolver404, URLPattern, URLResolver, get_resolver, resolve, reverse
+from django.urls.resolvers import LocalePrefixPattern
+from django.utils import timezone, translation
+
+from portal.enums import ClaimedAffiliation, Role, VerificationStatus
+from reminders.enums import Kind
+from tests.factories import PASSWORD, ProfileFactory, make_consultation, make_user
+
+ANONYMOUS = "anonymous"
+# A stakeholder who owns the objects in the URLs: the registration, the posts, the funding application.
+OWNER = "owner"
+IDENTITIES = (ANONYMOUS, *Role.values, OWNER)
+
+PUBLIC = frozenset(IDENTITIES)
+NOBODY = frozenset()
+SIGNED_IN = PUBLIC - {ANONYMOUS}
+ONLY_ANONYMOUS = frozenset({ANONYMOUS})
+STAKEHOLDERS = frozenset({Role.STAKEHOLDER, OWNER})
+# consultations.register: stakeholders, and UN system and Member State users once verified.
+REGISTRANTS = STAKEHOLDERS | {Role.UN_SYSTEM, Role.MEMBER_STATE}
+# 002: stakeholders and UN system members post; the space's moderators write moderator notes.
+POSTERS = STAKEHOLDERS | {Role.UN_SYSTEM}
+STAFF = frozenset({Role.MODERATOR, Role.SECRETARIAT, Role.EXECUTIVE_COMMITTEE, Role.MPTF_CHAIR})
+SECRETARIAT = frozenset({Role.SECRETARIAT})
+MODERATOR = frozenset({Role.MODERATOR})
+# 001: the secretariat screens, the Executive Committee recommends, the MPTF Chair decides.
+REVIEWERS = frozenset({Role.SECRETARIAT, Role.EXECUTIVE_COMMITTEE, Role.MPTF_CHAIR})
+
+
+@dataclass(frozen=True)
+class Rule:
+    """Who may use one URL.
+
+    ``roles`` get the page: ``ok`` is its normal status (``ok_for``: by person), ``ok_to`` where its normal
+    redirect goes, by person; a GET of a ``post_only`` endpoint answers 405. ``post`` (default: ``roles``)
+    may send it a POST; everybody else's POST is refused. ``hides``: the refusal is a 404 on purpose.
+    ``elsewhere``: URL names a refusal may redirect to besides the sign-in pages.
+    """
+
+    roles: frozenset
+    post: frozenset | None = None
+    post_only: bool = False
+    hides: bool = False
+    ok: int = 200
+    ok_for: dict = field(default_factory=dict)
+    ok_to: dict = field(default_factory=dict)
+    elsewhere: frozenset = frozenset()
+
+    def get_status(self, identity: str) -> int:
+        return self.ok_for.get(identity, 405 if self.post_only else self.ok)
+
+    @property
+    def posters(self) -> frozenset:
+        return self.roles if self.post is None else self.post
+
+
+def allow(roles, **options) -> Rule:
+    return Rule(frozenset(roles), **options)
+
+
+HOME = frozenset({"portal:home"})
+
+MATRIX: dict[str, Rule] = {
+    # Outside the language prefix.
+    "healthz": allow(PUBLIC),
+    "set_language": allow(PUBLIC, ok=302),  # Django's own; a GET only sends the person back
+    "switch_language": allow(PUBLIC, ok=302),  # the same page in another language
+    # portal
+    "portal:home": allow(PUBLIC),
+    "portal:principles": allow(PUBLIC),
+    "portal:privacy": allow(PUBLIC),
+    "portal:contacts": allow(PUBLIC),
+    "portal:profile": allow(SIGNED_IN),
+    # Each person's own data: the views only ever read or delete the person who asks.
+    "portal:my_data": allow(SIGNED_IN),
+    "portal:my_data_download": allow(SIGNED_IN),
+    "portal:account_delete": allow(SIGNED_IN),
+    # reviews: the calendar is public; the rule checks are the secretariat's.
+    "reviews:calendar": allow(PUBLIC),
+    "reviews:calendar_ics": allow(PUBLIC),
+    "reviews:rules": allow(SECRETARIAT),
+    "reviews:event": allow(PUBLIC),
+    "reviews:event_ics": allow(PUBLIC),
+    "reviews:region": allow(PUBLIC),
+    "reviews:region_ics": allow(PUBLIC),
+    # consultations
+    "consultations:list": allow(PUBLIC),
+    "consultations:detail": allow(PUBLIC),
+    "consultations:agenda": allow(PUBLIC),
+    # The summary is not published yet: only the secretariat may read it; for everybody else it does not exist.
+    "consultations:summary_document": allow(SECRETARIAT, hides=True),
+    # Everybody sees the approved talks; those who may register propose one.
+    "consultations:talks": allow(PUBLIC, post=REGISTRANTS),
+    "consultations:register": allow(REGISTRANTS, post_only=True),
+    "consultations:follow": allow(SIGNED_IN, post_only=True),
+    # The view looks up the person's own registration: somebody else's is not found.
+    "consultations:cancel": allow({OWNER}, post_only=True, hides=True),
+    "consultations:speak": allow(REGISTRANTS, post_only=True),
+    "consultations:dashboard": allow(SECRETARIAT),
+    "consultations:export_csv": allow(SECRETARIAT),
+    "consultations:export_xlsx": allow(SECRETARIAT, post_only=True),
+    # The export log belongs to the secretariat member who started it.
+    "consultations:export_status": allow(SECRETARIAT),
+    "consultations:export_download": allow(SECRETARIAT),
+    # discussions: that a space exists and its questions are public; what is said is for registered users.
+    "discussions:list": allow(PUBLIC),
+    "discussions:space": allow(PUBLIC),
+    "discussions:posts": allow(SIGNED_IN),
+    "discussions:follow": allow(SIGNED_IN, post_only=True),
+    # The analysis paper is a draft: the secretariat and the space's moderators see it; for others it does
+    # not exist until published.
+    "discussions:analysis": allow(SECRETARIAT | MODERATOR, hides=True),
+    "discussions:analysis_pdf": allow(SECRETARIAT | MODERATOR, hides=True),
+    "discussions:analysis_publish": allow(SECRETARIAT, post_only=True),
+    "discussions:export": allow(SECRETARIAT),
+    "discussions:question": allow(SIGNED_IN),
+    "discussions:post": allow(POSTERS | MODERATOR, post_only=True),
+    # The view looks up the person's own post: somebody else's is not found.
+    "discussions:edit": allow({OWNER}, hides=True),
+    # A file is served only to those who may see its post; to anybody else it does not exist.
+    "discussions:attachment": allow(SIGNED_IN, hides=True),
+    "discussions:moderation": allow(MODERATOR),
+    "discussions:moderate": allow(MODERATOR, post_only=True),
+    # funding
+    "funding:list": allow(PUBLIC),
+    "funding:call": allow(PUBLIC),
+    # Only stakeholders apply; the owner has submitted already and is sent to the application.
+    "funding:apply": allow(STAKEHOLDERS, ok_for={OWNER: 302}),
+    "funding:review": allow(REVIEWERS),
+    "funding:review_application": allow(REVIEWERS),
+    "funding:dashboard": allow(SECRETARIAT),
+    "funding:export_csv": allow(SECRETARIAT),
+    "funding:export_xlsx": allow(SECRETARIAT),
+    "funding:mine": allow(SIGNED_IN),
+    # The view looks up the person's own application: somebody else's is not found.
+    "funding:application": allow({OWNER}, hides=True),
+    "funding:withdraw": allow({OWNER}, post_only=True, hides=True),
+    # reminders
+    "reminders:preferences": allow(SIGNED_IN),
+    # The signed token in the link is the credential: one click from a mail client, no sign-in.
+    "reminders:unsubscribe": allow(PUBLIC),
+    # allauth. Signing in and up is for those not signed in: anybody else is sent to the home page.
+    "account_login": allow(ONLY_ANONYMOUS, elsewhere=HOME),
+    "account_signup": allow(ONLY_ANONYMOUS, elsewhere=HOME),
+    "account_logout": allow(SIGNED_IN, elsewhere=HOME),
+    "account_inactive": allow(PUBLIC),
+    "account_reauthenticate": allow(SIGNED_IN),
+    "account_email": allow(SIGNED_IN),
+    "account_email_verification_sent": allow(PUBLIC),
+    "account_change_password": allow(SIGNED_IN),
+    # Only for an account without a password; every account here has one and is sent to the change page.
+    "account_set_password": allow(NOBODY, elsewhere=frozenset({"account_change_password"})),
+    "account_reset_password": allow(PUBLIC),
+    # Signing in by a mailed code is off: the page sends everybody away.
+    "account_confirm_login_code": allow(NOBODY, elsewhere=HOME),
+    "account_confirm_email": allow(PUBLIC),
+    "account_reset_password_from_key_done": allow(PUBLIC),
+    "account_reset_password_from_key": allow(PUBLIC),
+    "account_reset_password_done": allow(PUBLIC),
+}
+
+# The administration: the site's own pages, then every registered model by the same rule (see admin_rule).
+# The admin is for the roles with portal.access_admin; anybody else is sent to the sign-in page.
+ADMIN_SITE: dict[str, Rule] = {
+    "admin:index": allow(STAFF),
+    # The admin has no sign-in page of its own: a visitor is sent to the portal's, somebody signed in
+    # to the admin's index if they have access and to the home page if not.
+    "admin:login": allow(
+        PUBLIC,
+        ok=302,
+        ok_to={
+            ANONYMOUS: "account_login",
+            **dict.fromkeys(SIGNED_IN - STAFF, "portal:home"),
+            **dict.fromkeys(STAFF, "admin:index"),
+        },
+    ),
+    # Django's admin sends anybody without access from its logout to its index, which sends them to sign in.
+    "admin:logout": allow(STAFF, post_only=True, elsewhere=frozenset({"admin:index"})),
+    "admin:password_change": allow(STAFF),
+    "admin:password_change_done": allow(STAFF),
+    # No model admin declares autocomplete fields, so the view refuses every request.
+    "admin:autocomplete": allow(NOBODY),
+    "admin:jsi18n": allow(STAFF),
+    "admin:view_on_site": allow(STAFF, ok=302),
+    # An application's index lists what the person may see; one with nothing for them is not found.
+    "admin:app_list": allow(SECRETARIAT, hides=True),
+    # Any other address in the admin: not found, once through the door.
+    "<language>/admin/(?P<url>.*)$": allow(STAFF, ok=404),
+}
+
+
+@dataclass(frozen=True)
+class AdminModel:
+    """Who may see (changelist, change form, history), add and delete one model in the admin."""
+
+    view: frozenset
+    add: frozenset = NOBODY
+    delete: frozenset = NOBODY
+    # Extra URLs of the model's admin, by URL name, with who may use them.
+    extra: dict = field(default_factory=dict)
+
+
+def see(roles, *, add=NOBODY, delete=NOBODY, **extra) -> AdminModel:
+    return AdminModel(frozenset(roles), frozenset(add), frozenset(delete), extra)
+
+
+ADMIN_MODELS: dict[str, AdminModel] = {
+    # Roles are groups made by a data migration: only a superuser touches them.
+    "auth.group": see(NOBODY),
+    "account.emailaddress": see(NOBODY),
+    # The secretariat verifies people and their roles; nobody adds or deletes accounts here.
+    # Setting somebody's password is taking over their account: superusers only.
+    "portal.user": see(SECRETARIAT, auth_user_password_change=allow(NOBODY)),
+    "portal.pendingverification": see(SECRETARIAT),
+    "portal.signinlock": see(SECRETARIAT, delete=SECRETARIAT),
+    "portal.auditentry": see(SECRETARIAT),
+    "portal.unsenttask": see(SECRETARIAT),
+    # The calendar is the secretariat's; the five regions are fixed.
+    "reviews.region": see(SECRETARIAT),
+    "reviews.reviewcycle": see(SECRETARIAT, add=SECRETARIAT, delete=SECRETARIAT),
+    "reviews.source": see(SECRETARIAT, add=SECRETARIAT, delete=SECRETARIAT),
+    "reviews.event": see(SECRETARIAT, add=SECRETARIAT, delete=SECRETARIAT),
+    # Consultations are the secretariat's; registrations come from the people themselves.
+    "consultations.consultation": see(SECRETARIAT, add=SECRETARIAT, delete=SECRETARIAT),
+    "consultations.registration": see(SECRETARIAT),
+    "consultations.pendingaccreditation": see(SECRETARIAT),
+    "consultations.expressionofinterest": see(SECRETARIAT, add=SECRETARIAT, delete=SECRETARIAT),
+    "consultations.proposal": see(SECRETARIAT, add=SECRETARIAT, delete=SECRETARIAT),
+    # The secretariat sets up spaces; only moderators see posts, and only those of their own spaces.
+    "discussions.space": see(SECRETARIAT, add=SECRETARIAT),
+    "discussions.phase": see(SECRETARIAT, add=SECRETARIAT),
+    "discussions.tag": see(SECRETARIAT, add=SECRETARIAT),
+    "discussions.analysispaper": see(SECRETARIAT, add=SECRETARIAT),
+    "discussions.pendingpost": see(MODERATOR),
+    "discussions.post": see(MODERATOR),
+    # The secretariat publishes calls and follows applications; the decisions are made in the portal.
+    "funding.call": see(SECRETARIAT, add=SECRETARIAT),
+    "funding.application": see(SECRETARIAT),
+    "funding.conflict": see(SECRETARIAT),
+    "funding.exportlog": see(SECRETARIAT),
+    "reminders.reminder": see(SECRETARIAT),
+}
+ADMIN_ACTIONS = ("changelist", "add", "history", "delete", "change")
+
+
+# --- The URL configuration -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Pattern:
+    route: str
+    name: str | None
+
+    @property
+    def key(self) -> str:
+        return self.name or self.route
+
+    @property
+    def is_admin(self) -> bool:
+        return (self.name or "").startswith("admin:") or self.route.startswith("<language>/admin/")
+
+
+def walk(resolver=None, prefix: str = "", namespace: str | None = None):
+    """Every URL pattern as (full route, name with its namespaces), depth first."""
+    resolver = resolver or get_resolver()
+    for entry in resolver.url_patterns:
+        segment = "<language>/" if isinstance(entry.pattern, LocalePrefixPattern) else str(entry.pattern)
+        if isinstance(entry, URLResolver):
+            inner = namespace
+            if entry.namespace:
+                inner = f"{namespace}:{entry.namespace}" if namespace else entry.namespace
+            yield from walk(entry, prefix + segment, inner)
+        elif isinstance(entry, URLPattern):
+            name = entry.name and (f"{namespace}:{entry.name}" if namespace else entry.name)
+            yield Pattern(prefix + segment, name)
+
+
+PATTERNS = list(walk())
+
+
+def admin_models() -> dict[str, str]:
+    """The URL prefix of each model registered in the admin ("portal_user") by its label ("portal.user")."""
+    return {m._meta.label_lower: f"{m._meta.app_label}_{m._meta.model_name}" for m in admin.site._registry}
+
+
+def admin_rule(pattern: Pattern) -> Rule:
+    """The rule of one admin URL: the site's own pages by name, model pages by ADMIN_MODELS."""
+    if pattern.key in ADMIN_SITE:
+        return ADMIN_SITE[pattern.key]
+    for label, prefix in admin_models().items():
+        model = ADMIN_MODELS.get(label)
+        if model is None:
+            continue
+        app_label, model_name = label.split(".")
+        if pattern.route == f"<language>/admin/{app_label}/{model_name}/<path:object_id>/":
+            # The old-style address of an object redirects to its change form, for anybody with access.
+            return allow(STAFF, ok=302)
+        action = (pattern.name or "").removeprefix(f"admin:{prefix}_")
+        if action in ADMIN_ACTIONS:
+            roles = {"add": model.add, "delete": model.delete}.get(action, model.view)
+            # Django looks the object up in what the person may see first: one outside it "does not
+            # exist", and the person is sent to the admin's index.
+            index = frozenset({"admin:index"}) if action in ("history", "change", "delete") else frozenset()
+            return allow(roles, elsewhere=index)
+        if pattern.name and pattern.name.removeprefix("admin:") in model.extra:
+            return model.extra[pattern.name.removeprefix("admin:")]
+    raise KeyError(pattern.key)
+
+
+def rule_for(pattern: Pattern) -> Rule:
+    return admin_rule(pattern) if pattern.is_admin else MATRIX[pattern.key]
+
+
+# --- The world the URLs point into ---------------------------------------------------------------------
+
+
+def pdf(name: str) -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, b"%PDF-1.7 a report")
+
+
+def build_world() -> dict:
+    """One of everything, each in the state its page is about, and one person per identity."""
+    from allauth.account.models import EmailAddress
+
+    from consultations import services as consultation_services
+    from consultations.models import (
+        ExportLog,
+        ExpressionOfInterest,
+        Proposal,
+        Registration,
+        SummaryDocument,
+    )
+    from discussions import services as discussion_services
+    from discussions.models import AnalysisPaper, Phase, Space, Tag
+    from discussions.seed import add_questions
+    from funding import services as funding_services
+    from funding.models import Call, Conflict
+    from funding.models import ExportLog as FundingExportLog
+    from reminders import services as reminder_services
+    from reminders.models import Reminder
+    from reviews.models import Source
+
+    users = {role: make_user(role) for role in Role.values}
+    owner = users[OWNER] = make_user(Role.STAKEHOLDER, display_name="Owner of things")
+    now = timezone.now()
+
+    consultation = make_consultation(interest_deadline=now + timedelta(days=5))
+    event, region = consultation.event, consultation.event.region
+    source = Source.objects.create(code="000", title="Roadmap", as_of=date(2023, 9, 27))
+    registration = consultation_services.registration_create(
+        consultation=consultation, user=owner, attendance="in_person"
+    )
+    interest = ExpressionOfInterest.objects.create(
+        consultation=consultation, user=owner, role="panel", topic="Decent work", statement="Experience."
+    )
+    proposal = Proposal.objects.create(
+        kind="side_event",
+        title="Side event",
+        level="regional",
+        date=now.date() + timedelta(days=30),
+        organisers="Us",
+        proposed_by=owner,
+    )
+    summary = SummaryDocument(
+        consultation=consultation, title="Summary", content_type="application/pdf", original_name="summary.pdf"
+    )
+    summary.file.save("summary.pdf", ContentFile(b"%PDF-1.7 summary"), save=True)
+    (settings.PRIVATE_ROOT / "exports").mkdir(parents=True, exist_ok=True)
+    (settings.PRIVATE_ROOT / "exports" / "matrix.xlsx").write_bytes(b"PK not really")
+    export = ExportLog.objects.create(
+        consultation=consultation, user=users[Role.SECRETARIAT], file_format="xlsx", file_name="matrix.xlsx"
+    )
+    waiting = make_user(Role.STAKEHOLDER)
+    accreditation = consultation_services.registration_create(
+        consultation=consultation, user=waiting, attendance="virtual"
+    )
+    Registration.objects.filter(pk=accreditation.pk).update(status="pending")
+    pending_profile = ProfileFactory(
+        claimed_affiliation=ClaimedAffiliation.MEMBER_STATE, verification_status=VerificationStatus.PENDING
+    )
+
+    space = Space.objects.create(region=region, cycle=event.cycle, title="Africa space")
+    phase = Phase.objects.create(
+        space=space, number=1, opens_at=now - timedelta(days=1), closes_at=now + timedelta(days=20)
+    )
+    add_questions(phase, ["What works?"])
+    question = phase.questions.get()
+    space.moderators.add(users[Role.MODERATOR])
+    tag = Tag.objects.create(kind="objective", number=1, name="Collect data")
+    approved = discussion_services.post_create(
+        question=question,
+        author=owner,
+        text="Approved text",
+        language="en",
+        files=[(pdf("approved.pdf"), "application/pdf")],
+    )
+    discussion_services.post_moderate(post=approved, moderator=users[Role.MODERATOR], approve=True)
+    pending = discussion_services.post_create(question=question, author=owner, text="Pending text", language="en")
+    paper = AnalysisPaper.objects.create(space=space, synthesis="A draft synthesis.")
+
+    call = Call.objects.create(
+        cycle=event.cycle,
+        title="Travel to the Africa consultation",
+        budget=Decimal("3000"),
+        opens_at=now - timedelta(days=1),
+        closes_at=now + timedelta(days=10),
+        time_zone="Africa/Addis_Ababa",
+        published=True,
+    )
+    call.consultations.add(consultation)
+    draft = funding_services.application_save(call=call, applicant=owner, data=application_data(consultation))
+    application = funding_services.application_submit(application=draft, applicant=owner)
+    other_member = make_user(Role.EXECUTIVE_COMMITTEE)
+    conflict = Conflict.objects.create(member=other_member, organisation="Somewhere else")
+    funding_export = FundingExportLog.objects.create(call=call, user=users[Role.SECRETARIAT], file_format="csv")
+    reminder = Reminder.objects.create(
+        recipient=owner, kind=Kind.CONSULTATION_WEEK, target=f"consultation:{consultation.pk}", due_on=now.date()
+    )
+
+    objects = {
+        "auth.group": users[Role.STAKEHOLDER].groups.get(),
+        "account.emailaddress": EmailAddress.objects.get(user=owner),
+        "portal.user": owner,
+        "portal.pendingverification": pending_profile,
+        "reviews.region": region,
+        "reviews.reviewcycle": event.cycle,
+        "reviews.source": source,
+        "reviews.event": event,
+        "consultations.consultation": consultation,
+        "consultations.registration": registration,
+        "consultations.pendingaccreditation": accreditation,
+        "consultations.expressionofinterest": interest,
+        "consultations.proposal": proposal,
+        "discussions.space": space,
+        "discussions.phase": phase,
+        "discussions.tag": tag,
+        "discussions.analysispaper": paper,
+        "discussions.pendingpost": pending,
+        "discussions.post": approved,
+        "funding.call": call,
+        "funding.application": application,
+        "funding.conflict": conflict,
+        "funding.exportlog": funding_export,
+        "reminders.reminder": reminder,
+    }
+    if "portal.signinlock" in admin_models():
+        from portal.models import SignInLock
+
+        objects["portal.signinlock"] = SignInLock.objects.create(
+            username="someone@example.org",
+            ip_address="192.0.2.1",
+            failures_since_start=5,
+            user_agent="test",
+            http_accept="*/*",
+            path_info="/en/accounts/login/",
+            get_data="",
+            post_data="",
+        )
+    if "portal.auditentry" in admin_models():
+        from portal.models import AuditEntry
+
+        objects["portal.auditentry"] = AuditEntry.objects.order_by("pk").first() or AuditEntry.objects.create(
+            actor=users[Role.SECRETARIAT],
+            action=AuditEntry._meta.get_field("action").choices[0][0],
+            target_type="portal.user",
+            target_id=str(owner.pk),
+        )
+
+    if "portal.unsenttask" in admin_models():
+        from portal.models import UnsentTask
+
+        objects["portal.unsenttask"] = UnsentTask.objects.create(signature={"task": "portal.tasks.example"})
+
+    return {
+        "users": users,
+        "consultation": consultation,
+        "event": event,
+        "region": region,
+        "summary": summary,
+        "export": export,
+        "interest": interest,
+        "space": space,
+        "question": question,
+        "approved": approved,
+        "pending": pending,
+        "attachment": approved.attachments.get(),
+        "call": call,
+        "application": application,
+        "unsubscribe": reminder_services.unsubscribe_token(owner.pk, Kind.CONSULTATION_WEEK),
+        "objects": objects,
+    }
+
+
+def application_data(consultation) -> dict:
+    return {
+        "consultation": consultation,
+        "travelling_from": "KE",
+        "travel_cost": Decimal("600"),
+        "accommodation_cost": Decimal("300"),
+        "daily_allowance": Decimal("100"),
+        "justification": "We run the migrant workers' helpline in Nairobi.",
+        "representation": "",
+        "self_identification": [],
+    }
+
+
+# The arguments of each URL with parameters, taken from the world.
+KWARGS = {
+    "reviews:event": lambda w: {"pk": w["event"].pk},
+    "reviews:event_ics": lambda w: {"pk": w["event"].pk},
+    "reviews:region": lambda w: {"code": w["region"].code},
+    "reviews:region_ics": lambda w: {"code": w["region"].code},
+    "consultations:summary_document": lambda w: {"pk": w["consultation"].pk, "document_id": w["summary"].pk},
+    "consultations:export_status": lambda w: {"pk": w["export"].pk},
+    "consultations:export_download": lambda w: {"pk": w["export"].pk},
+    "discussions:question": lambda w: {"pk": w["space"].pk, "question": w["question"].pk},
+    "discussions:post": lambda w: {"pk": w["space"].pk, "question": w["question"].pk},
+    "discussions:edit": lambda w: {"pk": w["approved"].pk},
+    "discussions:attachment": lambda w: {"pk": w["attachment"].pk},
+    "discussions:moderate": lambda w: {"pk": w["pending"].pk},
+    "funding:application": lambda w: {"pk": w["application"].pk},
+    "funding:withdraw": lambda w: {"pk": w["application"].pk},
+    "funding:review_application": lambda w: {"pk": w["application"].pk},
+    "reminders:unsubscribe": lambda w: {"token": w["unsubscribe"]},
+    "account_confirm_email": lambda w: {"key": "no-such-key"},
+    "account_reset_password_from_key": lambda w: {"uidb36": "zz", "key": "no-such-key"},
+    "admin:view_on_site": lambda w: {
+        "content_type_id": ContentType.objects.get_for_model(w["consultation"]).pk,
+        "object_id": w["consultation"].pk,
+    },
+    "admin:app_list": lambda w: {"app_label": "consultations"},
+}
+# URLs whose only parameter is the primary key of the consultation, the space or the call of the world.
+PK_OF = {"consultations": "consultation", "discussions": "space", "funding": "call"}
+QUERY = {"switch_language": "?language=fr&next=/en/"}
+
+
+def admin_object(world: dict, label: str):
+    if label not in world["objects"]:
+        pytest.fail(f"build_world makes no {label}: add one, so that its admin pages can be checked")
+    return world["objects"][label]
+
+
+def url_of(pattern: Pattern, world: dict) -> str:
+    with translation.override("en"):
+        if pattern.route == "<language>/admin/(?P<url>.*)$":
+            return "/en/admin/no-such-page/"
+        if pattern.is_admin and pattern.name is None:  # <app>/<model>/<path:object_id>/
+            label = ".".join(pattern.route.split("/")[2:4])
+            return f"/en/admin/{label.replace('.', '/')}/{admin_object(world, label).pk}/"
+        if pattern.key in KWARGS:
+            kwargs = KWARGS[pattern.key](world)
+        elif "<int:pk>" in pattern.route and not pattern.is_admin:
+            kwargs = {"pk": world[PK_OF[pattern.key.split(":")[0]]].pk}
+        elif "<path:object_id>" in pattern.route or "<id>" in pattern.route:
+            label = ".".join(pattern.route.split("/")[2:4])
+            kwargs = {"object_id" if "<path:object_id>" in pattern.route else "id": admin_object(world, label).pk}
+        else:
+            kwargs = {}
+        return reverse(pattern.name, kwargs=kwargs) + QUERY.get(pattern.key, "")
+
+
+# What a POST sends: enough that the view would change something had it let the person through.
+PAYLOADS = {
+    "portal:profile": lambda w: {
+        "display_name": "Renamed",
+        "constituency": "civil_society",
+        "country": "KE",
+        "preferred_language": "en",
+        "claimed_affiliation": "stakeholder",
+    },
+    "portal:account_delete": lambda w: {"password": PASSWORD, "confirm": "on"},
+    "consultations:talks": lambda w: {
+        "kind": "side_event",
+        "title": "A talk",
+        "level": "national",
+        "date": (timezone.localdate() + timedelta(days=40)).isoformat(),
+        "organisers": "Us",
+    },
+    "consultations:register": lambda w: {"attendance": "virtual"},
+    "consultations:follow": lambda w: {"follow": "1"},
+    "consultations:speak": lambda w: {"role": "floor", "topic": "Decent work", "statement": "Experience."},
+    "consultations:dashboard": lambda w: {"selected": [w["interest"].pk]},
+    "consultations:export_xlsx": lambda w: {"columns": ["display_name"]},
+    "discussions:follow": lambda w: {"follow": "1"},
+    "discussions:analysis_publish": lambda w: {"publish": "1"},
+    "discussions:post": lambda w: {
+        "text": "A contribution",
+        "language": "en",
+        "author_label": "display_name",
+        "moderator_note": "1",
+    },
+    "discussions:edit": lambda w: {"text": "Edited text"},
+    "discussions:moderate": lambda w: {"decision": "approve"},
+    "funding:apply": lambda w: {
+        "consultation": w["consultation"].pk,
+        "travelling_from": "KE",
+        "travel_cost": "600",
+        "accommodation_cost": "300",
+        "daily_allowance": "100",
+        "justification": "Why",
+        "action": "submit",
+    },
+    "funding:review_application": lambda w: {"action": "screen", "screen-eligible": "1"},
+    "reminders:preferences": lambda w: {Kind.PHASE_CLOSING: "on"},
+    "reminders:unsubscribe": lambda w: {},
+    "admin:auth_user_password_change": lambda w: {
+        "password1": "Another-pass-2027",
+        "password2": "Another-pass-2027",
+        "usable_password": "true",
+    },
+}
+# Who proves, after the refusals, that the payload changes the database: (identity, method).
+CONTROLS = {
+    "portal:profile": (OWNER, "post"),
+    "consultations:talks": (Role.STAKEHOLDER, "post"),
+    "consultations:register": (Role.STAKEHOLDER, "post"),
+    "consultations:follow": (Role.MEMBER_STATE, "post"),
+    "consultations:cancel": (OWNER, "post"),
+    "consultations:speak": (Role.UN_SYSTEM, "post"),
+    "consultations:dashboard": (Role.SECRETARIAT, "post"),
+    "consultations:export_csv": (Role.SECRETARIAT, "get"),
+    "consultations:export_xlsx": (Role.SECRETARIAT, "post"),
+    "discussions:follow": (Role.MEMBER_STATE, "post"),
+    "discussions:analysis_publish": (Role.SECRETARIAT, "post"),
+    "discussions:post": (Role.UN_SYSTEM, "post"),
+    "discussions:edit": (OWNER, "post"),
+    "discussions:moderate": (Role.MODERATOR, "post"),
+    "funding:apply": (Role.STAKEHOLDER, "post"),
+    "funding:review_application": (Role.SECRETARIAT, "post"),
+    "funding:withdraw": (OWNER, "post"),
+    "funding:export_csv": (Role.SECRETARIAT, "get"),
+    "funding:export_xlsx": (Role.SECRETARIAT, "get"),
+    "reminders:preferences": (OWNER, "post"),
+    "reminders:unsubscribe": (ANONYMOUS, "post"),
+}
+
+
+def admin_payload(pattern: Pattern, world: dict) -> dict:
+    """A delete confirmation, or a "delete selected" action on the changelist."""
+    if pattern.name and pattern.name.endswith("_delete"):
+        return {"post": "yes"}
+    if pattern.name and pattern.name.endswith("_changelist"):
+        label = next(label for label, prefix in admin_models().items() if pattern.name == f"admin:{prefix}_changelist")
+        return {"action": "delete_selected", "_selected_action": [admin_object(world, label).pk], "post": "yes"}
+    return {}
+
+
+# --- The check -----------------------------------------------------------------------------------------
+
+# Tables whose changes are not the portal's state: sessions change on every request that sets a message.
+UNWATCHED = {"django_session", "django_migrations"}
+# Admin pages that change something on POST; the others only show.
+ADMIN_POSTS = ("_add", "_change", "_delete", "_changelist")
+
+
+def fingerprint_sql() -> str:
+    """One query that digests every row of every table; the table names come from the database itself."""
+    tables = sorted(set(connection.introspection.table_names()) - UNWATCHED)
+    select = "SELECT '{0}', (SELECT md5(coalesce(string_agg(r::text, ',' ORDER BY r::text), '')) FROM {1} r)"
+    return " UNION ALL ".join(select.format(t, connection.ops.quote_name(t)) for t in tables)
+
+
+def fingerprint(sql: str) -> dict[str, str]:
+    """A digest of every row of every table, in one query."""
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        return dict(cursor.fetchall())
+
+
+def redirect_target(response) -> str | None:
+    """The URL name a redirect goes to, resolved in the language of its path."""
+    if response.status_code not in (301, 302):
+        return None
+    path = urlsplit(response["Location"]).path
+    if path == "/":  # the site's root: the locale middleware sends it on to the home page
+        return "portal:home"
+    with translation.override(translation.get_language_from_path(path) or "en"):
+        try:
+            return resolve(path).view_name
+        except Resolver404:
+            return None
+
+
+SIGN_IN = frozenset({"account_login", "admin:login"})
+
+
+def refused(response, rule: Rule, method: str) -> bool:
+    status = response.status_code
+    return (
+        status == 403
+        or redirect_target(response) in SIGN_IN | rule.elsewhere
+        or (status == 404 and rule.hides)
+        or (status == 405 and (method == "post" or rule.post_only))
+    )
+
+
+def served(response, rule: Rule, identity: str) -> bool:
+    """The normal answer: the expected status, and a redirect that goes where the page sends people."""
+    if response.status_code != rule.get_status(identity):
+        return False
+    target = redirect_target(response)
+    return target == rule.ok_to[identity] if identity in rule.ok_to else target not in SIGN_IN
+
+
+def sends_post(pattern: Pattern) -> bool:
+    return not pattern.is_admin or (pattern.name or "").endswith(ADMIN_POSTS)
+
+
+def visit(client, identity: str, rule: Rule, url: str, payload: dict | None) -> list[str]:
+    """GET the page, and POST ``payload`` unless it is None or the person may post; what went wrong."""
+    failures = []
+    response = client.get(url)
+    if identity in rule.roles:
+        if not served(response, rule, identity):
+            failures.append(f"{identity}: GET gave {response.status_code} {response.get('Location', '')}")
+    elif not refused(response, rule, "get"):
+        failures.append(f"{identity}: GET was not refused: {response.status_code} {response.get('Location', '')}")
+    if payload is not None and identity not in rule.posters:
+        response = client.post(url, payload)
+        if not refused(response, rule, "post"):
+            failures.append(f"{identity}: POST was not refused: {response.status_code} {response.get('Location', '')}")
+    return failures
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _quiet_refusals():
+    """Refusals are the point here: Django's warning for each of them, with its traceback, is noise."""
+    logger = logging.getLogger("django.request")
+    level = logger.level
+    logger.setLevel(logging.ERROR)
+    yield
+    logger.setLevel(level)
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    """Built once for the module inside a transaction that is rolled back at the end; each test's own
+    changes are rolled back at its end (pytest-django's savepoint)."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        world = build_world()
+        world["clients"] = {ANONYMOUS: Client()}
+        for identity, user in world["users"].items():
+            world["clients"][identity] = Client()
+            world["clients"][identity].force_login(user)
+        # Each test starts from these: a request may replace the session (a password change cycles its
+        # key) in a transaction the test then rolls back, which would leave the client signed out.
+        world["cookies"] = {identity: deepcopy(client.cookies) for identity, client in world["clients"].items()}
+        world["fingerprint_sql"] = fingerprint_sql()
+        yield world
+        transaction.set_rollback(True)
+
+
+def test_every_url_has_exactly_one_entry():
+    keys = [p.key for p in PATTERNS]
+    assert sorted(k for k in keys if keys.count(k) > 1) == []
+    site = [p for p in PATTERNS if not p.is_admin]
+    assert sorted({p.key for p in site} - MATRIX.keys()) == [], "URLs with no entry in MATRIX"
+    assert sorted(MATRIX.keys() - {p.key for p in site}) == [], "MATRIX entries for URLs that are gone"
+    uncovered = []
+    for pattern in PATTERNS:
+        if pattern.is_admin:
+            try:
+                admin_rule(pattern)
+            except KeyError:
+                uncovered.append(pattern.key)
+    assert uncovered == [], "admin URLs no rule covers: add the model to ADMIN_MODELS"
+    assert sorted(ADMIN_MODELS.keys() - admin_models().keys()) == [], "ADMIN_MODELS entries for unregistered models"
+    assert sorted(ADMIN_SITE.keys() - set(keys)) == [], "ADMIN_SITE entries for URLs that are gone"
+
+
+# Refusals the portal gets wrong today, each to be fixed where it says; strict, so a fix is noticed.
+KNOWN_BUGS: dict[str, str] = {}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "pattern",
+    [
+        pytest.param(p, id=p.key, marks=[pytest.mark.xfail(reason=KNOWN_BUGS[p.key], strict=True)])
+        if p.key in KNOWN_BUGS
+        else pytest.param(p, id=p.key)
+        for p in PATTERNS
+    ],
+)
+def test_only_the_listed_roles_get_in(world, pattern):
+    try:
+        rule = rule_for(pattern)
+    except KeyError:
+        pytest.fail(f"{pattern.key} has no entry: see test_every_url_has_exactly_one_entry")
+    url = url_of(pattern, world)
+    post = sends_post(pattern)
+    payload = PAYLOADS[pattern.key](world) if pattern.key in PAYLOADS else admin_payload(pattern, world)
+    clients, sql, failures = world["clients"], world["fingerprint_sql"], []
+    for identity, client in clients.items():
+        client.cookies = deepcopy(world["cookies"][identity])
+
+    # Everybody refused something goes first, between two digests of the database; then those let in.
+    turned_away = [i for i in IDENTITIES if i not in rule.roles or (post and i not in rule.posters)]
+    before = fingerprint(sql)
+    for identity in turned_away:
+        # The admin's door (has_permission) is the same for every method: one GET shows it shut.
+        posts = post and not (pattern.is_admin and identity not in STAFF)
+        failures += visit(clients[identity], identity, rule, url, payload if posts else None)
+    after = fingerprint(sql)
+    if after != before:
+        changed = sorted(t for t in after if after[t] != before.get(t))
+        failures.append(f"requests by {', '.join(turned_away)}, all refused, changed {changed}")
+    for identity in IDENTITIES:
+        if identity not in turned_away:
+            failures += visit(clients[identity], identity, rule, url, None)
+
+    if pattern.key in CONTROLS:
+        identity, method = CONTROLS[pattern.key]
+        before = fingerprint(sql)
+        response = clients[identity].post(url, payload) if method == "post" else clients[identity].get(url)
+        if fingerprint(sql) == before:
+            failures.append(
+                f"control: {identity}'s {method.upper()} changed nothing ({response.status_code}), "
+                "so the refusals above prove nothing"
+            )
+    assert not failures, f"{url}\n" + "\n".join(failures)

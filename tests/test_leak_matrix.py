@@ -1,0 +1,955 @@
+"""The leak matrix over the whole portal: every path × every kind of viewer × every private state.
+
+Unique markers are written into every private field (post text, author name,
+attachment name and bytes, rejection reason; application justification,
+amount, applicant name, organisation and e-mail, committee comment, conflict
+note; registrant and speaker name, organisation, e-mail, topic and statement).
+Each path is fetched as each viewer and every marker the viewer may not see
+must be absent from the body: HTML, streamed CSV, XLSX cells, unfolded iCal,
+the HTML a PDF is made from, e-mails. File URLs must not answer 200. Where
+the viewer may see a field and the page is meant to show it, the marker must
+be there, so the matrix proves it can fail.
+
+Viewers: anonymous; stakeholder (a different one); owner (the post's author,
+the applicant, the registrant or the person who offered to speak);
+member_state; un_system; other_moderator (moderates another space);
+space_moderator; secretariat; excom (Executive Committee member, who declared a
+conflict with the "conflicted" application); chair (MPTF Steering Committee).
+
+Who may see what, and why:
+
+Discussion posts (002 "Concept of the online Discussion Space")
+  approved version: text, attachment   every signed-in viewer (thread, search, published list); the secretariat in
+                                       the CSV; followers in digests. Reason: 002, viewing is for registered users.
+  pending / rejected post, pending or  the owner and the space's moderators only (thread, attachment URL; the owner's
+  rejected edit: text, author name,    edit page; the space moderators' queue and admin). Never search, published
+  attachment, rejection reason         list, CSV, digest, analysis. Reason: 002, every comment is approved by a
+                                       moderator before anyone sees it; DOMAIN "never show unapproved content".
+  other moderators                     like any reader. Reason: a moderator decides only in their assigned spaces.
+  analysis paper (draft), figures      secretariat and the space's moderators; counts approved posts only.
+
+Funding applications (001 "Financial implications")
+  draft, withdrawn draft (never        the applicant only. Reason: the committees work on submitted applications
+  submitted)                           ("a draft is not considered", funding.selectors.reviewable).
+  submitted and later states           the applicant; secretariat (screens, exports, admin); chair (decides); excom
+                                       (recommends) unless they declared a conflict. Reason: 001, the Executive
+                                       Committee recommends and the Chair decides; conflicted members step aside.
+  committee recommendation comment     secretariat, chair, non-conflicted excom; never the applicant. Reason: internal
+                                       deliberation (funding.views.application_detail blanks it).
+  conflict note                        the secretariat in the administration only.
+  dashboard                            secretariat, aggregates only: no name, text or single amount.
+
+Consultation registrations and offers to speak (001 Annex 2, 004)
+  who registered (name, organisation,  the registrant and the secretariat (dashboard, CSV/XLSX export, admin).
+  e-mail, country, gender)             Reason: DOMAIN, the secretariat runs registrations and exports lists;
+                                       "collect the least personal data that serves".
+  offer to speak (topic, statement)    the person who offered (consultation page) and the secretariat.
+  selected speaker's organisation      everyone, on the public agenda (control).
+  declined offer put on a session      nobody on the public agenda: the person was told they are not speaking.
+  an XLSX export file                  only the secretariat member who made it.
+
+Pages every app shares
+  home, calendar and its iCal feeds,   none of the above, to anybody. Reason: public pages and feeds carry the
+  regions, lists, talks, calls         calendar and published content only.
+  profile, copy of one's data (JSON)   a person's own name, organisation, e-mail and what they wrote or were told;
+                                       a moderator's own reasons, a committee member's own conflict note; never an
+                                       applicant's committee comment. Reason: a copy of what is held about oneself.
+  admin audit and reminder logs        none of the above. Reason: they record who acted, not the content.
+  admin user list                      the secretariat: names and e-mails. Reason: it manages accounts.
+"""
+
+import io
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+from django.test import TestCase
+from django.utils import timezone
+
+from consultations import services as consultation_services
+from consultations.enums import InterestStatus
+from consultations.exports import COLUMNS
+from consultations.models import ExpressionOfInterest, Session
+from consultations.tasks import export_xlsx
+from discussions import digest
+from discussions import services as discussion_services
+from discussions.models import Phase, Space, Subscription
+from discussions.seed import add_questions
+from funding import services as funding_services
+from funding.models import Call, Conflict
+from portal.enums import Role
+from reviews.models import ReviewCycle
+from tests.factories import make_consultation, make_user
+
+pytestmark = pytest.mark.django_db
+
+VIEWERS = [
+    "anonymous",
+    "stakeholder",
+    "owner",
+    "member_state",
+    "un_system",
+    "other_moderator",
+    "space_moderator",
+    "secretariat",
+    "excom",
+    "chair",
+]
+SIGNED_IN = frozenset(VIEWERS) - {"anonymous"}
+
+
+@dataclass
+class Item:
+    """One private thing in one state, with the marker written into each of its fields."""
+
+    kind: str  # post, application, registration, offer
+    state: str
+    owner: object
+    markers: dict[str, str]
+    public: frozenset[str] = frozenset()  # fields that are public by design (controls)
+    obj: object = None
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def key(self) -> str:
+        return f"{self.kind}:{self.state}"
+
+
+@dataclass
+class World:
+    users: dict
+    items: list[Item]
+    space: Space
+    question: object
+    consultation: object
+    call: Call
+    export_log: object
+
+    def of(self, kinds) -> list[Item]:
+        return [item for item in self.items if item.kind in kinds]
+
+    def get(self, key: str) -> Item:
+        return next(item for item in self.items if item.key == key)
+
+
+def _pdf(name: str, body: str):
+    return [(SimpleUploadedFile(name, f"%PDF-1.7 {body}".encode()), "application/pdf")]
+
+
+def _post_items(question, space_moderator) -> list[Item]:
+    items = []
+    for state in ("pending", "rejected"):
+        upper = state.upper()
+        markers = {
+            "name": f"SECRET-NAME-{upper}",
+            "text": f"SECRET-TEXT-{upper}",
+            "file": f"secret-file-{state}.pdf",
+            "filebody": f"SECRET-FILEBODY-{upper}",
+        }
+        author = make_user(Role.STAKEHOLDER, display_name=markers["name"])
+        post = discussion_services.post_create(
+            question=question,
+            author=author,
+            text=f"{markers['text']} zebra{state}",
+            language="en",
+            files=_pdf(markers["file"], markers["filebody"]),
+        )
+        if state == "rejected":
+            markers["reason"] = "SECRET-REASON-REJECTED"
+            discussion_services.post_moderate(
+                post=post, moderator=space_moderator, approve=False, reason=markers["reason"]
+            )
+        items.append(Item("post", state, author, markers, obj=post, extra={"search": f"zebra{state}"}))
+
+    markers = {
+        "text": "PUBLIC-TEXT-APPROVED",
+        "file": "public-file-approved.pdf",
+        "filebody": "PUBLIC-FILEBODY-APPROVED",
+    }
+    author = make_user(Role.STAKEHOLDER, display_name="Author of the approved post")
+    post = discussion_services.post_create(
+        question=question,
+        author=author,
+        text=f"{markers['text']} zebraapproved",
+        language="en",
+        files=_pdf(markers["file"], markers["filebody"]),
+    )
+    discussion_services.post_moderate(post=post, moderator=space_moderator, approve=True)
+    items.append(
+        Item(
+            "post", "approved", author, markers, public=frozenset(markers), obj=post, extra={"search": "zebraapproved"}
+        )
+    )
+
+    # An approved post edited: the edit (text and a new file) waits, or was rejected; the approved version stays.
+    for state in ("edit_pending", "edit_rejected"):
+        upper = state.upper().replace("_", "")
+        author = make_user(Role.STAKEHOLDER, display_name=f"Author of the {state} post")
+        post = discussion_services.post_create(
+            question=question, author=author, text=f"Published words zebrapublic{upper.lower()}", language="en"
+        )
+        discussion_services.post_moderate(post=post, moderator=space_moderator, approve=True)
+        markers = {
+            "text": f"SECRET-TEXT-{upper}",
+            "file": f"secret-file-{state}.pdf",
+            "filebody": f"SECRET-FILEBODY-{upper}",
+        }
+        discussion_services.post_edit(
+            post=post,
+            author=author,
+            text=f"{markers['text']} zebra{upper.lower()}",
+            files=_pdf(markers["file"], markers["filebody"]),
+        )
+        if state == "edit_rejected":
+            markers["reason"] = "SECRET-REASON-EDITREJECTED"
+            discussion_services.post_moderate(
+                post=post, moderator=space_moderator, approve=False, reason=markers["reason"]
+            )
+        items.append(Item("post", state, author, markers, obj=post, extra={"search": f"zebra{upper.lower()}"}))
+    return items
+
+
+AMOUNTS = {
+    "draft": "611.17",
+    "withdrawn_draft": "622.17",
+    "submitted": "633.17",
+    "recommended": "644.17",
+    "conflicted": "655.17",
+}
+
+
+def _application_items(call, consultation, users) -> list[Item]:
+    items = []
+    for state, amount in AMOUNTS.items():
+        upper = state.upper().replace("_", "")
+        markers = {
+            "name": f"SECRET-NAME-{upper}",
+            "org": f"SECRET-ORG-{upper}",
+            "email": f"secret-email-{state.replace('_', '')}@example.org",
+            "justification": f"SECRET-JUSTIFICATION-{upper}",
+            "amount": amount,
+        }
+        applicant = make_user(
+            Role.STAKEHOLDER, display_name=markers["name"], organisation=markers["org"], user__email=markers["email"]
+        )
+        application = funding_services.application_save(
+            call=call,
+            applicant=applicant,
+            data={
+                "consultation": consultation,
+                "travelling_from": "KE",
+                "travel_cost": Decimal(amount),
+                "justification": markers["justification"],
+            },
+        )
+        if state == "withdrawn_draft":
+            funding_services.application_withdraw(application=application, applicant=applicant)
+        elif state != "draft":
+            application = funding_services.application_submit(application=application, applicant=applicant)
+        if state in ("recommended", "conflicted"):
+            funding_services.application_screen(application=application, by=users["secretariat"], eligible=True)
+        if state == "recommended":
+            markers["comment"] = "SECRET-COMMENT-RECOMMENDED"
+            funding_services.recommendation_record(
+                application=application,
+                member=users["recommender"],
+                recommend=True,
+                amount=Decimal("500"),
+                comment=markers["comment"],
+            )
+        if state == "conflicted":
+            markers["note"] = "SECRET-NOTE-CONFLICTED"
+            conflict = funding_services.conflict_declare(
+                member=users["excom"], application=application, note=markers["note"]
+            )
+            items.append(Item("application", state, applicant, markers, obj=application, extra={"conflict": conflict}))
+            continue
+        items.append(Item("application", state, applicant, markers, obj=application))
+    return items
+
+
+def _consultation_items(consultation) -> list[Item]:
+    markers = {
+        "name": "SECRET-NAME-REGISTERED",
+        "org": "SECRET-ORG-REGISTERED",
+        "email": "secret-email-registered@example.org",
+    }
+    registrant = make_user(
+        Role.STAKEHOLDER,
+        display_name=markers["name"],
+        organisation=markers["org"],
+        user__email=markers["email"],
+        gender="woman",
+    )
+    registration = consultation_services.registration_create(
+        consultation=consultation, user=registrant, attendance="in_person"
+    )
+    items = [Item("registration", "registered", registrant, markers, obj=registration)]
+
+    roundtable = Session.objects.create(consultation=consultation, position=1, kind="roundtable", title="Roundtable")
+    for state, status in (
+        ("received", InterestStatus.RECEIVED),
+        ("declined", InterestStatus.NOT_SELECTED),
+        ("selected", InterestStatus.SELECTED),
+    ):
+        upper = state.upper()
+        markers = {
+            "name": f"SECRET-NAME-{upper}",
+            "org": f"SECRET-ORG-{upper}",
+            "email": f"secret-email-{state}@example.org",
+            "topic": f"SECRET-TOPIC-{upper}",
+            "statement": f"SECRET-STATEMENT-{upper}",
+        }
+        public = frozenset()
+        if state == "selected":
+            markers["org"] = "PUBLIC-ORG-SELECTED"
+            public = frozenset({"org"})
+        speaker = make_user(
+            Role.STAKEHOLDER, display_name=markers["name"], organisation=markers["org"], user__email=markers["email"]
+        )
+        interest = consultation_services.interest_create(
+            consultation=consultation,
+            user=speaker,
+            role="panel",
+            topic=markers["topic"],
+            statement=markers["statement"],
+        )
+        ExpressionOfInterest.objects.filter(pk=interest.pk).update(status=status)
+        if state != "received":
+            # Put on the agenda by the secretariat; the declined one stayed there after the speakers' list was saved.
+            roundtable.speakers.add(interest)
+        items.append(Item("offer", state, speaker, markers, public=public, obj=interest))
+    return items
+
+
+def _build() -> World:
+    consultation = make_consultation(title="Consultation for Africa")
+    region, cycle = consultation.event.region, consultation.event.cycle
+    space = Space.objects.create(region=region, cycle=cycle, title="Africa space")
+    now = timezone.now()
+    phase = Phase.objects.create(
+        space=space, number=1, opens_at=now - timedelta(days=1), closes_at=now + timedelta(days=20)
+    )
+    add_questions(phase, ["What works?", "What does not?"])
+    question = phase.questions.first()
+
+    users = {
+        "stakeholder": make_user(Role.STAKEHOLDER),
+        "member_state": make_user(Role.MEMBER_STATE),
+        "un_system": make_user(Role.UN_SYSTEM),
+        "other_moderator": make_user(Role.MODERATOR),
+        "space_moderator": make_user(Role.MODERATOR),
+        "secretariat": make_user(Role.SECRETARIAT),
+        "excom": make_user(Role.EXECUTIVE_COMMITTEE),
+        "chair": make_user(Role.MPTF_CHAIR),
+        "recommender": make_user(Role.EXECUTIVE_COMMITTEE),
+        "export_maker": make_user(Role.SECRETARIAT),
+    }
+    space.moderators.add(users["space_moderator"])
+    other_cycle = ReviewCycle.objects.create(
+        code="2028-2029", name="2028-2029", start_year=2028, end_year=2029, imrf_year=2030
+    )
+    Space.objects.create(region=region, cycle=other_cycle, title="Another space").moderators.add(
+        users["other_moderator"]
+    )
+
+    call = Call.objects.create(
+        cycle=cycle,
+        title="Travel to the Africa consultation",
+        budget=Decimal("3000"),
+        opens_at=now - timedelta(days=1),
+        closes_at=now + timedelta(days=10),
+        time_zone="Africa/Addis_Ababa",
+        published=True,
+    )
+    call.consultations.add(consultation)
+
+    items = [
+        *_post_items(question, users["space_moderator"]),
+        *_application_items(call, consultation, users),
+        *_consultation_items(consultation),
+    ]
+    # An XLSX registration list another secretariat member made: the file is theirs alone.
+    log = consultation_services.export_log(
+        consultation=consultation,
+        user=users["export_maker"],
+        file_format="xlsx",
+        filters={},
+        columns=list(COLUMNS),
+        rows=1,
+        running=True,
+    )
+    export_xlsx(log_id=log.pk)
+    return World(users, items, space, question, consultation, call, log)
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    """Built once for the module inside a transaction that is rolled back at the end; each test runs in a savepoint."""
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            yield _build()
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
+
+# --- Reading a response -------------------------------------------------------------------------------------
+
+
+def body_of(response) -> str:
+    """Everything a person would read in a response: streamed bodies joined, XLSX cells, unfolded iCal."""
+    if response.status_code != 200:
+        return ""
+    raw = b"".join(response.streaming_content) if response.streaming else response.content
+    content_type = response.get("Content-Type", "")
+    if "spreadsheetml" in content_type:
+        from openpyxl import load_workbook
+
+        workbook = load_workbook(io.BytesIO(raw), read_only=True)
+        return "\n".join(
+            str(value)
+            for sheet in workbook.worksheets
+            for row in sheet.iter_rows(values_only=True)
+            for value in row
+            if value is not None
+        )
+    text = raw.decode("utf-8-sig", errors="replace")
+    if "text/calendar" in content_type:
+        text = text.replace("\r\n ", "").replace("\r\n\t", "")
+    return text
+
+
+# --- Who may see what ------------------------------------------------------------------------------------------
+
+
+def never(viewer, item, name) -> bool:
+    """Public pages, feeds, logs and dashboards of aggregates: no private field, for anybody."""
+    return False
+
+
+def reads_current_post(viewer, item, name) -> bool:
+    """The version last submitted: its author and the space's moderators; the approved one, every reader."""
+    return viewer in ("owner", "space_moderator") or (name in item.public and viewer in SIGNED_IN)
+
+
+def reads_published_post(viewer, item, name) -> bool:
+    """Search, the published list and exports read the approved version only, for everybody."""
+    return name in item.public and viewer in SIGNED_IN
+
+
+def moderates_pending(viewer, item, name) -> bool:
+    """The queue: what waits for a decision, to the moderators of its space."""
+    return viewer == "space_moderator" and item.state in ("pending", "edit_pending")
+
+
+def space_moderator(viewer, item, name) -> bool:
+    """The posts admin: everything of a space, to its moderators (other moderators see their own spaces)."""
+    return viewer == "space_moderator"
+
+
+def secretariat_reads_published(viewer, item, name) -> bool:
+    """The CSV for the analysis: approved versions, for the secretariat."""
+    return viewer == "secretariat" and name in item.public
+
+
+def owner(viewer, item, name) -> bool:
+    """Pages about one's own things (edit a post, my applications)."""
+    return viewer == "owner"
+
+
+def owner_of_draft(viewer, item, name) -> bool:
+    """The application form holds the applicant's draft; once submitted it sends them to the application."""
+    return viewer == "owner" and item.state == "draft"
+
+
+def applicant_reads(viewer, item, name) -> bool:
+    """The applicant reads what they sent, not the committee's comments nor conflicts."""
+    return viewer == "owner" and name not in ("comment", "note")
+
+
+REVIEWABLE = ("submitted", "recommended", "conflicted")
+
+
+def reviews(viewer, item, name) -> bool:
+    """Submitted applications: secretariat and chair; excom unless conflicted. Conflict notes are not shown."""
+    if item.state not in REVIEWABLE or name == "note":
+        return False
+    return viewer in ("secretariat", "chair") or (viewer == "excom" and item.state != "conflicted")
+
+
+def secretariat_on_submitted(viewer, item, name) -> bool:
+    """Exports and the admin: submitted applications, for the secretariat."""
+    return viewer == "secretariat" and item.state in REVIEWABLE
+
+
+def secretariat_on_conflict(viewer, item, name) -> bool:
+    """Declared conflicts: the secretariat, in the admin."""
+    return viewer == "secretariat" and item.state == "conflicted"
+
+
+def secretariat(viewer, item, name) -> bool:
+    """Registrations and offers to speak: the secretariat runs them (dashboard, exports, admin)."""
+    return viewer == "secretariat"
+
+
+def public_field(viewer, item, name) -> bool:
+    """The public agenda: a selected speaker's organisation, to everybody."""
+    return name in item.public
+
+
+def own_topic(viewer, item, name) -> bool:
+    """The consultation page reminds a person of their own offer to speak."""
+    return viewer == "owner" and name == "topic"
+
+
+def own_identity(viewer, item, name) -> bool:
+    """The profile pages: one's own name, organisation and e-mail."""
+    return viewer == "owner" and name in ("name", "org", "email")
+
+
+def own_data(viewer, item, name) -> bool:
+    """A copy of one's data: what one wrote or was told, plus one's own records about others' items
+    (a moderator's reasons, a committee member's conflict note)."""
+    if viewer == "owner":
+        return item.kind != "application" or applicant_reads(viewer, item, name)
+    return (viewer == "space_moderator" and name == "reason") or (viewer == "excom" and name == "note")
+
+
+# --- The paths ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Path:
+    url: Callable[[World, Item], str]
+    kinds: tuple[str, ...]
+    sees: Callable[[str, Item, str], bool]
+    # "kind.field" pairs the page renders when the viewer may see them ("*.field": any kind).
+    shows: frozenset[str] = frozenset()
+    file: bool = False  # a file URL: 200 exactly for those who may see the file
+    fetch: Callable | None = None
+    shown_to: frozenset[str] | None = None  # viewers the page renders for at all (None: all who may see)
+
+    def rendered(self, viewer: str, item: Item, name: str) -> bool:
+        if self.shown_to is not None and viewer not in self.shown_to:
+            return False
+        return f"{item.kind}.{name}" in self.shows or f"*.{name}" in self.shows
+
+
+def _refused_post(client, world: World, item: Item) -> str:
+    """A post refused by the form comes back with the thread (status 400): the same posts as the thread."""
+    response = client.post(f"{_d(world)}/questions/{world.question.pk}/post/", {"text": ""})
+    return response.content.decode() if response.status_code == 400 else body_of(response)
+
+
+def _xlsx_registrations(client, world: World, item: Item) -> str:
+    """Ask for the XLSX list (built by Celery on commit), follow to the status page and download the file."""
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        started = client.post(
+            f"/en/consultations/{world.consultation.pk}/registrations.xlsx", {"columns": list(COLUMNS)}
+        )
+    if started.status_code != 302 or "/exports/" not in started["Location"]:
+        return body_of(started)
+    status_page = client.get(started["Location"])
+    download = client.get(started["Location"].rstrip("/") + "/download/")
+    assert download.status_code == 200, "the secretariat downloads its own export"
+    return body_of(status_page) + body_of(download)
+
+
+ALL_KINDS = ("post", "application", "registration", "offer")
+POST = ("post",)
+APPLICATION = ("application",)
+PEOPLE = ("registration", "offer")
+
+
+def _d(world, item=None) -> str:
+    return f"/en/discussions/{world.space.pk}"
+
+
+def _f(world, item=None) -> str:
+    return f"/en/funding/calls/{world.call.pk}"
+
+
+def _c(world, item=None) -> str:
+    return f"/en/consultations/{world.consultation.pk}"
+
+
+def _sweep(url: str, sees=never, shows=frozenset()) -> Path:
+    return Path(lambda w, i: url.format(w=w), ALL_KINDS, sees, frozenset(shows))
+
+
+PATHS: dict[str, Path] = {
+    # Discussion spaces
+    "discussions/thread": Path(
+        lambda w, i: f"{_d(w)}/questions/{w.question.pk}/",
+        POST,
+        reads_current_post,
+        frozenset({"post.text", "post.name", "post.file", "post.reason"}),
+    ),
+    "discussions/thread-after-refused-post": Path(
+        lambda w, i: f"{_d(w)}/questions/{w.question.pk}/post/",
+        POST,
+        reads_current_post,
+        frozenset({"post.text", "post.name", "post.file", "post.reason"}),
+        fetch=_refused_post,
+        # Only those who may post get a form back (002); others are refused before the form is read.
+        shown_to=frozenset({"stakeholder", "un_system", "owner", "space_moderator"}),
+    ),
+    "discussions/space": Path(lambda w, i: f"{_d(w)}/", POST, never),
+    "discussions/search": Path(
+        lambda w, i: f"{_d(w)}/posts/?q={i.extra['search']}",
+        POST,
+        reads_published_post,
+        frozenset({"post.text", "post.file"}),
+    ),
+    "discussions/published-list": Path(
+        lambda w, i: f"{_d(w)}/posts/", POST, reads_published_post, frozenset({"post.text", "post.file"})
+    ),
+    "discussions/attachment-url": Path(
+        lambda w, i: f"/en/discussions/attachments/{i.obj.attachments.order_by('-pk').first().pk}/",
+        POST,
+        reads_current_post,
+        frozenset({"post.filebody"}),
+        file=True,
+    ),
+    "discussions/moderation-queue": Path(
+        lambda w, i: "/en/discussions/moderation/",
+        POST,
+        moderates_pending,
+        frozenset({"post.text", "post.name", "post.file"}),
+    ),
+    "discussions/edit-page": Path(
+        lambda w, i: f"/en/discussions/posts/{i.obj.pk}/edit/", POST, owner, frozenset({"post.text", "post.reason"})
+    ),
+    "discussions/csv-export": Path(
+        lambda w, i: f"{_d(w)}/export/", POST, secretariat_reads_published, frozenset({"post.text"})
+    ),
+    "admin/post-changelist": Path(
+        lambda w, i: "/en/admin/discussions/post/", POST, space_moderator, frozenset({"post.name"})
+    ),
+    "admin/pendingpost-changelist": Path(
+        lambda w, i: "/en/admin/discussions/pendingpost/", POST, moderates_pending, frozenset({"post.name"})
+    ),
+    "admin/post-change": Path(
+        lambda w, i: f"/en/admin/discussions/post/{i.obj.pk}/change/",
+        POST,
+        space_moderator,
+        frozenset({"post.text", "post.name", "post.reason"}),
+    ),
+    "admin/post-history": Path(
+        lambda w, i: f"/en/admin/discussions/post/{i.obj.pk}/history/", POST, space_moderator, frozenset({"post.name"})
+    ),
+    # Funding
+    "funding/call": Path(lambda w, i: f"{_f(w)}/", APPLICATION, never),
+    "funding/apply-page": Path(
+        lambda w, i: f"{_f(w)}/apply/",
+        APPLICATION,
+        owner_of_draft,
+        frozenset({"application.justification", "application.amount"}),
+    ),
+    "funding/my-applications": Path(lambda w, i: "/en/funding/applications/", APPLICATION, owner),
+    "funding/application-detail": Path(
+        lambda w, i: f"/en/funding/applications/{i.obj.pk}/",
+        APPLICATION,
+        applicant_reads,
+        frozenset({"application.justification", "application.amount"}),
+    ),
+    "funding/review-list": Path(
+        lambda w, i: f"{_f(w)}/review/",
+        APPLICATION,
+        reviews,
+        frozenset({"application.name", "application.org", "application.amount"}),
+    ),
+    "funding/review-detail": Path(
+        lambda w, i: f"/en/funding/applications/{i.obj.pk}/review/",
+        APPLICATION,
+        reviews,
+        frozenset(
+            {
+                "application.name",
+                "application.org",
+                "application.justification",
+                "application.amount",
+                "application.comment",
+            }
+        ),
+    ),
+    "funding/dashboard": Path(lambda w, i: f"{_f(w)}/dashboard/", APPLICATION, never),
+    "funding/csv-export": Path(
+        lambda w, i: f"{_f(w)}/export.csv",
+        APPLICATION,
+        secretariat_on_submitted,
+        frozenset({"application.name", "application.org", "application.amount"}),
+    ),
+    "funding/xlsx-export": Path(
+        lambda w, i: f"{_f(w)}/export.xlsx",
+        APPLICATION,
+        secretariat_on_submitted,
+        frozenset({"application.name", "application.org", "application.amount"}),
+    ),
+    "admin/application-changelist": Path(
+        lambda w, i: "/en/admin/funding/application/",
+        APPLICATION,
+        secretariat_on_submitted,
+        frozenset({"application.name"}),
+    ),
+    "admin/application-change": Path(
+        lambda w, i: f"/en/admin/funding/application/{i.obj.pk}/change/",
+        APPLICATION,
+        lambda v, i, n: secretariat_on_submitted(v, i, n) and n != "note",
+        # The committee's comment is in the state changes, which the secretariat may read on the review page;
+        # the admin shows them only to those with the view permission on state changes.
+        frozenset({"application.name", "application.justification", "application.amount"}),
+    ),
+    "admin/application-history": Path(
+        lambda w, i: f"/en/admin/funding/application/{i.obj.pk}/history/",
+        APPLICATION,
+        lambda v, i, n: secretariat_on_submitted(v, i, n) and n == "name",
+        frozenset({"application.name"}),
+    ),
+    "admin/conflict-changelist": Path(
+        lambda w, i: "/en/admin/funding/conflict/",
+        APPLICATION,
+        lambda v, i, n: secretariat_on_conflict(v, i, n) and n == "name",
+        frozenset({"application.name"}),
+    ),
+    "admin/conflict-change": Path(
+        lambda w, i: f"/en/admin/funding/conflict/{w.get('application:conflicted').extra['conflict'].pk}/change/",
+        APPLICATION,
+        lambda v, i, n: secretariat_on_conflict(v, i, n) and n in ("note", "name"),
+        frozenset({"application.note"}),
+    ),
+    # Consultations: registrations and offers to speak
+    "consultations/detail": Path(lambda w, i: f"{_c(w)}/", PEOPLE, own_topic, frozenset({"offer.topic"})),
+    "consultations/agenda": Path(lambda w, i: f"{_c(w)}/agenda/", PEOPLE, public_field, frozenset({"offer.org"})),
+    "consultations/dashboard": Path(
+        lambda w, i: f"{_c(w)}/dashboard/", PEOPLE, secretariat, frozenset({"offer.name", "offer.topic"})
+    ),
+    "consultations/csv-export": Path(
+        lambda w, i: f"{_c(w)}/registrations.csv?" + "&".join(f"columns={c}" for c in COLUMNS),
+        PEOPLE,
+        lambda v, i, n: secretariat(v, i, n) or (i.kind == "offer" and public_field(v, i, n)),
+        frozenset({"registration.name", "registration.org", "registration.email"}),
+    ),
+    "consultations/xlsx-export": Path(
+        lambda w, i: f"{_c(w)}/registrations.xlsx",
+        PEOPLE,
+        lambda v, i, n: secretariat(v, i, n) or public_field(v, i, n),
+        frozenset({"registration.name", "registration.org", "registration.email"}),
+        fetch=_xlsx_registrations,
+    ),
+    "consultations/export-file-of-another": Path(
+        lambda w, i: f"/en/consultations/exports/{w.export_log.pk}/download/",
+        PEOPLE,
+        never,
+        file=True,
+    ),
+    "consultations/export-status-of-another": Path(
+        lambda w, i: f"/en/consultations/exports/{w.export_log.pk}/", PEOPLE, never
+    ),
+    "admin/registration-changelist": Path(
+        lambda w, i: "/en/admin/consultations/registration/", PEOPLE, secretariat, frozenset({"registration.name"})
+    ),
+    "admin/registration-change": Path(
+        lambda w, i: f"/en/admin/consultations/registration/{i.obj.pk}/change/",
+        ("registration",),
+        secretariat,
+        frozenset({"registration.name"}),
+    ),
+    "admin/offer-changelist": Path(
+        lambda w, i: "/en/admin/consultations/expressionofinterest/",
+        PEOPLE,
+        secretariat,
+        frozenset({"offer.name", "offer.topic"}),
+    ),
+    "admin/offer-change": Path(
+        lambda w, i: f"/en/admin/consultations/expressionofinterest/{i.obj.pk}/change/",
+        ("offer",),
+        secretariat,
+        frozenset({"offer.statement", "offer.topic"}),
+    ),
+    # Pages every app shares, and public feeds: nothing private, ever
+    "home": _sweep("/en/"),
+    "calendar": _sweep("/en/calendar/"),
+    "calendar.ics": _sweep("/en/calendar.ics"),
+    "region": _sweep("/en/regions/africa/"),
+    "region.ics": _sweep("/en/regions/africa/calendar.ics"),
+    "event": _sweep("/en/calendar/events/{w.consultation.event_id}/"),
+    "event.ics": _sweep("/en/calendar/events/{w.consultation.event_id}.ics"),
+    "consultations/list": _sweep("/en/consultations/"),
+    "consultations/talks": _sweep("/en/consultations/talks/"),
+    "discussions/list": _sweep("/en/discussions/"),
+    "funding/list": _sweep("/en/funding/"),
+    "reminders/preferences": _sweep("/en/reminders/preferences/"),
+    "admin/index": _sweep("/en/admin/"),
+    "admin/audit-log": _sweep("/en/admin/portal/auditentry/"),
+    "admin/reminder-log": _sweep("/en/admin/reminders/reminder/"),
+    # The secretariat manages accounts: it sees who has one, never what they posted or applied for here.
+    "admin/user-changelist": _sweep(
+        "/en/admin/portal/user/", lambda v, i, n: v == "secretariat" and n in ("name", "email"), {"*.name"}
+    ),
+    "profile": _sweep("/en/profile/", own_identity, {"*.name", "*.org", "*.email"}),
+    "profile/my-data": _sweep("/en/profile/data/", own_identity),
+    "profile/my-data-download": _sweep(
+        "/en/profile/data/download/",
+        own_data,
+        {"*.name", "*.org", "*.email", "post.text", "application.justification", "offer.topic", "offer.statement"},
+    ),
+    "profile/delete": _sweep("/en/profile/delete/", own_identity),
+}
+
+
+def _login(client, world: World, viewer: str, item: Item | None = None) -> None:
+    client.logout()
+    if viewer == "owner":
+        client.force_login(item.owner)
+    elif viewer != "anonymous":
+        client.force_login(world.users[viewer])
+
+
+@pytest.mark.parametrize("viewer", VIEWERS)
+@pytest.mark.parametrize("path", list(PATHS))
+def test_private_fields_reach_only_who_may_see_them(client, world, path, viewer):
+    check = PATHS[path]
+    failures = []
+    bodies: dict[str, tuple[int, str]] = {}
+    items = world.of(check.kinds)
+    if viewer != "owner":
+        _login(client, world, viewer)
+    elif check.sees is never:
+        # Nobody sees anything here: the first owner of each kind stands for the others (and keeps the run short).
+        firsts: dict[str, Item] = {}
+        for item in items:
+            firsts.setdefault(item.kind, item)
+        items = list(firsts.values())
+    for item in items:
+        if viewer == "owner":
+            _login(client, world, viewer, item)
+            bodies = {}
+        url = check.url(world, item)
+        if url not in bodies:
+            if check.fetch:
+                bodies[url] = (200, check.fetch(client, world, item))
+            else:
+                response = client.get(url)
+                bodies[url] = (response.status_code, body_of(response))
+        status, body = bodies[url]
+        for name, marker in item.markers.items():
+            allowed = check.sees(viewer, item, name)
+            present = marker in body
+            if present and not allowed:
+                failures.append(f"LEAK {item.key}.{name} ({marker}) at {url} [{status}]")
+            elif allowed and not present and check.rendered(viewer, item, name):
+                failures.append(f"MISSING {item.key}.{name} ({marker}) at {url} [{status}]: the check cannot fail")
+        if check.file:
+            may = any(check.sees(viewer, item, name) for name in item.markers)
+            if (status == 200) is not may:
+                failures.append(f"FILE {item.key} at {url}: status {status}, may see: {may}")
+    assert not failures, f"{path} as {viewer}:\n" + "\n".join(failures)
+
+
+# --- Digests, the analysis paper and e-mails -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("viewer", sorted(SIGNED_IN))
+def test_digest_sends_followers_the_approved_version_only(client, world, viewer, mailoutbox):
+    """A follower of the space gets approved versions of others' posts: never a pending or rejected text."""
+    failures = []
+    posts = world.of(POST)
+    followers = [item.owner for item in posts] if viewer == "owner" else [world.users[viewer]]
+    for follower in followers:
+        Subscription.objects.filter(space=world.space).delete()
+        Subscription.objects.create(user=follower, space=world.space, sent_until=timezone.now() - timedelta(days=1))
+        mailoutbox.clear()
+        digest.send_all(now=timezone.now() + digest.MARGIN * 2)
+        assert {tuple(m.to) for m in mailoutbox} == {(follower.email,)}
+        sent = "\n".join(m.subject + m.body + "".join(str(a[0]) for a in m.alternatives) for m in mailoutbox)
+        for item in posts:
+            own = item.owner == follower
+            for name, marker in item.markers.items():
+                # Others' approved versions; never one's own posts, though the greeting names the follower.
+                allowed = (name in item.public and not own) or (own and name == "name")
+                present = marker in sent
+                if present and not allowed:
+                    failures.append(f"LEAK {item.key}.{name} ({marker}) to {follower}")
+                elif allowed and not present and name == "text":
+                    failures.append(f"MISSING {item.key}.{name} ({marker}) to {follower}")
+    assert not failures, f"digest to {viewer}:\n" + "\n".join(failures)
+
+
+@pytest.mark.parametrize("viewer", VIEWERS)
+def test_analysis_page_and_pdf_count_approved_posts_only(client, world, viewer, monkeypatch):
+    """The draft paper: secretariat and the space's moderators; figures over the 3 approved posts, no post text."""
+    import weasyprint
+
+    rendered = []
+    real_html = weasyprint.HTML
+
+    def spy(*args, **kwargs):
+        rendered.append(kwargs.get("string", ""))
+        return real_html(*args, **kwargs)
+
+    monkeypatch.setattr(weasyprint, "HTML", spy)
+    may = viewer in ("secretariat", "space_moderator")
+    owners = [item.owner for item in world.of(POST)] if viewer == "owner" else [None]
+    for person in owners:
+        client.logout()
+        if person is not None:
+            client.force_login(person)
+        elif viewer != "anonymous":
+            client.force_login(world.users[viewer])
+        page = client.get(f"{_d(world)}/analysis/")
+        pdf = client.get(f"{_d(world)}/analysis/pdf/")
+        assert (page.status_code, pdf.status_code) == ((200, 200) if may else (404, 404))
+        # A PDF's text is compressed: the HTML it is made from is what is read, with the raw bytes for good measure.
+        texts = [body_of(page), *rendered, pdf.content.decode("latin-1") if pdf.status_code == 200 else ""]
+        for text in texts:
+            for item in world.of(POST):
+                for marker in item.markers.values():
+                    assert marker not in text, f"{item.key} in the analysis paper seen by {viewer}"
+        if may:
+            assert "Posts by phase: 3 in all" in body_of(page)
+            assert len(rendered) == 1 and "Posts by phase: 3 in all" in rendered[0]
+
+
+def test_decision_emails_go_to_their_person_alone(world, mailoutbox):
+    """Moderation decisions to the post's author, funding decisions to the applicant (no committee comment),
+    registration confirmations to the registrant."""
+    by_state = {item.key: item for item in world.items}
+    moderator = world.users["space_moderator"]
+
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        discussion_services.post_moderate(
+            post=by_state["post:pending"].obj, moderator=moderator, approve=False, reason="SECRET-REASON-NEW"
+        )
+    assert [m.to for m in mailoutbox] == [[by_state["post:pending"].owner.email]]
+
+    mailoutbox.clear()
+    recommended = by_state["application:recommended"]
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        funding_services.application_decide(
+            application=recommended.obj, by=world.users["chair"], approve=True, amount=Decimal("500")
+        )
+    # The decision, and the confirmation of the funded place: both to the applicant, neither with the comment.
+    assert mailoutbox and {tuple(m.to) for m in mailoutbox} == {(recommended.owner.email,)}
+    for message in mailoutbox:
+        text = message.body + "".join(str(a[0]) for a in message.alternatives)
+        assert recommended.markers["comment"] not in text
+
+    mailoutbox.clear()
+    newcomer = make_user(Role.STAKEHOLDER)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        consultation_services.registration_create(consultation=world.consultation, user=newcomer, attendance="virtual")
+    assert [m.to for m in mailoutbox] == [[newcomer.email]]
+    assert not any(marker in mailoutbox[0].body for item in world.of(PEOPLE) for marker in item.markers.values())
+
+
+def test_conflict_fixture_is_in_place(world):
+    """The excom viewer declared a conflict with the "conflicted" application only (guards the matrix's premise)."""
+    assert list(Conflict.objects.values_list("member", "application__state")) == [(world.users["excom"].pk, "eligible")]
