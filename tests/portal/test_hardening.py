@@ -20,7 +20,9 @@ PASSWORD = "correct-horse-battery"
 
 
 def production_env(**extra) -> dict:
-    env = {k: v for k, v in os.environ.items() if k not in {"DJANGO_SETTINGS_MODULE", "DEBUG"}}
+    # The browser tests set DJANGO_ALLOW_ASYNC_UNSAFE in this process; a deployment never has it.
+    skip = {"DJANGO_SETTINGS_MODULE", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    env = {k: v for k, v in os.environ.items() if k not in skip}
     env.update(
         PORTAL_ENV="production",
         DJANGO_SETTINGS_MODULE="portal.settings.base",
