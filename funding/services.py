@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 from consultations.services import ConsultationError, registration_confirm_funded
 from funding import workflow
 from funding.enums import State
-from funding.models import Application, Call, Conflict, Recommendation, Transition
+from funding.models import Application, Call, Conflict, ExportLog, Recommendation, Transition
 from portal.enums import AuditAction
 from portal.permissions import can
 from portal.services import audit_record
@@ -351,3 +351,13 @@ def application_decide(*, application: Application, by, approve: bool, amount=No
         application.save(update_fields=["state", "approved_amount"])
         _notify(application)
         return application
+
+
+@transaction.atomic
+def export_log(*, call: Call, user, file_format: str) -> ExportLog:
+    """Log an export of a call's applications (who, when, how many rows) and put it in the audit log."""
+    from funding.selectors import reviewable
+
+    rows = reviewable(call).count()
+    audit_record(actor=user, action=AuditAction.EXPORT, target=call, detail=f"applications, {file_format}, {rows} rows")
+    return ExportLog.objects.create(call=call, user=user, file_format=file_format, rows=rows)

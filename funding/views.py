@@ -4,7 +4,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import FileResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -14,10 +13,8 @@ from consultations.services import places_left
 from funding import exports, priority, selectors, services, workflow
 from funding.enums import State
 from funding.forms import ApplicationForm, ConflictForm, DecisionForm, RecommendationForm, ScreeningForm
-from funding.models import Application, Call, ExportLog
-from portal.enums import AuditAction
+from funding.models import Application, Call
 from portal.permissions import can
-from portal.services import audit_record
 
 PAGE_SIZE = 25
 
@@ -267,15 +264,7 @@ def export(request, pk: int, file_format: str = "csv"):
     if not can(request.user, "funding.screen"):
         raise PermissionDenied
     call = get_object_or_404(Call, pk=pk)
-    rows = selectors.reviewable(call).count()
-    with transaction.atomic():
-        ExportLog.objects.create(call=call, user=request.user, file_format=file_format, rows=rows)
-        audit_record(
-            actor=request.user,
-            action=AuditAction.EXPORT,
-            target=call,
-            detail=f"applications, {file_format}, {rows} rows",
-        )
+    services.export_log(call=call, user=request.user, file_format=file_format)
     if file_format == "csv":
         response = StreamingHttpResponse(exports.csv_rows(call), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="funding-call-{call.pk}.csv"'

@@ -20,7 +20,6 @@ Links to other people are left out.
 from __future__ import annotations
 
 from django.apps import apps
-from django.conf import settings
 from django.db import models, transaction
 from django.utils import timezone
 
@@ -35,8 +34,7 @@ SECRET_FIELDS = {"password", "html", "approved_html"}
 
 def _field_value(instance, field):
     if isinstance(field, models.ForeignKey):
-        related = field.related_model
-        if related is User or related._meta.label_lower == settings.AUTH_USER_MODEL.lower():
+        if field.related_model is User:
             return None  # another person, or the person themselves: named once, at the top
         return getattr(instance, field.attname)
     value = field.value_from_object(instance)
