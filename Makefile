@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test audit bench backup restore lint format messages compilemessages clean
+.PHONY: run test dated audit bench backup restore lint format messages compilemessages clean
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is needed ($(PYTHON) not found)."; exit 1; }
@@ -25,6 +25,19 @@ test: $(STAMP)
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) manage.py compilemessages --ignore='.venv/*' -v 0
 	$(PY) -m pytest $(ARGS)
+	@if [ -z "$(ARGS)" ]; then $(MAKE) --no-print-directory dated; fi
+
+# The modules whose code reads today's date, run again on three other days (tests/clock.py): the suite
+# must pass whatever day it runs. The permission matrices and browser sweeps read no date and run once.
+DATED_TESTS := tests/reviews tests/reminders tests/consultations tests/discussions tests/funding tests/portal \
+	tests/test_clock.py \
+	tests/deployment/test_processes.py::test_a_due_reminder_goes_through_redis_and_a_real_worker_to_smtp \
+	tests/deployment/test_processes.py::test_embedded_mode_delivers_a_due_reminder_to_the_console
+CLOCK_DAYS := 2027-01-02 2028-06-30 2030-12-31
+
+## The date-sensitive modules with the clock moved to each of CLOCK_DAYS (make test runs it after the suite).
+dated: $(STAMP)
+	scripts/test-on-other-days $(PY) "$(CLOCK_DAYS)" $(DATED_TESTS)
 
 ## The benchmark: scale data, gunicorn as in production, wrk against every key page and a bare reference view.
 bench: $(STAMP)

@@ -14,6 +14,8 @@ from celery import Celery
 from django.conf import settings
 from django.db import connection
 
+from tests.clock import clock_env
+
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 
@@ -48,6 +50,7 @@ def production_env(tmp_path):
 
 
 def start(command: list[str], env: dict, log: Path) -> subprocess.Popen:
+    env = {**env, **clock_env()}  # on the test's clock when the suite runs with --clock
     return subprocess.Popen(command, cwd=ROOT, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT)
 
 
@@ -140,7 +143,12 @@ def test_embedded_celery_worker_runs_on_the_filesystem_broker(tmp_path):
     try:
         code = "import django; django.setup(); from portal.tasks import ping; print(ping.delay().get(timeout=60))"
         result = subprocess.run(
-            [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=90
+            [sys.executable, "-c", code],
+            cwd=ROOT,
+            env={**env, **clock_env()},
+            capture_output=True,
+            text=True,
+            timeout=90,
         )
         assert result.stdout.strip() == "pong", result.stderr
     finally:
@@ -239,7 +247,12 @@ def test_embedded_mode_delivers_a_due_reminder_to_the_console(tmp_path):
             "print(scan_reminders.delay().get(timeout=90))"
         )
         result = subprocess.run(
-            [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+            [sys.executable, "-c", code],
+            cwd=ROOT,
+            env={**env, **clock_env()},
+            capture_output=True,
+            text=True,
+            timeout=120,
         )
         assert result.stdout.strip() == "1", result.stderr
         deadline = time.monotonic() + 90

@@ -282,6 +282,8 @@ def test_errors_are_summarised_announced_and_linked_to_their_fields(client, call
 def test_amounts_and_dates_follow_the_language(client, call, language, budget, month):
     from datetime import UTC, datetime
 
+    # A call stated for March of some year: the dates are the test's own, whatever day it runs.
+    call.opens_at = datetime(2030, 3, 1, 12, tzinfo=UTC)
     call.closes_at = datetime(2030, 3, 15, 12, tzinfo=UTC)
     call.save()
     html = client.get(f"/{language}/funding/calls/{call.pk}/").content.decode()

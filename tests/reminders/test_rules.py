@@ -151,6 +151,8 @@ def consultation(db):
     return make_consultation(
         starts_at=datetime(2027, 5, 10, 7, tzinfo=UTC),
         time_zone="Africa/Nairobi",
+        # Every date of this consultation is stated, none taken from today, so the rules read the same any day.
+        registration_opens_at=datetime(2027, 3, 1, tzinfo=UTC),
         registration_deadline=datetime(2027, 4, 30, 20, tzinfo=UTC),
         interest_deadline=datetime(2027, 4, 20, 20, tzinfo=UTC),
         venue="UN Gigiri",

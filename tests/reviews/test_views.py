@@ -1,4 +1,7 @@
+from datetime import UTC, datetime
+
 import pytest
+import time_machine
 from icalendar import Calendar
 
 from portal.enums import Role
@@ -55,12 +58,24 @@ def test_calendar_filters_and_paginates(client, seeded):
 
 
 @pytest.mark.django_db
-def test_calendar_past_and_upcoming(client, seeded):
-    upcoming = client.get("/en/calendar/?when=upcoming").context["page"].object_list
-    past = client.get("/en/calendar/?when=past").context["page"]
+def test_calendar_past_and_upcoming_after_the_last_2024_25_meeting(client, seeded):
+    # The seeded calendar keeps its real dates; the clock is set between the last regional meeting and the IMRF.
+    with time_machine.travel(datetime(2026, 1, 15, 12, tzinfo=UTC), tick=False):
+        upcoming = client.get("/en/calendar/?when=upcoming").context["page"].object_list
+        past = client.get("/en/calendar/?when=past").context["page"]
 
-    assert [e.key for e in upcoming] == ["2026-imrf"]  # today is after every 2024-25 meeting
+    assert [e.key for e in upcoming] == ["2026-imrf"]
     assert past.paginator.count == Event.objects.count() - 1
+
+
+@pytest.mark.django_db
+def test_calendar_past_and_upcoming_once_the_imrf_has_passed(client, seeded):
+    with time_machine.travel(datetime(2027, 1, 2, 12, tzinfo=UTC), tick=False):
+        upcoming = client.get("/en/calendar/?when=upcoming").context["page"]
+        past = client.get("/en/calendar/?when=past").context["page"]
+
+    assert upcoming.paginator.count == 0
+    assert past.paginator.count == Event.objects.count()
 
 
 @pytest.mark.django_db
