@@ -52,6 +52,7 @@ def session_cookie(user) -> str:
 
 
 def generate(scale: Scale) -> dict:
+    from allauth.mfa.totp.internal.auth import TOTP
     from django.contrib.auth.hashers import make_password
     from django.contrib.auth.models import Group
     from django.utils import timezone
@@ -64,8 +65,10 @@ def generate(scale: Scale) -> dict:
     from funding.enums import State
     from funding.models import Application, Call
     from portal.enums import Constituency, Gender, Role
+    from portal.integrity import organisation_key
     from portal.m49 import subregion_for_country
     from portal.models import Profile, User
+    from portal.permissions import STAFF_ROLES
     from reviews.models import Event, Region, ReviewCycle
     from reviews.seed_calendar import load_seed_calendar
 
@@ -87,6 +90,8 @@ def generate(scale: Scale) -> dict:
             privacy_consent_at=now,
         )
         user.groups.add(Group.objects.get(name=role))
+        if role in STAFF_ROLES:  # staff must use a second factor, or every page sends them to set one up
+            TOTP.activate(user, "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP")
         staff[role] = user
     users = User.objects.bulk_create(
         [User(email=f"person{n}@bench.test", password=password) for n in range(scale.users)], batch_size=BATCH
@@ -95,11 +100,13 @@ def generate(scale: Scale) -> dict:
     profiles = []
     for n, user in enumerate(users):
         country = rng.choice(COUNTRIES)
+        organisation = f"Organisation {n % 700}" if n % 3 else ""
         profiles.append(
             Profile(
                 user=user,
                 display_name=f"Person {n}",
-                organisation=f"Organisation {n % 700}" if n % 3 else "",
+                organisation=organisation,
+                organisation_key=organisation_key(organisation),  # bulk_create skips Profile.save
                 constituency=rng.choice(constituencies),
                 country=country,
                 subregion=subregion_for_country(country),
@@ -215,9 +222,14 @@ def generate(scale: Scale) -> dict:
         )
     posts = Post.objects.bulk_create(posts, batch_size=BATCH)
     tags = list(Tag.objects.values_list("pk", flat=True))
+    tagged = [(p.pk, rng.choice(tags)) for p in posts if rng.random() < 0.5]
+    # Approved posts show their tags; every post's submitted version carries them.
+    approved_ids = {p.pk for p in posts if p.status == PostStatus.APPROVED}
     Post.tags.through.objects.bulk_create(
-        [Post.tags.through(post_id=p.pk, tag_id=rng.choice(tags)) for p in posts if rng.random() < 0.5],
-        batch_size=BATCH,
+        [Post.tags.through(post_id=p, tag_id=t) for p, t in tagged if p in approved_ids], batch_size=BATCH
+    )
+    Post.submitted_tags.through.objects.bulk_create(
+        [Post.submitted_tags.through(post_id=p, tag_id=t) for p, t in tagged], batch_size=BATCH
     )
 
     # A funding call with applications in every state.

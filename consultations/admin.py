@@ -6,7 +6,7 @@ from django.utils.translation import ngettext
 from modeltranslation.admin import TabbedTranslationAdmin, TranslationStackedInline
 
 from consultations import services
-from consultations.enums import HOLDS_PLACE, Attendance, RegistrationStatus
+from consultations.enums import HOLDS_PLACE, Attendance, InterestStatus, RegistrationStatus
 from consultations.models import (
     Consultation,
     ExpressionOfInterest,
@@ -54,9 +54,11 @@ class SessionInline(TranslationStackedInline):
         if db_field.name == "speakers":
             # Speakers come from the offers to speak of this consultation.
             consultation_id = request.resolver_match.kwargs.get("object_id")
-            kwargs["queryset"] = ExpressionOfInterest.objects.filter(consultation_id=consultation_id).select_related(
-                "user__profile"
-            )
+            # Only offers on the speakers' list: the list is decided on the dashboard, where nobody selects
+            # themselves, and the public agenda names selected speakers only.
+            kwargs["queryset"] = ExpressionOfInterest.objects.filter(
+                consultation_id=consultation_id, status=InterestStatus.SELECTED
+            ).select_related("user__profile")
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
@@ -181,10 +183,16 @@ class PendingAccreditationAdmin(admin.ModelAdmin):
 
 @admin.register(ExpressionOfInterest)
 class ExpressionOfInterestAdmin(admin.ModelAdmin):
+    """Offers to speak as received. Who speaks is decided on the consultation's dashboard, never here."""
+
     list_display = ["submitted_at", "user", "consultation", "role", "topic", "status"]
     list_filter = ["consultation", "role", "status"]
     list_select_related = ["user__profile", "consultation"]
     ordering = ["submitted_at"]
+    readonly_fields = ["consultation", "user", "role", "submitted_at", "status"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
 
 
 class DeclineReasonForm(ActionForm):
@@ -198,15 +206,28 @@ class ProposalAdmin(admin.ModelAdmin):
     list_select_related = ["region"]
     action_form = DeclineReasonForm
     actions = ["approve", "decline"]
+    # The decision is taken by the actions, through the service, where nobody decides their own proposal.
+    readonly_fields = ["status", "decision_note", "event", "proposed_by", "created_at"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
 
     def _decide(self, request, queryset, approve: bool):
-        try:
-            for proposal in queryset:
+        decided = 0
+        for proposal in queryset:
+            try:
                 services.proposal_decide(
                     proposal=proposal, by=request.user, approve=approve, reason=request.POST.get("reason", "")
                 )
-        except services.ConsultationError as exc:
-            self.message_user(request, str(exc), messages.ERROR)
+            except services.ConsultationError as exc:
+                self.message_user(request, f"{proposal.title}: {exc}", messages.ERROR)
+            else:
+                decided += 1
+        if decided:
+            self.message_user(
+                request,
+                ngettext("%(count)d proposal decided.", "%(count)d proposals decided.", decided) % {"count": decided},
+            )
 
     @admin.action(description=_("Approve and put on the calendar"), permissions=["change"])
     def approve(self, request, queryset):

@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from consultations.enums import SpeakingRole
-from consultations.services import INTEREST_WORD_LIMIT, words
+from consultations.services import INTEREST_MAX_CHARS, INTEREST_WORD_LIMIT, words
 from portal.validators import clean_name
 
 
@@ -22,10 +22,16 @@ class InterestForm(forms.Form):
     topic = forms.CharField(label=_("Topic"), max_length=200)
     statement = forms.CharField(
         label=_("Short statement"),
+        max_length=INTEREST_MAX_CHARS,
         widget=forms.Textarea(attrs={"rows": 6}),
-        help_text=_("What you would say and the experience you bring, in at most %(limit)d words.")
-        % {"limit": INTEREST_WORD_LIMIT},
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Formatted here, in the language of the request: formatted at import it stayed in English.
+        self.fields["statement"].help_text = _(
+            "What you would say and the experience you bring, in at most %(limit)d words."
+        ) % {"limit": INTEREST_WORD_LIMIT}
 
     def clean_topic(self):
         return clean_name(self.cleaned_data["topic"])

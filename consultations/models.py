@@ -36,7 +36,7 @@ class Consultation(models.Model):
         "reviews.Event", on_delete=models.PROTECT, related_name="consultations", verbose_name=_("calendar event")
     )
     title = models.CharField(_("title"), max_length=200)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(_("description"), blank=True, max_length=10_000)
     modality = models.CharField(_("modality"), max_length=20, choices=Modality.choices, default=Modality.HYBRID)
     capacity_in_person = models.PositiveIntegerField(_("places in the room"), default=0)
     capacity_virtual = models.PositiveIntegerField(_("places online"), default=0)
@@ -61,7 +61,7 @@ class Consultation(models.Model):
     status = models.CharField(
         _("status"), max_length=20, choices=ConsultationStatus.choices, default=ConsultationStatus.DRAFT, db_index=True
     )
-    summary = models.TextField(_("summary"), blank=True)
+    summary = models.TextField(_("summary"), blank=True, max_length=50_000)
     summary_published_at = models.DateTimeField(_("summary published on"), null=True, blank=True)
 
     class Meta:
@@ -153,7 +153,7 @@ class ExpressionOfInterest(models.Model):
     )
     role = models.CharField(_("I offer to be"), max_length=20, choices=SpeakingRole.choices)
     topic = models.CharField(_("topic"), max_length=200)
-    statement = models.TextField(_("short statement"))
+    statement = models.TextField(_("short statement"), max_length=2_000)
     submitted_at = models.DateTimeField(_("received on"), default=timezone.now, db_index=True)
     status = models.CharField(
         _("status"), max_length=20, choices=InterestStatus.choices, default=InterestStatus.RECEIVED
@@ -173,6 +173,8 @@ class ExportStatus(models.TextChoices):
     RUNNING = "running", _("Being prepared")
     READY = "ready", _("Ready")
     FAILED = "failed", _("Failed")
+    # The file named someone who since erased their account: it is gone with their name.
+    REMOVED = "removed", _("Removed")
 
 
 class ExportLog(models.Model):
@@ -185,6 +187,8 @@ class ExportLog(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
     file_format = models.CharField(max_length=8)
+    # The exporter's language: headings and labels of the file are in it, whoever builds it.
+    language = models.CharField(max_length=8, blank=True)
     filters = models.JSONField(default=dict)
     columns = models.JSONField(default=list)
     rows = models.PositiveIntegerField(default=0)

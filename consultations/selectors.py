@@ -4,6 +4,11 @@ from consultations.enums import HOLDS_PLACE, ConsultationStatus, RegistrationSta
 from consultations.models import Consultation, Registration
 
 
+def named_in_public() -> QuerySet[Consultation]:
+    """The consultations that may be listed, chosen or named outside the staff's pages: none in draft."""
+    return Consultation.objects.exclude(status=ConsultationStatus.DRAFT)
+
+
 def public_consultations() -> QuerySet[Consultation]:
     return (
         Consultation.objects.exclude(status=ConsultationStatus.DRAFT)

@@ -10,15 +10,19 @@ capacity"). Mail is queued on commit.
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Max
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from consultations.enums import HOLDS_PLACE, Attendance, ConsultationStatus, RegistrationStatus
 from consultations.models import Consultation, ExpressionOfInterest, Registration
+from portal import integrity
 from portal.enums import AuditAction
+from portal.permissions import can
 from portal.services import audit_record
 
 INTEREST_WORD_LIMIT = 150
+# Also a limit in characters: 150 words of any script fit well within it; a wall of text does not.
+INTEREST_MAX_CHARS = 2000
 
 
 class ConsultationError(Exception):
@@ -108,8 +112,12 @@ def registration_create(*, consultation: Consultation, user, attendance: str) ->
 
 
 @transaction.atomic
-def registration_cancel(*, registration: Registration) -> list[Registration]:
-    """Cancel; a freed place goes to the first person waiting, exactly once. Returns those promoted."""
+def registration_cancel(*, registration: Registration, notify: bool = True) -> list[Registration]:
+    """Cancel; a freed place goes to the first person waiting, exactly once. Returns those promoted.
+
+    The person gets a confirmation by e-mail, unless the cancellation is part of erasing their account
+    (``notify=False``: that erasure sends its own one message).
+    """
     consultation = _locked(registration.consultation)
     registration = Registration.objects.select_for_update().get(pk=registration.pk)
     if registration.status in (RegistrationStatus.CANCELLED, RegistrationStatus.REJECTED):
@@ -117,6 +125,8 @@ def registration_cancel(*, registration: Registration) -> list[Registration]:
     registration.status = RegistrationStatus.CANCELLED
     registration.cancelled_at = timezone.now()
     registration.save(update_fields=["status", "cancelled_at"])
+    if notify:
+        _notify(registration, "cancelled")
     return _fill_places(consultation, registration.attendance)
 
 
@@ -139,24 +149,48 @@ def consultation_set_capacity(*, consultation: Consultation, in_person: int, vir
     return promoted
 
 
+def _check_manager(by) -> None:
+    if not can(by, "consultations.manage"):
+        raise ConsultationError(_("Your role does not allow this decision."))
+
+
+def _check_subjects(by, people) -> None:
+    """Refuse the whole decision, naming the person, if ``by`` may not decide about one of ``people``."""
+    for person in people:
+        reason = integrity.refusal(decider=by, subject=person)
+        if reason:
+            raise ConsultationError(f"{person.profile.public_name if hasattr(person, 'profile') else person}: {reason}")
+
+
 @transaction.atomic
 def accreditation_decide(*, registrations, by, approve: bool, reason: str = "") -> int:
-    """Approve or refuse registrations waiting for accreditation; a refusal frees the place for the waiting list."""
+    """Approve or refuse registrations waiting for accreditation; a refusal frees the place for the waiting list.
+
+    Nobody accredits themselves or someone of their own organisation: the whole
+    decision is refused, naming the person, and nothing changes.
+    """
+    _check_manager(by)
     if not approve and not reason.strip():
         raise ConsultationError(_("Please give the reason for refusing."))
+    ids = [registration.pk for registration in registrations]
+    _check_subjects(
+        by,
+        [r.user for r in Registration.objects.filter(pk__in=ids).select_related("user__profile").order_by("pk")],
+    )
     decided = 0
     by_consultation: dict[int, list[int]] = {}
-    for registration in registrations:
-        by_consultation.setdefault(registration.consultation_id, []).append(registration.pk)
-    for consultation_id, ids in sorted(by_consultation.items()):
+    for consultation_id, pk in Registration.objects.filter(pk__in=ids).values_list("consultation_id", "pk"):
+        by_consultation.setdefault(consultation_id, []).append(pk)
+    for consultation_id, pks in sorted(by_consultation.items()):
         consultation = _locked(Consultation(pk=consultation_id))
-        pending = Registration.objects.select_for_update().filter(pk__in=ids, status=RegistrationStatus.PENDING)
+        pending = Registration.objects.select_for_update().filter(pk__in=pks, status=RegistrationStatus.PENDING)
         freed = set()
         for registration in pending:
             registration.status = RegistrationStatus.REGISTERED if approve else RegistrationStatus.REJECTED
             registration.decision_note = "" if approve else reason.strip()
             registration.decided_by, registration.decided_at = by, timezone.now()
             registration.save(update_fields=["status", "decision_note", "decided_by", "decided_at"])
+            audit_record(actor=by, action=AuditAction.ACCREDITATION, target=registration, detail=registration.status)
             _notify(registration, "decided")
             freed.add(registration.attendance)
             decided += 1
@@ -178,6 +212,11 @@ def interest_create(*, consultation: Consultation, user, role: str, topic: str, 
         raise ConsultationError(_("The deadline to offer to speak has passed."))
     if consultation.status != ConsultationStatus.OPEN:
         raise ConsultationError(_("This consultation does not take offers to speak now."))
+    if len(statement) > INTEREST_MAX_CHARS or words(statement) > INTEREST_WORD_LIMIT:
+        raise ConsultationError(
+            _("Please keep your statement to %(words)d words and %(chars)d characters.")
+            % {"words": INTEREST_WORD_LIMIT, "chars": INTEREST_MAX_CHARS}
+        )
     if ExpressionOfInterest.objects.filter(consultation=consultation, user=user, role=role).exists():
         raise ConsultationError(_("You have already made this offer."))
     return ExpressionOfInterest.objects.create(
@@ -186,21 +225,42 @@ def interest_create(*, consultation: Consultation, user, role: str, topic: str, 
 
 
 @transaction.atomic
-def slate_decide(*, consultation: Consultation, selected_ids: list[int], by) -> int:
-    """Record the choice of speakers: the listed offers are selected, the others not; each person is told."""
+def slate_decide(*, consultation: Consultation, decisions: dict[int, bool], by) -> int:
+    """Record the choice of speakers for the offers the decider was shown: selected or not; each person is told.
+
+    ``decisions`` maps each offer shown with a tick box to whether it was ticked;
+    offers not in it (arrived since, or not the decider's to decide) keep their
+    status. Nobody selects themselves or someone of their own organisation: the
+    whole list is refused, naming the person, and nothing changes (001 Annex 2:
+    speakers chosen on agreed criteria, not by the candidates).
+    """
     from consultations.enums import InterestStatus
     from consultations.tasks import send_interest_decision
     from portal.tasks import enqueue
 
+    _check_manager(by)
+    offers = list(
+        ExpressionOfInterest.objects.select_for_update(of=("self",))
+        .select_related("user__profile")
+        .filter(consultation=consultation, pk__in=list(decisions))
+        .order_by("pk")
+    )
+    _check_subjects(by, [offer.user for offer in offers])
     changed = 0
-    for interest in ExpressionOfInterest.objects.select_for_update().filter(consultation=consultation):
-        status = InterestStatus.SELECTED if interest.pk in selected_ids else InterestStatus.NOT_SELECTED
+    for interest in offers:
+        status = InterestStatus.SELECTED if decisions[interest.pk] else InterestStatus.NOT_SELECTED
         if interest.status != status:
             interest.status = status
             interest.save(update_fields=["status"])
+            audit_record(actor=by, action=AuditAction.SPEAKER_SELECTION, target=interest, detail=status)
             transaction.on_commit(lambda pk=interest.pk: enqueue(send_interest_decision.s(interest_id=pk)))
             changed += 1
     return changed
+
+
+def may_decide_offer(by, interest: ExpressionOfInterest) -> bool:
+    """Whether ``by`` is shown a tick box for this offer on the dashboard (not theirs, nor their organisation's)."""
+    return integrity.refusal(decider=by, subject=interest.user) is None
 
 
 def export_log(
@@ -213,6 +273,7 @@ def export_log(
         consultation=consultation,
         user=user,
         file_format=file_format,
+        language=translation.get_language() or settings.LANGUAGE_CODE,
         filters=filters,
         columns=columns,
         rows=rows,
@@ -242,13 +303,22 @@ def _build_export(log_id: int) -> None:
 
 @transaction.atomic
 def proposal_decide(*, proposal, by, approve: bool, reason: str = ""):
-    """Approve a GCM Talk or side event (it then appears on the calendar) or decline it with a reason."""
+    """Approve a GCM Talk or side event (it then appears on the calendar) or decline it with a reason.
+
+    The proposer is told in their language. Nobody decides on their own proposal or their organisation's.
+    """
     from consultations.models import Proposal, ProposalStatus
+    from consultations.tasks import send_proposal_decision
+    from portal.tasks import enqueue
     from reviews.dates import StatedDate
     from reviews.enums import EventKind
     from reviews.models import Event, ReviewCycle
 
-    proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
+    _check_manager(by)
+    proposal = (
+        Proposal.objects.select_for_update(of=("self",)).select_related("proposed_by__profile").get(pk=proposal.pk)
+    )
+    _check_subjects(by, [proposal.proposed_by])
     if proposal.status != ProposalStatus.PENDING:
         return proposal
     if not approve and not reason.strip():
@@ -271,6 +341,8 @@ def proposal_decide(*, proposal, by, approve: bool, reason: str = ""):
         event.save()
         proposal.event = event
     proposal.save()
+    audit_record(actor=by, action=AuditAction.PROPOSAL_DECISION, target=proposal, detail=proposal.status)
+    transaction.on_commit(lambda: enqueue(send_proposal_decision.s(proposal_id=proposal.pk)))
     return proposal
 
 

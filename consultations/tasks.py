@@ -54,6 +54,26 @@ def send_interest_decision(*, interest_id: int) -> None:
     )
 
 
+@shared_task(
+    autoretry_for=(SMTPException, OSError),
+    retry_backoff=30,
+    retry_kwargs={"max_retries": 5},
+)
+def send_proposal_decision(*, proposal_id: int) -> None:
+    """Tell the proposer of a GCM Talk or side event, in their language, what the secretariat decided."""
+    from consultations.models import Proposal, ProposalStatus
+
+    proposal = Proposal.objects.select_related("proposed_by__profile").filter(pk=proposal_id).first()
+    if proposal is None or proposal.status == ProposalStatus.PENDING:
+        return
+    send_templated_mail(
+        template="consultations/email/proposal_decision",
+        to=[proposal.proposed_by.email],
+        language=language_of(proposal.proposed_by),
+        context={"proposal": proposal},
+    )
+
+
 @shared_task
 def export_xlsx(*, log_id: int) -> None:
     """Build an XLSX registration list in the background, reporting progress on the log row."""
@@ -79,6 +99,7 @@ def export_xlsx(*, log_id: int) -> None:
             log.columns,
             folder / name,
             progress=lambda pct: ExportLog.objects.filter(pk=log_id).update(progress=pct),
+            language=log.language or None,
         )
     except Exception:
         ExportLog.objects.filter(pk=log_id).update(status=ExportStatus.FAILED)

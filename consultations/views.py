@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -159,11 +160,20 @@ def dashboard(request, pk: int):
         return denied
     consultation = get_object_or_404(Consultation.objects.select_related("event__region"), pk=pk)
     if request.method == "POST":
-        selected = [int(v) for v in request.POST.getlist("selected") if v.isdigit()]
-        changed = services.slate_decide(consultation=consultation, selected_ids=selected, by=request.user)
-        messages.success(
-            request, _("The speakers' list has been saved; %(count)d people are being told.") % {"count": changed}
-        )
+        # The offers shown with a tick box, and which of them were ticked: offers that arrived since keep
+        # their status, so a list saved from an older page never decides on an offer nobody saw.
+        shown = {int(v) for v in request.POST.getlist("shown") if v.isdigit()}
+        selected = {int(v) for v in request.POST.getlist("selected") if v.isdigit()}
+        try:
+            changed = services.slate_decide(
+                consultation=consultation, decisions={pk: pk in selected for pk in shown}, by=request.user
+            )
+        except services.ConsultationError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(
+                request, _("The speakers' list has been saved; %(count)d people are being told.") % {"count": changed}
+            )
         return redirect("consultations:dashboard", pk=pk)
     profile_fields = [
         "user__profile__constituency",
@@ -176,6 +186,9 @@ def dashboard(request, pk: int):
         .select_related("user__profile")
         .order_by("submitted_at", "pk")
     )
+    for interest in interests:
+        # One's own offer, or one from one's organisation, is shown without a tick box: a colleague decides it.
+        interest.decidable = services.may_decide_offer(request.user, interest)
     interest_rows = ExpressionOfInterest.objects.filter(consultation=consultation).values(
         "pk", "submitted_at", *profile_fields
     )
@@ -229,7 +242,7 @@ def dashboard(request, pk: int):
                 (slate_labels()[dim], rows)
                 for dim, rows in slate.balance({"slate": current, "pool": pool, "registrants": registrants}).items()
             ],
-            "export_columns": [(key, label) for key, (label, _path) in COLUMNS.items()],
+            "export_columns": [(key, label) for key, (label, *_how) in COLUMNS.items()],
             "default_columns": DEFAULT_COLUMNS,
             "statuses": RegistrationStatus.choices,
             "attendances": Attendance.choices,
@@ -263,7 +276,9 @@ def export_csv(request, pk: int):
         columns=columns,
         rows=queryset.count(),
     )
-    response = StreamingHttpResponse(csv_rows(queryset, columns), content_type="text/csv; charset=utf-8")
+    response = StreamingHttpResponse(
+        csv_rows(queryset, columns, language=get_language()), content_type="text/csv; charset=utf-8"
+    )
     response["Content-Disposition"] = f'attachment; filename="registrations-{consultation.pk}.csv"'
     return response
 
@@ -321,8 +336,9 @@ def export_download(request, pk: int):
 
 def agenda(request, pk: int):
     consultation = _visible(request, pk)
-    # An offer the speakers' list turned down stays off the public agenda, even if it was put on a session.
-    speakers = ExpressionOfInterest.objects.exclude(status=InterestStatus.NOT_SELECTED).select_related("user__profile")
+    # Only people on the speakers' list are named: an offer still waiting, or turned down, stays off the
+    # public agenda even if it was put on a session.
+    speakers = ExpressionOfInterest.objects.filter(status=InterestStatus.SELECTED).select_related("user__profile")
     sessions = consultation.sessions.prefetch_related(Prefetch("speakers", queryset=speakers))
     return render(request, "consultations/agenda.html", {"consultation": consultation, "sessions": sessions})
 
@@ -353,12 +369,21 @@ def talks(request):
 
 
 def summary_document(request, pk: int, document_id: int):
-    """A summary file, once the summary is published (the secretariat may see it before)."""
+    """A document of a consultation, for those who may see the consultation.
+
+    Meeting materials as soon as the consultation is public (000: "disseminate relevant materials well in
+    advance"); summary documents once the summary is published. The secretariat sees both before, and a
+    draft consultation's files are nobody else's.
+    """
     document = get_object_or_404(
         SummaryDocument.objects.select_related("consultation"), pk=document_id, consultation_id=pk
     )
-    published = document.consultation.status == ConsultationStatus.SUMMARY_PUBLISHED
-    if not published and not can(request.user, "consultations.manage"):
+    consultation, manager = document.consultation, can(request.user, "consultations.manage")
+    if document.kind == DocumentKind.MATERIAL:
+        visible = consultation.status != ConsultationStatus.DRAFT
+    else:
+        visible = consultation.status == ConsultationStatus.SUMMARY_PUBLISHED
+    if not (visible or manager) or not document.file:
         raise Http404
     return FileResponse(
         document.file.open("rb"),

@@ -17,6 +17,7 @@ from discussions.models import (
     Space,
     Tag,
 )
+from portal.admin_decisions import Shown, confirmation_page, confirmed_versions
 
 
 class QuestionInline(TranslationStackedInline):
@@ -127,27 +128,81 @@ class PostAdminBase(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
 
+    def _decide(self, request, queryset, *, approve: bool, reason: str = ""):
+        """Show the selected posts as they are now, then decide on exactly those versions once confirmed."""
+        shown = confirmed_versions(request)
+        posts = list(
+            queryset.filter(status=PostStatus.PENDING)
+            .select_related("space", "author__profile")
+            .prefetch_related("tags", "submitted_tags", "attachments")
+        )
+        if shown is None:
+            return self._confirmation(request, posts, approve=approve, reason=reason)
+        versions = {post.pk: int(shown[post.pk]) for post in posts if str(shown.get(post.pk, "")).isdigit()}
+        try:
+            count = services.posts_moderate(versions=versions, moderator=request.user, approve=approve, reason=reason)
+        except services.PostChanged as exc:
+            # The new versions are shown again: the decision is taken on what the moderator reads now.
+            self.message_user(request, str(exc), messages.WARNING)
+            return self._confirmation(request, posts, approve=approve, reason=reason)
+        except services.DiscussionError as exc:
+            self.message_user(request, str(exc), messages.ERROR)
+            return None
+        message = (
+            ngettext("%(count)d post approved.", "%(count)d posts approved.", count)
+            if approve
+            else ngettext("%(count)d post not approved.", "%(count)d posts not approved.", count)
+        )
+        self.message_user(request, message % {"count": count})
+        return None
+
+    def _confirmation(self, request, posts, *, approve: bool, reason: str):
+        items = []
+        for post in posts:
+            tags = list(post.submitted_tags.all())
+            items.append(
+                Shown(
+                    obj=post,
+                    version=str(post.revision),
+                    extra={
+                        "tags": tags,
+                        "tags_changed": post.approved_at is not None
+                        and {t.pk for t in tags} != {t.pk for t in post.tags.all()},
+                        "files": list(post.attachments.all()),
+                        "refusal": services.decision_refusal(request.user, post),
+                    },
+                )
+            )
+        return confirmation_page(
+            self,
+            request,
+            action="approve" if approve else "reject",
+            heading=_("Approve these posts?") if approve else _("Do not approve these posts?"),
+            question=_("Each post below is published exactly as shown: this version, its tags and its new files.")
+            if approve
+            else _("Each post below stays unpublished, with this reason sent to its author: %(reason)s")
+            % {"reason": reason},
+            button=_("Yes, approve") if approve else _("Yes, do not approve"),
+            items=items,
+            item_template="admin/discussions/_post_item.html",
+            carry={
+                "reason_choice": request.POST.get("reason_choice", ""),
+                "reason_text": request.POST.get("reason_text", ""),
+            },
+        )
+
     @admin.action(description=_("Approve the selected posts"), permissions=["change"])
     def approve(self, request, queryset):
-        ids = list(queryset.values_list("pk", flat=True))
-        count = services.posts_moderate(post_ids=ids, moderator=request.user, approve=True)
-        self.message_user(
-            request, ngettext("%(count)d post approved.", "%(count)d posts approved.", count) % {"count": count}
-        )
+        return self._decide(request, queryset, approve=True)
 
     @admin.action(description=_("Do not approve the selected posts (give a reason)"), permissions=["change"])
     def reject(self, request, queryset):
         choice = request.POST.get("reason_choice", "")
         reason = str(dict(REJECTION_REASONS).get(choice, "")) or request.POST.get("reason_text", "").strip()
-        try:
-            ids = list(queryset.values_list("pk", flat=True))
-            count = services.posts_moderate(post_ids=ids, moderator=request.user, approve=False, reason=reason)
-        except services.DiscussionError as exc:
-            self.message_user(request, str(exc), messages.ERROR)
-            return
-        self.message_user(
-            request, ngettext("%(count)d post not approved.", "%(count)d posts not approved.", count) % {"count": count}
-        )
+        if not reason:
+            self.message_user(request, _("Please give the reason for not approving."), messages.ERROR)
+            return None
+        return self._decide(request, queryset, approve=False, reason=reason)
 
 
 @admin.register(PendingPost)

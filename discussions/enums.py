@@ -13,6 +13,21 @@ class PostStatus(models.TextChoices):
     REJECTED = "rejected", _("Not approved")
 
 
+class FileStatus(models.TextChoices):
+    """A file is decided with the submission that brought it, and stays decided (a refused file stays refused)."""
+
+    PENDING = "pending", _("File waiting for moderation")
+    APPROVED = "approved", _("File approved")
+    REFUSED = "refused", _("File not approved")
+
+
+class AppealOutcome(models.TextChoices):
+    OPEN = "open", _("Waiting for a second review")
+    UPHELD = "upheld", _("Not approved after a second review")
+    OVERTURNED = "overturned", _("Approved after a second review")
+    WITHDRAWN = "withdrawn", _("Withdrawn: the post was edited")
+
+
 class AuthorLabel(models.TextChoices):
     DISPLAY_NAME = "display_name", _("My display name")
     ORGANISATION = "organisation", _("My organisation's name")

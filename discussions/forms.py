@@ -98,3 +98,22 @@ class ModerationForm(forms.Form):
         if choice and choice != "other":
             return str(dict(REJECTION_REASONS)[choice])
         return self.cleaned_data.get("reason_text", "").strip()
+
+
+class AppealForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why should the post be reviewed again?"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("A few sentences; another moderator reads them with your post. You can ask once."),
+    )
+
+
+class AppealDecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Second review"),
+        choices=[("overturn", _("Approve the post")), ("uphold", _("Keep it unapproved"))],
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(label=_("Note to the author"), max_length=500, required=False)
+    revision = forms.IntegerField(widget=forms.HiddenInput, min_value=0)

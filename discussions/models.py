@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from discussions.enums import AuthorLabel, PostStatus, TagKind
+from discussions.enums import AppealOutcome, AuthorLabel, FileStatus, PostStatus, TagKind
 
 
 def private_storage():
@@ -25,11 +25,11 @@ class Space(models.Model):
         "reviews.ReviewCycle", on_delete=models.PROTECT, related_name="spaces", verbose_name=_("cycle")
     )
     title = models.CharField(_("title"), max_length=200)
-    introduction = models.TextField(_("introduction"), blank=True)
+    introduction = models.TextField(_("introduction"), blank=True, max_length=10_000)
     moderators = models.ManyToManyField(
         settings.AUTH_USER_MODEL, blank=True, related_name="moderated_spaces", verbose_name=_("moderators")
     )
-    summary = models.TextField(_("published summary"), blank=True)
+    summary = models.TextField(_("published summary"), blank=True, max_length=50_000)
     summary_published_at = models.DateTimeField(_("summary published on"), null=True, blank=True)
 
     class Meta:
@@ -80,7 +80,7 @@ class Phase(models.Model):
 class GuidingQuestion(models.Model):
     phase = models.ForeignKey(Phase, on_delete=models.CASCADE, related_name="questions", verbose_name=_("phase"))
     position = models.PositiveSmallIntegerField(_("position"), default=0)
-    text = models.TextField(_("question"))
+    text = models.TextField(_("question"), max_length=2000)
 
     class Meta:
         ordering = ["phase__number", "position", "pk"]
@@ -114,10 +114,12 @@ class Tag(models.Model):
 class Post(models.Model):
     """A contribution, pre-moderated: nobody but its author and the space's moderators sees it before approval.
 
-    ``text``/``html`` hold what the author last submitted and ``status`` is the
-    moderation state of that submission. ``approved_html`` is the version the
-    public sees: an edit of an approved post leaves it in place until the edit
-    itself is approved.
+    ``text``/``html``/``submitted_tags`` hold what the author last submitted,
+    ``revision`` counts the submissions and ``status`` is the moderation state of
+    the last one. ``approved_html`` and ``tags`` are the version the public sees:
+    an edit of an approved post leaves them in place until the edit itself is
+    approved. A moderator decides on the revision they were shown, never on a
+    newer one.
     """
 
     space = models.ForeignKey(Space, on_delete=models.CASCADE, related_name="posts", verbose_name=_("space"))
@@ -136,7 +138,7 @@ class Post(models.Model):
     )
     shown_name = models.CharField(_("shown as"), max_length=200, editable=False)
     language = models.CharField(_("language of the post"), max_length=8, choices=settings.LANGUAGES)
-    text = models.TextField(_("text"))
+    text = models.TextField(_("text"), max_length=10_000)
     html = models.TextField(editable=False)
     status = models.CharField(
         _("status"), max_length=20, choices=PostStatus.choices, default=PostStatus.PENDING, db_index=True
@@ -148,7 +150,12 @@ class Post(models.Model):
     approved_at = models.DateTimeField(_("approved on"), null=True, blank=True, db_index=True)
     submitted_at = models.DateTimeField(_("sent on"), default=timezone.now, db_index=True)
     is_moderator_note = models.BooleanField(_("moderator note"), default=False)
+    revision = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    # The approved tags, the ones readers see and search; the submitted ones wait with their edit.
     tags = models.ManyToManyField(Tag, blank=True, related_name="posts", verbose_name=_("tags"))
+    submitted_tags = models.ManyToManyField(
+        Tag, blank=True, related_name="+", verbose_name=_("tags of the submitted version")
+    )
 
     class Meta:
         ordering = ["approved_at", "submitted_at", "pk"]
@@ -192,7 +199,11 @@ class Attachment(models.Model):
     original_name = models.CharField(_("file name"), max_length=200)
     content_type = models.CharField(max_length=120)
     size = models.PositiveBigIntegerField(default=0)
-    approved = models.BooleanField(_("approved"), default=False)
+    # The file belongs to the submission that brought it: decided with it, and never decided again.
+    revision = models.PositiveIntegerField(_("added in version"), default=1)
+    status = models.CharField(
+        _("status"), max_length=10, choices=FileStatus.choices, default=FileStatus.PENDING, db_index=True
+    )
 
     class Meta:
         verbose_name = _("attachment")
@@ -203,6 +214,10 @@ class Attachment(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("discussions:attachment", kwargs={"pk": self.pk})
+
+    @property
+    def approved(self) -> bool:
+        return self.status == FileStatus.APPROVED
 
 
 class ModerationDecision(models.Model):
@@ -224,6 +239,43 @@ class ModerationDecision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.from_status} → {self.to_status}"
+
+
+class Appeal(models.Model):
+    """The author of a post that was not approved asks, once, for a second review by another moderator.
+
+    The moderator who refused the post cannot decide the appeal; another
+    moderator of the space or the secretariat does, on the version that was
+    refused (an edit withdraws the appeal: the edit goes to moderation anyway).
+    """
+
+    post = models.OneToOneField(Post, on_delete=models.CASCADE, related_name="appeal", verbose_name=_("post"))
+    revision = models.PositiveIntegerField(_("version appealed"))
+    reason = models.CharField(_("why a second review"), max_length=1000)
+    first_moderator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("moderator of the first decision"),
+    )
+    created_at = models.DateTimeField(_("asked on"), default=timezone.now)
+    outcome = models.CharField(
+        _("outcome"), max_length=12, choices=AppealOutcome.choices, default=AppealOutcome.OPEN, db_index=True
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("decided on"), null=True, blank=True)
+    note = models.CharField(_("note to the author"), max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("appeal")
+        verbose_name_plural = _("appeals")
+
+    def __str__(self) -> str:
+        return f"{self.post_id}: {self.get_outcome_display()}"
 
 
 class Subscription(models.Model):
@@ -263,7 +315,10 @@ class AnalysisPaper(models.Model):
 
     space = models.OneToOneField(Space, on_delete=models.CASCADE, related_name="analysis", verbose_name=_("space"))
     synthesis = models.TextField(
-        _("synthesis"), blank=True, help_text=_("Plain text; an empty line starts a new paragraph.")
+        _("synthesis"),
+        blank=True,
+        max_length=50_000,
+        help_text=_("Plain text; an empty line starts a new paragraph."),
     )
     published_at = models.DateTimeField(_("published on"), null=True, blank=True)
     updated_at = models.DateTimeField(_("updated on"), auto_now=True)

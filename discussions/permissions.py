@@ -31,3 +31,8 @@ def visible_posts(user, space: Space) -> QuerySet[Post]:
 
 def may_post(user) -> bool:
     return can(user, "discussions.post")
+
+
+def may_decide_appeals(user, space: Space) -> bool:
+    """Second reviews of refused posts: the space's moderators and the secretariat (who of them may, see services)."""
+    return can(user, "discussions.analyse") or moderates(user, space)

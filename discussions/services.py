@@ -1,22 +1,42 @@
-"""Posting and pre-moderation. Views, the admin and the moderation page all go through here."""
+"""Posting, pre-moderation and appeals. Views, the admin and the moderation page all go through here.
 
-from django.db import transaction
+002: every comment is approved by a moderator before anyone else sees it. A
+moderator decides on exactly the version they were shown (text, tags and files
+of one revision); nobody decides on their own post or their organisation's; a
+refused author may ask once for a second review by someone else.
+"""
+
+from django.db import connection, transaction
+from django.db.models import F
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from discussions import markup
-from discussions.enums import AuthorLabel, PostStatus
-from discussions.models import Attachment, GuidingQuestion, ModerationDecision, Post
-from discussions.permissions import may_post, moderates
+from discussions.enums import AppealOutcome, AuthorLabel, FileStatus, PostStatus
+from discussions.models import Appeal, Attachment, GuidingQuestion, ModerationDecision, Post
+from discussions.permissions import may_decide_appeals, may_post, moderates
+from portal import integrity
 from portal.cache import public_pages_changed
 from portal.enums import AuditAction
-from portal.models import AuditEntry
+from portal.models import AuditEntry, Profile, User
 from portal.uploads import stored_file_name
 from portal.validators import neutralise_text
+
+APPEAL_MAX_CHARS = 1000
 
 
 class DiscussionError(Exception):
     """A rule stopped the action; the message is for the person."""
+
+
+class PostChanged(DiscussionError):
+    """The post was edited after the moderator opened it: the decision is refused, the new version must be read."""
+
+    def __init__(self, message: str, post_ids: list[int]):
+        super().__init__(message)
+        self.post_ids = post_ids
 
 
 def _shown_name(user, label: str) -> str:
@@ -74,7 +94,15 @@ def post_create(
         submitted_at=now,
         is_moderator_note=moderator_note,
     )
-    post.tags.set(tags)
+    post.submitted_tags.set(tags)
+    if moderator_note:
+        post.tags.set(tags)
+    _attach(post, files, status=FileStatus.APPROVED if moderator_note else FileStatus.PENDING)
+    return post
+
+
+def _attach(post: Post, files, *, status: str = FileStatus.PENDING) -> None:
+    """Store the uploaded files as part of the post's current revision."""
     for upload, content_type in files:
         Attachment.objects.create(
             post=post,
@@ -82,14 +110,19 @@ def post_create(
             original_name=stored_file_name(upload.name, content_type),
             content_type=content_type,
             size=upload.size,
-            approved=moderator_note,
+            revision=post.revision,
+            status=status,
         )
-    return post
 
 
 @transaction.atomic
 def post_edit(*, post: Post, author, text: str, tags=None, files=()) -> Post:
-    """Send an edit for moderation; an approved version stays public until the edit is approved."""
+    """Send an edit for moderation as a new revision; the approved version stays public until the edit is approved.
+
+    New tags wait with the edit (readers keep seeing the approved ones), new
+    files belong to this revision, and an open appeal is withdrawn: the edit goes
+    to a moderator anyway.
+    """
     post = Post.objects.select_for_update().get(pk=post.pk)
     if post.author_id != author.pk:
         raise DiscussionError(_("You can only edit your own posts."))
@@ -101,92 +134,212 @@ def post_edit(*, post: Post, author, text: str, tags=None, files=()) -> Post:
         raise DiscussionError(_("This phase of the discussion is closed: posts are no longer taken."))
     post.text, post.html = text, markup.render(text)
     post.status, post.rejection_reason, post.submitted_at = PostStatus.PENDING, "", timezone.now()
-    post.save(update_fields=["text", "html", "status", "rejection_reason", "submitted_at"])
+    post.revision += 1
+    post.save(update_fields=["text", "html", "status", "rejection_reason", "submitted_at", "revision"])
     if tags is not None:
-        post.tags.set(tags)
-    for upload, content_type in files:
-        Attachment.objects.create(
-            post=post,
-            file=upload,
-            original_name=stored_file_name(upload.name, content_type),
-            content_type=content_type,
-            size=upload.size,
-        )
+        post.submitted_tags.set(tags)
+    _attach(post, files)
+    Appeal.objects.filter(post=post, outcome=AppealOutcome.OPEN).update(
+        outcome=AppealOutcome.WITHDRAWN, decided_at=timezone.now()
+    )
     return post
 
 
-def post_moderate(*, post: Post, moderator, approve: bool, reason: str = "") -> bool:
-    """Approve or reject the pending version of one post; returns False if someone else decided first."""
+def post_moderate(*, post: Post, moderator, approve: bool, shown_revision: int, reason: str = "") -> bool:
+    """Approve or reject the version of one post the moderator was shown; False if someone else decided first."""
     if not moderates(moderator, post.space):
         raise DiscussionError(_("You do not moderate this space."))
-    return posts_moderate(post_ids=[post.pk], moderator=moderator, approve=approve, reason=reason) == 1
+    decided = posts_moderate(versions={post.pk: shown_revision}, moderator=moderator, approve=approve, reason=reason)
+    return decided == 1
 
 
-def posts_moderate(*, post_ids, moderator, approve: bool, reason: str = "") -> int:
-    """Decide on many pending posts at once, in a fixed number of queries; returns how many were decided.
+def _changed(count: int) -> str:
+    return ngettext(
+        "This post changed since you opened it: read the new version before you decide.",
+        "%(count)d posts changed since you opened them: read the new versions before you decide.",
+        count,
+    ) % {"count": count}
 
-    The pending rows of the spaces the moderator is assigned to are locked and
-    re-read (SELECT … FOR UPDATE), so two moderators deciding at the same moment
-    produce one decision, one audit entry and one e-mail per post. Approval
-    publishes the submitted version (an edit of an approved post replaces the
-    public version only now) and its attachments.
+
+def decision_refusal(moderator, post: Post) -> str | None:
+    """Why ``moderator`` may not decide ``post`` (their own, their organisation's); None if they may."""
+    return integrity.refusal(decider=moderator, subject=post.author)
+
+
+def _refusal_for(moderator, author_id: int) -> str | None:
+    author = User.objects.select_related("profile").get(pk=author_id)
+    return integrity.refusal(decider=moderator, subject=author)
+
+
+def posts_moderate(*, versions: dict[int, int], moderator, approve: bool, reason: str = "") -> int:
+    """Decide on pending posts, each at the revision the moderator was shown; returns how many were decided.
+
+    In a fixed number of queries, whatever the number of posts. The pending rows
+    of the spaces the moderator is assigned to are locked and re-read (SELECT …
+    FOR UPDATE), so two moderators deciding at the same moment produce one
+    decision, one audit entry and one e-mail per post; a post someone else
+    decided first is skipped. The whole decision is refused, and nothing changes,
+    when one of the posts is the moderator's own or their organisation's, or was
+    edited since it was shown (``PostChanged`` names those posts). Approval
+    publishes the revision shown: its text, its tags and the files still waiting;
+    rejection refuses those files, and a refused file stays refused.
     """
-    from django.db.models import F
-    from django.db.models.functions import Coalesce
-
     from discussions.tasks import send_moderation_decisions
     from portal.tasks import enqueue
 
     reason = reason.strip()
     if not approve and not reason:
         raise DiscussionError(_("Please give the reason for not approving."))
-    new_status = PostStatus.APPROVED if approve else PostStatus.REJECTED
     with transaction.atomic():
-        pending = Post.objects.select_for_update(of=("self",)).filter(pk__in=list(post_ids), status=PostStatus.PENDING)
+        pending = Post.objects.select_for_update(of=("self",)).filter(pk__in=list(versions), status=PostStatus.PENDING)
         if not moderator.is_superuser:
             pending = pending.filter(space__moderators=moderator)
-        ids = list(pending.values_list("pk", flat=True))
-        if not ids:
+        rows = list(pending.values_list("pk", "revision", "author_id", "author__profile__organisation_key"))
+        if not rows:
             return 0
-        now = timezone.now()
-        ModerationDecision.objects.bulk_create(
-            [
-                ModerationDecision(
-                    post_id=pk,
-                    moderator=moderator,
-                    from_status=PostStatus.PENDING,
-                    to_status=new_status,
-                    reason=reason,
-                    created_at=now,
-                )
-                for pk in ids
-            ]
-        )
-        AuditEntry.objects.bulk_create(
-            [
-                AuditEntry(
-                    actor=moderator,
-                    action=AuditAction.MODERATION,
-                    target_type=Post._meta.label_lower,
-                    target_id=str(pk),
-                    detail=new_status,
-                    at=now,
-                )
-                for pk in ids
-            ]
-        )
-        decided = Post.objects.filter(pk__in=ids)
-        if approve:
-            decided.update(
-                status=new_status,
-                rejection_reason="",
-                approved_html=F("html"),
-                approved_text=F("text"),
-                approved_at=Coalesce(F("approved_at"), now),
-            )
-            Attachment.objects.filter(post__in=ids, approved=False).update(approved=True)
-        else:
-            decided.update(status=new_status, rejection_reason=reason)
-        public_pages_changed()  # the bulk update sends no signals; public counts change
+        # Read, not taken from a profile the caller may or may not have loaded: the same queries every time.
+        own_key = Profile.objects.filter(user=moderator).values_list("organisation_key", flat=True).first() or ""
+        for _pk, _revision, author_id, key in rows:
+            if author_id == moderator.pk or (own_key and key == own_key):
+                raise DiscussionError(_refusal_for(moderator, author_id))
+        changed = sorted(pk for pk, revision, _a, _k in rows if versions[pk] != revision)
+        if changed:
+            raise PostChanged(_changed(len(changed)), changed)
+        ids = [pk for pk, *_rest in rows]
+        _record(ids, moderator=moderator, approve=approve, reason=reason, action=AuditAction.MODERATION)
         transaction.on_commit(lambda: enqueue(send_moderation_decisions.s(post_ids=ids)))
     return len(ids)
+
+
+def _record(ids: list[int], *, moderator, approve: bool, reason: str, action: str, from_status=PostStatus.PENDING):
+    """Write the decisions, their audit entries and the new state of the posts ``ids`` (locked by the caller)."""
+    now = timezone.now()
+    new_status = PostStatus.APPROVED if approve else PostStatus.REJECTED
+    ModerationDecision.objects.bulk_create(
+        [
+            ModerationDecision(
+                post_id=pk,
+                moderator=moderator,
+                from_status=from_status,
+                to_status=new_status,
+                reason=reason,
+                created_at=now,
+            )
+            for pk in ids
+        ]
+    )
+    AuditEntry.objects.bulk_create(
+        [
+            AuditEntry(
+                actor=moderator,
+                action=action,
+                target_type=Post._meta.label_lower,
+                target_id=str(pk),
+                detail=new_status,
+                at=now,
+            )
+            for pk in ids
+        ]
+    )
+    decided = Post.objects.filter(pk__in=ids)
+    if approve:
+        decided.update(
+            status=new_status,
+            rejection_reason="",
+            approved_html=F("html"),
+            approved_text=F("text"),
+            approved_at=Coalesce(F("approved_at"), now),
+        )
+        _publish_tags(ids)
+        Attachment.objects.filter(post__in=ids, status=FileStatus.PENDING).update(status=FileStatus.APPROVED)
+    else:
+        decided.update(status=new_status, rejection_reason=reason)
+        Attachment.objects.filter(post__in=ids, status=FileStatus.PENDING).update(status=FileStatus.REFUSED)
+    public_pages_changed()  # the bulk update sends no signals; public counts change
+
+
+def _publish_tags(ids: list[int]) -> None:
+    """The tags of the approved revisions become the public ones: two statements, whatever the number of posts."""
+    public, submitted = Post.tags.through, Post.submitted_tags.through
+    public.objects.filter(post_id__in=ids).delete()
+    placeholders = ", ".join(["%s"] * len(ids))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {public._meta.db_table} (post_id, tag_id) "  # noqa: S608 - table names from the models
+            f"SELECT post_id, tag_id FROM {submitted._meta.db_table} WHERE post_id IN ({placeholders})",
+            ids,
+        )
+
+
+@transaction.atomic
+def appeal_create(*, post: Post, author, reason: str) -> Appeal:
+    """The author of a post that was not approved asks, once, for a second review, with a short reason."""
+    post = Post.objects.select_for_update().get(pk=post.pk)
+    reason = reason.strip()
+    if post.author_id != author.pk:
+        raise DiscussionError(_("Only the author of a post can ask for a second review."))
+    if post.status != PostStatus.REJECTED:
+        raise DiscussionError(_("A second review can be asked only for a post that was not approved."))
+    if Appeal.objects.filter(post=post).exists():
+        raise DiscussionError(_("A second review of this post was already asked for: it can be asked once."))
+    if not reason:
+        raise DiscussionError(_("Please say briefly why the post should be reviewed again."))
+    if len(reason) > APPEAL_MAX_CHARS:
+        raise DiscussionError(_("Please shorten your reason to %(limit)d characters.") % {"limit": APPEAL_MAX_CHARS})
+    first = post.decisions.filter(to_status=PostStatus.REJECTED).order_by("-created_at", "-pk").first()
+    return Appeal.objects.create(
+        post=post, revision=post.revision, reason=reason, first_moderator=first.moderator if first else None
+    )
+
+
+def appeal_refusal(appeal: Appeal, user) -> str | None:
+    """Why ``user`` may not decide ``appeal``; None if they may."""
+    if not may_decide_appeals(user, appeal.post.space):
+        return _("Only the moderators of this space and the secretariat decide appeals.")
+    if appeal.first_moderator_id is not None and appeal.first_moderator_id == user.pk:
+        return _("You took the first decision on this post: another moderator or the secretariat decides the appeal.")
+    return integrity.refusal(decider=user, subject=appeal.post.author)
+
+
+def appeal_decide(*, appeal: Appeal, by, overturn: bool, shown_revision: int, note: str = "") -> bool:
+    """The second review: approve the refused version (overturn) or confirm the refusal; False if already decided.
+
+    Decided by a moderator of the space other than the one who refused the post,
+    or by the secretariat; never by the author or their organisation. Both
+    decisions stay in the moderation history and the audit log, and the author is
+    told in their language.
+    """
+    from discussions.tasks import send_appeal_decision
+    from portal.tasks import enqueue
+
+    note = note.strip()
+    if not overturn and not note:
+        raise DiscussionError(_("Please say why the post stays unapproved."))
+    with transaction.atomic():
+        appeal = (
+            Appeal.objects.select_for_update(of=("self",))
+            .select_related("post__author__profile", "post__space")
+            .get(pk=appeal.pk)
+        )
+        post = Post.objects.select_for_update().get(pk=appeal.post_id)
+        refusal = appeal_refusal(appeal, by)
+        if refusal:
+            raise DiscussionError(refusal)
+        if appeal.outcome != AppealOutcome.OPEN:
+            return False
+        if post.revision != shown_revision or post.revision != appeal.revision or post.status != PostStatus.REJECTED:
+            raise PostChanged(_changed(1), [post.pk])
+        reason = _("Second review: %(note)s") % {"note": note} if note else _("Second review")
+        _record(
+            [post.pk],
+            moderator=by,
+            approve=overturn,
+            reason=reason,
+            action=AuditAction.APPEAL,
+            from_status=PostStatus.REJECTED,
+        )
+        appeal.outcome = AppealOutcome.OVERTURNED if overturn else AppealOutcome.UPHELD
+        appeal.decided_by, appeal.decided_at, appeal.note = by, timezone.now(), note
+        appeal.save(update_fields=["outcome", "decided_by", "decided_at", "note"])
+        transaction.on_commit(lambda: enqueue(send_appeal_decision.s(appeal_id=appeal.pk)))
+    return True

@@ -24,6 +24,27 @@ def send_moderation_decisions(*, post_ids: list[int]) -> None:
         )
 
 
+@shared_task(
+    autoretry_for=(SMTPException, OSError),
+    retry_backoff=30,
+    retry_kwargs={"max_retries": 5},
+)
+def send_appeal_decision(*, appeal_id: int) -> None:
+    """Tell the author, in their language, the outcome of the second review they asked for."""
+    from discussions.enums import AppealOutcome
+    from discussions.models import Appeal
+
+    appeal = Appeal.objects.select_related("post__author__profile", "post__space").filter(pk=appeal_id).first()
+    if appeal is None or appeal.outcome not in (AppealOutcome.UPHELD, AppealOutcome.OVERTURNED):
+        return
+    send_templated_mail(
+        template="discussions/email/appeal_decision",
+        to=[appeal.post.author.email],
+        language=language_of(appeal.post.author),
+        context={"appeal": appeal, "post": appeal.post},
+    )
+
+
 @shared_task
 def send_digests() -> int:
     """Run by Celery beat: the digest of newly approved posts for everyone following a space or a question."""

@@ -19,4 +19,6 @@ urlpatterns = [
     path("attachments/<int:pk>/", views.attachment, name="attachment"),
     path("moderation/", views.moderation_queue, name="moderation"),
     path("moderation/<int:pk>/", views.moderate, name="moderate"),
+    path("posts/<int:pk>/appeal/", views.appeal_create, name="appeal"),
+    path("moderation/appeals/<int:pk>/", views.appeal_decide, name="appeal_decide"),
 ]

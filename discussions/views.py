@@ -6,6 +6,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
 from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import get_language
@@ -13,10 +14,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from discussions import analysis, exports, services
-from discussions.enums import PostStatus
+from discussions.enums import AppealOutcome, FileStatus, PostStatus
 from discussions.filters import PostFilter
-from discussions.forms import ModerationForm, PostEditForm, PostForm
-from discussions.models import AnalysisPaper, Attachment, GuidingQuestion, Post, Space, Subscription
+from discussions.forms import AppealDecisionForm, AppealForm, ModerationForm, PostEditForm, PostForm
+from discussions.models import AnalysisPaper, Appeal, Attachment, GuidingQuestion, Post, Space, Subscription
 from discussions.permissions import may_post, moderates, visible_posts
 from portal.permissions import can
 
@@ -69,8 +70,8 @@ def _paper_visible(user, space, paper) -> bool:
 def _post_queryset(user, space):
     return (
         visible_posts(user, space)
-        .select_related("author", "parent")
-        .prefetch_related("tags", Prefetch("attachments", queryset=Attachment.objects.order_by("pk")))
+        .select_related("author", "parent", "appeal")
+        .prefetch_related("tags", "submitted_tags", Prefetch("attachments", queryset=Attachment.objects.order_by("pk")))
     )
 
 
@@ -91,11 +92,23 @@ def question(request, pk: int, question: int):
     return _thread(request, space, guiding, page, form)
 
 
+def _has_appeal(post) -> bool:
+    try:
+        return post.appeal is not None
+    except Appeal.DoesNotExist:
+        return False
+
+
 def _thread(request, space, guiding, page, form, status=200):
     is_moderator = moderates(request.user, space)
     for post in page.object_list:
         post.sees_current = is_moderator or post.author_id == request.user.pk
+        # Readers see the approved tags and files; the author and moderators the submitted version's.
+        post.shown_tags = list(post.submitted_tags.all() if post.sees_current else post.tags.all())
         post.visible_attachments = [a for a in post.attachments.all() if a.approved or post.sees_current]
+        post.may_appeal = (
+            post.author_id == request.user.pk and post.status == PostStatus.REJECTED and not _has_appeal(post)
+        )
     return render(
         request,
         "discussions/question.html",
@@ -155,7 +168,7 @@ def post_create(request, pk: int, question: int):
 def post_edit(request, pk: int):
     post = get_object_or_404(Post.objects.select_related("question__phase", "space"), pk=pk, author=request.user)
     form = PostEditForm(
-        request.POST or None, request.FILES or None, initial={"text": post.text, "tags": post.tags.all()}
+        request.POST or None, request.FILES or None, initial={"text": post.text, "tags": post.submitted_tags.all()}
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -181,7 +194,11 @@ def attachment(request, pk: int):
     allowed = request.user.is_authenticated and (
         moderates(request.user, post.space)
         or post.author_id == request.user.pk
-        or (item.approved and post.approved_at is not None and can(request.user, "discussions.read"))
+        or (
+            item.status == FileStatus.APPROVED
+            and post.approved_at is not None
+            and can(request.user, "discussions.read")
+        )
     )
     if not allowed:
         raise Http404
@@ -192,19 +209,52 @@ def attachment(request, pk: int):
 
 @login_required
 def moderation_queue(request):
-    if not can(request.user, "discussions.moderate"):
+    if not can(request.user, "discussions.moderate") and not can(request.user, "discussions.analyse"):
         raise PermissionDenied
     spaces = Space.objects.all() if request.user.is_superuser else request.user.moderated_spaces.all()
     pending = (
         Post.objects.filter(space__in=spaces, status=PostStatus.PENDING)
-        .select_related("space", "question", "author")
-        .prefetch_related("attachments")
+        .select_related("space", "question", "author__profile")
+        .prefetch_related("tags", "submitted_tags", Prefetch("attachments", queryset=Attachment.objects.order_by("pk")))
         .order_by("submitted_at", "pk")
     )
     page = Paginator(pending, PAGE_SIZE).get_page(request.GET.get("page"))
+    for post in page.object_list:
+        _describe_for_decision(post, request.user)
     return render(
-        request, "discussions/moderation.html", {"page": page, "posts": page.object_list, "form": ModerationForm()}
+        request,
+        "discussions/moderation.html",
+        {
+            "page": page,
+            "posts": page.object_list,
+            "form": ModerationForm(),
+            "appeals": _open_appeals(request.user),
+            "appeal_form": AppealDecisionForm(),
+        },
     )
+
+
+def _describe_for_decision(post, user) -> None:
+    """What a moderator needs to decide a post: its tags and files as submitted, what is new, and whether they may."""
+    post.shown_tags = list(post.submitted_tags.all())
+    post.tags_changed = post.approved_at is not None and {t.pk for t in post.shown_tags} != {
+        t.pk for t in post.tags.all()
+    }
+    post.files = list(post.attachments.all())
+    post.refusal = services.decision_refusal(user, post)
+
+
+def _open_appeals(user) -> list:
+    """The open appeals this person may see: those of the spaces they moderate, or all for the secretariat."""
+    appeals = Appeal.objects.filter(outcome=AppealOutcome.OPEN).select_related(
+        "post__space", "post__question", "post__author__profile", "first_moderator__profile"
+    )
+    if not (user.is_superuser or can(user, "discussions.analyse")):
+        appeals = appeals.filter(post__space__moderators=user)
+    appeals = list(appeals.order_by("created_at", "pk")[:PAGE_SIZE])
+    for appeal in appeals:
+        appeal.refusal = services.appeal_refusal(appeal, user)
+    return appeals
 
 
 @login_required
@@ -216,8 +266,18 @@ def moderate(request, pk: int):
     approve = request.POST.get("decision") == "approve"
     form = ModerationForm(request.POST)
     form.is_valid()
+    shown = request.POST.get("revision", "")
     try:
-        decided = services.post_moderate(post=post, moderator=request.user, approve=approve, reason=form.reason())
+        decided = services.post_moderate(
+            post=post,
+            moderator=request.user,
+            approve=approve,
+            reason=form.reason(),
+            shown_revision=int(shown) if shown.isdigit() else -1,
+        )
+    except services.PostChanged as exc:
+        messages.warning(request, str(exc))
+        return redirect(f"{reverse('discussions:moderation')}#queue-{post.pk}")
     except services.DiscussionError as exc:
         messages.error(request, str(exc))
     else:
@@ -225,6 +285,54 @@ def moderate(request, pk: int):
             messages.success(request, _("Decision saved; the author is being told."))
         else:
             messages.info(request, _("Another moderator decided on this post first."))
+    return redirect("discussions:moderation")
+
+
+@login_required
+def appeal_create(request, pk: int):
+    """The author of a post that was not approved asks for a second review, once, with a short reason."""
+    post = get_object_or_404(
+        Post.objects.select_related("space", "question"), pk=pk, author=request.user, status=PostStatus.REJECTED
+    )
+    form = AppealForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.appeal_create(post=post, author=request.user, reason=form.cleaned_data["reason"])
+        except services.DiscussionError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(
+                request, _("Your request is recorded. Another moderator will review the post and write to you.")
+            )
+            return redirect(post.question)
+    return render(request, "discussions/appeal.html", {"post": post, "form": form}, status=400 if form.errors else 200)
+
+
+@login_required
+@require_POST
+def appeal_decide(request, pk: int):
+    appeal = get_object_or_404(Appeal.objects.select_related("post__space"), pk=pk)
+    if not services.may_decide_appeals(request.user, appeal.post.space):
+        raise PermissionDenied
+    form = AppealDecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(" ".join(errors) for errors in form.errors.values()))
+        return redirect("discussions:moderation")
+    try:
+        decided = services.appeal_decide(
+            appeal=appeal,
+            by=request.user,
+            overturn=form.cleaned_data["decision"] == "overturn",
+            note=form.cleaned_data["note"],
+            shown_revision=form.cleaned_data["revision"],
+        )
+    except services.DiscussionError as exc:
+        messages.error(request, str(exc))
+    else:
+        if decided:
+            messages.success(request, _("The second review is saved; the author is being told."))
+        else:
+            messages.info(request, _("Someone else decided on this appeal first."))
     return redirect("discussions:moderation")
 
 
@@ -237,7 +345,9 @@ def posts(request, pk: int):
     published = (
         Post.objects.filter(space=space, approved_at__isnull=False)
         .select_related("question__phase", "parent")
-        .prefetch_related("tags", Prefetch("attachments", queryset=Attachment.objects.filter(approved=True)))
+        .prefetch_related(
+            "tags", Prefetch("attachments", queryset=Attachment.objects.filter(status=FileStatus.APPROVED))
+        )
     )
     found = PostFilter(request.GET or None, queryset=published, space=space)
     if not found.is_bound:
@@ -249,6 +359,7 @@ def posts(request, pk: int):
     page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
     for post in page.object_list:
         post.sees_current = False
+        post.shown_tags = list(post.tags.all())
         post.visible_attachments = list(post.attachments.all())
     return render(
         request,

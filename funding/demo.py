@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from consultations.models import Consultation
 from funding import services
-from funding.models import Call
+from funding.models import Application, Call
 from portal.models import User
 
 
@@ -69,12 +69,25 @@ def create_demo_call() -> Call | None:
         applications.append(services.application_submit(application=draft, applicant=applicant))
     if len(applications) == 4:
         approved, recommended, eligible, _submitted = applications
+
+        def shown(application) -> int:
+            return Application.objects.get(pk=application.pk).revision
+
         for application in (approved, recommended, eligible):
-            services.application_screen(application=application, by=secretariat, eligible=True)
+            services.application_screen(
+                application=application, by=secretariat, eligible=True, shown_revision=shown(application)
+            )
         for application in (approved, recommended):
             services.recommendation_record(
-                application=application, member=member, recommend=True, amount=Decimal("1000"), comment="Strong case."
+                application=application,
+                member=member,
+                recommend=True,
+                amount=Decimal("1000"),
+                comment="Strong case.",
+                shown_revision=shown(application),
             )
         # participant1 already holds a place in the room, so approving confirms it.
-        services.application_decide(application=approved, by=chair, approve=True, amount=Decimal("1000"))
+        services.application_decide(
+            application=approved, by=chair, approve=True, amount=Decimal("1000"), shown_revision=shown(approved)
+        )
     return call

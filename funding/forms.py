@@ -3,6 +3,7 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from consultations.enums import ConsultationStatus
 from consultations.models import Consultation
 from funding.enums import SelfIdentification
 from funding.models import MAX_AMOUNT, Application
@@ -41,16 +42,23 @@ class ApplicationForm(forms.ModelForm):
 
     def __init__(self, *args, call, **kwargs):
         super().__init__(*args, **kwargs)
-        consultations = call.consultations.all()
-        if not consultations.exists():
+        # A consultation still in draft is the secretariat's alone: never offered, whatever the call names.
+        consultations = call.consultations.all() if call.consultations.exists() else None
+        if consultations is None:
             consultations = Consultation.objects.filter(event__cycle=call.cycle)
-        self.fields["consultation"].queryset = consultations.order_by("pk")
+        self.fields["consultation"].queryset = consultations.exclude(status=ConsultationStatus.DRAFT).order_by("pk")
         for name in ("travel_cost", "accommodation_cost", "daily_allowance"):
             self.fields[name].widget.attrs.update({"min": "0", "step": "0.01", "inputmode": "decimal"})
             self.fields[name].help_text = _("Estimated, in US dollars.")
 
 
-class ScreeningForm(forms.Form):
+class BoundToRevision(forms.Form):
+    """A reviewer's form names the revision of the application it was shown with (funding.services)."""
+
+    revision = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+
+class ScreeningForm(BoundToRevision):
     eligible = forms.TypedChoiceField(
         label=_("Screening"),
         choices=[("1", _("Eligible")), ("0", _("Not eligible"))],
@@ -76,7 +84,7 @@ def amount_field(label):
     )
 
 
-class RecommendationForm(forms.Form):
+class RecommendationForm(BoundToRevision):
     recommend = forms.TypedChoiceField(
         label=_("Your recommendation"),
         choices=[("1", _("Recommend")), ("0", _("Do not recommend"))],
@@ -87,7 +95,7 @@ class RecommendationForm(forms.Form):
     comment = forms.CharField(label=_("Comment"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(BoundToRevision):
     approve = forms.TypedChoiceField(
         label=_("Decision"),
         choices=[("1", _("Approve")), ("0", _("Do not approve"))],

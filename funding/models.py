@@ -39,8 +39,8 @@ class Call(models.Model):
         help_text=_("The events the funding is for. Empty: the applicant names the consultation."),
     )
     title = models.CharField(_("title"), max_length=200)
-    eligibility = models.TextField(_("eligibility"), blank=True)
-    criteria = models.TextField(_("criteria"), blank=True)
+    eligibility = models.TextField(_("eligibility"), blank=True, max_length=10_000)
+    criteria = models.TextField(_("criteria"), blank=True, max_length=10_000)
     budget = models.DecimalField(
         _("budget (USD)"), max_digits=12, decimal_places=2, validators=[MinValueValidator(Decimal("0"))]
     )
@@ -99,8 +99,8 @@ class Application(models.Model):
     travel_cost = amount_field(_("travel (USD)"), null=True, blank=True)
     accommodation_cost = amount_field(_("accommodation (USD)"), null=True, blank=True)
     daily_allowance = amount_field(_("daily allowance (USD)"), null=True, blank=True)
-    justification = models.TextField(_("why you should take part"), blank=True)
-    representation = models.TextField(_("how your participation adds to representation"), blank=True)
+    justification = models.TextField(_("why you should take part"), blank=True, max_length=5_000)
+    representation = models.TextField(_("how your participation adds to representation"), blank=True, max_length=5_000)
     self_identification = models.JSONField(_("self-identification"), default=list, blank=True)
     state = models.CharField(_("state"), max_length=20, choices=State.choices, default=State.DRAFT, db_index=True)
     recommended_amount = amount_field(_("recommended amount (USD)"), null=True, blank=True)
@@ -108,6 +108,9 @@ class Application(models.Model):
     created_at = models.DateTimeField(_("created on"), default=timezone.now)
     submitted_at = models.DateTimeField(_("submitted on"), null=True, blank=True)
     notified_at = models.DateTimeField(_("applicant notified on"), null=True, blank=True)
+    # One more at every change a reviewer could see (contents, state, recommendations): a decision names
+    # the revision its decider was shown and is refused if the application moved on since.
+    revision = models.PositiveIntegerField(_("revision"), default=1, editable=False)
 
     class Meta:
         ordering = ["submitted_at", "pk"]
@@ -147,7 +150,7 @@ class Transition(models.Model):
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     source = models.CharField(_("from"), max_length=20, choices=State.choices)
     target = models.CharField(_("to"), max_length=20, choices=State.choices)
-    reason = models.TextField(_("reason"), blank=True)
+    reason = models.TextField(_("reason"), blank=True, max_length=2_000)
     amount = amount_field(_("amount (USD)"), null=True, blank=True)
     created_at = models.DateTimeField(_("on"), default=timezone.now)
 
@@ -167,7 +170,7 @@ class Recommendation(models.Model):
     member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     recommend = models.BooleanField(_("recommend"))
     amount = amount_field(_("amount (USD)"), null=True, blank=True)
-    comment = models.TextField(_("comment"))
+    comment = models.TextField(_("comment"), max_length=2_000)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -190,6 +193,7 @@ class Conflict(models.Model):
         Application, on_delete=models.CASCADE, null=True, blank=True, related_name="conflicts"
     )
     organisation = models.CharField(_("organisation"), max_length=200, blank=True)
+    organisation_key = models.CharField(max_length=200, blank=True, editable=False, db_index=True)
     note = models.CharField(_("note"), max_length=300, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -205,6 +209,12 @@ class Conflict(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member}: {self.application or self.organisation}"
+
+    def save(self, *args, **kwargs):
+        from portal.integrity import organisation_key
+
+        self.organisation_key = organisation_key(self.organisation)
+        super().save(*args, **kwargs)
 
 
 class ExportLog(models.Model):

@@ -9,10 +9,12 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from consultations.enums import ConsultationStatus
 from consultations.services import ConsultationError, registration_confirm_funded
 from funding import workflow
 from funding.enums import State
 from funding.models import Application, Call, Conflict, ExportLog, Recommendation, Transition
+from portal import integrity
 from portal.enums import AuditAction
 from portal.permissions import can
 from portal.services import audit_record
@@ -74,6 +76,7 @@ def _move(application: Application, target: str, *, actor, reason: str = "", amo
             actor=actor, action=AuditAction.FUNDING_DECISION, target=application, detail=f"{record.source} → {target}"
         )
     application.state = target
+    application.revision += 1
     return record
 
 
@@ -95,10 +98,9 @@ def application_save(*, call: Call, applicant, data: dict, application: Applicat
     if not call.published:
         raise FundingError(_("This call is not published."))
     consultation = data.get("consultation")
-    if (
-        consultation is not None
-        and call.consultations.exists()
-        and not call.consultations.filter(pk=consultation.pk).exists()
+    if consultation is not None and (
+        consultation.status == ConsultationStatus.DRAFT
+        or (call.consultations.exists() and not call.consultations.filter(pk=consultation.pk).exists())
     ):
         raise FundingError(errors={"consultation": _("This call does not fund that consultation.")})
     with transaction.atomic():
@@ -120,6 +122,7 @@ def application_save(*, call: Call, applicant, data: dict, application: Applicat
         for field in DRAFT_FIELDS:
             if field in data:
                 setattr(application, field, data[field])
+        application.revision += 1
         application.save()
         return application
 
@@ -157,7 +160,7 @@ def application_submit(*, application: Application, applicant, now=None) -> Appl
             raise FundingError(_("Some information is missing; your draft is saved."), missing)
         _move(application, State.SUBMITTED, actor=applicant)
         application.submitted_at = now
-        application.save(update_fields=["state", "submitted_at"])
+        application.save(update_fields=["state", "submitted_at", "revision"])
         return application
 
 
@@ -171,41 +174,80 @@ def _zone(call: Call):
 def application_withdraw(*, application: Application, applicant) -> Application:
     application = _locked(application)
     _move(application, State.WITHDRAWN, actor=applicant)
-    application.save(update_fields=["state"])
+    application.save(update_fields=["state", "revision"])
     return application
 
 
+def _check_reviewer(application: Application, reviewer, shown_revision: int) -> None:
+    """Refuse a reviewer who may not decide this application, or who decides on a version they were not shown.
+
+    Caller holds the application's lock. The reason is always said: one's own
+    application, one's organisation's, a declared conflict, or a newer version.
+    """
+    reason = conflict_reason(reviewer, application)
+    if reason:
+        raise FundingError(reason)
+    if shown_revision != application.revision:
+        raise FundingError(
+            _(
+                "This application changed since you opened it (a decision or a recommendation was recorded). "
+                "Read it again before you decide."
+            )
+        )
+
+
 @transaction.atomic
-def application_screen(*, application: Application, by, eligible: bool, reason: str = "") -> Application:
+def application_screen(
+    *, application: Application, by, eligible: bool, shown_revision: int, reason: str = ""
+) -> Application:
     application = _locked(application)
+    _check_reviewer(application, by, shown_revision)
     _move(application, State.ELIGIBLE if eligible else State.INELIGIBLE, actor=by, reason=reason)
-    application.save(update_fields=["state"])
+    application.save(update_fields=["state", "revision"])
     if not eligible:
         _notify(application)
     return application
 
 
-def has_conflict(member, application: Application) -> bool:
-    """A member is conflicted with an application they named, or with the applicant's organisation."""
-    if member is None or not member.is_authenticated:
-        return False
-    organisation = getattr(getattr(application.applicant, "profile", None), "organisation", "") or ""
+def conflict_reason(reviewer, application: Application) -> str | None:
+    """Why ``reviewer`` may not screen, recommend or decide ``application``; None if they may.
+
+    Their own application, or one from their own organisation, without having to
+    declare it (portal.integrity); or an application or organisation they declared
+    a conflict with.
+    """
+    if reviewer is None or not reviewer.is_authenticated:
+        return None
+    reason = integrity.refusal(decider=reviewer, subject=application.applicant)
+    if reason:
+        return reason
+    key = getattr(getattr(application.applicant, "profile", None), "organisation_key", "")
     condition = Q(application=application)
-    if organisation.strip():
-        condition |= Q(application__isnull=True, organisation__iexact=organisation.strip())
-    return Conflict.objects.filter(condition, member=member).exists()
+    if key:
+        condition |= Q(application__isnull=True, organisation_key=key)
+    if Conflict.objects.filter(condition, member=reviewer).exists():
+        return _("You declared a conflict of interest with this application.")
+    return None
+
+
+def has_conflict(reviewer, application: Application) -> bool:
+    return conflict_reason(reviewer, application) is not None
 
 
 def conflicted_application_ids(member, call: Call) -> set[int]:
-    """The applications of ``call`` a member is conflicted with, in two queries."""
-    conflicts = list(Conflict.objects.filter(member=member).values_list("application_id", "organisation"))
+    """The applications of ``call`` a reviewer is conflicted with, in two queries.
+
+    Their own, their organisation's and those they declared a conflict with, by
+    application or by organisation.
+    """
+    conflicts = list(Conflict.objects.filter(member=member).values_list("application_id", "organisation_key"))
     ids = {a for a, _o in conflicts if a}
-    organisations = [o.strip() for a, o in conflicts if not a and o.strip()]
-    if organisations:
-        condition = Q()
-        for organisation in organisations:
-            condition |= Q(applicant__profile__organisation__iexact=organisation)
-        ids |= set(Application.objects.filter(condition, call=call).values_list("pk", flat=True))
+    own_key = getattr(getattr(member, "profile", None), "organisation_key", "")
+    keys = {o for a, o in conflicts if not a and o} | ({own_key} if own_key else set())
+    condition = Q(applicant=member)
+    if keys:
+        condition |= Q(applicant__profile__organisation_key__in=keys)
+    ids |= set(Application.objects.filter(condition, call=call).values_list("pk", flat=True))
     return ids
 
 
@@ -220,6 +262,7 @@ def conflict_declare(
         conflict = Conflict.objects.create(
             member=member, application=application, organisation=organisation.strip()[:200], note=note.strip()[:300]
         )
+        key = integrity.organisation_key(conflict.organisation)
         # A recommendation made before the conflict was declared no longer counts while the Chair has not decided.
         withdrawn = Recommendation.objects.filter(
             member=member, application__state__in=(State.RECOMMENDED, State.NOT_RECOMMENDED)
@@ -227,7 +270,7 @@ def conflict_declare(
         if application is not None:
             withdrawn = withdrawn.filter(application=application)
         else:
-            withdrawn = withdrawn.filter(application__applicant__profile__organisation__iexact=conflict.organisation)
+            withdrawn = withdrawn.filter(application__applicant__profile__organisation_key=key)
         for application_id in list(withdrawn.values_list("application_id", flat=True)):
             locked = _locked(Application(pk=application_id))
             Recommendation.objects.filter(member=member, application=locked).delete()
@@ -235,7 +278,9 @@ def conflict_declare(
         return conflict
 
 
-def recommendation_record(*, application: Application, member, recommend: bool, amount, comment: str) -> Application:
+def recommendation_record(
+    *, application: Application, member, recommend: bool, amount, comment: str, shown_revision: int
+) -> Application:
     """Record one Executive Committee member's recommendation; the state follows the majority so far.
 
     001: the Network Executive Committee recommends. Each member records one
@@ -254,8 +299,7 @@ def recommendation_record(*, application: Application, member, recommend: bool, 
         application = _locked(application)
         if not can(member, "funding.recommend"):
             raise FundingError(_("Your role does not allow this step."))
-        if has_conflict(member, application):
-            raise FundingError(_("You declared a conflict of interest with this application."))
+        _check_reviewer(application, member, shown_revision)
         if application.state not in (State.ELIGIBLE, State.RECOMMENDED, State.NOT_RECOMMENDED):
             raise FundingError(
                 _("Recommendations are taken once an application is screened eligible and until the Chair decides.")
@@ -291,7 +335,9 @@ def _tally(application: Application, *, actor, reason: str, amount=None) -> None
     application.recommended_amount = (sum(yes) / len(yes)).quantize(Decimal("0.01")) if yes else None
     if target != application.state:
         _move(application, target, actor=actor, reason=reason, amount=amount)
-    application.save(update_fields=["state", "recommended_amount"])
+    else:
+        application.revision += 1  # a recommendation changed even if the state did not
+    application.save(update_fields=["state", "recommended_amount", "revision"])
 
 
 def _locked_call(call_id: int) -> Call:
@@ -306,7 +352,9 @@ def approved_total(call: Call) -> Decimal:
     return total or Decimal("0")
 
 
-def application_decide(*, application: Application, by, approve: bool, amount=None, reason: str = "") -> Application:
+def application_decide(
+    *, application: Application, by, approve: bool, shown_revision: int, amount=None, reason: str = ""
+) -> Application:
     """The Chair's decision (001). Approving takes budget and an in-person place, each under its lock.
 
     The call's row is locked first, so approved amounts never add up to more than
@@ -322,11 +370,10 @@ def application_decide(*, application: Application, by, approve: bool, amount=No
         application = _locked(application)
         if not can(by, "funding.decide"):
             raise FundingError(_("Your role does not allow this step."))
-        if has_conflict(by, application):
-            raise FundingError(_("You declared a conflict of interest with this application."))
+        _check_reviewer(application, by, shown_revision)
         if not approve:
             _move(application, State.REJECTED, actor=by, reason=reason)
-            application.save(update_fields=["state"])
+            application.save(update_fields=["state", "revision"])
             _notify(application)
             return application
         if amount > application.requested_amount:
@@ -348,7 +395,7 @@ def application_decide(*, application: Application, by, approve: bool, amount=No
             except ConsultationError as exc:
                 raise FundingError(str(exc)) from exc
         application.approved_amount = amount
-        application.save(update_fields=["state", "approved_amount"])
+        application.save(update_fields=["state", "approved_amount", "revision"])
         _notify(application)
         return application
 

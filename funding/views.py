@@ -4,11 +4,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import Prefetch
 from django.http import FileResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from consultations.selectors import named_in_public
 from consultations.services import places_left
 from funding import exports, priority, selectors, services, workflow
 from funding.enums import State
@@ -28,7 +30,9 @@ def call_list(request):
 
 
 def call_detail(request, pk: int):
-    call = get_object_or_404(selectors.published_calls().prefetch_related("consultations"), pk=pk)
+    call = get_object_or_404(
+        selectors.published_calls().prefetch_related(Prefetch("consultations", queryset=named_in_public())), pk=pk
+    )
     mine = None
     if request.user.is_authenticated:
         mine = Application.objects.filter(call=call, applicant=request.user).first()
@@ -173,12 +177,13 @@ def review_detail(request, pk: int):
     )
     if not selectors.is_reviewable(application):
         raise PermissionDenied
-    if services.has_conflict(request.user, application):
-        raise PermissionDenied(_("You declared a conflict of interest with this application."))
+    if reason := services.conflict_reason(request.user, application):
+        raise PermissionDenied(reason)
+    shown = {"revision": application.revision}
     forms = {
-        "screen": ScreeningForm(prefix="screen"),
-        "recommend": RecommendationForm(prefix="recommend"),
-        "decide": DecisionForm(prefix="decide", initial={"amount": application.recommended_amount}),
+        "screen": ScreeningForm(prefix="screen", initial=shown),
+        "recommend": RecommendationForm(prefix="recommend", initial=shown),
+        "decide": DecisionForm(prefix="decide", initial={**shown, "amount": application.recommended_amount}),
         "conflict": ConflictForm(prefix="conflict"),
     }
     status = 200
@@ -192,6 +197,10 @@ def review_detail(request, pk: int):
                 _act(request, action, application, form.cleaned_data)
             except services.FundingError as exc:
                 exc.add_to(form)
+                # The page shows the application as it is now, and the form binds to that version.
+                application.refresh_from_db()
+                form.data = form.data.copy()
+                form.data[f"{action}-revision"] = str(application.revision)
             else:
                 if action == "conflict":
                     return redirect("funding:review", pk=application.call_id)
@@ -226,7 +235,13 @@ def review_detail(request, pk: int):
 def _act(request, action, application, data) -> None:
     user = request.user
     if action == "screen":
-        services.application_screen(application=application, by=user, eligible=data["eligible"], reason=data["reason"])
+        services.application_screen(
+            application=application,
+            by=user,
+            eligible=data["eligible"],
+            reason=data["reason"],
+            shown_revision=data["revision"],
+        )
         messages.success(request, _("Screening saved."))
     elif action == "recommend":
         services.recommendation_record(
@@ -235,11 +250,17 @@ def _act(request, action, application, data) -> None:
             recommend=data["recommend"],
             amount=data["amount"],
             comment=data["comment"],
+            shown_revision=data["revision"],
         )
         messages.success(request, _("Your recommendation is recorded."))
     elif action == "decide":
         services.application_decide(
-            application=application, by=user, approve=data["approve"], amount=data["amount"], reason=data["reason"]
+            application=application,
+            by=user,
+            approve=data["approve"],
+            amount=data["amount"],
+            reason=data["reason"],
+            shown_revision=data["revision"],
         )
         messages.success(request, _("Decision saved; the applicant is being told."))
     elif action == "conflict":

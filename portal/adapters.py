@@ -1,8 +1,31 @@
 from allauth.account.adapter import DefaultAccountAdapter
+from django import forms
 from django.conf import settings
+from django.utils.translation import gettext as _
+
+from portal import sign_in
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    def pre_authenticate(self, request, **credentials) -> None:
+        """Before the password is checked: allauth's per-address limit, then the pause of portal/sign_in.py."""
+        super().pre_authenticate(request, **credentials)
+        if sign_in.paused_for(request, credentials.get("email")):
+            raise forms.ValidationError(
+                _(
+                    "Too many failed sign-ins to this account came from different places, so signing in from a "
+                    "new browser is paused for a while. Sign in from a browser you used before, or reset your "
+                    "password: the link we e-mail you lifts the pause."
+                ),
+                code="sign_in_paused",
+            )
+
+    def post_login(self, request, user, **kwargs):
+        """After a successful sign-in (second factor included), this browser is one the person is known to use."""
+        response = super().post_login(request, user, **kwargs)
+        sign_in.remember_device(response, user.email)
+        return response
+
     def send_mail(self, template_prefix, email, context):
         """Account mail (verification, password reset), in the person's language, sent by a Celery task.
 

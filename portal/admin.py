@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from portal import services
+from portal.admin_decisions import Shown, confirmation_page, confirmed_versions
 from portal.enums import AuditAction, Role, VerificationStatus
 from portal.models import AuditEntry, PendingVerification, Profile, SignInLock, UnsentTask, User
 
@@ -30,7 +31,15 @@ class ProfileInline(admin.StackedInline):
     model = Profile
     fk_name = "user"
     can_delete = False
-    readonly_fields = ["subregion", "privacy_consent_at", "verification_status", "verified_by", "verified_at"]
+    # The affiliation changes only by the person's own claim and someone else's verification, never here.
+    readonly_fields = [
+        "subregion",
+        "privacy_consent_at",
+        "claimed_affiliation",
+        "verification_status",
+        "verified_by",
+        "verified_at",
+    ]
     fields = [
         "display_name",
         "organisation",
@@ -66,6 +75,34 @@ class UserAdmin(DjangoUserAdmin):
     # Django's two-box filter widget puts aria-label on a bare span (axe: aria-prohibited-attr); a plain
     # multiple select is accessible.
     filter_horizontal = []
+    actions = ["reset_second_factor"]
+
+    @admin.action(
+        description=_("Reset the second factor of the selected people (they set up a new one)"),
+        permissions=["verify"],
+    )
+    def reset_second_factor(self, request, queryset):
+        reset = 0
+        for person in queryset:
+            try:
+                services.second_factor_reset(user=person, by=request.user)
+            except services.DecisionError as exc:
+                self.message_user(request, f"{person}: {exc}", messages.ERROR)
+            else:
+                reset += 1
+        if reset:
+            self.message_user(
+                request,
+                ngettext(
+                    "The second factor of %(count)d person was reset; they are told by e-mail.",
+                    "The second factors of %(count)d people were reset; they are told by e-mail.",
+                    reset,
+                )
+                % {"count": reset},
+            )
+
+    def has_verify_permission(self, request) -> bool:
+        return request.user.has_perm("portal.verify_role")
 
     def save_related(self, request, form, formsets, change):
         before = set(form.instance.groups.values_list("name", flat=True)) if change else set()
@@ -83,9 +120,10 @@ class UserAdmin(DjangoUserAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
-        if not request.user.is_superuser:
+        if not request.user.is_superuser or (obj is not None and obj.pk == request.user.pk):
             # Only superusers grant roles directly; others use the verification queue. The sign-in address is
-            # the key to an account (a password reset goes there), so only superusers change it here.
+            # the key to an account (a password reset goes there), so only superusers change it here. Nobody,
+            # a superuser included, gives roles to themselves: another superuser does.
             fields += ["email", "groups", "is_staff", "is_superuser"]
         return fields
 
@@ -151,29 +189,59 @@ class PendingVerificationAdmin(admin.ModelAdmin):
     def _decide(self, request, queryset, *, approve: bool):
         if not request.user.has_perm("portal.verify_role"):
             self.message_user(request, _("You may not verify affiliations."), messages.ERROR)
-            return
+            return None
         reason = request.POST.get("reason", "").strip()
         if not approve and not reason:
             self.message_user(request, _("Please give the reason for rejecting."), messages.ERROR)
-            return
-        profiles = list(queryset)
+            return None
+        shown = confirmed_versions(request)
+        profiles = list(queryset.select_related("user"))
+        if shown is None:
+            # First the claims as they are now; the decision binds to the affiliation shown here.
+            return confirmation_page(
+                self,
+                request,
+                action="approve" if approve else "reject",
+                heading=_("Verify these affiliations?") if approve else _("Reject these affiliations?"),
+                question=_("Each person below is given the role they claim, exactly as shown.")
+                if approve
+                else _("Each claim below is rejected with this reason: %(reason)s") % {"reason": reason},
+                button=_("Yes, verify") if approve else _("Yes, reject"),
+                items=[Shown(obj=p, version=p.claimed_affiliation) for p in profiles],
+                item_template="admin/portal/_affiliation_item.html",
+                carry={"reason": reason},
+            )
+        decided = 0
         for profile in profiles:
-            services.affiliation_decide(profile=profile, by=request.user, approve=approve, reason=reason)
-        count = len(profiles)
+            if profile.pk not in shown:
+                continue
+            try:
+                services.affiliation_decide(
+                    profile=profile,
+                    by=request.user,
+                    approve=approve,
+                    shown_affiliation=shown[profile.pk],
+                    reason=reason,
+                )
+            except services.DecisionError as exc:
+                self.message_user(request, f"{profile.display_name}: {exc}", messages.ERROR)
+            else:
+                decided += 1
         message = (
-            ngettext("%(count)d affiliation verified.", "%(count)d affiliations verified.", count)
+            ngettext("%(count)d affiliation verified.", "%(count)d affiliations verified.", decided)
             if approve
-            else ngettext("%(count)d affiliation rejected.", "%(count)d affiliations rejected.", count)
+            else ngettext("%(count)d affiliation rejected.", "%(count)d affiliations rejected.", decided)
         )
-        self.message_user(request, message % {"count": count}, messages.SUCCESS)
+        self.message_user(request, message % {"count": decided}, messages.SUCCESS if decided else messages.WARNING)
+        return None
 
     @admin.action(description=_("Verify the selected affiliations"), permissions=["change"])
     def approve(self, request, queryset):
-        self._decide(request, queryset, approve=True)
+        return self._decide(request, queryset, approve=True)
 
     @admin.action(description=_("Reject the selected affiliations (give a reason)"), permissions=["change"])
     def reject(self, request, queryset):
-        self._decide(request, queryset, approve=False)
+        return self._decide(request, queryset, approve=False)
 
 
 @admin.register(SignInLock)
@@ -201,7 +269,11 @@ class SignInLockAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Lift the selected sign-in locks"), permissions=["delete"])
     def lift(self, request, queryset):
-        count = services.sign_in_locks_lift(locks=queryset, by=request.user)
+        try:
+            count = services.sign_in_locks_lift(locks=queryset, by=request.user)
+        except services.DecisionError as exc:
+            self.message_user(request, str(exc), messages.ERROR)
+            return
         self.message_user(
             request,
             ngettext("%(count)d sign-in lock lifted.", "%(count)d sign-in locks lifted.", count) % {"count": count},

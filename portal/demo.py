@@ -1,6 +1,8 @@
 """Demo accounts for the embedded mode: one per role, never in production."""
 
 from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import TOTP
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.exceptions import ImproperlyConfigured
@@ -9,8 +11,11 @@ from django.utils import timezone
 
 from portal.enums import ClaimedAffiliation, Constituency, Role, VerificationStatus
 from portal.models import Profile, User
+from portal.permissions import STAFF_ROLES
 
 DEMO_PASSWORD = "demo-portal-2026"  # noqa: S105 - embedded mode only, printed on the console
+# Staff must use a second factor: the demo staff accounts share this authenticator-app key (printed too).
+DEMO_TOTP_SECRET = "GCMDEMOGCMDEMOGCMDEMOGCMDEMOGCMD"  # noqa: S105 - embedded mode only
 
 DEMO_ACCOUNTS = [
     (Role.STAKEHOLDER, "stakeholder@demo.test", "Amina (demo stakeholder)", Constituency.MIGRANT_DIASPORA_ORG, "KE"),
@@ -52,5 +57,7 @@ def create_demo_accounts() -> list[tuple[str, str]]:
             },
         )
         user.groups.set([Group.objects.get(name=role)])
+        if role in STAFF_ROLES and not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+            TOTP.activate(user, DEMO_TOTP_SECRET)
         created.append((str(role), email))
     return created

@@ -83,6 +83,8 @@ class Profile(models.Model):
         help_text=_("Shown with what you post. It need not be your legal name."),
     )
     organisation = models.CharField(_("organisation"), max_length=200, blank=True)
+    # The organisation as portal.integrity compares it: nobody decides the case of their own organisation.
+    organisation_key = models.CharField(max_length=200, blank=True, editable=False, db_index=True)
     constituency = models.CharField(_("constituency"), max_length=32, choices=Constituency.choices)
     country = CountryField(_("country"), help_text=_("The country you work in or from."))
     subregion = models.CharField(
@@ -126,10 +128,16 @@ class Profile(models.Model):
         return self.display_name
 
     def save(self, *args, **kwargs):
-        # The sub-region always follows the country; nobody types it.
+        from portal.integrity import organisation_key
+
+        # The sub-region always follows the country and the key the organisation; nobody types them.
         self.subregion = subregion_for_country(self.country.code if self.country else "")
-        if kwargs.get("update_fields") is not None and "country" in kwargs["update_fields"]:
-            kwargs["update_fields"] = {*kwargs["update_fields"], "subregion"}
+        self.organisation_key = organisation_key(self.organisation)
+        if kwargs.get("update_fields") is not None:
+            follows = {"country": "subregion", "organisation": "organisation_key"}
+            kwargs["update_fields"] = {*kwargs["update_fields"]} | {
+                derived for field, derived in follows.items() if field in kwargs["update_fields"]
+            }
         super().save(*args, **kwargs)
 
     @property

@@ -128,6 +128,19 @@ def has_any_role(user, roles: Iterable[str]) -> bool:
     return bool(roles_of(user) & set(roles))
 
 
+# Staff roles are those that open the administration: a staff role added later is one by the same rule.
+STAFF_ROLES = CAPABILITIES["portal.access_admin"]
+
+
+def is_staff_member(user) -> bool:
+    """Whoever decides for others: every role that opens the administration, and superusers.
+
+    They must use a second factor. Read from the table at each call, so a staff role added to it later is
+    covered at once.
+    """
+    return can(user, "portal.access_admin")
+
+
 class RoleBackend(BaseBackend):
     """Answers ``user.has_perm`` from :data:`MODEL_PERMISSIONS` and :data:`CAPABILITIES`."""
 

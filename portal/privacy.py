@@ -10,7 +10,10 @@ where that promise is kept:
 - registrations to consultations still ahead are cancelled (a waiting person gets the place), funding
   applications still under review are withdrawn, and the free text of both is erased;
 - the account row stays, emptied, with only constituency, country, sub-region and gender, so the counts by
-  sector, sub-region and gender of past consultations and funding rounds stay right.
+  sector, sub-region and gender of past consultations and funding rounds stay right;
+- what copied the name or the address goes too: the administration's history (the names of objects and the
+  change messages), registration lists exported to files, mail not yet handed to the mail server, second
+  factors and pending proposals of GCM Talks.
 
 The copy (:func:`personal_data`) is built from the model graph: every row that points at the person, with
 their own fields, so a new model holding personal data is in the copy without anyone remembering to add it.
@@ -20,6 +23,7 @@ Links to other people are left out.
 from __future__ import annotations
 
 from django.apps import apps
+from django.conf import settings
 from django.db import models, transaction
 from django.utils import timezone
 
@@ -27,7 +31,7 @@ from portal.enums import AuditAction
 from portal.models import AuditEntry, User
 
 # Rows that point at a person but are not theirs to take away: security and staff records.
-NOT_IN_THE_COPY = {"admin.logentry", "portal.auditentry", "axes.accessattempt", "axes.accesslog"}
+NOT_IN_THE_COPY = {"admin.logentry", "portal.auditentry", "axes.accessattempt", "axes.accesslog", "discussions.appeal"}
 # Fields never copied: secrets and derived copies of other fields.
 SECRET_FIELDS = {"password", "html", "approved_html"}
 
@@ -75,7 +79,69 @@ def personal_data(user: User) -> dict:
         rows = _rows(model, model._default_manager.filter(condition))
         if rows:
             data[label] = rows
+    # Appeals name the moderators who decided them: the copy holds the person's own requests, not their decisions.
+    from discussions.models import Appeal
+
+    appeals = _rows(Appeal, Appeal.objects.filter(post__author=user))
+    if appeals:
+        data["discussions.appeal"] = appeals
     return data
+
+
+ERASED = "[erased]"
+
+
+def _erase_copies(user: User) -> None:
+    """Take the person's name and address out of every place that copied them (before the profile is emptied).
+
+    The administration's history names each object it logged by its text (a registration is "Amina –
+    Consultation for Africa") and its change messages name objects added in a form; export files list
+    registrants; mail waiting for the broker holds the address and the name. Names are matched as whole
+    words, so another person whose name merely contains this one keeps theirs.
+    """
+    import json
+    import re
+
+    from allauth.mfa.models import Authenticator
+    from django.contrib.admin.models import LogEntry
+    from django.contrib.contenttypes.models import ContentType
+
+    from consultations.models import ExportLog, ExportStatus, Proposal, ProposalStatus, Registration
+    from portal.models import Profile, UnsentTask
+
+    profile = getattr(user, "profile", None)
+    names = [n for n in {getattr(profile, "display_name", ""), user.email} if n and n.strip()]
+    patterns = [re.compile(rf"(?<!\w){re.escape(name)}(?!\w)", re.IGNORECASE) for name in names]
+    escaped = [re.compile(re.escape(json.dumps(name)[1:-1]), re.IGNORECASE) for name in names]
+
+    own = models.Q(content_type=ContentType.objects.get_for_model(User), object_id=str(user.pk))
+    if profile is not None:
+        own |= models.Q(content_type=ContentType.objects.get_for_model(Profile), object_id=str(profile.pk))
+    mentions = models.Q()
+    for name in names:
+        mentions |= models.Q(object_repr__icontains=name) | models.Q(change_message__icontains=name)
+    for entry in LogEntry.objects.filter(own | mentions).only("pk", "object_repr", "change_message"):
+        object_repr, change_message = entry.object_repr, entry.change_message
+        for pattern, in_json in zip(patterns, escaped, strict=True):
+            object_repr = pattern.sub(ERASED, object_repr)
+            change_message = in_json.sub(ERASED, change_message)
+        if LogEntry.objects.filter(own, pk=entry.pk).exists():
+            object_repr = ERASED
+        LogEntry.objects.filter(pk=entry.pk).update(object_repr=object_repr, change_message=change_message)
+
+    # Registration lists exported to files: those that may list the person go (they can be exported again).
+    consultations = Registration.objects.filter(user=user).values("consultation_id")
+    exports = ExportLog.objects.filter(consultation_id__in=consultations).exclude(file_name="")
+    folder = settings.PRIVATE_ROOT / "exports"
+    for name in list(exports.values_list("file_name", flat=True)):
+        (folder / name).unlink(missing_ok=True)
+    exports.update(file_name="", status=ExportStatus.REMOVED)
+
+    for task in UnsentTask.objects.all().only("pk", "signature"):
+        if user.email.lower() in json.dumps(task.signature).lower():
+            task.delete()
+    Authenticator.objects.filter(user=user).delete()
+    Proposal.objects.filter(proposed_by=user).exclude(status=ProposalStatus.APPROVED).delete()
 
 
 @transaction.atomic
@@ -87,8 +153,8 @@ def account_delete(*, user: User) -> None:
     from consultations.enums import InterestStatus, RegistrationStatus
     from consultations.models import ExpressionOfInterest, Follow, Registration
     from consultations.services import registration_cancel
-    from discussions.enums import PostStatus
-    from discussions.models import Attachment, Post, Subscription
+    from discussions.enums import FileStatus, PostStatus
+    from discussions.models import Appeal, Attachment, Post, Subscription
     from funding.enums import State
     from funding.models import Application
     from funding.services import application_withdraw
@@ -102,8 +168,10 @@ def account_delete(*, user: User) -> None:
     # Discussions: what was never approved goes, with its files; an approved post keeps its approved version.
     unpublished = Post.objects.filter(author=user, approved_at__isnull=True)
     files = list(Attachment.objects.filter(post__in=unpublished).values_list("file", flat=True))
-    files += list(Attachment.objects.filter(post__author=user, approved=False).values_list("file", flat=True))
-    Attachment.objects.filter(post__author=user, approved=False).delete()
+    unapproved_files = Attachment.objects.filter(post__author=user).exclude(status=FileStatus.APPROVED)
+    files += list(unapproved_files.values_list("file", flat=True))
+    unapproved_files.delete()
+    Appeal.objects.filter(post__author=user).update(reason="")
     unpublished.delete()
     Post.objects.filter(author=user, status__in=(PostStatus.PENDING, PostStatus.REJECTED)).update(
         status=PostStatus.APPROVED,
@@ -119,7 +187,7 @@ def account_delete(*, user: User) -> None:
         status__in=(RegistrationStatus.CANCELLED, RegistrationStatus.REJECTED)
     )
     for registration in upcoming.select_related("consultation"):
-        registration_cancel(registration=registration)
+        registration_cancel(registration=registration, notify=False)
     Registration.objects.filter(user=user).update(decision_note="")
     ExpressionOfInterest.objects.filter(user=user, status=InterestStatus.RECEIVED).delete()
     ExpressionOfInterest.objects.filter(user=user).update(statement="")
@@ -137,6 +205,8 @@ def account_delete(*, user: User) -> None:
     Preference.objects.filter(user=user).delete()
     Reminder.objects.filter(recipient=user).delete()
     EmailAddress.objects.filter(user=user).delete()
+
+    _erase_copies(user)
 
     profile = getattr(user, "profile", None)
     if profile is not None:

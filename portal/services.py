@@ -3,10 +3,12 @@
 from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from portal import integrity
 from portal.enums import AuditAction, ClaimedAffiliation, Role, VerificationStatus
 from portal.models import AuditEntry, Profile, User
-from portal.permissions import forget_roles
+from portal.permissions import can, forget_roles
 
 # Roles that a person may claim at sign-up; only "stakeholder" is granted at once.
 CLAIMABLE_ROLES = {choice.value for choice in ClaimedAffiliation}
@@ -33,50 +35,82 @@ def _set_claimable_role(user: User, role: str | None) -> None:
     forget_roles(user)
 
 
-def _apply_claim(profile: Profile) -> None:
-    if profile.claimed_affiliation == ClaimedAffiliation.STAKEHOLDER:
-        profile.verification_status = VerificationStatus.NOT_NEEDED
-        _set_claimable_role(profile.user, Role.STAKEHOLDER)
-    else:
-        # UN system and Member State claims grant nothing until the secretariat verifies them.
-        profile.verification_status = VerificationStatus.PENDING
-        profile.verification_note = ""
-        profile.verified_by = None
-        profile.verified_at = None
-        _set_claimable_role(profile.user, None)
+def identifier_key(email: str | None) -> str:
+    return (email or "").strip().casefold()
+
+
+class DecisionError(Exception):
+    """A decision that may not be taken as asked; the message says why, and nothing changed."""
+
+
+def _await_verification(profile: Profile) -> None:
+    """Take away every claimable role until someone else verifies the claim now on the profile."""
+    profile.verification_status = VerificationStatus.PENDING
+    profile.verification_note = ""
+    profile.verified_by = None
+    profile.verified_at = None
+    _set_claimable_role(profile.user, None)
 
 
 @transaction.atomic
 def profile_create(*, user: User, **fields) -> Profile:
-    """Create the profile of a new account and grant the role its claim allows."""
+    """Create the profile of a new account: a stakeholder is one at once, other claims wait for verification."""
     profile = Profile(user=user, privacy_consent_at=timezone.now(), **fields)
-    _apply_claim(profile)
+    if profile.claimed_affiliation == ClaimedAffiliation.STAKEHOLDER:
+        profile.verification_status = VerificationStatus.NOT_NEEDED
+        _set_claimable_role(profile.user, Role.STAKEHOLDER)
+    else:
+        _await_verification(profile)
     profile.save()
     return profile
 
 
 @transaction.atomic
 def profile_update(*, profile: Profile, **fields) -> Profile:
-    """Save profile changes; a changed affiliation goes back to verification."""
+    """Save a person's own profile changes. A changed affiliation takes the role away until it is verified.
+
+    Editing one's own profile never adds a role, whatever roles one holds: the
+    stakeholder role comes with signing up as one, every other grant from a
+    verification by someone else (``affiliation_decide``). Without this, a staff
+    member could give themselves the stakeholder role (and apply for funding) by
+    switching their affiliation away and back.
+    """
     old_claim = profile.claimed_affiliation
     for name, value in fields.items():
         setattr(profile, name, value)
     if profile.claimed_affiliation != old_claim:
-        _apply_claim(profile)
+        _await_verification(profile)
     profile.save()
     return profile
 
 
 @transaction.atomic
-def affiliation_decide(*, profile: Profile, by: User, approve: bool, reason: str = "") -> Profile:
-    """Approve or reject a UN system / Member State claim and tell the person by e-mail."""
+def affiliation_decide(
+    *, profile: Profile, by: User, approve: bool, shown_affiliation: str, reason: str = ""
+) -> Profile:
+    """Approve or reject the affiliation a person claims and tell them by e-mail.
+
+    The decision binds to the claim the decider was shown (``shown_affiliation``):
+    if the person changed it since, it is refused and the new claim must be read.
+    Nobody verifies their own claim or one from their own organisation.
+    """
     from portal.tasks import enqueue, send_affiliation_decision
 
-    profile = Profile.objects.select_for_update().select_related("user").get(pk=profile.pk)
+    profile = Profile.objects.select_for_update(of=("self",)).select_related("user__profile").get(pk=profile.pk)
+    if not can(by, "portal.verify_roles"):
+        raise DecisionError(_("Your role does not allow verifying affiliations."))
+    integrity.check(decider=by, subject=profile.user, error=DecisionError)
     if profile.verification_status != VerificationStatus.PENDING:
         return profile
+    if profile.claimed_affiliation != shown_affiliation:
+        raise DecisionError(
+            _("This claim changed since you opened it: %(name)s now claims “%(affiliation)s”. Read it again.")
+            % {"name": profile.display_name, "affiliation": profile.get_claimed_affiliation_display()}
+        )
+    if not approve and not reason.strip():
+        raise DecisionError(_("Please give the reason for rejecting."))
     profile.verification_status = VerificationStatus.APPROVED if approve else VerificationStatus.REJECTED
-    profile.verification_note = "" if approve else reason
+    profile.verification_note = "" if approve else reason.strip()
     profile.verified_by = by
     profile.verified_at = timezone.now()
     profile.save()
@@ -93,10 +127,41 @@ def affiliation_decide(*, profile: Profile, by: User, approve: bool, reason: str
 
 @transaction.atomic
 def sign_in_locks_lift(*, locks, by: User) -> int:
-    """Lift django-axes locks (the attempts are deleted) and audit each; returns how many were lifted."""
+    """Lift django-axes locks (the attempts are deleted) and audit each; returns how many were lifted.
+
+    Nobody lifts a lock on their own address: a colleague does, after checking it was them.
+    """
+    locks = list(locks)
+    own = identifier_key(by.email)
+    if any(identifier_key(lock.username) == own for lock in locks):
+        raise DecisionError(_("One of these locks is on your own address: another colleague must lift it."))
     lifted = 0
-    for lock in list(locks):
+    for lock in locks:
         audit_record(actor=by, action=AuditAction.SIGN_IN_UNLOCK, target=lock)
         lock.delete()
         lifted += 1
     return lifted
+
+
+@transaction.atomic
+def second_factor_reset(*, user: User, by: User) -> int:
+    """Remove a person's second factors (a lost phone or key); they set up a new one at their next sign-in.
+
+    The secretariat does it for others, never for itself nor for its own organisation: a colleague does. It
+    is audited, and the person is told by e-mail (if it was not them who asked, they know to react).
+    Returns how many authenticators were removed.
+    """
+    from allauth.mfa.models import Authenticator
+
+    from portal.tasks import enqueue, send_second_factor_reset
+
+    if not can(by, "portal.verify_roles"):
+        raise DecisionError(_("Your role does not allow resetting second factors."))
+    user = User.objects.select_related("profile").get(pk=user.pk)
+    integrity.check(decider=by, subject=user, error=DecisionError)
+    removed, _kinds = Authenticator.objects.filter(user=user).delete()
+    audit_record(
+        actor=by, action=AuditAction.SECOND_FACTOR_RESET, target=user, detail=f"{removed} authenticator(s) removed"
+    )
+    transaction.on_commit(lambda: enqueue(send_second_factor_reset.s(user_id=user.pk)))
+    return removed

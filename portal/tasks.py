@@ -98,6 +98,24 @@ def send_affiliation_decision(*, profile_id: int) -> None:
     retry_backoff=30,
     retry_kwargs={"max_retries": 5},
 )
+def send_second_factor_reset(*, user_id: int) -> None:
+    """Tell a person, in their language, that the secretariat removed their second factors."""
+    from portal.mail import language_of
+    from portal.models import User
+
+    user = User.objects.select_related("profile").filter(pk=user_id, is_active=True).first()
+    if user is None:
+        return
+    send_templated_mail(
+        template="portal/email/second_factor_reset", to=[user.email], language=language_of(user), context={"user": user}
+    )
+
+
+@shared_task(
+    autoretry_for=(SMTPException, OSError),
+    retry_backoff=30,
+    retry_kwargs={"max_retries": 5},
+)
 def send_account_deleted(*, address: str, language: str) -> None:
     """Confirm an erasure to the address it erased: the one message the portal still sends there."""
     send_templated_mail(template="portal/email/account_deleted", to=[address], language=language, context={})

@@ -121,7 +121,11 @@ def server_error(request):
 
 
 def permission_denied(request, exception):
-    return render(request, "403.html", status=403)
+    # A reason given by the portal (a conflict of interest, say) is shown; Django's own carry none.
+    reason = (
+        exception.args[0] if exception is not None and exception.args and isinstance(exception.args[0], str) else ""
+    )
+    return render(request, "403.html", {"reason": reason}, status=403)
 
 
 def page_not_found(request, exception):

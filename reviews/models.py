@@ -101,7 +101,7 @@ class Event(models.Model):
     title = models.CharField(
         _("title"), max_length=200, blank=True, help_text=_("Leave empty to use the kind and the region.")
     )
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(_("description"), blank=True, max_length=5_000)
     place = models.CharField(_("place"), max_length=200, blank=True)
     modality = models.CharField(_("modality"), max_length=20, choices=Modality.choices, blank=True)
     link = models.URLField(_("link"), blank=True)

@@ -39,12 +39,40 @@ class ProfileFactory(factory.django.DjangoModelFactory):
     privacy_consent_at = factory.LazyFunction(timezone.now)
 
 
-def make_user(role: str = Role.STAKEHOLDER, **profile_fields) -> User:
-    """A signed-up, verified person holding ``role`` (roles needing verification are verified)."""
+# The authenticator-app secret of every staff member the factories make (staff must use a second factor).
+TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+
+
+def totp_code(step: int = 0, secret: str = TOTP_SECRET) -> str:
+    """The code an authenticator app shows now for ``secret`` (``step`` periods later, for a second sign-in)."""
+    import time
+
+    from allauth.mfa import app_settings
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+
+    return format_hotp_value(hotp_value(secret, int(time.time()) // app_settings.TOTP_PERIOD + step))
+
+
+def enrol_second_factor(user, secret: str = TOTP_SECRET) -> None:
+    from allauth.mfa.totp.internal.auth import TOTP
+
+    TOTP.activate(user, secret)
+
+
+def make_user(role: str = Role.STAKEHOLDER, *, second_factor: bool | None = None, **profile_fields) -> User:
+    """A signed-up, verified person holding ``role`` (roles needing verification are verified).
+
+    Staff come with an authenticator app set up, as the portal requires; ``second_factor=False`` makes one who
+    has not set it up yet.
+    """
+    from portal.permissions import STAFF_ROLES
+
     claim = role if role in ClaimedAffiliation.values else ClaimedAffiliation.STAKEHOLDER
     status = VerificationStatus.NOT_NEEDED if claim == ClaimedAffiliation.STAKEHOLDER else VerificationStatus.APPROVED
     profile = ProfileFactory(claimed_affiliation=claim, verification_status=status, **profile_fields)
     profile.user.groups.add(Group.objects.get(name=role))
+    if second_factor if second_factor is not None else role in STAFF_ROLES:
+        enrol_second_factor(profile.user)
     return profile.user
 
 
@@ -76,3 +104,15 @@ def make_consultation(**fields):
     }
     values.update(fields)
     return Consultation.objects.create(**values)
+
+
+def shown(obj) -> int:
+    """The revision of ``obj`` as a decider's page shows it now (a post or a funding application)."""
+    return type(obj).objects.values_list("revision", flat=True).get(pk=obj.pk)
+
+
+def shown_versions(post_ids) -> dict[int, int]:
+    """The revisions of these posts as the moderation queue shows them now."""
+    from discussions.models import Post
+
+    return dict(Post.objects.filter(pk__in=list(post_ids)).values_list("pk", "revision"))

@@ -83,7 +83,7 @@ from funding import services as funding_services
 from funding.models import Call, Conflict
 from portal.enums import Role
 from reviews.models import ReviewCycle
-from tests.factories import make_consultation, make_user
+from tests.factories import make_consultation, make_user, shown
 
 pytestmark = pytest.mark.django_db
 
@@ -161,7 +161,11 @@ def _post_items(question, space_moderator) -> list[Item]:
         if state == "rejected":
             markers["reason"] = "SECRET-REASON-REJECTED"
             discussion_services.post_moderate(
-                post=post, moderator=space_moderator, approve=False, reason=markers["reason"]
+                post=post,
+                shown_revision=shown(post),
+                moderator=space_moderator,
+                approve=False,
+                reason=markers["reason"],
             )
         items.append(Item("post", state, author, markers, obj=post, extra={"search": f"zebra{state}"}))
 
@@ -178,7 +182,7 @@ def _post_items(question, space_moderator) -> list[Item]:
         language="en",
         files=_pdf(markers["file"], markers["filebody"]),
     )
-    discussion_services.post_moderate(post=post, moderator=space_moderator, approve=True)
+    discussion_services.post_moderate(post=post, shown_revision=shown(post), moderator=space_moderator, approve=True)
     items.append(
         Item(
             "post", "approved", author, markers, public=frozenset(markers), obj=post, extra={"search": "zebraapproved"}
@@ -192,7 +196,9 @@ def _post_items(question, space_moderator) -> list[Item]:
         post = discussion_services.post_create(
             question=question, author=author, text=f"Published words zebrapublic{upper.lower()}", language="en"
         )
-        discussion_services.post_moderate(post=post, moderator=space_moderator, approve=True)
+        discussion_services.post_moderate(
+            post=post, shown_revision=shown(post), moderator=space_moderator, approve=True
+        )
         markers = {
             "text": f"SECRET-TEXT-{upper}",
             "file": f"secret-file-{state}.pdf",
@@ -207,7 +213,11 @@ def _post_items(question, space_moderator) -> list[Item]:
         if state == "edit_rejected":
             markers["reason"] = "SECRET-REASON-EDITREJECTED"
             discussion_services.post_moderate(
-                post=post, moderator=space_moderator, approve=False, reason=markers["reason"]
+                post=post,
+                shown_revision=shown(post),
+                moderator=space_moderator,
+                approve=False,
+                reason=markers["reason"],
             )
         items.append(Item("post", state, author, markers, obj=post, extra={"search": f"zebra{upper.lower()}"}))
     return items
@@ -251,11 +261,14 @@ def _application_items(call, consultation, users) -> list[Item]:
         elif state != "draft":
             application = funding_services.application_submit(application=application, applicant=applicant)
         if state in ("recommended", "conflicted"):
-            funding_services.application_screen(application=application, by=users["secretariat"], eligible=True)
+            funding_services.application_screen(
+                application=application, shown_revision=shown(application), by=users["secretariat"], eligible=True
+            )
         if state == "recommended":
             markers["comment"] = "SECRET-COMMENT-RECOMMENDED"
             funding_services.recommendation_record(
                 application=application,
+                shown_revision=shown(application),
                 member=users["recommender"],
                 recommend=True,
                 amount=Decimal("500"),
@@ -926,7 +939,11 @@ def test_decision_emails_go_to_their_person_alone(world, mailoutbox):
 
     with TestCase.captureOnCommitCallbacks(execute=True):
         discussion_services.post_moderate(
-            post=by_state["post:pending"].obj, moderator=moderator, approve=False, reason="SECRET-REASON-NEW"
+            post=by_state["post:pending"].obj,
+            shown_revision=shown(by_state["post:pending"].obj),
+            moderator=moderator,
+            approve=False,
+            reason="SECRET-REASON-NEW",
         )
     assert [m.to for m in mailoutbox] == [[by_state["post:pending"].owner.email]]
 
@@ -934,7 +951,11 @@ def test_decision_emails_go_to_their_person_alone(world, mailoutbox):
     recommended = by_state["application:recommended"]
     with TestCase.captureOnCommitCallbacks(execute=True):
         funding_services.application_decide(
-            application=recommended.obj, by=world.users["chair"], approve=True, amount=Decimal("500")
+            application=recommended.obj,
+            shown_revision=shown(recommended.obj),
+            by=world.users["chair"],
+            approve=True,
+            amount=Decimal("500"),
         )
     # The decision, and the confirmation of the funded place: both to the applicant, neither with the comment.
     assert mailoutbox and {tuple(m.to) for m in mailoutbox} == {(recommended.owner.email,)}

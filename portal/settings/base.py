@@ -49,8 +49,10 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.contrib.humanize",  # allauth.mfa's security-key pages use it
     "allauth",
     "allauth.account",
+    "allauth.mfa",
     "axes",
     "csp",
     "crispy_forms",
@@ -79,6 +81,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Staff who have not set up a second factor reach only the pages that set one up.
+    "portal.middleware.SecondFactorRequiredMiddleware",
     "portal.middleware.PreferredLanguageMiddleware",
     # Last, as django-axes asks: it turns a refused sign-in into the lockout page.
     "axes.middleware.AxesMiddleware",
@@ -168,10 +172,25 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 ACCOUNT_FORMS = {"signup": "portal.forms.SignupForm"}
 ACCOUNT_ADAPTER = "portal.adapters.AccountAdapter"
 # allauth's own rate limits count in the cache: Redis, shared by every process, in production. Its defaults
-# stand (sign-up 20 a minute per address, password reset 5 a minute per e-mail...) but for failed sign-ins:
-# django-axes locks one e-mail from one address after five, with a page that says why; allauth stays the
-# backstop against guessing one e-mail from many addresses, or many e-mails from one.
-ACCOUNT_RATE_LIMITS = {"login_failed": "20/m/ip,10/5m/key"}
+# stand (password reset 5 a minute per e-mail...) but for signing in and up, where they are per network
+# address only: a limit per e-mail would let a stranger's failures stop the owner's right password. One
+# e-mail is protected by django-axes and portal/sign_in.py instead. A consultation venue puts hundreds of
+# people behind one address, so signing in and up is sized for a room, failures for a few typos a minute.
+ACCOUNT_RATE_LIMITS = {"login_failed": "30/m/ip", "login": "300/m/ip", "signup": "60/m/ip"}
+# Guessing one e-mail from many addresses (portal/sign_in.py): failures from at least this many addresses,
+# adding up to at least this many within the axes cool-off, pause password sign-ins from unknown browsers.
+SIGN_IN_SPREAD_ADDRESSES = int(env("SIGN_IN_SPREAD_ADDRESSES", "3"))
+SIGN_IN_SPREAD_FAILURES = int(env("SIGN_IN_SPREAD_FAILURES", "10"))
+
+# Second factors (allauth.mfa): an authenticator app (TOTP) with recovery codes, and security keys (WebAuthn)
+# where the browser offers them. Staff must use one (portal.middleware.SecondFactorRequiredMiddleware);
+# anybody else may. One step of clock drift either way is accepted, as RFC 6238 advises.
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+MFA_TOTP_ISSUER = env("MFA_TOTP_ISSUER", "GCM Regional Reviews")
+MFA_TOTP_TOLERANCE = 1
+MFA_PASSKEY_LOGIN_ENABLED = False
+# Security keys need a secure origin; the embedded mode serves http://127.0.0.1, which browsers accept too.
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = not PRODUCTION
 
 # django-axes: after five failed sign-ins for one e-mail address from one address, that pair is locked for
 # 30 minutes (the admin signs in through the same page). Attempts live in the database, so the lock holds

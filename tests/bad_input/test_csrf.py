@@ -66,7 +66,7 @@ def build_world() -> dict:
     )
     summary.file.save("summary.pdf", ContentFile(b"%PDF-1.7 summary"), save=True)
     post = Post.objects.filter(status="approved").first()
-    attachment = Attachment(post=post, original_name="a.pdf", content_type="application/pdf", approved=True)
+    attachment = Attachment(post=post, original_name="a.pdf", content_type="application/pdf", status="approved")
     attachment.file.save("a.pdf", ContentFile(b"%PDF-1.7 a"), save=True)
     call = Call.objects.get()
     superuser = make_user(Role.SECRETARIAT)
@@ -139,6 +139,9 @@ def kwargs_for(name: str, pattern, world) -> dict:
         "reminders:unsubscribe": {"token": world["token"]},
         "account_confirm_email": {"key": "MQ:1vAbCd:forged"},
         "account_reset_password_from_key": {"uidb36": "1", "key": "set-password"},
+        # A security key of the person's own (its number is in the enclosing pattern): any number will do.
+        "mfa_remove_webauthn": {"pk": 1},
+        "mfa_edit_webauthn": {"pk": 1},
     }
     if name in by_name:
         return by_name[name]

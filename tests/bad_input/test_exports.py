@@ -19,7 +19,7 @@ from discussions.enums import AuthorLabel
 from funding import services as funding_services
 from portal.enums import Role
 from tests.bad_input.corpus import FORMULA_STARTS, FORMULA_VALUES
-from tests.factories import make_user
+from tests.factories import make_user, shown
 
 CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 # Addresses may start with a formula sign too: RFC 5322 allows "=", "+", "-", "|" and "%" there.
@@ -136,7 +136,9 @@ def test_discussion_export(client, question, space, space_moderator):
             post = discussion_services.post_create(
                 question=question, author=author, text=value, language="en", author_label=label
             )
-            discussion_services.post_moderate(post=post, moderator=space_moderator, approve=True)
+            discussion_services.post_moderate(
+                post=post, shown_revision=shown(post), moderator=space_moderator, approve=True
+            )
     client.force_login(make_user(Role.SECRETARIAT))
 
     rows = csv_cells(client.get(f"/en/discussions/{space.pk}/export/"))

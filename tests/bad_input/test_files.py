@@ -15,7 +15,7 @@ from portal.enums import Role
 from portal.uploads import MAX_UPLOAD_BYTES, validate_document
 from tests.bad_input.corpus import PDF, WELL_MADE_BADLY_NAMED, bad_files
 from tests.bad_input.html_forms import form_data
-from tests.factories import make_user
+from tests.factories import make_user, shown
 
 MESSAGES = {
     "not_accepted": "This file is not a PDF, an office document (Word, Excel, PowerPoint, OpenDocument)",
@@ -88,7 +88,9 @@ class EditField(Field):
         self.post = services.post_create(
             question=world["question"], author=self.author, text="The published words", language="en"
         )
-        services.post_moderate(post=self.post, moderator=world["moderator"], approve=True)
+        services.post_moderate(
+            post=self.post, shown_revision=shown(self.post), moderator=world["moderator"], approve=True
+        )
         client.force_login(self.author)
         self.url = f"/en/discussions/posts/{self.post.pk}/edit/"
 

@@ -18,7 +18,7 @@ from django.core.cache import cache
 
 from portal.enums import Role
 from tests.bad_input.corpus import REDIRECT_ATTEMPTS
-from tests.factories import PASSWORD, make_user
+from tests.factories import PASSWORD, make_user, totp_code
 
 HOST = "testserver"
 MAX_HOPS = 6
@@ -154,8 +154,11 @@ def test_signing_in_through_the_administration_arrives_in_it(client):
     hops = follow(client, client.get("/en/admin/"))
     login = hops[-1]
     response = client.post(login, {"login": secretariat.email, "password": PASSWORD, **parse_qs(urlsplit(login).query)})
+    code_page = follow(client, response)[-1]
+    assert code_page == "/en/accounts/2fa/authenticate/", "staff give their second factor"
+    response = client.post(code_page, {"code": totp_code()})
 
-    assert follow(client, response)[-1] == "/en/admin/"
+    assert follow(client, response)[-1] == "/en/admin/", "and still arrive where they were going"
 
 
 @pytest.mark.django_db

@@ -6,7 +6,7 @@ from django.conf import settings
 from portal.enums import ClaimedAffiliation, Role, VerificationStatus
 from reviews.models import Event
 from tests.browser.conftest import assert_accessible
-from tests.factories import PASSWORD, ProfileFactory, make_user
+from tests.factories import PASSWORD, ProfileFactory, make_user, totp_code
 
 PUBLIC_PAGES = [
     "",
@@ -28,6 +28,8 @@ SIGNED_IN_PAGES = [
     "profile/",
     "accounts/email/",
     "accounts/password/change/",
+    "accounts/2fa/",
+    "accounts/2fa/recovery-codes/",
 ]
 ADMIN_PAGES = [
     "admin/reviews/event/",
@@ -48,12 +50,17 @@ ADMIN_PAGES = [
 ]
 
 
-def sign_in(page, language: str, user) -> None:
+def sign_in(page, language: str, user, *, step: int = 0) -> None:
+    """Through the sign-in page, with the authenticator-app code when the account has a second factor."""
     page.goto(f"/{language}/accounts/login/")
     page.locator("#id_login").fill(user.email)
     page.locator("#id_password").fill(PASSWORD)
     page.locator("main form button[type=submit]").first.click()
     page.wait_for_load_state()
+    if "/accounts/2fa/authenticate/" in page.url:
+        page.locator("#id_code").fill(totp_code(step))
+        page.locator("main form button[type=submit]").first.click()
+        page.wait_for_load_state()
 
 
 @pytest.mark.parametrize("language", [code for code, _name in settings.LANGUAGES])
@@ -75,4 +82,6 @@ def test_no_axe_violation_on_any_page(page, language):
     for path in SIGNED_IN_PAGES + ADMIN_PAGES:
         page.goto(f"/{language}/{paths.get(path, path)}")
         assert page.locator("html").get_attribute("lang") == language
+        # Arabic pages, the administration's included, read right to left.
+        assert page.locator("html").get_attribute("dir") == ("rtl" if language == "ar" else "ltr"), path
         assert_accessible(page)

@@ -9,7 +9,7 @@ from consultations.enums import RegistrationStatus
 from consultations.models import ExpressionOfInterest, Registration
 from portal.enums import Role
 from tests.browser.conftest import assert_accessible
-from tests.factories import PASSWORD, make_consultation, make_user
+from tests.factories import PASSWORD, make_consultation, make_user, totp_code
 
 
 @pytest.fixture
@@ -25,6 +25,10 @@ def new_page(browser, live_server, transactional_db):
         page.locator("#id_login").fill(user.email)
         page.locator("#id_password").fill(PASSWORD)
         page.locator("main form button[type=submit]").first.click()
+        page.wait_for_load_state()
+        if "/accounts/2fa/authenticate/" in page.url:  # staff: the authenticator-app code
+            page.locator("#id_code").fill(totp_code())
+            page.locator("main form button[type=submit]").first.click()
         page.wait_for_url(re.compile(rf"/{language}/$"))
         return page
 

@@ -13,7 +13,7 @@ from reviews.models import Region, ReviewCycle
 from tests.browser.conftest import assert_accessible
 from tests.browser.test_consultations import new_page  # noqa: F401 - shared fixture
 from tests.discussions.test_services import XSS
-from tests.factories import make_user
+from tests.factories import make_user, shown
 
 
 @pytest.fixture
@@ -49,7 +49,8 @@ def test_post_approve_read_with_axe(new_page, open_space, tmp_path):  # noqa: F8
     author.wait_for_load_state()
     assert author.locator(".invalid-feedback, .alert-danger").all_inner_texts() == []
     author.wait_for_url(re.compile(rf"{url}$"))
-    assert author.get_by_text("Waiting for moderation").is_visible()
+    assert author.get_by_text("Waiting for moderation", exact=True).is_visible()
+    assert author.get_by_text("File waiting for moderation", exact=True).is_visible()
     assert_accessible(author)
 
     reader = new_page(make_user(Role.STAKEHOLDER))
@@ -62,6 +63,11 @@ def test_post_approve_read_with_axe(new_page, open_space, tmp_path):  # noqa: F8
     mod.locator("#action-toggle").check()
     mod.locator("select[name=action]").select_option("approve")
     mod.locator("button[name=index]").click()
+    mod.wait_for_load_state()
+    assert Post.objects.get().status == "pending", "first the moderator reads what they are approving"
+    assert mod.get_by_text("300 migrant workers").is_visible()
+    assert_accessible(mod)
+    mod.locator("main form input[type=submit]").click()
     mod.wait_for_load_state()
     assert Post.objects.get().status == "approved"
     mod.goto("/en/discussions/moderation/")
@@ -81,7 +87,7 @@ def test_space_thread_and_queue_axe_and_no_script_runs(new_page, open_space, lan
     for vector in XSS:
         post = services.post_create(question=question, author=make_user(Role.STAKEHOLDER), text=vector, language="en")
         if len(vector) % 2:
-            services.post_moderate(post=post, moderator=moderator, approve=True)
+            services.post_moderate(post=post, shown_revision=shown(post), moderator=moderator, approve=True)
     moderator.profile.preferred_language = language
     moderator.profile.save(update_fields=["preferred_language"])
     page = new_page(moderator, language)

@@ -40,7 +40,7 @@ from funding import services as funding_services
 from funding.models import Application, Call, Recommendation, Transition
 from portal.enums import Role
 from tests.bad_input.corpus import INERT_AS_HTML, XSS_VECTORS, vectors_up_to
-from tests.factories import make_consultation, make_user
+from tests.factories import make_consultation, make_user, shown
 
 PROBE = r"""() => {
   const problems = [];
@@ -196,15 +196,17 @@ def world(live_server, transactional_db, monkeypatch):
         post = discussion_services.post_create(
             question=question, author=person, text=vector, language="en", author_label=label, parent=previous
         )
-        discussion_services.post_moderate(post=post, moderator=moderator, approve=True)
-        attachment = Attachment(post=post, original_name=vector, content_type="application/pdf", approved=True)
+        discussion_services.post_moderate(post=post, shown_revision=shown(post), moderator=moderator, approve=True)
+        attachment = Attachment(post=post, original_name=vector, content_type="application/pdf", status="approved")
         attachment.file.save("x", ContentFile(b"%PDF-1.7"), save=True)
         previous = post if index % 2 == 0 else None
         # Waiting in the moderation queue: an edit of the published post.
         discussion_services.post_edit(post=post, author=person, text=f"{vector}\n\n{vector}")
         # The reader's own posts, not approved, with the moderator's reason in the vector.
         refused = discussion_services.post_create(question=question, author=reader, text=vector, language="en")
-        discussion_services.post_moderate(post=refused, moderator=moderator, approve=False, reason=vector)
+        discussion_services.post_moderate(
+            post=refused, shown_revision=shown(refused), moderator=moderator, approve=False, reason=vector
+        )
 
         interest = ExpressionOfInterest.objects.create(
             consultation=consultation, user=person, role="panel", topic=vector, statement=vector, submitted_at=now
@@ -237,11 +239,13 @@ def world(live_server, transactional_db, monkeypatch):
         funding_services.application_submit(application=application, applicant=person)
 
     everything = "\n\n".join(XSS_VECTORS)
-    shown = Application.objects.order_by("pk").first()
-    Application.objects.filter(pk=shown.pk).update(justification=everything, representation=everything)
+    shown_application = Application.objects.order_by("pk").first()
+    Application.objects.filter(pk=shown_application.pk).update(justification=everything, representation=everything)
     for person, vector in zip(people, XSS_VECTORS, strict=True):
-        Recommendation.objects.create(application=shown, member=person, recommend=True, comment=vector)
-        Transition.objects.create(application=shown, actor=person, source="submitted", target="rejected", reason=vector)
+        Recommendation.objects.create(application=shown_application, member=person, recommend=True, comment=vector)
+        Transition.objects.create(
+            application=shown_application, actor=person, source="submitted", target="rejected", reason=vector
+        )
     approved = Application.objects.order_by("pk")[1]
     Application.objects.filter(pk=approved.pk).update(state="approved", approved_amount=Decimal("100"))
     for role in ("panel", "floor", "rapporteur"):
@@ -249,10 +253,12 @@ def world(live_server, transactional_db, monkeypatch):
             consultation=consultation, user=reader, role=role, topic=XSS_VECTORS[1], statement="x", submitted_at=now
         )
     own = discussion_services.post_create(question=question, author=reader, text=everything, language="en")
-    discussion_services.post_moderate(post=own, moderator=moderator, approve=False, reason=XSS_VECTORS[2])
+    discussion_services.post_moderate(
+        post=own, shown_revision=shown(own), moderator=moderator, approve=False, reason=XSS_VECTORS[2]
+    )
 
     talks_pages = (Proposal.objects.filter(status="approved").count() + 19) // 20
-    users["applicant"] = shown.applicant
+    users["applicant"] = shown_application.applicant
     return {
         **made,
         "people": people,
@@ -272,7 +278,7 @@ def world(live_server, transactional_db, monkeypatch):
             "secretariat": [
                 f"/en/consultations/{consultation.pk}/dashboard/",
                 f"/en/funding/calls/{call.pk}/review/",
-                f"/en/funding/applications/{shown.pk}/review/",
+                f"/en/funding/applications/{shown_application.pk}/review/",
             ],
             "superuser": [
                 "/en/admin/portal/user/",
@@ -284,9 +290,9 @@ def world(live_server, transactional_db, monkeypatch):
                 "/en/admin/discussions/pendingpost/",
                 f"/en/admin/discussions/post/{own.pk}/change/",
                 "/en/admin/funding/application/",
-                f"/en/admin/funding/application/{shown.pk}/change/",
+                f"/en/admin/funding/application/{shown_application.pk}/change/",
             ],
-            "applicant": [f"/en/funding/applications/{shown.pk}/"],
+            "applicant": [f"/en/funding/applications/{shown_application.pk}/"],
             None: ["/en/", "/en/consultations/talks/"],
         },
     }
@@ -312,7 +318,9 @@ def small_world(live_server, transactional_db):
     post = discussion_services.post_create(
         question=made["question"], author=made["users"]["reader"], text="A post", language="en"
     )
-    discussion_services.post_moderate(post=post, moderator=made["users"]["moderator"], approve=True)
+    discussion_services.post_moderate(
+        post=post, shown_revision=shown(post), moderator=made["users"]["moderator"], approve=True
+    )
     return made
 
 

@@ -32,7 +32,7 @@ def test_xlsx_export_runs_in_celery_and_is_downloadable_by_its_author(client, se
     path = tmp_path / "download.xlsx"
     path.write_bytes(b"".join(download.streaming_content))
     rows = list(load_workbook(path, read_only=True).active.iter_rows(values_only=True))
-    assert rows == [("Display name", "Status"), ("'=cmd|' /C calc'!A0", "registered")]
+    assert rows == [("Display name", "Status"), ("'=cmd|' /C calc'!A0", "Registered")]
 
     client.force_login(make_user(Role.SECRETARIAT))
     assert client.get(f"/en/consultations/exports/{log.pk}/download/").status_code == 403
@@ -43,7 +43,7 @@ def test_public_agenda_shows_sessions_and_speakers(client):
     consultation = make_consultation()
     speaker = make_user(Role.STAKEHOLDER, organisation="Migrant Forum")
     interest = ExpressionOfInterest.objects.create(
-        consultation=consultation, user=speaker, role="panel", topic="t", statement="s"
+        consultation=consultation, user=speaker, role="panel", topic="t", statement="s", status="selected"
     )
     Session.objects.create(
         consultation=consultation, position=1, kind="opening", minutes=30, starts_at=datetime.time(10)

@@ -58,7 +58,7 @@ def test_ten_thousand_rows_stream_with_the_log_written(client, secretariat):
     rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
     assert rows[0] == ["Display name", "Country"]
     assert len(rows) == 10_001
-    assert rows[1] == ["Person 0", "KE"]
+    assert rows[1] == ["Person 0", "Kenya"]
     log = ExportLog.objects.get()
     assert (log.user, log.file_format, log.rows, log.columns) == (
         secretariat,
@@ -173,7 +173,10 @@ def test_saving_the_speakers_list_tells_each_person(client, secretariat):
     ]
     client.force_login(secretariat)
 
-    client.post(f"/en/consultations/{consultation.pk}/dashboard/", {"selected": [interests[0].pk, interests[2].pk]})
+    client.post(
+        f"/en/consultations/{consultation.pk}/dashboard/",
+        {"shown": [i.pk for i in interests], "selected": [interests[0].pk, interests[2].pk]},
+    )
 
     assert list(ExpressionOfInterest.objects.order_by("pk").values_list("status", flat=True)) == [
         "selected",

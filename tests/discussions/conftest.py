@@ -8,7 +8,7 @@ from discussions import services
 from discussions.models import Phase, Space
 from discussions.seed import add_questions
 from portal.enums import Role
-from tests.factories import make_consultation, make_user
+from tests.factories import make_consultation, make_user, shown
 
 
 @pytest.fixture
@@ -58,7 +58,11 @@ def posts(question, space_moderator):
         )
         if state != "pending":
             services.post_moderate(
-                post=post, moderator=space_moderator, approve=state == "approved", reason="Off topic"
+                post=post,
+                shown_revision=shown(post),
+                moderator=space_moderator,
+                approve=state == "approved",
+                reason="Off topic",
             )
         made[state] = post
     return made

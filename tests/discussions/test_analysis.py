@@ -14,14 +14,14 @@ from discussions.seed import seed_tags
 from portal.enums import Constituency, Role
 from reviews.dates import parse
 from reviews.models import Event
-from tests.factories import make_user
+from tests.factories import make_user, shown
 
 
 def publish(question, moderator, *, language="en", tags=(), **profile):
     post = services.post_create(
         question=question, author=make_user(Role.STAKEHOLDER, **profile), text="Input", language=language, tags=tags
     )
-    services.post_moderate(post=post, moderator=moderator, approve=True)
+    services.post_moderate(post=post, shown_revision=shown(post), moderator=moderator, approve=True)
     return post
 
 
@@ -152,6 +152,6 @@ def test_pdf_download(secretariat, space, question, space_moderator, language):
 @pytest.mark.django_db
 def test_export_neutralises_formulas(secretariat, space, question, space_moderator):
     post = services.post_create(question=question, author=make_user(), text='=HYPERLINK("x")', language="en")
-    services.post_moderate(post=post, moderator=space_moderator, approve=True)
+    services.post_moderate(post=post, shown_revision=shown(post), moderator=space_moderator, approve=True)
     content = b"".join(secretariat.get(f"/en/discussions/{space.pk}/export/").streaming_content).decode()
     assert "'=HYPERLINK" in content

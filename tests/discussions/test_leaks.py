@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from discussions.models import Space
 from portal.enums import Role
-from tests.factories import make_user
+from tests.factories import make_user, shown
 
 VIEWERS = ["anonymous", "signed_in", "author", "other_moderator", "space_moderator"]
 # Who sees what (002): approved → every signed-in reader; pending/rejected → author and the space moderators.
@@ -103,7 +103,7 @@ def test_edit_of_an_approved_post_keeps_the_approved_version_public(client, post
 
     assert "SECRET-approved" in html
     assert "EDITED-VERSION" not in html
-    services.post_moderate(post=approved, moderator=space_moderator, approve=True)
+    services.post_moderate(post=approved, shown_revision=shown(approved), moderator=space_moderator, approve=True)
     assert "EDITED-VERSION" in client.get(f"/en/discussions/{space.pk}/questions/{question.pk}/").content.decode()
 
 

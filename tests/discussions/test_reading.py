@@ -13,14 +13,14 @@ from discussions.models import Post, Subscription, Tag
 from discussions.seed import seed_tags
 from portal.enums import Constituency, Role
 from tests.concurrency import run_at_once
-from tests.factories import make_user
+from tests.factories import make_user, shown
 
 
 def publish(question, moderator, text, *, language="en", tags=(), **profile):
     post = services.post_create(
         question=question, author=make_user(Role.STAKEHOLDER, **profile), text=text, language=language, tags=tags
     )
-    services.post_moderate(post=post, moderator=moderator, approve=True)
+    services.post_moderate(post=post, shown_revision=shown(post), moderator=moderator, approve=True)
     return post
 
 
@@ -59,7 +59,7 @@ def test_search_reads_the_approved_version_until_an_edit_is_approved(reader, spa
 
     assert reader.get(url, {"q": "labour"}).context["page"].paginator.count == 1
     assert reader.get(url, {"q": "climate"}).context["page"].paginator.count == 0
-    services.post_moderate(post=post, moderator=space_moderator, approve=True)
+    services.post_moderate(post=post, shown_revision=shown(post), moderator=space_moderator, approve=True)
     assert reader.get(url, {"q": "climate"}).context["page"].paginator.count == 1
     assert reader.get(url, {"q": "labour"}).context["page"].paginator.count == 0
 
@@ -142,7 +142,7 @@ def test_digest_sends_new_approved_posts_once_in_the_followers_language(space, q
     _follow(follower, space)
     _follow(follower, space, question)  # also following a question of the same space: no double listing
     own = services.post_create(question=question, author=follower, text="My own words", language="fr")
-    services.post_moderate(post=own, moderator=space_moderator, approve=True)
+    services.post_moderate(post=own, shown_revision=shown(own), moderator=space_moderator, approve=True)
     publish(question, space_moderator, "Fresh evidence on recruitment fees")
     pending = services.post_create(question=question, author=make_user(), text="Not yet approved", language="en")
     # A run reads what was approved up to MARGIN before it starts: start it MARGIN later.
@@ -160,7 +160,7 @@ def test_digest_sends_new_approved_posts_once_in_the_followers_language(space, q
     assert f"/fr/discussions/{space.pk}/questions/{question.pk}/#post-" in mail.body
     assert "Fresh evidence" in mail.alternatives[0][0]
 
-    services.post_moderate(post=pending, moderator=space_moderator, approve=True)
+    services.post_moderate(post=pending, shown_revision=shown(pending), moderator=space_moderator, approve=True)
     mailoutbox.clear()
     assert digest.send_all(now=timezone.now() + digest.MARGIN) == 1
     assert "Not yet approved" in mailoutbox[0].body

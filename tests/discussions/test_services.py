@@ -9,7 +9,7 @@ from discussions.markup import render
 from discussions.models import ModerationDecision
 from portal.enums import Role
 from tests.concurrency import run_at_once
-from tests.factories import make_user
+from tests.factories import make_user, shown, shown_versions
 
 XSS = [
     "<script>alert(1)</script>",
@@ -114,7 +114,7 @@ def test_moderator_of_another_space_cannot_decide(question):
     post = services.post_create(question=question, author=make_user(Role.STAKEHOLDER), text="x", language="en")
 
     with pytest.raises(services.DiscussionError, match="do not moderate"):
-        services.post_moderate(post=post, moderator=make_user(Role.MODERATOR), approve=True)
+        services.post_moderate(post=post, shown_revision=shown(post), moderator=make_user(Role.MODERATOR), approve=True)
 
 
 @pytest.mark.django_db
@@ -134,7 +134,12 @@ def test_two_moderators_approving_at_once_make_one_decision_and_one_mail(questio
     mail.outbox.clear()
     results = []
     errors = run_at_once(
-        [lambda m=m: results.append(services.post_moderate(post=post, moderator=m, approve=True)) for m in moderators]
+        [
+            lambda m=m: results.append(
+                services.post_moderate(post=post, shown_revision=shown(post), moderator=m, approve=True)
+            )
+            for m in moderators
+        ]
     )
 
     assert errors == []
@@ -159,9 +164,11 @@ def test_bulk_approval_takes_the_same_number_of_queries_for_10_and_100_posts(que
             for n in range(size)
         ]
         with CaptureQueriesContext(connection) as queries:
-            assert services.posts_moderate(post_ids=ids, moderator=space_moderator, approve=True) == size
+            assert (
+                services.posts_moderate(versions=shown_versions(ids), moderator=space_moderator, approve=True) == size
+            )
         counts.append(len(queries))
     assert counts[0] == counts[1]
     assert Post.objects.filter(status="approved", approved_text__startswith="Post ").count() == 110
     assert ModerationDecision.objects.count() == 110
-    assert not Attachment.objects.filter(approved=False).exists()
+    assert not Attachment.objects.exclude(status="approved").exists()

@@ -4,7 +4,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from discussions import services
 from discussions.models import Post
 from portal.enums import Role
-from tests.factories import make_user
+from tests.factories import make_user, shown
 
 
 @pytest.mark.django_db
@@ -71,7 +71,9 @@ def test_moderation_page_rejects_with_a_listed_reason(client, question, space, s
     post = services.post_create(question=question, author=make_user(Role.STAKEHOLDER), text="x", language="en")
     client.force_login(space_moderator)
 
-    client.post(f"/en/discussions/moderation/{post.pk}/", {"decision": "reject", "reason_choice": "spam"})
+    client.post(
+        f"/en/discussions/moderation/{post.pk}/", {"decision": "reject", "reason_choice": "spam", "revision": "1"}
+    )
 
     post.refresh_from_db()
     assert (post.status, post.rejection_reason) == ("rejected", "Advertising or spam")
@@ -110,7 +112,14 @@ def test_admin_bulk_approve(client, question, space, space_moderator):
     ]
     client.force_login(space_moderator)
 
-    client.post("/en/admin/discussions/pendingpost/", {"action": "approve", "_selected_action": [p.pk for p in made]})
+    selection = {"action": "approve", "_selected_action": [p.pk for p in made]}
+    page = client.post("/en/admin/discussions/pendingpost/", selection)
+    assert set(Post.objects.values_list("status", flat=True)) == {"pending"}, "first the posts are shown"
+    assert [item.obj.pk for item in page.context["items"]] == [p.pk for p in made]
+    client.post(
+        "/en/admin/discussions/pendingpost/",
+        {**selection, "confirm_decision": "yes", **{f"shown-{p.pk}": "1" for p in made}},
+    )
 
     assert set(Post.objects.values_list("status", flat=True)) == {"approved"}
 
@@ -152,7 +161,7 @@ def test_a_reply_does_not_name_the_author_of_an_unapproved_post(client, question
     reply = services.post_create(
         question=question, author=pending.author, text="Adding to my own point", language="en", parent=pending
     )
-    services.post_moderate(post=reply, moderator=space_moderator, approve=True)
+    services.post_moderate(post=reply, shown_revision=shown(reply), moderator=space_moderator, approve=True)
     client.force_login(make_user(Role.STAKEHOLDER))
 
     page = client.get(question.get_absolute_url()).content.decode()

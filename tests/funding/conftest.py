@@ -7,7 +7,7 @@ from django.utils import timezone
 from funding import services
 from funding.models import Application, Call
 from portal.enums import Role
-from tests.factories import make_consultation, make_user
+from tests.factories import make_consultation, make_user, shown
 
 
 @pytest.fixture
@@ -68,7 +68,14 @@ def submitted(call, consultation, applicant=None, **profile) -> Application:
 
 def recommended(call, consultation, secretariat, member, **profile) -> Application:
     application = submitted(call, consultation, **profile)
-    services.application_screen(application=application, by=secretariat, eligible=True)
+    services.application_screen(
+        application=application, shown_revision=shown(application), by=secretariat, eligible=True
+    )
     return services.recommendation_record(
-        application=application, member=member, recommend=True, amount=Decimal("1000"), comment="Strong case"
+        application=application,
+        shown_revision=shown(application),
+        member=member,
+        recommend=True,
+        amount=Decimal("1000"),
+        comment="Strong case",
     )

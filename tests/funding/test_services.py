@@ -14,7 +14,7 @@ from funding.enums import SelfIdentification, State
 from funding.models import Application, Transition
 from portal.enums import Constituency, Gender, Role
 from tests.concurrency import run_at_once
-from tests.factories import make_consultation, make_user
+from tests.factories import make_consultation, make_user, shown
 from tests.funding.conftest import complete, recommended, submitted
 
 ROLES = [Role.STAKEHOLDER, Role.SECRETARIAT, Role.EXECUTIVE_COMMITTEE, Role.MPTF_CHAIR, Role.MODERATOR]
@@ -35,19 +35,29 @@ def _attempt(application, target, user):
         return application
     if target in (State.ELIGIBLE, State.INELIGIBLE):
         return services.application_screen(
-            application=application, by=user, eligible=target == State.ELIGIBLE, reason="Outside the region"
+            application=application,
+            shown_revision=shown(application),
+            by=user,
+            eligible=target == State.ELIGIBLE,
+            reason="Outside the region",
         )
     if target in (State.RECOMMENDED, State.NOT_RECOMMENDED):
         recommend = target == State.RECOMMENDED
         return services.recommendation_record(
             application=application,
+            shown_revision=shown(application),
             member=user,
             recommend=recommend,
             amount=Decimal("500") if recommend else None,
             comment="Seen",
         )
     return services.application_decide(
-        application=application, by=user, approve=target == State.APPROVED, amount=Decimal("500"), reason="Budget"
+        application=application,
+        shown_revision=shown(application),
+        by=user,
+        approve=target == State.APPROVED,
+        amount=Decimal("500"),
+        reason="Budget",
     )
 
 
@@ -113,7 +123,14 @@ def _role_of(capability):
 @pytest.mark.django_db
 def test_transition_records_who_when_why_and_amount(call, consultation, secretariat, member, chair):
     application = recommended(call, consultation, secretariat, member)
-    services.application_decide(application=application, by=chair, approve=True, amount=Decimal("900"), reason="Fits")
+    services.application_decide(
+        application=application,
+        shown_revision=shown(application),
+        by=chair,
+        approve=True,
+        amount=Decimal("900"),
+        reason="Fits",
+    )
     last = Transition.objects.filter(application=application).last()
     assert (last.actor, last.source, last.target, last.reason, last.amount) == (
         chair,
@@ -135,7 +152,9 @@ def test_transition_records_who_when_why_and_amount(call, consultation, secretar
 def test_refusals_need_a_reason(call, consultation, secretariat):
     application = submitted(call, consultation)
     with pytest.raises(services.FundingError) as error:
-        services.application_screen(application=application, by=secretariat, eligible=False, reason=" ")
+        services.application_screen(
+            application=application, shown_revision=shown(application), by=secretariat, eligible=False, reason=" "
+        )
     assert error.value.errors == {"reason": "Please give the reason."}
 
 
@@ -194,9 +213,14 @@ def test_call_funds_only_its_consultations(call):
 @pytest.mark.django_db
 def test_majority_of_recommendations_sets_the_state_and_the_mean_amount(call, consultation, secretariat):
     application = submitted(call, consultation)
-    services.application_screen(application=application, by=secretariat, eligible=True)
+    services.application_screen(
+        application=application, shown_revision=shown(application), by=secretariat, eligible=True
+    )
     members = [make_user(Role.EXECUTIVE_COMMITTEE) for _ in range(3)]
-    record = services.recommendation_record
+
+    def record(**kwargs):
+        return services.recommendation_record(shown_revision=shown(application), **kwargs)
+
     assert record(application=application, member=members[0], recommend=False, amount=None, comment="Weak").state == (
         State.NOT_RECOMMENDED
     )
@@ -212,15 +236,19 @@ def test_majority_of_recommendations_sets_the_state_and_the_mean_amount(call, co
 def test_budget_guard_refuses_with_the_remaining_amount(call, consultation, secretariat, member, chair):
     first = recommended(call, consultation, secretariat, member)
     second = recommended(call, consultation, secretariat, member)
-    services.application_decide(application=first, by=chair, approve=True, amount=Decimal("1000"))
+    services.application_decide(
+        application=first, shown_revision=shown(first), by=chair, approve=True, amount=Decimal("1000")
+    )
     call.budget = Decimal("1500")
     call.save()
     with pytest.raises(services.FundingError) as error:
-        services.application_decide(application=second, by=chair, approve=True, amount=Decimal("600"))
+        services.application_decide(
+            application=second, shown_revision=shown(second), by=chair, approve=True, amount=Decimal("600")
+        )
     assert error.value.message == "This would exceed the call's budget: 500.00 USD remain."
-    assert services.application_decide(application=second, by=chair, approve=True, amount=Decimal("500")).state == (
-        State.APPROVED
-    )
+    assert services.application_decide(
+        application=second, shown_revision=shown(second), by=chair, approve=True, amount=Decimal("500")
+    ).state == (State.APPROVED)
 
 
 @pytest.mark.django_db
@@ -228,14 +256,18 @@ def test_budget_guard_refuses_with_the_remaining_amount(call, consultation, secr
 def test_absurd_amounts_are_refused(call, consultation, secretariat, member, chair, amount):
     application = recommended(call, consultation, secretariat, member)
     with pytest.raises(services.FundingError):
-        services.application_decide(application=application, by=chair, approve=True, amount=Decimal(amount))
+        services.application_decide(
+            application=application, shown_revision=shown(application), by=chair, approve=True, amount=Decimal(amount)
+        )
 
 
 @pytest.mark.django_db
 def test_approval_confirms_a_place_in_the_room(call, consultation, secretariat, member, chair):
     application = recommended(call, consultation, secretariat, member)
     registration_create(consultation=consultation, user=application.applicant, attendance=Attendance.VIRTUAL)
-    services.application_decide(application=application, by=chair, approve=True, amount=Decimal("900"))
+    services.application_decide(
+        application=application, shown_revision=shown(application), by=chair, approve=True, amount=Decimal("900")
+    )
     registration = Registration.objects.get(user=application.applicant)
     assert (registration.attendance, registration.status) == (Attendance.IN_PERSON, RegistrationStatus.REGISTERED)
 
@@ -247,7 +279,9 @@ def test_approval_is_refused_when_the_room_is_full(call, consultation, secretari
     registration_create(consultation=consultation, user=make_user(), attendance=Attendance.IN_PERSON)
     application = recommended(call, consultation, secretariat, member)
     with pytest.raises(services.FundingError, match="No place is left in the room"):
-        services.application_decide(application=application, by=chair, approve=True, amount=Decimal("900"))
+        services.application_decide(
+            application=application, shown_revision=shown(application), by=chair, approve=True, amount=Decimal("900")
+        )
     assert Application.objects.get(pk=application.pk).state == State.RECOMMENDED
     assert services.approved_total(call) == 0
 
@@ -255,11 +289,18 @@ def test_approval_is_refused_when_the_room_is_full(call, consultation, secretari
 @pytest.mark.django_db
 def test_conflicted_member_cannot_recommend(call, consultation, secretariat, member):
     application = submitted(call, consultation, organisation="Helpline Kenya")
-    services.application_screen(application=application, by=secretariat, eligible=True)
+    services.application_screen(
+        application=application, shown_revision=shown(application), by=secretariat, eligible=True
+    )
     services.conflict_declare(member=member, organisation="helpline kenya")
     with pytest.raises(services.FundingError, match="conflict of interest"):
         services.recommendation_record(
-            application=application, member=member, recommend=True, amount=Decimal("10"), comment="x"
+            application=application,
+            shown_revision=shown(application),
+            member=member,
+            recommend=True,
+            amount=Decimal("10"),
+            comment="x",
         )
     assert services.conflicted_application_ids(member, call) == {application.pk}
 
@@ -270,12 +311,26 @@ def test_conflict_declared_after_recommending_withdraws_that_recommendation(
     call, consultation, secretariat, member, by_organisation
 ):
     application = submitted(call, consultation, organisation="Helpline Kenya")
-    services.application_screen(application=application, by=secretariat, eligible=True)
+    services.application_screen(
+        application=application, shown_revision=shown(application), by=secretariat, eligible=True
+    )
     other = make_user(Role.EXECUTIVE_COMMITTEE)
     services.recommendation_record(
-        application=application, member=member, recommend=True, amount=Decimal("400"), comment="Strong"
+        application=application,
+        shown_revision=shown(application),
+        member=member,
+        recommend=True,
+        amount=Decimal("400"),
+        comment="Strong",
     )
-    services.recommendation_record(application=application, member=other, recommend=False, amount=None, comment="No")
+    services.recommendation_record(
+        application=application,
+        shown_revision=shown(application),
+        member=other,
+        recommend=False,
+        amount=None,
+        comment="No",
+    )
     assert Application.objects.get(pk=application.pk).state == State.RECOMMENDED, "a tie counts as recommended"
 
     if by_organisation:
@@ -298,7 +353,9 @@ def test_decision_mail_goes_once_in_the_applicants_language(
 ):
     application = recommended(call, consultation, secretariat, member, preferred_language="es")
     with django_capture_on_commit_callbacks(execute=True):
-        services.application_decide(application=application, by=chair, approve=True, amount=Decimal("900"))
+        services.application_decide(
+            application=application, shown_revision=shown(application), by=chair, approve=True, amount=Decimal("900")
+        )
     funding_mail = [m for m in mailoutbox if "900" in m.body]
     assert len(funding_mail) == 1, [(m.subject, m.body) for m in mailoutbox]
     assert funding_mail[0].to == [application.applicant.email]
@@ -358,7 +415,9 @@ def test_priority_score(applicant, slate, expected):
 @pytest.mark.django_db
 def test_priority_reads_the_approved_slate(call, consultation, secretariat, member, chair):
     first = recommended(call, consultation, secretariat, member, constituency=Constituency.MIGRANT, country="KE")
-    services.application_decide(application=first, by=chair, approve=True, amount=Decimal("500"))
+    services.application_decide(
+        application=first, shown_revision=shown(first), by=chair, approve=True, amount=Decimal("500")
+    )
     same = submitted(
         call, consultation, constituency=Constituency.MIGRANT, country="KE", gender=first.applicant.profile.gender
     )
@@ -388,7 +447,13 @@ def test_ten_simultaneous_approvals_stay_within_budget(settings, locked):
 
     def decide(application):
         try:
-            services.application_decide(application=application, by=chair, approve=True, amount=Decimal("1000"))
+            services.application_decide(
+                application=application,
+                shown_revision=shown(application),
+                by=chair,
+                approve=True,
+                amount=Decimal("1000"),
+            )
             outcomes.append("approved")
         except services.FundingError as exc:
             outcomes.append(f"refused: {exc}")
@@ -417,7 +482,9 @@ def test_database_score_agrees_with_the_explained_score(call, consultation, secr
     for profile, identification in zip(profiles[:2], identifications[1:3], strict=True):
         approved = recommended(call, consultation, secretariat, member, **profile)
         Application.objects.filter(pk=approved.pk).update(self_identification=identification)
-        services.application_decide(application=approved, by=chair, approve=True, amount=Decimal("100"))
+        services.application_decide(
+            application=approved, shown_revision=shown(approved), by=chair, approve=True, amount=Decimal("100")
+        )
     for profile in profiles:
         for identification in identifications:
             application = submitted(call, consultation, **profile)

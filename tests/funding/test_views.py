@@ -12,7 +12,7 @@ from funding import services
 from funding.enums import State
 from funding.models import Application, ExportLog
 from portal.enums import Role
-from tests.factories import make_user
+from tests.factories import make_user, shown
 from tests.funding.conftest import recommended, submitted
 
 
@@ -117,7 +117,9 @@ def test_other_people_cannot_see_an_application(client, call, consultation):
 @pytest.mark.django_db
 def test_conflicted_member_gets_403_and_cannot_recommend(client, call, consultation, secretariat, member):
     application = submitted(call, consultation)
-    services.application_screen(application=application, by=secretariat, eligible=True)
+    services.application_screen(
+        application=application, shown_revision=shown(application), by=secretariat, eligible=True
+    )
     client.force_login(member)
     url = f"/en/funding/applications/{application.pk}/review/"
     response = client.post(url, {"action": "conflict", "conflict-organisation": "", "conflict-note": "My cousin"})
@@ -138,23 +140,55 @@ def test_committee_and_chair_through_the_pages(client, call, consultation, secre
     application = submitted(call, consultation)
     url = f"/en/funding/applications/{application.pk}/review/"
     client.force_login(secretariat)
-    client.post(url, {"action": "screen", "screen-eligible": "1", "screen-reason": ""})
+    client.post(
+        url, {"action": "screen", "screen-eligible": "1", "screen-reason": "", "screen-revision": shown(application)}
+    )
     client.force_login(member)
     response = client.post(
-        url, {"action": "recommend", "recommend-recommend": "1", "recommend-amount": "", "recommend-comment": "Good"}
+        url,
+        {
+            "action": "recommend",
+            "recommend-recommend": "1",
+            "recommend-amount": "",
+            "recommend-comment": "Good",
+            "recommend-revision": shown(application),
+        },
     )
     assert response.status_code == 400
     assert "Give the amount you recommend." in response.content.decode()
     client.post(
-        url, {"action": "recommend", "recommend-recommend": "1", "recommend-amount": "800", "recommend-comment": "Good"}
+        url,
+        {
+            "action": "recommend",
+            "recommend-recommend": "1",
+            "recommend-amount": "800",
+            "recommend-comment": "Good",
+            "recommend-revision": shown(application),
+        },
     )
     client.force_login(chair)
     response = client.post(
-        url, {"action": "decide", "decide-approve": "1", "decide-amount": "5000", "decide-reason": ""}
+        url,
+        {
+            "action": "decide",
+            "decide-approve": "1",
+            "decide-amount": "5000",
+            "decide-reason": "",
+            "decide-revision": shown(application),
+        },
     )
     assert response.status_code == 400
     assert "More than the 1000.00 USD requested." in response.content.decode()
-    client.post(url, {"action": "decide", "decide-approve": "1", "decide-amount": "800", "decide-reason": ""})
+    client.post(
+        url,
+        {
+            "action": "decide",
+            "decide-approve": "1",
+            "decide-amount": "800",
+            "decide-reason": "",
+            "decide-revision": shown(application),
+        },
+    )
     application.refresh_from_db()
     assert (application.state, application.approved_amount) == (State.APPROVED, Decimal("800.00"))
     client.force_login(application.applicant)
@@ -181,7 +215,9 @@ def test_review_list_query_count_does_not_grow(client, call, consultation, secre
 @pytest.mark.django_db
 def test_review_list_sorts_by_priority(client, call, consultation, secretariat, member, chair):
     first = recommended(call, consultation, secretariat, member, constituency="migrant", country="KE", gender="woman")
-    services.application_decide(application=first, by=chair, approve=True, amount=Decimal("500"))
+    services.application_decide(
+        application=first, shown_revision=shown(first), by=chair, approve=True, amount=Decimal("500")
+    )
     same = submitted(call, consultation, constituency="migrant", country="KE", gender="woman")
     different = submitted(call, consultation, constituency="academia", country="EG", gender="man")
     client.force_login(secretariat)
@@ -215,7 +251,9 @@ def test_exports_are_formula_safe_and_logged(client, call, consultation, secreta
 @pytest.mark.django_db
 def test_dashboard_sums_and_remaining(client, call, consultation, secretariat, member, chair):
     application = recommended(call, consultation, secretariat, member)
-    services.application_decide(application=application, by=chair, approve=True, amount=Decimal("700"))
+    services.application_decide(
+        application=application, shown_revision=shown(application), by=chair, approve=True, amount=Decimal("700")
+    )
     client.force_login(secretariat)
     context = client.get(f"/en/funding/calls/{call.pk}/dashboard/").context
     assert (context["approved"], context["remaining"]) == (Decimal("700.00"), Decimal("2300.00"))
@@ -230,7 +268,9 @@ def test_consultation_dashboard_lists_funded_participants(client, call, consulta
     client.force_login(secretariat)
     url = f"/en/consultations/{consultation.pk}/dashboard/"
     assert "Wanjiru Funded" not in client.get(url).content.decode()
-    services.application_decide(application=application, by=chair, approve=True, amount=Decimal("700"))
+    services.application_decide(
+        application=application, shown_revision=shown(application), by=chair, approve=True, amount=Decimal("700")
+    )
     assert "Wanjiru Funded" in client.get(url).content.decode()
 
 

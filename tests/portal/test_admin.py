@@ -29,7 +29,12 @@ def test_verification_queue_is_for_the_secretariat(client, user_with_role, pendi
 def test_secretariat_approves_from_the_queue(client, secretariat, pending):
     client.force_login(secretariat)
 
-    response = client.post(QUEUE, {"action": "approve", "_selected_action": [pending.pk], "reason": ""})
+    selection = {"action": "approve", "_selected_action": [pending.pk], "reason": ""}
+    shown_page = client.post(QUEUE, selection)
+    assert "Member State representative" in shown_page.content.decode(), "the claim is shown before it is granted"
+    response = client.post(
+        QUEUE, {**selection, "confirm_decision": "yes", f"shown-{pending.pk}": ClaimedAffiliation.MEMBER_STATE}
+    )
 
     assert response.status_code == 302
     pending.refresh_from_db()
@@ -55,7 +60,16 @@ def test_rejecting_without_a_reason_is_refused(client, secretariat, pending):
 def test_rejecting_with_a_reason_tells_the_person(client, secretariat, pending):
     client.force_login(secretariat)
 
-    client.post(QUEUE, {"action": "reject", "_selected_action": [pending.pk], "reason": "Unknown mission"})
+    client.post(
+        QUEUE,
+        {
+            "action": "reject",
+            "_selected_action": [pending.pk],
+            "reason": "Unknown mission",
+            "confirm_decision": "yes",
+            f"shown-{pending.pk}": ClaimedAffiliation.MEMBER_STATE,
+        },
+    )
 
     pending.refresh_from_db()
     assert pending.verification_status == VerificationStatus.REJECTED

@@ -11,7 +11,7 @@ from consultations.enums import RegistrationStatus
 from consultations.models import ExportLog, ExportStatus, Registration
 from portal.models import UnsentTask
 from portal.tasks import enqueue, queue_unsent, send_affiliation_decision
-from tests.factories import PASSWORD, make_consultation
+from tests.factories import PASSWORD, make_consultation, totp_code
 from tests.outage import RedisServer, celery_publishing_to
 
 
@@ -47,6 +47,9 @@ def test_pages_are_served_while_redis_is_down(redis, settings, client, consultat
 
     # allauth's rate limit cannot count in the cache: it lets the sign-in through (django-axes counts in the database).
     response = client.post("/en/accounts/login/", {"login": secretariat.email, "password": PASSWORD})
+    assert (response.status_code, response["Location"]) == (302, "/en/accounts/2fa/authenticate/")
+    # The second factor too: a code's single use is remembered in the cache, which fails open meanwhile.
+    response = client.post("/en/accounts/2fa/authenticate/", {"code": totp_code()})
     assert (response.status_code, response["Location"]) == (302, "/en/")
     for url in ("/en/", f"/en/consultations/{consultation.pk}/dashboard/"):
         assert client.get(url).status_code == 200, url

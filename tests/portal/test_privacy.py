@@ -22,7 +22,7 @@ from portal.enums import AuditAction, Role
 from portal.models import AuditEntry, User
 from tests.discussions import conftest as discussion_fixtures
 from tests.discussions.conftest import pdf
-from tests.factories import make_consultation, make_user
+from tests.factories import make_consultation, make_user, shown
 from tests.funding.conftest import complete
 
 PASSWORD = "correct-horse-battery"
@@ -50,13 +50,17 @@ def world(question, space_moderator, secretariat):
         )
         if state != "pending":
             discussion_services.post_moderate(
-                post=post, moderator=space_moderator, approve=state == "approved", reason="Off topic"
+                post=post,
+                shown_revision=shown(post),
+                moderator=space_moderator,
+                approve=state == "approved",
+                reason="Off topic",
             )
         posts[state] = Post.objects.get(pk=post.pk)
     reply = discussion_services.post_create(
         question=question, author=other, text="A reply by someone else", language="en", parent=posts["approved"]
     )
-    discussion_services.post_moderate(post=reply, moderator=space_moderator, approve=True)
+    discussion_services.post_moderate(post=reply, shown_revision=shown(reply), moderator=space_moderator, approve=True)
 
     past = make_consultation(title="Past consultation")
     past_registration = consultation_services.registration_create(consultation=past, user=person, attendance="virtual")

@@ -15,7 +15,7 @@ from discussions.models import Phase, Space
 from discussions.seed import add_questions
 from portal.cache import PublicPageCacheMiddleware, public_page, version
 from portal.enums import Role
-from tests.factories import make_consultation, make_user
+from tests.factories import make_consultation, make_user, shown_versions
 
 
 @pytest.fixture
@@ -101,7 +101,9 @@ def test_bulk_moderation_drops_the_cached_pages(cached):
         question=phase.questions.get(), author=make_user(), text="A view", language="en", files=[]
     )
     before = version()
-    assert discussion_services.posts_moderate(post_ids=[post.pk], moderator=moderator, approve=True) == 1
+    assert (
+        discussion_services.posts_moderate(versions=shown_versions([post.pk]), moderator=moderator, approve=True) == 1
+    )
     assert version() != before
 
 

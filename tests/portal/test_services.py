@@ -18,7 +18,9 @@ def pending_profile(claim=ClaimedAffiliation.UN_SYSTEM, language="en"):
 def test_affiliation_decide_approve_grants_role_and_mails_in_person_language(secretariat):
     profile = pending_profile(language="es")
 
-    services.affiliation_decide(profile=profile, by=secretariat, approve=True)
+    services.affiliation_decide(
+        profile=profile, shown_affiliation=profile.claimed_affiliation, by=secretariat, approve=True
+    )
 
     profile.refresh_from_db()
     assert profile.verification_status == VerificationStatus.APPROVED
@@ -33,7 +35,13 @@ def test_affiliation_decide_approve_grants_role_and_mails_in_person_language(sec
 def test_affiliation_decide_reject_keeps_no_role_and_sends_reason(secretariat):
     profile = pending_profile(claim=ClaimedAffiliation.MEMBER_STATE)
 
-    services.affiliation_decide(profile=profile, by=secretariat, approve=False, reason="Not on the delegation list")
+    services.affiliation_decide(
+        profile=profile,
+        shown_affiliation=profile.claimed_affiliation,
+        by=secretariat,
+        approve=False,
+        reason="Not on the delegation list",
+    )
 
     profile.refresh_from_db()
     assert profile.verification_status == VerificationStatus.REJECTED
@@ -46,8 +54,12 @@ def test_affiliation_decide_reject_keeps_no_role_and_sends_reason(secretariat):
 def test_affiliation_decide_twice_sends_one_mail(secretariat):
     profile = pending_profile()
 
-    services.affiliation_decide(profile=profile, by=secretariat, approve=True)
-    services.affiliation_decide(profile=profile, by=secretariat, approve=False, reason="late")
+    services.affiliation_decide(
+        profile=profile, shown_affiliation=profile.claimed_affiliation, by=secretariat, approve=True
+    )
+    services.affiliation_decide(
+        profile=profile, shown_affiliation=profile.claimed_affiliation, by=secretariat, approve=False, reason="late"
+    )
 
     profile.refresh_from_db()
     assert profile.verification_status == VerificationStatus.APPROVED
@@ -66,10 +78,11 @@ def test_profile_update_changing_claim_revokes_role_until_verified(un_system):
 
 
 @pytest.mark.django_db
-def test_profile_update_back_to_stakeholder_grants_stakeholder(un_system):
+def test_profile_update_to_stakeholder_waits_for_someone_else_to_verify(un_system):
     services.profile_update(profile=un_system.profile, claimed_affiliation=ClaimedAffiliation.STAKEHOLDER)
 
-    assert list(un_system.groups.values_list("name", flat=True)) == [Role.STAKEHOLDER]
+    assert un_system.profile.verification_status == VerificationStatus.PENDING
+    assert list(un_system.groups.all()) == []
 
 
 @pytest.mark.django_db
@@ -95,3 +108,42 @@ def test_plain_text_mail_keeps_apostrophes_and_ampersands(mailoutbox):
     assert message.subject == "Your place at Women's & youth consultation is confirmed"
     assert "&#x27;" not in message.body and "&amp;" not in message.body
     assert "Women&#x27;s &amp; youth" in message.alternatives[0][0], "the HTML part stays escaped"
+
+
+@pytest.mark.django_db
+def test_a_verification_binds_to_the_claim_that_was_shown(secretariat):
+    from tests.fingerprint import changed_tables, fingerprint
+
+    profile = pending_profile(claim=ClaimedAffiliation.UN_SYSTEM)
+    shown_claim = profile.claimed_affiliation  # the secretariat reads the queue
+    services.profile_update(profile=profile, claimed_affiliation=ClaimedAffiliation.MEMBER_STATE)
+    before = fingerprint()
+
+    with pytest.raises(services.DecisionError, match="now claims “Member State representative”"):
+        services.affiliation_decide(profile=profile, by=secretariat, approve=True, shown_affiliation=shown_claim)
+
+    assert changed_tables(before, fingerprint()) == []
+    assert list(profile.user.groups.all()) == []
+
+
+@pytest.mark.django_db
+def test_the_admin_refuses_a_claim_changed_since_its_confirmation_page(client, secretariat):
+    profile = pending_profile(claim=ClaimedAffiliation.UN_SYSTEM)
+    client.force_login(secretariat)
+    services.profile_update(profile=profile, claimed_affiliation=ClaimedAffiliation.MEMBER_STATE)
+
+    response = client.post(
+        "/en/admin/portal/pendingverification/",
+        {
+            "action": "approve",
+            "_selected_action": [profile.pk],
+            "reason": "",
+            "confirm_decision": "yes",
+            f"shown-{profile.pk}": ClaimedAffiliation.UN_SYSTEM,
+        },
+        follow=True,
+    )
+
+    assert "This claim changed since you opened it" in response.content.decode()
+    profile.refresh_from_db()
+    assert profile.verification_status == VerificationStatus.PENDING

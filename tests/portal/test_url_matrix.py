@@ -34,7 +34,7 @@ from django.contrib import admin
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection, transaction
+from django.db import transaction
 from django.test import Client
 from django.urls import Resolver404, URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.urls.resolvers import LocalePrefixPattern
@@ -42,7 +42,8 @@ from django.utils import timezone, translation
 
 from portal.enums import ClaimedAffiliation, Role, VerificationStatus
 from reminders.enums import Kind
-from tests.factories import PASSWORD, ProfileFactory, make_consultation, make_user
+from tests.factories import PASSWORD, ProfileFactory, make_consultation, make_user, shown
+from tests.fingerprint import fingerprint, fingerprint_sql
 
 ANONYMOUS = "anonymous"
 # A stakeholder who owns the objects in the URLs: the registration, the posts, the funding application.
@@ -157,8 +158,13 @@ MATRIX: dict[str, Rule] = {
     "discussions:edit": allow({OWNER}, hides=True),
     # A file is served only to those who may see its post; to anybody else it does not exist.
     "discussions:attachment": allow(SIGNED_IN, hides=True),
-    "discussions:moderation": allow(MODERATOR),
+    # The queue: moderators decide posts; the secretariat takes second reviews (appeals) there too.
+    "discussions:moderation": allow(MODERATOR | SECRETARIAT),
     "discussions:moderate": allow(MODERATOR, post_only=True),
+    # The view looks up the person's own refused post: somebody else's is not found.
+    "discussions:appeal": allow({OWNER}, hides=True),
+    # The moderator who took the first decision is refused by the service, with the reason, on the queue.
+    "discussions:appeal_decide": allow(MODERATOR | SECRETARIAT, post_only=True),
     # funding
     "funding:list": allow(PUBLIC),
     "funding:call": allow(PUBLIC),
@@ -195,6 +201,23 @@ MATRIX: dict[str, Rule] = {
     "account_reset_password_from_key_done": allow(PUBLIC),
     "account_reset_password_from_key": allow(PUBLIC),
     "account_reset_password_done": allow(PUBLIC),
+    # Second factors (allauth.mfa), each person's own. Setting one up or removing it asks for the password
+    # again first; every staff member of the world has an authenticator app, nobody has recovery codes or keys.
+    "mfa_index": allow(SIGNED_IN),
+    # Only while a sign-in waits for its code: anybody else is sent on.
+    "mfa_authenticate": allow(NOBODY, elsewhere=HOME),
+    "mfa_reauthenticate": allow(STAFF, elsewhere=frozenset({"account_reauthenticate"})),
+    "mfa_activate_totp": allow(SIGNED_IN, ok=302, ok_to=dict.fromkeys(SIGNED_IN, "account_reauthenticate")),
+    # Only an account with an authenticator app can remove it; for the others there is none to find.
+    "mfa_deactivate_totp": allow(STAFF, ok=302, ok_to=dict.fromkeys(STAFF, "account_reauthenticate"), hides=True),
+    "mfa_view_recovery_codes": allow(NOBODY, hides=True),
+    "mfa_generate_recovery_codes": allow(SIGNED_IN, ok=302, ok_to=dict.fromkeys(SIGNED_IN, "account_reauthenticate")),
+    "mfa_download_recovery_codes": allow(NOBODY, hides=True),
+    "mfa_list_webauthn": allow(SIGNED_IN),
+    "mfa_add_webauthn": allow(SIGNED_IN, ok=302, ok_to=dict.fromkeys(SIGNED_IN, "account_reauthenticate")),
+    "mfa_reauthenticate_webauthn": allow(NOBODY, elsewhere=frozenset({"account_reauthenticate"})),
+    "mfa_remove_webauthn": allow(SIGNED_IN, ok=302, ok_to=dict.fromkeys(SIGNED_IN, "account_reauthenticate")),
+    "mfa_edit_webauthn": allow(SIGNED_IN, ok=302, ok_to=dict.fromkeys(SIGNED_IN, "account_reauthenticate")),
 }
 
 # The administration: the site's own pages, then every registered model by the same rule (see admin_rule).
@@ -262,8 +285,10 @@ ADMIN_MODELS: dict[str, AdminModel] = {
     "consultations.consultation": see(SECRETARIAT, add=SECRETARIAT, delete=SECRETARIAT),
     "consultations.registration": see(SECRETARIAT),
     "consultations.pendingaccreditation": see(SECRETARIAT),
-    "consultations.expressionofinterest": see(SECRETARIAT, add=SECRETARIAT, delete=SECRETARIAT),
-    "consultations.proposal": see(SECRETARIAT, add=SECRETARIAT, delete=SECRETARIAT),
+    # Offers and proposals come from the people who make them; the decisions are taken on the dashboard and
+    # by the admin's actions, through the services, where nobody decides their own.
+    "consultations.expressionofinterest": see(SECRETARIAT, delete=SECRETARIAT),
+    "consultations.proposal": see(SECRETARIAT, delete=SECRETARIAT),
     # The secretariat sets up spaces; only moderators see posts, and only those of their own spaces.
     "discussions.space": see(SECRETARIAT, add=SECRETARIAT),
     "discussions.phase": see(SECRETARIAT, add=SECRETARIAT),
@@ -432,8 +457,19 @@ def build_world() -> dict:
         language="en",
         files=[(pdf("approved.pdf"), "application/pdf")],
     )
-    discussion_services.post_moderate(post=approved, moderator=users[Role.MODERATOR], approve=True)
+    discussion_services.post_moderate(
+        post=approved, shown_revision=shown(approved), moderator=users[Role.MODERATOR], approve=True
+    )
     pending = discussion_services.post_create(question=question, author=owner, text="Pending text", language="en")
+    refused, appealed = (
+        discussion_services.post_create(question=question, author=owner, text=text, language="en")
+        for text in ("Refused text", "Appealed text")
+    )
+    for post in (refused, appealed):
+        discussion_services.post_moderate(
+            post=post, shown_revision=shown(post), moderator=users[Role.MODERATOR], approve=False, reason="Off topic"
+        )
+    appeal = discussion_services.appeal_create(post=appealed, author=owner, reason="It is on topic.")
     paper = AnalysisPaper.objects.create(space=space, synthesis="A draft synthesis.")
 
     call = Call.objects.create(
@@ -521,6 +557,8 @@ def build_world() -> dict:
         "question": question,
         "approved": approved,
         "pending": pending,
+        "refused": refused,
+        "appeal": appeal,
         "attachment": approved.attachments.get(),
         "call": call,
         "application": application,
@@ -556,11 +594,15 @@ KWARGS = {
     "discussions:edit": lambda w: {"pk": w["approved"].pk},
     "discussions:attachment": lambda w: {"pk": w["attachment"].pk},
     "discussions:moderate": lambda w: {"pk": w["pending"].pk},
+    "discussions:appeal": lambda w: {"pk": w["refused"].pk},
+    "discussions:appeal_decide": lambda w: {"pk": w["appeal"].pk},
     "funding:application": lambda w: {"pk": w["application"].pk},
     "funding:withdraw": lambda w: {"pk": w["application"].pk},
     "funding:review_application": lambda w: {"pk": w["application"].pk},
     "reminders:unsubscribe": lambda w: {"token": w["unsubscribe"]},
     "account_confirm_email": lambda w: {"key": "no-such-key"},
+    "mfa_remove_webauthn": lambda w: {"pk": 1},
+    "mfa_edit_webauthn": lambda w: {"pk": 1},
     "account_reset_password_from_key": lambda w: {"uidb36": "zz", "key": "no-such-key"},
     "admin:view_on_site": lambda w: {
         "content_type_id": ContentType.objects.get_for_model(w["consultation"]).pk,
@@ -618,7 +660,7 @@ PAYLOADS = {
     "consultations:register": lambda w: {"attendance": "virtual"},
     "consultations:follow": lambda w: {"follow": "1"},
     "consultations:speak": lambda w: {"role": "floor", "topic": "Decent work", "statement": "Experience."},
-    "consultations:dashboard": lambda w: {"selected": [w["interest"].pk]},
+    "consultations:dashboard": lambda w: {"shown": [w["interest"].pk], "selected": [w["interest"].pk]},
     "consultations:export_xlsx": lambda w: {"columns": ["display_name"]},
     "discussions:follow": lambda w: {"follow": "1"},
     "discussions:analysis_publish": lambda w: {"publish": "1"},
@@ -629,7 +671,9 @@ PAYLOADS = {
         "moderator_note": "1",
     },
     "discussions:edit": lambda w: {"text": "Edited text"},
-    "discussions:moderate": lambda w: {"decision": "approve"},
+    "discussions:moderate": lambda w: {"decision": "approve", "revision": shown(w["pending"])},
+    "discussions:appeal": lambda w: {"reason": "Please read it again."},
+    "discussions:appeal_decide": lambda w: {"decision": "overturn", "note": "", "revision": shown(w["appeal"].post)},
     "funding:apply": lambda w: {
         "consultation": w["consultation"].pk,
         "travelling_from": "KE",
@@ -639,7 +683,11 @@ PAYLOADS = {
         "justification": "Why",
         "action": "submit",
     },
-    "funding:review_application": lambda w: {"action": "screen", "screen-eligible": "1"},
+    "funding:review_application": lambda w: {
+        "action": "screen",
+        "screen-eligible": "1",
+        "screen-revision": shown(w["application"]),
+    },
     "reminders:preferences": lambda w: {Kind.PHASE_CLOSING: "on"},
     "reminders:unsubscribe": lambda w: {},
     "admin:auth_user_password_change": lambda w: {
@@ -664,6 +712,8 @@ CONTROLS = {
     "discussions:post": (Role.UN_SYSTEM, "post"),
     "discussions:edit": (OWNER, "post"),
     "discussions:moderate": (Role.MODERATOR, "post"),
+    "discussions:appeal": (OWNER, "post"),
+    "discussions:appeal_decide": (Role.SECRETARIAT, "post"),
     "funding:apply": (Role.STAKEHOLDER, "post"),
     "funding:review_application": (Role.SECRETARIAT, "post"),
     "funding:withdraw": (OWNER, "post"),
@@ -686,24 +736,8 @@ def admin_payload(pattern: Pattern, world: dict) -> dict:
 
 # --- The check -----------------------------------------------------------------------------------------
 
-# Tables whose changes are not the portal's state: sessions change on every request that sets a message.
-UNWATCHED = {"django_session", "django_migrations"}
 # Admin pages that change something on POST; the others only show.
 ADMIN_POSTS = ("_add", "_change", "_delete", "_changelist")
-
-
-def fingerprint_sql() -> str:
-    """One query that digests every row of every table; the table names come from the database itself."""
-    tables = sorted(set(connection.introspection.table_names()) - UNWATCHED)
-    select = "SELECT '{0}', (SELECT md5(coalesce(string_agg(r::text, ',' ORDER BY r::text), '')) FROM {1} r)"
-    return " UNION ALL ".join(select.format(t, connection.ops.quote_name(t)) for t in tables)
-
-
-def fingerprint(sql: str) -> dict[str, str]:
-    """A digest of every row of every table, in one query."""
-    with connection.cursor() as cursor:
-        cursor.execute(sql)
-        return dict(cursor.fetchall())
 
 
 def redirect_target(response) -> str | None:

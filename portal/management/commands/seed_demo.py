@@ -1,7 +1,7 @@
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError
 
-from portal.demo import DEMO_PASSWORD, create_demo_accounts
+from portal.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET, create_demo_accounts
 
 
 class Command(BaseCommand):
@@ -15,6 +15,9 @@ class Command(BaseCommand):
         self.stdout.write("Demo accounts (embedded mode only), password for all: " + DEMO_PASSWORD)
         for role, email in accounts:
             self.stdout.write(f"  {role:<20} {email}")
+        self.stdout.write(
+            "Staff accounts sign in with a second factor: add this key to an authenticator app: " + DEMO_TOTP_SECRET
+        )
         from consultations.demo import create_demo_consultation
 
         if create_demo_consultation():
