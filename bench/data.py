@@ -67,7 +67,7 @@ def generate(scale: Scale) -> dict:
     from portal.enums import Constituency, Gender, Role
     from portal.integrity import organisation_key
     from portal.m49 import subregion_for_country
-    from portal.models import Profile, User
+    from portal.models import OrganisationHistory, Profile, User
     from portal.permissions import STAFF_ROLES
     from reviews.models import Event, Region, ReviewCycle
     from reviews.seed_calendar import load_seed_calendar
@@ -116,6 +116,14 @@ def generate(scale: Scale) -> dict:
             )
         )
     Profile.objects.bulk_create(profiles, batch_size=BATCH)
+    OrganisationHistory.objects.bulk_create(
+        [
+            OrganisationHistory(user_id=p.user_id, key=p.organisation_key, name=p.organisation)
+            for p in profiles
+            if p.organisation_key
+        ],
+        batch_size=BATCH,
+    )
     stakeholder = Group.objects.get(name=Role.STAKEHOLDER)
     User.groups.through.objects.bulk_create(
         [User.groups.through(user_id=u.pk, group_id=stakeholder.pk) for u in users], batch_size=BATCH

@@ -16,6 +16,7 @@ from consultations.models import (
     Session,
     SummaryDocument,
 )
+from portal.admin_decisions import Shown, confirmation_page, confirmed_versions
 from portal.uploads import stored_file_name, validate_document
 
 
@@ -160,25 +161,44 @@ class PendingAccreditationAdmin(admin.ModelAdmin):
         return False
 
     def _decide(self, request, queryset, approve: bool):
+        """Show the registrations as they are now, then decide on exactly those once confirmed."""
+        reason = request.POST.get("reason", "")
+        registrations = list(queryset.select_related("user__profile", "consultation"))
+        shown = confirmed_versions(request)
+        if shown is None:
+            return confirmation_page(
+                self,
+                request,
+                action="approve" if approve else "refuse",
+                heading=_("Accredit these registrations?") if approve else _("Refuse these registrations?"),
+                question=_("Each registration below is accredited exactly as shown.")
+                if approve
+                else _("Each registration below is refused with this reason: %(reason)s") % {"reason": reason},
+                button=_("Yes, accredit") if approve else _("Yes, refuse"),
+                items=[Shown(obj=r, version=services.accreditation_version(r)) for r in registrations],
+                item_template="admin/consultations/_registration_item.html",
+                carry={"reason": reason},
+            )
         try:
             count = services.accreditation_decide(
-                registrations=list(queryset), by=request.user, approve=approve, reason=request.POST.get("reason", "")
+                registrations=registrations, by=request.user, approve=approve, reason=reason, versions=shown
             )
         except services.ConsultationError as exc:
             self.message_user(request, str(exc), messages.ERROR)
-            return
+            return None
         self.message_user(
             request,
             ngettext("%(count)d registration decided.", "%(count)d registrations decided.", count) % {"count": count},
         )
+        return None
 
     @admin.action(description=_("Accredit the selected registrations"), permissions=["change"])
     def approve(self, request, queryset):
-        self._decide(request, queryset, approve=True)
+        return self._decide(request, queryset, approve=True)
 
     @admin.action(description=_("Refuse the selected registrations (give a reason)"), permissions=["change"])
     def refuse(self, request, queryset):
-        self._decide(request, queryset, approve=False)
+        return self._decide(request, queryset, approve=False)
 
 
 @admin.register(ExpressionOfInterest)

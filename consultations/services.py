@@ -92,6 +92,10 @@ def registration_create(*, consultation: Consultation, user, attendance: str) ->
             if attendance not in dict(consultation.attendance_choices):
                 raise ConsultationError(_("This consultation has no places of that kind."))
             existing = Registration.objects.filter(consultation=consultation, user=user).first()
+            if existing and existing.status == RegistrationStatus.REJECTED:
+                raise ConsultationError(
+                    _("The secretariat could not accredit you for this consultation; write to it if this is a mistake.")
+                )
             if existing and existing.status != RegistrationStatus.CANCELLED:
                 raise ConsultationError(_("You are already registered for this consultation."))
             arrival = (Registration.objects.filter(consultation=consultation).aggregate(m=Max("arrival"))["m"] or 0) + 1
@@ -156,27 +160,44 @@ def _check_manager(by) -> None:
 
 def _check_subjects(by, people) -> None:
     """Refuse the whole decision, naming the person, if ``by`` may not decide about one of ``people``."""
+    conflicted = integrity.conflicted(by, {person.pk for person in people})
     for person in people:
-        reason = integrity.refusal(decider=by, subject=person)
-        if reason:
-            raise ConsultationError(f"{person.profile.public_name if hasattr(person, 'profile') else person}: {reason}")
+        if person.pk in conflicted:
+            reason = integrity.refusal(decider=by, subject=person)
+            name = person.profile.public_name if hasattr(person, "profile") else str(person)
+            raise ConsultationError(f"{name}: {reason}")
+
+
+def accreditation_version(registration: Registration) -> str:
+    """What an accreditation decision binds to: this registration, made at this moment, for this attendance.
+
+    Cancelling and registering again gives a new arrival number, so a decision taken on the list shown
+    before never lands on the new registration.
+    """
+    return f"{registration.arrival}:{registration.attendance}"
 
 
 @transaction.atomic
-def accreditation_decide(*, registrations, by, approve: bool, reason: str = "") -> int:
+def accreditation_decide(*, registrations, by, approve: bool, versions: dict[int, str], reason: str = "") -> int:
     """Approve or refuse registrations waiting for accreditation; a refusal frees the place for the waiting list.
 
-    Nobody accredits themselves or someone of their own organisation: the whole
-    decision is refused, naming the person, and nothing changes.
+    Each decision applies to the registration as the decider was shown it (``versions``, by registration,
+    from :func:`accreditation_version`): one that changed since is refused, and nothing changes. Nobody
+    accredits themselves or someone of their own organisation: the whole decision is refused, naming the
+    person.
     """
     _check_manager(by)
     if not approve and not reason.strip():
         raise ConsultationError(_("Please give the reason for refusing."))
     ids = [registration.pk for registration in registrations]
-    _check_subjects(
-        by,
-        [r.user for r in Registration.objects.filter(pk__in=ids).select_related("user__profile").order_by("pk")],
-    )
+    current = list(Registration.objects.filter(pk__in=ids).select_related("user__profile").order_by("pk"))
+    _check_subjects(by, [r.user for r in current])
+    changed = [r for r in current if versions.get(r.pk) != accreditation_version(r)]
+    if changed:
+        raise ConsultationError(
+            _("The registration of %(name)s changed since you opened the list: read it again before you decide.")
+            % {"name": changed[0].user.profile.public_name}
+        )
     decided = 0
     by_consultation: dict[int, list[int]] = {}
     for consultation_id, pk in Registration.objects.filter(pk__in=ids).values_list("consultation_id", "pk"):
@@ -206,7 +227,7 @@ def words(text: str) -> int:
 
 @transaction.atomic
 def interest_create(*, consultation: Consultation, user, role: str, topic: str, statement: str) -> ExpressionOfInterest:
-    """Record an offer to speak, time-stamped on arrival (Annex 2: first come)."""
+    """Record an offer to speak, time-stamped on arrival (Annex 2: first come); the person gets a receipt."""
     now = timezone.now()
     if consultation.interest_deadline and now > consultation.interest_deadline:
         raise ConsultationError(_("The deadline to offer to speak has passed."))
@@ -219,9 +240,14 @@ def interest_create(*, consultation: Consultation, user, role: str, topic: str, 
         )
     if ExpressionOfInterest.objects.filter(consultation=consultation, user=user, role=role).exists():
         raise ConsultationError(_("You have already made this offer."))
-    return ExpressionOfInterest.objects.create(
+    from consultations.tasks import send_interest_decision
+    from portal.tasks import enqueue
+
+    interest = ExpressionOfInterest.objects.create(
         consultation=consultation, user=user, role=role, topic=topic, statement=statement, submitted_at=now
     )
+    transaction.on_commit(lambda: enqueue(send_interest_decision.s(interest_id=interest.pk, received=True)))
+    return interest
 
 
 @transaction.atomic
@@ -258,9 +284,10 @@ def slate_decide(*, consultation: Consultation, decisions: dict[int, bool], by) 
     return changed
 
 
-def may_decide_offer(by, interest: ExpressionOfInterest) -> bool:
-    """Whether ``by`` is shown a tick box for this offer on the dashboard (not theirs, nor their organisation's)."""
-    return integrity.refusal(decider=by, subject=interest.user) is None
+def offers_decidable_by(by, offers) -> set[int]:
+    """The offers ``by`` is shown a tick box for on the dashboard: not theirs, nor their organisation's."""
+    conflicted = integrity.conflicted(by, {offer.user_id for offer in offers})
+    return {offer.pk for offer in offers if offer.user_id not in conflicted}
 
 
 def export_log(
@@ -352,12 +379,22 @@ def registration_confirm_funded(*, consultation: Consultation, user, by) -> Regi
     A person already holding an in-person place is confirmed (accreditation
     included: the funding decision is the check). Anyone else takes a free
     in-person place; when none is left the decision is refused, never overbooked.
-    Caller runs inside a transaction.
+    A person whose accreditation the secretariat refused is refused too: the
+    Chair's decision never overturns it. Caller runs inside a transaction.
     """
     consultation = _locked(consultation)
     if consultation.capacity(Attendance.IN_PERSON) <= 0:
         raise ConsultationError(_("This consultation has no places in the room."))
     registration = Registration.objects.select_for_update().filter(consultation=consultation, user=user).first()
+    if registration is not None and registration.status == RegistrationStatus.REJECTED:
+        # The secretariat refused this person's accreditation: funding cannot give them the place back.
+        raise ConsultationError(
+            _(
+                "The secretariat refused this person's accreditation for this consultation (%(reason)s): "
+                "funding cannot give them a place. Ask the secretariat first."
+            )
+            % {"reason": registration.decision_note or "—"}
+        )
     holds_room_place = (
         registration is not None
         and registration.attendance == Attendance.IN_PERSON

@@ -37,17 +37,17 @@ def send_registration_mail(*, registration_id: int, reason: str) -> None:
     retry_backoff=30,
     retry_kwargs={"max_retries": 5},
 )
-def send_interest_decision(*, interest_id: int) -> None:
-    """Tell a person whether they were selected to speak."""
+def send_interest_decision(*, interest_id: int, received: bool = False) -> None:
+    """Tell a person that their offer to speak arrived (``received``), or whether they were selected."""
     from consultations.models import ExpressionOfInterest
 
     interest = (
         ExpressionOfInterest.objects.select_related("user__profile", "consultation").filter(pk=interest_id).first()
     )
-    if interest is None or interest.status == "received":
+    if interest is None or (interest.status == "received") != received:
         return
     send_templated_mail(
-        template="consultations/email/interest_decision",
+        template="consultations/email/interest_received" if received else "consultations/email/interest_decision",
         to=[interest.user.email],
         language=language_of(interest.user),
         context={"interest": interest, "consultation": interest.consultation},

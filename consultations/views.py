@@ -38,7 +38,7 @@ def consultation_list(request):
 def _visible(request, pk: int) -> Consultation:
     consultation = get_object_or_404(Consultation.objects.select_related("event__region", "event__cycle"), pk=pk)
     if consultation.status == ConsultationStatus.DRAFT and not can(request.user, "consultations.manage"):
-        raise PermissionDenied
+        raise Http404  # a draft is the secretariat's alone: for anybody else it does not exist
     return consultation
 
 
@@ -110,8 +110,11 @@ def register(request, pk: int):
 @require_POST
 def cancel(request, pk: int):
     registration = get_object_or_404(Registration, consultation_id=pk, user=request.user)
+    if registration.status in (RegistrationStatus.CANCELLED, RegistrationStatus.REJECTED):
+        messages.info(request, _("You have no registration to cancel for this consultation."))
+        return redirect(registration.consultation)
     services.registration_cancel(registration=registration)
-    messages.success(request, _("Your registration has been cancelled."))
+    messages.success(request, _("Your registration has been cancelled. A confirmation has been sent to you by e-mail."))
     return redirect(registration.consultation)
 
 
@@ -186,9 +189,10 @@ def dashboard(request, pk: int):
         .select_related("user__profile")
         .order_by("submitted_at", "pk")
     )
+    decidable = services.offers_decidable_by(request.user, interests)
     for interest in interests:
         # One's own offer, or one from one's organisation, is shown without a tick box: a colleague decides it.
-        interest.decidable = services.may_decide_offer(request.user, interest)
+        interest.decidable = interest.pk in decidable
     interest_rows = ExpressionOfInterest.objects.filter(consultation=consultation).values(
         "pk", "submitted_at", *profile_fields
     )

@@ -157,6 +157,9 @@ class PostAdminBase(admin.ModelAdmin):
         return None
 
     def _confirmation(self, request, posts, *, approve: bool, reason: str):
+        from portal import integrity
+
+        conflicted = integrity.conflicted(request.user, {post.author_id for post in posts})
         items = []
         for post in posts:
             tags = list(post.submitted_tags.all())
@@ -169,7 +172,9 @@ class PostAdminBase(admin.ModelAdmin):
                         "tags_changed": post.approved_at is not None
                         and {t.pk for t in tags} != {t.pk for t in post.tags.all()},
                         "files": list(post.attachments.all()),
-                        "refusal": services.decision_refusal(request.user, post),
+                        "refusal": services.decision_refusal(request.user, post)
+                        if post.author_id in conflicted
+                        else None,
                     },
                 )
             )

@@ -20,7 +20,8 @@ from discussions.permissions import may_decide_appeals, may_post, moderates
 from portal import integrity
 from portal.cache import public_pages_changed
 from portal.enums import AuditAction
-from portal.models import AuditEntry, Profile, User
+from portal.models import AuditEntry, User
+from portal.permissions import can, forget_roles
 from portal.uploads import stored_file_name
 from portal.validators import neutralise_text
 
@@ -188,21 +189,22 @@ def posts_moderate(*, versions: dict[int, int], moderator, approve: bool, reason
     from portal.tasks import enqueue
 
     reason = reason.strip()
+    forget_roles(moderator)  # the roles as they are now, read the same way on every call
+    if not can(moderator, "discussions.moderate"):
+        raise DiscussionError(_("You do not moderate this space."))
     if not approve and not reason:
         raise DiscussionError(_("Please give the reason for not approving."))
     with transaction.atomic():
         pending = Post.objects.select_for_update(of=("self",)).filter(pk__in=list(versions), status=PostStatus.PENDING)
         if not moderator.is_superuser:
             pending = pending.filter(space__moderators=moderator)
-        rows = list(pending.values_list("pk", "revision", "author_id", "author__profile__organisation_key"))
+        rows = list(pending.values_list("pk", "revision", "author_id"))
         if not rows:
             return 0
-        # Read, not taken from a profile the caller may or may not have loaded: the same queries every time.
-        own_key = Profile.objects.filter(user=moderator).values_list("organisation_key", flat=True).first() or ""
-        for _pk, _revision, author_id, key in rows:
-            if author_id == moderator.pk or (own_key and key == own_key):
-                raise DiscussionError(_refusal_for(moderator, author_id))
-        changed = sorted(pk for pk, revision, _a, _k in rows if versions[pk] != revision)
+        conflicted = integrity.conflicted(moderator, {author_id for _pk, _revision, author_id in rows})
+        if conflicted:
+            raise DiscussionError(_refusal_for(moderator, min(conflicted)))
+        changed = sorted(pk for pk, revision, _author in rows if versions[pk] != revision)
         if changed:
             raise PostChanged(_changed(len(changed)), changed)
         ids = [pk for pk, *_rest in rows]
@@ -292,12 +294,14 @@ def appeal_create(*, post: Post, author, reason: str) -> Appeal:
     )
 
 
-def appeal_refusal(appeal: Appeal, user) -> str | None:
-    """Why ``user`` may not decide ``appeal``; None if they may."""
+def appeal_refusal(appeal: Appeal, user, *, conflicted: set[int] | None = None) -> str | None:
+    """Why ``user`` may not decide ``appeal``; None if they may (``conflicted``: authors already known conflicted)."""
     if not may_decide_appeals(user, appeal.post.space):
         return _("Only the moderators of this space and the secretariat decide appeals.")
     if appeal.first_moderator_id is not None and appeal.first_moderator_id == user.pk:
         return _("You took the first decision on this post: another moderator or the secretariat decides the appeal.")
+    if conflicted is not None and appeal.post.author_id not in conflicted:
+        return None
     return integrity.refusal(decider=user, subject=appeal.post.author)
 
 

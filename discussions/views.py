@@ -19,6 +19,7 @@ from discussions.filters import PostFilter
 from discussions.forms import AppealDecisionForm, AppealForm, ModerationForm, PostEditForm, PostForm
 from discussions.models import AnalysisPaper, Appeal, Attachment, GuidingQuestion, Post, Space, Subscription
 from discussions.permissions import may_post, moderates, visible_posts
+from portal import integrity
 from portal.permissions import can
 
 PAGE_SIZE = 20
@@ -211,7 +212,14 @@ def attachment(request, pk: int):
 def moderation_queue(request):
     if not can(request.user, "discussions.moderate") and not can(request.user, "discussions.analyse"):
         raise PermissionDenied
-    spaces = Space.objects.all() if request.user.is_superuser else request.user.moderated_spaces.all()
+    # Posts waiting for moderation: only for moderators, in the spaces assigned to them. Being put on a space's
+    # list of moderators without the moderator role (the secretariat manages the lists) shows nothing.
+    if request.user.is_superuser:
+        spaces = Space.objects.all()
+    elif can(request.user, "discussions.moderate"):
+        spaces = request.user.moderated_spaces.all()
+    else:
+        spaces = Space.objects.none()
     pending = (
         Post.objects.filter(space__in=spaces, status=PostStatus.PENDING)
         .select_related("space", "question", "author__profile")
@@ -219,8 +227,9 @@ def moderation_queue(request):
         .order_by("submitted_at", "pk")
     )
     page = Paginator(pending, PAGE_SIZE).get_page(request.GET.get("page"))
+    conflicted = integrity.conflicted(request.user, {post.author_id for post in page.object_list})
     for post in page.object_list:
-        _describe_for_decision(post, request.user)
+        _describe_for_decision(post, request.user, conflicted)
     return render(
         request,
         "discussions/moderation.html",
@@ -234,14 +243,18 @@ def moderation_queue(request):
     )
 
 
-def _describe_for_decision(post, user) -> None:
-    """What a moderator needs to decide a post: its tags and files as submitted, what is new, and whether they may."""
+def _describe_for_decision(post, user, conflicted: set[int]) -> None:
+    """What a moderator needs to decide a post: its tags and files as submitted, what is new, and whether they may.
+
+    ``conflicted``: the authors the moderator may not decide about (portal.integrity.conflicted, one query for
+    the page); the reason is worded only for those.
+    """
     post.shown_tags = list(post.submitted_tags.all())
     post.tags_changed = post.approved_at is not None and {t.pk for t in post.shown_tags} != {
         t.pk for t in post.tags.all()
     }
     post.files = list(post.attachments.all())
-    post.refusal = services.decision_refusal(user, post)
+    post.refusal = services.decision_refusal(user, post) if post.author_id in conflicted else None
 
 
 def _open_appeals(user) -> list:
@@ -252,8 +265,9 @@ def _open_appeals(user) -> list:
     if not (user.is_superuser or can(user, "discussions.analyse")):
         appeals = appeals.filter(post__space__moderators=user)
     appeals = list(appeals.order_by("created_at", "pk")[:PAGE_SIZE])
+    conflicted = integrity.conflicted(user, {appeal.post.author_id for appeal in appeals})
     for appeal in appeals:
-        appeal.refusal = services.appeal_refusal(appeal, user)
+        appeal.refusal = services.appeal_refusal(appeal, user, conflicted=conflicted)
     return appeals
 
 

@@ -161,7 +161,15 @@ def application_submit(*, application: Application, applicant, now=None) -> Appl
         _move(application, State.SUBMITTED, actor=applicant)
         application.submitted_at = now
         application.save(update_fields=["state", "submitted_at", "revision"])
+        transaction.on_commit(lambda: _enqueue_received(application.pk))
         return application
+
+
+def _enqueue_received(application_id: int) -> None:
+    from funding.tasks import send_received
+    from portal.tasks import enqueue
+
+    enqueue(send_received.s(application_id=application_id))
 
 
 def _zone(call: Call):
@@ -221,10 +229,10 @@ def conflict_reason(reviewer, application: Application) -> str | None:
     reason = integrity.refusal(decider=reviewer, subject=application.applicant)
     if reason:
         return reason
-    key = getattr(getattr(application.applicant, "profile", None), "organisation_key", "")
+    keys = list(integrity.organisations(application.applicant))
     condition = Q(application=application)
-    if key:
-        condition |= Q(application__isnull=True, organisation_key=key)
+    if keys:
+        condition |= Q(application__isnull=True, organisation_key__in=keys)
     if Conflict.objects.filter(condition, member=reviewer).exists():
         return _("You declared a conflict of interest with this application.")
     return None
@@ -242,11 +250,10 @@ def conflicted_application_ids(member, call: Call) -> set[int]:
     """
     conflicts = list(Conflict.objects.filter(member=member).values_list("application_id", "organisation_key"))
     ids = {a for a, _o in conflicts if a}
-    own_key = getattr(getattr(member, "profile", None), "organisation_key", "")
-    keys = {o for a, o in conflicts if not a and o} | ({own_key} if own_key else set())
+    keys = {o for a, o in conflicts if not a and o} | set(integrity.organisations(member))
     condition = Q(applicant=member)
     if keys:
-        condition |= Q(applicant__profile__organisation_key__in=keys)
+        condition |= Q(applicant__organisation_history__key__in=keys)
     ids |= set(Application.objects.filter(condition, call=call).values_list("pk", flat=True))
     return ids
 
@@ -270,7 +277,7 @@ def conflict_declare(
         if application is not None:
             withdrawn = withdrawn.filter(application=application)
         else:
-            withdrawn = withdrawn.filter(application__applicant__profile__organisation_key=key)
+            withdrawn = withdrawn.filter(application__applicant__organisation_history__key=key).distinct()
         for application_id in list(withdrawn.values_list("application_id", flat=True)):
             locked = _locked(Application(pk=application_id))
             Recommendation.objects.filter(member=member, application=locked).delete()

@@ -32,3 +32,25 @@ def send_decision(*, application_id: int) -> None:
         context={"application": application, "reason": reason},
     )
     Application.objects.filter(pk=application.pk).update(notified_at=timezone.now())
+
+
+@shared_task(
+    autoretry_for=(SMTPException, OSError),
+    retry_backoff=30,
+    retry_kwargs={"max_retries": 5},
+)
+def send_received(*, application_id: int) -> None:
+    """Confirm to the applicant, in their language, that their submitted application arrived."""
+    application = (
+        Application.objects.select_related("applicant__profile", "call")
+        .filter(pk=application_id, state=State.SUBMITTED)
+        .first()
+    )
+    if application is None:
+        return
+    send_templated_mail(
+        template="funding/email/received",
+        to=[application.applicant.email],
+        language=language_of(application.applicant),
+        context={"application": application},
+    )

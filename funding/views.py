@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from consultations.models import Registration
 from consultations.selectors import named_in_public
 from consultations.services import places_left
 from funding import exports, priority, selectors, services, workflow
@@ -130,10 +131,17 @@ def _reviewer_or_403(request):
 
 
 def _min_score(value: str):
+    """The minimum priority asked for, or None: a value that is not a score (NaN, Infinity, 1e999) asks nothing.
+
+    Scores run from 0 to 100, so anything outside is clamped there.
+    """
     try:
-        return Decimal(value) if value else None
+        score = Decimal(value) if value else None
     except InvalidOperation:
         return None
+    if score is None or not score.is_finite():
+        return None
+    return min(max(score, Decimal(0)), Decimal(100))
 
 
 @login_required
@@ -226,6 +234,12 @@ def review_detail(request, pk: int):
                 "conflict": can(request.user, "funding.recommend") or can(request.user, "funding.decide"),
             },
             "places_left": places_left(consultation).get("in_person") if consultation else None,
+            # Whether the applicant already has a place, waits, or was refused accreditation: the Chair sees it.
+            "registration": Registration.objects.filter(consultation=consultation, user=application.applicant_id)
+            .only("status", "attendance", "decision_note")
+            .first()
+            if consultation
+            else None,
             "remaining": application.call.budget - services.approved_total(application.call),
         },
         status=status,

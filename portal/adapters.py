@@ -7,6 +7,12 @@ from portal import sign_in
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    def get_client_ip(self, request) -> str:
+        """The same address django-axes locks (portal.security.client_ip), for allauth's rate limits."""
+        from portal.security import client_ip
+
+        return client_ip(request) or super().get_client_ip(request)
+
     def pre_authenticate(self, request, **credentials) -> None:
         """Before the password is checked: allauth's per-address limit, then the pause of portal/sign_in.py."""
         super().pre_authenticate(request, **credentials)
@@ -43,6 +49,8 @@ class AccountAdapter(DefaultAccountAdapter):
         if language not in dict(settings.LANGUAGES):
             language = settings.LANGUAGE_CODE
         with translation.override(language):
+            # As allauth's own send_mail does, the site the mail speaks for: the portal's name and address.
+            context = {"email": email, "current_site": _portal_site(), **context}
             message = self.render_mail(template_prefix, email, context)
         html = next((body for body, mimetype in getattr(message, "alternatives", []) if mimetype == "text/html"), "")
         enqueue(
@@ -54,3 +62,20 @@ class AccountAdapter(DefaultAccountAdapter):
                 from_email=message.from_email,
             )
         )
+
+
+def _portal_site():
+    """What allauth's mail templates call the site: the portal's name, in the mail's language, and its host."""
+    from types import SimpleNamespace
+    from urllib.parse import urlsplit
+
+    return SimpleNamespace(name=str(settings.PORTAL_SITE_NAME), domain=urlsplit(settings.PORTAL_BASE_URL).netloc)
+
+
+def user_display(user) -> str:
+    """How allauth names an account in its pages and mail: by its address, never by a name its holder chose.
+
+    A verification mail goes to whatever address was typed at sign-up, and quoted the display name chosen by
+    whoever typed it: anybody could put a line of their own into a mail the portal sends to someone else.
+    """
+    return user.email

@@ -9,6 +9,7 @@ from django.utils.translation import ngettext
 from portal import services
 from portal.admin_decisions import Shown, confirmation_page, confirmed_versions
 from portal.enums import AuditAction, Role, VerificationStatus
+from portal.forms import ProfileFieldsMixin
 from portal.models import AuditEntry, PendingVerification, Profile, SignInLock, UnsentTask, User
 
 
@@ -27,8 +28,17 @@ class RoleFilter(admin.SimpleListFilter):
         return queryset
 
 
+class ProfileAdminForm(ProfileFieldsMixin, forms.ModelForm):
+    """The same checks of names as the person's own profile page (no hidden or direction characters)."""
+
+    class Meta:
+        model = Profile
+        fields = "__all__"  # noqa: DJ007 - the inline chooses the fields it shows
+
+
 class ProfileInline(admin.StackedInline):
     model = Profile
+    form = ProfileAdminForm
     fk_name = "user"
     can_delete = False
     # The affiliation changes only by the person's own claim and someone else's verification, never here.

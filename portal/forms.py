@@ -1,4 +1,5 @@
 from allauth.account.forms import SignupForm as AllauthSignupForm
+from allauth.mfa.base.forms import AuthenticateForm, ReauthenticateForm
 from django import forms
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
@@ -128,3 +129,36 @@ class AccountDeleteForm(forms.Form):
         if not self.user.check_password(password):
             raise forms.ValidationError(_("This is not your password."))
         return password
+
+
+class _CodeLimitPerAccount:
+    """allauth's second-factor code form, also limited per account (``SECOND_FACTOR_CODE_LIMIT``).
+
+    allauth counts wrong codes with the failed sign-ins, which the portal limits per network address only (so
+    that nobody locks another person out): someone holding a staff password could then try codes from many
+    addresses. Reaching the code step takes the right password, so this per-account limit stops only whoever
+    has it; the owner waits a few minutes, or resets the password if it was not them.
+    """
+
+    def clean_code(self) -> str:
+        from allauth.core import context
+        from allauth.core.internal import ratelimit
+
+        request, key = context.request, f"second-factor:{self.user.pk}"
+        limit = {"code": settings.SECOND_FACTOR_CODE_LIMIT}
+        if not ratelimit.consume(request, app="portal", action="code", config=limit, key=key):
+            raise forms.ValidationError(
+                _("Too many wrong codes for this account. Wait a few minutes before you try again."),
+                code="second_factor_paused",
+            )
+        code = super().clean_code()
+        ratelimit.clear(request, app="portal", action="code", config=limit, key=key)
+        return code
+
+
+class SecondFactorCodeForm(_CodeLimitPerAccount, AuthenticateForm):
+    pass
+
+
+class SecondFactorReauthenticateForm(_CodeLimitPerAccount, ReauthenticateForm):
+    pass

@@ -10,7 +10,9 @@ it (001: the allocation must be trusted by all stakeholders).
 
 Organisations are compared by :func:`organisation_key`, which ignores letter
 case, accents' composition, punctuation and spacing ("I.O.M." and "iom" are
-one organisation); an empty organisation matches nobody.
+one organisation); an empty organisation matches nobody. Every organisation a
+person has ever named counts (portal.models.OrganisationHistory), so editing the
+field before a decision hides nothing.
 """
 
 from __future__ import annotations
@@ -31,23 +33,54 @@ def organisation_key(name: str | None) -> str:
     return "".join(text.split())
 
 
-def _organisation(user) -> str:
-    profile = getattr(user, "profile", None)
-    return getattr(profile, "organisation", "") or ""
+def organisations(user) -> dict[str, str]:
+    """Every organisation ``user`` has named, as {key: name}; read once and kept on the user object."""
+    from portal.models import OrganisationHistory
+
+    if user is None or getattr(user, "pk", None) is None:
+        return {}
+    cached = getattr(user, "_portal_organisations", None)
+    if cached is None:
+        cached = dict(OrganisationHistory.objects.filter(user=user).values_list("key", "name"))
+        user._portal_organisations = cached
+    return cached
+
+
+def conflicted(decider, subject_ids) -> set[int]:
+    """Of the people ``subject_ids``, those ``decider`` may not decide about: themselves, or someone who has
+    named one of the organisations the decider has named. Two queries at most, whatever the number."""
+    from portal.models import OrganisationHistory
+
+    ids = {pk for pk in subject_ids if pk is not None}
+    found = {decider.pk} & ids
+    # Read afresh, not from the decider's cached organisations: the same queries on every call.
+    keys = list(OrganisationHistory.objects.filter(user=decider).values_list("key", flat=True))
+    if keys and ids - found:
+        found |= set(
+            OrganisationHistory.objects.filter(user_id__in=ids - found, key__in=keys).values_list("user_id", flat=True)
+        )
+    return found
 
 
 def refusal(*, decider, subject) -> str | None:
-    """Why ``decider`` may not take a decision whose subject is the person ``subject``; None if they may."""
+    """Why ``decider`` may not take a decision whose subject is the person ``subject``; None if they may.
+
+    The organisations compared are all those either has ever named on their profile, so changing or
+    blanking the field before a decision changes nothing.
+    """
     if decider is None or subject is None:
         return None
     if decider.pk == subject.pk:
         return _("You cannot take this decision: it is about you. Another colleague must take it.")
-    key = organisation_key(_organisation(decider))
-    if key and key == organisation_key(_organisation(subject)):
+    shared = organisations(decider).keys() & organisations(subject).keys()
+    if shared:
+        names = organisations(subject)
+        current = organisation_key(getattr(getattr(subject, "profile", None), "organisation", ""))
+        name = names[current] if current in shared else names[sorted(shared)[0]]
         return _(
             "You cannot take this decision: it is about someone from your organisation (%(organisation)s). "
             "Another colleague must take it."
-        ) % {"organisation": _organisation(subject)}
+        ) % {"organisation": name}
     return None
 
 

@@ -139,11 +139,41 @@ class Profile(models.Model):
                 derived for field, derived in follows.items() if field in kwargs["update_fields"]
             }
         super().save(*args, **kwargs)
+        if self.organisation_key:
+            OrganisationHistory.objects.get_or_create(
+                user_id=self.user_id, key=self.organisation_key, defaults={"name": self.organisation}
+            )
 
     @property
     def public_name(self) -> str:
         """The display name, or a neutral one once the person erased their account."""
         return self.display_name or gettext("Former participant")
+
+
+class OrganisationHistory(models.Model):
+    """Every organisation a person has named on their profile, kept when they change or blank the field.
+
+    Conflicts of interest (portal.integrity) look at all of them: editing one's own organisation, or the
+    subject's, just before a decision must not hide a tie. Erased with the account.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="organisation_history",
+        verbose_name=_("person"),
+    )
+    key = models.CharField(max_length=200, db_index=True)
+    name = models.CharField(_("organisation"), max_length=200)
+    first_named_at = models.DateTimeField(_("first named on"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("organisation named")
+        verbose_name_plural = _("organisations named")
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="one_history_row_per_organisation")]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class PendingVerification(Profile):

@@ -107,7 +107,7 @@ def _erase_copies(user: User) -> None:
     from django.contrib.contenttypes.models import ContentType
 
     from consultations.models import ExportLog, ExportStatus, Proposal, ProposalStatus, Registration
-    from portal.models import Profile, UnsentTask
+    from portal.models import OrganisationHistory, Profile, UnsentTask
 
     profile = getattr(user, "profile", None)
     names = [n for n in {getattr(profile, "display_name", ""), user.email} if n and n.strip()]
@@ -141,6 +141,7 @@ def _erase_copies(user: User) -> None:
         if user.email.lower() in json.dumps(task.signature).lower():
             task.delete()
     Authenticator.objects.filter(user=user).delete()
+    OrganisationHistory.objects.filter(user=user).delete()
     Proposal.objects.filter(proposed_by=user).exclude(status=ProposalStatus.APPROVED).delete()
 
 

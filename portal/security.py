@@ -12,6 +12,20 @@ from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 
 
+def client_ip(request: HttpRequest) -> str:
+    """The address of the person, not of the proxies in front of the portal (``TRUSTED_PROXY_COUNT`` of them).
+
+    Each trusted proxy appends the address it received the request from to X-Forwarded-For, so the person's
+    is the one ``TRUSTED_PROXY_COUNT`` places from the end; what the client wrote before it is not trusted.
+    With no trusted proxy, or a header shorter than that, it is the address of the connection itself.
+    """
+    count = settings.TRUSTED_PROXY_COUNT
+    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+    if count and len(forwarded) >= count:
+        return forwarded[-count]
+    return request.META.get("REMOTE_ADDR", "")
+
+
 def sign_in_identifier(request: HttpRequest, credentials: dict | None = None) -> str | None:
     """The e-mail address tried, lower-cased so "Ana@x.org" and "ana@x.org" count as one."""
     credentials = credentials or {}

@@ -159,6 +159,8 @@ def second_factor_reset(*, user: User, by: User) -> int:
         raise DecisionError(_("Your role does not allow resetting second factors."))
     user = User.objects.select_related("profile").get(pk=user.pk)
     integrity.check(decider=by, subject=user, error=DecisionError)
+    if user.is_superuser and not by.is_superuser:
+        raise DecisionError(_("Only another superuser can reset a superuser's second factor."))
     removed, _kinds = Authenticator.objects.filter(user=user).delete()
     audit_record(
         actor=by, action=AuditAction.SECOND_FACTOR_RESET, target=user, detail=f"{removed} authenticator(s) removed"

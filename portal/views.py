@@ -52,6 +52,10 @@ class ProfileView(LoginRequiredMixin, UpdateView):
         self.saved_language = profile.preferred_language
         return profile
 
+    def form_invalid(self, form):
+        # 400, as every other form of the portal answers what it cannot take.
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
     def form_valid(self, form):
         profile = form.save()
         messages.success(self.request, _("Your profile has been saved."))

@@ -116,3 +116,12 @@ def shown_versions(post_ids) -> dict[int, int]:
     from discussions.models import Post
 
     return dict(Post.objects.filter(pk__in=list(post_ids)).values_list("pk", "revision"))
+
+
+def shown_registrations(registrations) -> dict[int, str]:
+    """The accreditation queue's versions of these registrations as it shows them now."""
+    from consultations.models import Registration
+    from consultations.services import accreditation_version
+
+    current = Registration.objects.filter(pk__in=[r.pk for r in registrations])
+    return {r.pk: accreditation_version(r) for r in current}

@@ -253,3 +253,41 @@ def test_the_registration_export_shows_labels_in_the_exporters_language_and_code
         "État (code)",
     ]
     assert rows[1] == ["En présentiel", "Inscription confirmée", "Syndicat", "Kenya", "KE", "registered"]
+
+
+@pytest.mark.django_db
+def test_an_offer_to_speak_and_a_submitted_application_are_confirmed_by_e_mail(client):
+    person = make_user(Role.STAKEHOLDER, preferred_language="en")
+    consultation = make_consultation(title="Consultation for Africa")
+    client.force_login(person)
+
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        client.post(
+            f"/en/consultations/{consultation.pk}/speak/",
+            {"role": "panel", "topic": "Decent work", "statement": "Ten years with domestic workers."},
+        )
+    call = Call.objects.create(
+        cycle=consultation.event.cycle,
+        title="Travel to Addis",
+        budget=Decimal("1000"),
+        opens_at=timezone.now() - timedelta(days=1),
+        closes_at=timezone.now() + timedelta(days=9),
+        published=True,
+    )
+    draft = funding_services.application_save(
+        call=call,
+        applicant=person,
+        data={
+            "consultation": consultation,
+            "travelling_from": "KE",
+            "travel_cost": Decimal("500"),
+            "justification": "We run the helpline.",
+        },
+    )
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        funding_services.application_submit(application=draft, applicant=person)
+
+    assert [(m.to, m.subject) for m in mail.outbox] == [
+        ([person.email], "Your offer to speak at Consultation for Africa is received"),
+        ([person.email], "Your application to Travel to Addis is received"),
+    ]

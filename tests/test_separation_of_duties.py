@@ -32,10 +32,12 @@ from portal import services as portal_services
 from portal.enums import ClaimedAffiliation, Role, VerificationStatus
 from portal.models import AuditEntry
 from portal.permissions import forget_roles
-from tests.factories import ProfileFactory, make_consultation, make_user, shown
+from tests.factories import ProfileFactory, make_consultation, make_user, shown, shown_registrations
 from tests.fingerprint import changed_tables, fingerprint
 
-RELATIONS = ("subject", "same_organisation", "unrelated")
+# "changed_organisation": the subject was of the decider's organisation and changed the field, and the decider
+# blanked theirs, just before the decision.
+RELATIONS = ("subject", "same_organisation", "changed_organisation", "unrelated")
 DECIDER_ORGANISATION = "World Vision"
 SAME_ORGANISATION = "  world-VISION "  # the same organisation, typed another way
 OTHER_ORGANISATION = "Caritas"
@@ -43,6 +45,7 @@ HELPERS_ORGANISATION = "Oxfam"  # colleagues who take the earlier steps of a cas
 WHY = {
     "subject": "it is about you",
     "same_organisation": f"someone from your organisation ({SAME_ORGANISATION})",
+    "changed_organisation": f"someone from your organisation ({SAME_ORGANISATION})",
 }
 
 
@@ -63,6 +66,11 @@ def subject_for(decider, relation: str, role: str = Role.STAKEHOLDER):
         decider.groups.add(Group.objects.get(name=role))
         forget_roles(decider)
         return decider
+    if relation == "changed_organisation":
+        person = make_user(role, organisation=SAME_ORGANISATION)
+        portal_services.profile_update(profile=person.profile, organisation="Independent consultant")
+        portal_services.profile_update(profile=decider.profile, organisation="")
+        return person
     return make_user(role, organisation=SAME_ORGANISATION if relation == "same_organisation" else OTHER_ORGANISATION)
 
 
@@ -92,12 +100,16 @@ def affiliation(relation: str) -> Decision:
             profile=secretariat.profile, claimed_affiliation=ClaimedAffiliation.UN_SYSTEM
         )
     else:
-        organisation = SAME_ORGANISATION if relation == "same_organisation" else OTHER_ORGANISATION
+        organisation = OTHER_ORGANISATION if relation == "unrelated" else SAME_ORGANISATION
         profile = ProfileFactory(
             claimed_affiliation=ClaimedAffiliation.UN_SYSTEM,
             verification_status=VerificationStatus.PENDING,
             organisation=organisation,
         )
+        if relation == "changed_organisation":
+            profile.organisation = "Independent consultant"
+            profile.save()
+            portal_services.profile_update(profile=secretariat.profile, organisation="")
     return Decision(
         secretariat,
         lambda: portal_services.affiliation_decide(
@@ -191,7 +203,9 @@ def accreditation(relation: str) -> Decision:
     )
     return Decision(
         secretariat,
-        lambda: consultation_services.accreditation_decide(registrations=[registration], by=secretariat, approve=True),
+        lambda: consultation_services.accreditation_decide(
+            registrations=[registration], versions=shown_registrations([registration]), by=secretariat, approve=True
+        ),
         consultation_services.ConsultationError,
     )
 
@@ -427,7 +441,7 @@ def via_admin_accreditation(client):
     client.force_login(secretariat)
     return lambda: client.post(
         "/en/admin/consultations/pendingaccreditation/",
-        {"action": "approve", "_selected_action": [registration.pk], "reason": ""},
+        _confirm({"action": "approve", "reason": ""}, [registration], [f"{registration.arrival}:in_person"]),
         follow=True,
     )
 

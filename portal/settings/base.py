@@ -171,6 +171,7 @@ ACCOUNT_EMAIL_CONFIRMATION_EXPIRE_DAYS = 3
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 ACCOUNT_FORMS = {"signup": "portal.forms.SignupForm"}
 ACCOUNT_ADAPTER = "portal.adapters.AccountAdapter"
+ACCOUNT_USER_DISPLAY = "portal.adapters.user_display"
 # allauth's own rate limits count in the cache: Redis, shared by every process, in production. Its defaults
 # stand (password reset 5 a minute per e-mail...) but for signing in and up, where they are per network
 # address only: a limit per e-mail would let a stranger's failures stop the owner's right password. One
@@ -189,6 +190,12 @@ MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
 MFA_TOTP_ISSUER = env("MFA_TOTP_ISSUER", "GCM Regional Reviews")
 MFA_TOTP_TOLERANCE = 1
 MFA_PASSKEY_LOGIN_ENABLED = False
+# Codes are also limited per account (portal.forms.SecondFactorCodeForm), whatever the address they come from.
+MFA_FORMS = {
+    "authenticate": "portal.forms.SecondFactorCodeForm",
+    "reauthenticate": "portal.forms.SecondFactorReauthenticateForm",
+}
+SECOND_FACTOR_CODE_LIMIT = env("SECOND_FACTOR_CODE_LIMIT", "5/5m/key")
 # Security keys need a secure origin; the embedded mode serves http://127.0.0.1, which browsers accept too.
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = not PRODUCTION
 
@@ -206,10 +213,11 @@ AXES_ENABLE_ACCESS_FAILURE_LOG = False
 AXES_SENSITIVE_PARAMETERS = ["password", "login", "email", "username"]
 AXES_VERBOSE = False
 AXES_ENABLE_ADMIN = False  # the secretariat uses portal.admin.SignInLockAdmin instead
-# Behind a reverse proxy, the client address is the last one the proxy appended.
-AXES_IPWARE_PROXY_COUNT = int(env("TRUSTED_PROXY_COUNT", "0")) or None
-if AXES_IPWARE_PROXY_COUNT:
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+# Behind reverse proxies, the client address is the one the first trusted proxy appended to X-Forwarded-For
+# (portal.security.client_ip): django-axes and allauth's rate limits both read it, so a lock holds one
+# person's address, never the proxy's (which would lock everybody out at once).
+TRUSTED_PROXY_COUNT = int(env("TRUSTED_PROXY_COUNT", "0"))
+AXES_CLIENT_IP_CALLABLE = "portal.security.client_ip"
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [

@@ -168,7 +168,7 @@ def test_profile_refuses_and_keeps_every_other_value(client, stakeholder, value,
         },
     )
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert response.context["form"].errors == {"display_name": [message]}
     html = response.content.decode()
     assert 'value="Kept organisation"' in html

@@ -85,6 +85,10 @@ def test_secretariat_accredits_picks_speakers_and_exports(new_page):
     page.locator("select[name=action]").select_option("approve")
     page.locator("button[name=index]").click()
     page.wait_for_load_state()
+    assert set(Registration.objects.values_list("status", flat=True)) == {"pending"}, "first they are shown"
+    assert_accessible(page)
+    page.locator("main form input[type=submit]").click()
+    page.wait_for_load_state()
     assert set(Registration.objects.values_list("status", flat=True)) == {"registered"}
 
     page.goto(f"/en/consultations/{consultation.pk}/dashboard/")

@@ -9,7 +9,7 @@ from consultations import services
 from consultations.enums import ConsultationStatus, RegistrationStatus
 from consultations.models import Registration
 from portal.enums import Role
-from tests.factories import make_consultation, make_user
+from tests.factories import make_consultation, make_user, shown_registrations
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -113,8 +113,16 @@ def test_accreditation_holds_the_place_then_refusal_frees_it():
     assert (pending.status, waiting.status) == ("pending", "waitlisted")
 
     with pytest.raises(services.ConsultationError, match="reason"):
-        services.accreditation_decide(registrations=[pending], by=secretariat, approve=False)
-    services.accreditation_decide(registrations=[pending], by=secretariat, approve=False, reason="Not eligible")
+        services.accreditation_decide(
+            registrations=[pending], versions=shown_registrations([pending]), by=secretariat, approve=False
+        )
+    services.accreditation_decide(
+        registrations=[pending],
+        versions=shown_registrations([pending]),
+        by=secretariat,
+        approve=False,
+        reason="Not eligible",
+    )
 
     pending.refresh_from_db()
     waiting.refresh_from_db()
@@ -127,7 +135,9 @@ def test_bulk_accreditation():
     secretariat = make_user(Role.SECRETARIAT)
     regs = [register(consultation) for _ in range(3)]
 
-    count = services.accreditation_decide(registrations=regs, by=secretariat, approve=True)
+    count = services.accreditation_decide(
+        registrations=regs, versions=shown_registrations(regs), by=secretariat, approve=True
+    )
 
     assert count == 3
     assert set(Registration.objects.values_list("status", flat=True)) == {"registered"}

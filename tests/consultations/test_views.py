@@ -57,7 +57,7 @@ def test_anonymous_is_sent_to_sign_in(client):
 def test_draft_consultation_is_hidden_from_the_public(client, secretariat):
     consultation = make_consultation(status="draft")
 
-    assert client.get(f"/en/consultations/{consultation.pk}/").status_code == 403
+    assert client.get(f"/en/consultations/{consultation.pk}/").status_code == 404, "not even that it exists"
     assert consultation.title not in client.get("/en/consultations/").content.decode()
     client.force_login(secretariat)
     assert client.get(f"/en/consultations/{consultation.pk}/").status_code == 200
@@ -130,12 +130,39 @@ def test_secretariat_accredits_in_bulk_from_the_admin(client, secretariat):
     ]
     client.force_login(secretariat)
 
+    selection = {"action": "approve", "_selected_action": [r.pk for r in regs], "reason": ""}
+    page = client.post("/en/admin/consultations/pendingaccreditation/", selection)
+    assert set(Registration.objects.values_list("status", flat=True)) == {"pending"}, "first they are shown"
     client.post(
         "/en/admin/consultations/pendingaccreditation/",
-        {"action": "approve", "_selected_action": [r.pk for r in regs], "reason": ""},
+        {**selection, "confirm_decision": "yes", **{f"shown-{i.obj.pk}": i.version for i in page.context["items"]}},
     )
 
     assert set(Registration.objects.values_list("status", flat=True)) == {"registered"}
+
+
+@pytest.mark.django_db
+def test_an_accreditation_is_refused_when_the_registration_changed_since_it_was_shown(client, secretariat):
+    from consultations import services
+
+    consultation = make_consultation(accreditation_required=True)
+    person = make_user(Role.STAKEHOLDER)
+    registration = services.registration_create(consultation=consultation, user=person, attendance="virtual")
+    client.force_login(secretariat)
+    selection = {"action": "approve", "_selected_action": [registration.pk], "reason": ""}
+    shown = client.post("/en/admin/consultations/pendingaccreditation/", selection).context["items"][0].version
+    services.registration_cancel(registration=registration)
+    services.registration_create(consultation=consultation, user=person, attendance="in_person")
+
+    response = client.post(
+        "/en/admin/consultations/pendingaccreditation/",
+        {**selection, "confirm_decision": "yes", f"shown-{registration.pk}": shown},
+        follow=True,
+    )
+
+    assert "changed since you opened the list" in response.content.decode()
+    registration.refresh_from_db()
+    assert (registration.status, registration.attendance) == ("pending", "in_person")
 
 
 @pytest.mark.django_db

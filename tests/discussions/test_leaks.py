@@ -155,3 +155,21 @@ def test_search_analysis_export_and_digest(client, posts, space, question, space
     digest.send_all(now=timezone.now() + digest.MARGIN * 2)
     sent = "".join(m.body for m in mailoutbox if m.to == [follower.email])
     assert (marker in sent) is published, "digest"
+
+
+@pytest.mark.django_db
+def test_being_listed_as_a_spaces_moderator_without_the_role_shows_no_pending_post(client, space, posts):
+    from discussions import services as discussion_services
+    from tests.factories import shown_versions
+
+    secretariat = make_user(Role.SECRETARIAT)
+    space.moderators.add(secretariat)  # the secretariat manages the lists, itself included
+    client.force_login(secretariat)
+
+    queue = client.get("/en/discussions/moderation/").content.decode()
+
+    assert "SECRET-pending" not in queue
+    with pytest.raises(discussion_services.DiscussionError):
+        discussion_services.posts_moderate(
+            versions=shown_versions([posts["pending"].pk]), moderator=secretariat, approve=True
+        )

@@ -93,3 +93,38 @@ def test_the_chair_of_the_applicants_organisation_is_conflicted_without_declarin
     assert [row["conflict"] for row in listing.context["rows"]] == [True]
     assert detail.status_code == 403
     assert "someone from your organisation (migrant forum in asia)" in detail.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_chairs_approval_never_overturns_a_refused_accreditation(
+    client, call, consultation, secretariat, member, chair
+):
+    from consultations import services as consultation_services
+    from consultations.models import Registration
+    from tests.factories import shown_registrations
+
+    consultation.accreditation_required = True
+    consultation.save()
+    application = recommended(call, consultation, secretariat, member)
+    registration = consultation_services.registration_create(
+        consultation=consultation, user=application.applicant, attendance="in_person"
+    )
+    consultation_services.accreditation_decide(
+        registrations=[registration],
+        by=secretariat,
+        approve=False,
+        reason="Security vetting failed",
+        versions=shown_registrations([registration]),
+    )
+    client.force_login(chair)
+    page = client.get(f"/en/funding/applications/{application.pk}/review/").content.decode()
+    assert "Accreditation refused" in page and "Security vetting failed" in page
+
+    with pytest.raises(services.FundingError, match="refused this person's accreditation"):
+        services.application_decide(
+            application=application, by=chair, approve=True, amount=Decimal("900"), shown_revision=shown(application)
+        )
+
+    assert Registration.objects.get(pk=registration.pk).status == "rejected"
+    application.refresh_from_db()
+    assert application.state == State.RECOMMENDED

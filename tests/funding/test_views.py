@@ -330,3 +330,11 @@ def test_amounts_and_dates_follow_the_language(client, call, language, budget, m
     assert f"{budget} USD" in html
     assert month in html
     assert "(Africa/Addis_Ababa)" in html, "the time zone is stated"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("value", ["NaN", "-Infinity", "sNaN", "1e999999"])
+def test_a_minimum_score_that_is_no_number_is_ignored(client, call, secretariat, value):
+    client.force_login(secretariat)
+
+    assert client.get(f"/en/funding/calls/{call.pk}/review/?min_score={value}").status_code == 200

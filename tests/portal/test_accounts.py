@@ -213,7 +213,7 @@ def test_profile_edit_keeps_input_on_error(client, stakeholder):
         },
     )
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "country" in response.context["form"].errors
     assert 'value="Kept name"' in response.content.decode()
 
@@ -245,3 +245,12 @@ def test_signout_is_a_post(client, stakeholder):
     client.post("/en/accounts/logout/")
 
     assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.django_db
+def test_account_mail_names_the_portal_and_never_quotes_what_the_signer_up_typed(client):
+    client.post(SIGNUP, signup_data(preferred_language="en", display_name="Visit evil example dot com now"))
+
+    message = mail.outbox[-1]
+    assert "GCM Regional Reviews" in message.body
+    assert "Hello from !" not in message.body and "Visit evil example" not in message.body

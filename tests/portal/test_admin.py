@@ -95,3 +95,24 @@ def test_admin_is_translated(client, secretariat):
     html = client.get("/fr/admin/").content.decode()
 
     assert "GCM Regional Reviews: administration" not in html
+
+
+@pytest.mark.django_db
+def test_the_admin_checks_names_as_the_profile_page_does(stakeholder):
+    from portal.admin import ProfileAdminForm
+
+    profile = stakeholder.profile
+    data = {
+        "display_name": "Carol \u202egpj.exe\u202c",
+        "organisation": "",
+        "constituency": profile.constituency,
+        "country": "KE",
+        "gender": "",
+        "preferred_language": "en",
+        "verification_note": "",
+    }
+
+    form = ProfileAdminForm(data, instance=profile)
+
+    assert not form.is_valid()
+    assert "display_name" in form.errors

@@ -153,3 +153,35 @@ def test_second_factors_are_not_in_the_admin(client):
 
     assert client.get("/en/admin/mfa/authenticator/").status_code == 404
     assert TOTP_SECRET not in client.get(f"/en/admin/portal/user/{superuser.pk}/change/").content.decode()
+
+
+@pytest.mark.django_db
+def test_codes_are_limited_per_account_whatever_the_address():
+    chair, other = make_user(Role.MPTF_CHAIR), make_user(Role.MPTF_CHAIR)
+    wrong = "000000" if totp_code() != "000000" else "111111"
+    for n in range(5):
+        client = Client()
+        client.post(LOGIN, {"login": chair.email, "password": PASSWORD}, REMOTE_ADDR=f"203.0.113.{n}")
+        client.post("/en/accounts/2fa/authenticate/", {"code": wrong}, REMOTE_ADDR=f"203.0.113.{n}")
+
+    client = Client()
+    client.post(LOGIN, {"login": chair.email, "password": PASSWORD}, REMOTE_ADDR="198.51.100.4")
+    paused = client.post("/en/accounts/2fa/authenticate/", {"code": totp_code()}, REMOTE_ADDR="198.51.100.4")
+    unaffected = Client()
+    sign_in(unaffected, other)
+    unaffected.post("/en/accounts/2fa/authenticate/", {"code": totp_code()})
+
+    assert "Too many wrong codes for this account" in paused.content.decode()
+    assert SESSION_KEY not in client.session
+    assert unaffected.session[SESSION_KEY] == str(other.pk), "another account is not affected"
+
+
+@pytest.mark.django_db
+def test_the_secretariat_cannot_reset_a_superusers_second_factor():
+    superuser = make_user(Role.SECRETARIAT)
+    superuser.is_superuser = True
+    superuser.save()
+
+    with pytest.raises(services.DecisionError, match="Only another superuser"):
+        services.second_factor_reset(user=superuser, by=make_user(Role.SECRETARIAT))
+    assert Authenticator.objects.filter(user=superuser).exists()

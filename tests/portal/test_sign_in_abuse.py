@@ -240,3 +240,25 @@ def test_password_reset_takes_as_long_for_an_unknown_address_as_for_a_known_one(
     )
 
     assert max(medians.values()) / min(medians.values()) < 1.5, medians
+
+
+@pytest.mark.django_db
+def test_behind_a_proxy_each_person_is_their_own_address_and_a_forged_header_changes_nothing(settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    owner = make_user(Role.STAKEHOLDER)
+    proxy = "10.0.0.1"
+
+    def through_proxy(client, password, forwarded):
+        return client.post(
+            LOGIN, {"login": owner.email, "password": password}, REMOTE_ADDR=proxy, HTTP_X_FORWARDED_FOR=forwarded
+        )
+
+    # The guesser writes a different address of their own before the one the proxy appends each time.
+    for n in range(8):
+        through_proxy(Client(), f"wrong-{n}", f"198.18.0.{n}, 203.0.113.9")
+    guesser, owner_client = Client(), Client()
+    through_proxy(guesser, PASSWORD, "203.0.113.9")
+    response = through_proxy(owner_client, PASSWORD, "198.51.100.4")
+
+    assert not signed_in_as(guesser, owner), "the guesser's own address is paused, whatever it wrote"
+    assert response.status_code == 302 and signed_in_as(owner_client, owner), "the owner, behind the same proxy"
