@@ -67,3 +67,14 @@ def test_catalogues_cover_every_source_string(tmp_path):
     missing = [msgid for _flags, msgid, msgstrs in entries(po) if not all(msgstrs)]
 
     assert missing == [], "Run `make messages` and translate these."
+
+
+def test_arabic_dates_read_day_month_year_with_a_24_hour_time():
+    from datetime import datetime
+
+    from django.utils import formats, translation
+
+    with translation.override("ar"):
+        shown = formats.date_format(datetime(2027, 1, 6, 12, 52), "DATETIME_FORMAT")
+
+    assert shown == "6 يناير، 2027، 12:52"
