@@ -329,6 +329,18 @@ def _build_export(log_id: int) -> None:
 
 
 @transaction.atomic
+def proposal_create(*, proposal, proposed_by):
+    """Record a proposed GCM Talk or side event (an unsaved ``Proposal`` from the form); the proposer gets a receipt."""
+    from consultations.tasks import send_proposal_decision
+    from portal.tasks import enqueue
+
+    proposal.proposed_by = proposed_by
+    proposal.save()
+    transaction.on_commit(lambda: enqueue(send_proposal_decision.s(proposal_id=proposal.pk)))
+    return proposal
+
+
+@transaction.atomic
 def proposal_decide(*, proposal, by, approve: bool, reason: str = ""):
     """Approve a GCM Talk or side event (it then appears on the calendar) or decline it with a reason.
 

@@ -60,14 +60,15 @@ def send_interest_decision(*, interest_id: int, received: bool = False) -> None:
     retry_kwargs={"max_retries": 5},
 )
 def send_proposal_decision(*, proposal_id: int) -> None:
-    """Tell the proposer of a GCM Talk or side event, in their language, what the secretariat decided."""
+    """Tell the proposer of a GCM Talk or side event, in their language, that it arrived or what was decided."""
     from consultations.models import Proposal, ProposalStatus
 
     proposal = Proposal.objects.select_related("proposed_by__profile").filter(pk=proposal_id).first()
-    if proposal is None or proposal.status == ProposalStatus.PENDING:
+    if proposal is None:
         return
+    received = proposal.status == ProposalStatus.PENDING
     send_templated_mail(
-        template="consultations/email/proposal_decision",
+        template="consultations/email/proposal_received" if received else "consultations/email/proposal_decision",
         to=[proposal.proposed_by.email],
         language=language_of(proposal.proposed_by),
         context={"proposal": proposal},

@@ -28,6 +28,7 @@ from consultations.models import (
     SummaryDocument,
 )
 from portal.permissions import can
+from portal.validators import whole_number
 
 
 def consultation_list(request):
@@ -165,8 +166,8 @@ def dashboard(request, pk: int):
     if request.method == "POST":
         # The offers shown with a tick box, and which of them were ticked: offers that arrived since keep
         # their status, so a list saved from an older page never decides on an offer nobody saw.
-        shown = {int(v) for v in request.POST.getlist("shown") if v.isdigit()}
-        selected = {int(v) for v in request.POST.getlist("selected") if v.isdigit()}
+        shown = {n for v in request.POST.getlist("shown") if (n := whole_number(v)) is not None}
+        selected = {n for v in request.POST.getlist("selected") if (n := whole_number(v)) is not None}
         try:
             changed = services.slate_decide(
                 consultation=consultation, decisions={pk: pk in selected for pk in shown}, by=request.user
@@ -212,7 +213,7 @@ def dashboard(request, pk: int):
             "pk", "arrival", *profile_fields
         )
     )
-    size = max(1, min(int(request.GET.get("size", 8)) if request.GET.get("size", "8").isdigit() else 8, 50))
+    size = max(1, min(whole_number(request.GET.get("size", "8")) or 8, 50))
     suggested = slate.suggest(pool, size=size)
     current = [c for c in pool if c.id in {i.pk for i in interests if i.status == InterestStatus.SELECTED}]
     counts = selectors.dashboard_counts(consultation)
@@ -353,10 +354,10 @@ def talks(request):
     if can(request.user, "consultations.register"):
         form = ProposalForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
-            proposal = form.save(commit=False)
-            proposal.proposed_by = request.user
-            proposal.save()
-            messages.success(request, _("Thank you: the secretariat will review your proposal."))
+            services.proposal_create(proposal=form.save(commit=False), proposed_by=request.user)
+            messages.success(
+                request, _("Thank you: the secretariat will review your proposal. A receipt is on its way by e-mail.")
+            )
             return redirect("consultations:talks")
     elif request.method == "POST":
         raise PermissionDenied

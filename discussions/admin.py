@@ -18,6 +18,7 @@ from discussions.models import (
     Tag,
 )
 from portal.admin_decisions import Shown, confirmation_page, confirmed_versions
+from portal.validators import whole_number
 
 
 class QuestionInline(TranslationStackedInline):
@@ -138,7 +139,7 @@ class PostAdminBase(admin.ModelAdmin):
         )
         if shown is None:
             return self._confirmation(request, posts, approve=approve, reason=reason)
-        versions = {post.pk: int(shown[post.pk]) for post in posts if str(shown.get(post.pk, "")).isdigit()}
+        versions = {post.pk: revision for post in posts if (revision := whole_number(shown.get(post.pk))) is not None}
         try:
             count = services.posts_moderate(versions=versions, moderator=request.user, approve=approve, reason=reason)
         except services.PostChanged as exc:

@@ -275,7 +275,10 @@ def _publish_tags(ids: list[int]) -> None:
 
 @transaction.atomic
 def appeal_create(*, post: Post, author, reason: str) -> Appeal:
-    """The author of a post that was not approved asks, once, for a second review, with a short reason."""
+    """The author of a post that was not approved asks, once, for a second review, with a short reason.
+
+    The author gets a receipt by e-mail, and the outcome later.
+    """
     post = Post.objects.select_for_update().get(pk=post.pk)
     reason = reason.strip()
     if post.author_id != author.pk:
@@ -288,10 +291,15 @@ def appeal_create(*, post: Post, author, reason: str) -> Appeal:
         raise DiscussionError(_("Please say briefly why the post should be reviewed again."))
     if len(reason) > APPEAL_MAX_CHARS:
         raise DiscussionError(_("Please shorten your reason to %(limit)d characters.") % {"limit": APPEAL_MAX_CHARS})
+    from discussions.tasks import send_appeal_decision
+    from portal.tasks import enqueue
+
     first = post.decisions.filter(to_status=PostStatus.REJECTED).order_by("-created_at", "-pk").first()
-    return Appeal.objects.create(
+    appeal = Appeal.objects.create(
         post=post, revision=post.revision, reason=reason, first_moderator=first.moderator if first else None
     )
+    transaction.on_commit(lambda: enqueue(send_appeal_decision.s(appeal_id=appeal.pk)))
+    return appeal
 
 
 def appeal_refusal(appeal: Appeal, user, *, conflicted: set[int] | None = None) -> str | None:

@@ -30,15 +30,16 @@ def send_moderation_decisions(*, post_ids: list[int]) -> None:
     retry_kwargs={"max_retries": 5},
 )
 def send_appeal_decision(*, appeal_id: int) -> None:
-    """Tell the author, in their language, the outcome of the second review they asked for."""
+    """Tell the author, in their language, that their request for a second review arrived, or its outcome."""
     from discussions.enums import AppealOutcome
     from discussions.models import Appeal
 
     appeal = Appeal.objects.select_related("post__author__profile", "post__space").filter(pk=appeal_id).first()
-    if appeal is None or appeal.outcome not in (AppealOutcome.UPHELD, AppealOutcome.OVERTURNED):
+    if appeal is None or appeal.outcome == AppealOutcome.WITHDRAWN:
         return
+    received = appeal.outcome == AppealOutcome.OPEN
     send_templated_mail(
-        template="discussions/email/appeal_decision",
+        template="discussions/email/appeal_received" if received else "discussions/email/appeal_decision",
         to=[appeal.post.author.email],
         language=language_of(appeal.post.author),
         context={"appeal": appeal, "post": appeal.post},

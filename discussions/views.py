@@ -21,6 +21,7 @@ from discussions.models import AnalysisPaper, Appeal, Attachment, GuidingQuestio
 from discussions.permissions import may_post, moderates, visible_posts
 from portal import integrity
 from portal.permissions import can
+from portal.validators import whole_number
 
 PAGE_SIZE = 20
 
@@ -84,8 +85,8 @@ def question(request, pk: int, question: int):
     guiding = get_object_or_404(GuidingQuestion.objects.select_related("phase"), pk=question, phase__space=space)
     posts = _post_queryset(request.user, space).filter(question=guiding)
     filters = {}
-    if (tag := request.GET.get("tag", "")).isdigit():
-        posts, filters["tag"] = posts.filter(tags=tag), tag
+    if (tag := whole_number(request.GET.get("tag"))) is not None:
+        posts, filters["tag"] = posts.filter(tags=tag), str(tag)
     if (language := request.GET.get("language")) in dict(settings.LANGUAGES):
         posts, filters["language"] = posts.filter(language=language), language
     page = Paginator(posts.order_by("approved_at", "submitted_at", "pk"), PAGE_SIZE).get_page(request.GET.get("page"))
@@ -141,7 +142,7 @@ def post_create(request, pk: int, question: int):
     form = PostForm(request.POST, request.FILES)
     if form.is_valid():
         parent = None
-        if (reply_to := request.POST.get("reply_to", "")).isdigit():
+        if (reply_to := whole_number(request.POST.get("reply_to"))) is not None:
             parent = visible_posts(request.user, space).filter(pk=reply_to).first()
         try:
             services.post_create(
@@ -287,7 +288,7 @@ def moderate(request, pk: int):
             moderator=request.user,
             approve=approve,
             reason=form.reason(),
-            shown_revision=int(shown) if shown.isdigit() else -1,
+            shown_revision=whole_number(shown) if whole_number(shown) is not None else -1,
         )
     except services.PostChanged as exc:
         messages.warning(request, str(exc))
@@ -391,7 +392,7 @@ def follow(request, pk: int):
     if not can(request.user, "discussions.read"):
         raise PermissionDenied
     guiding = None
-    if (question_id := request.POST.get("question", "")).isdigit():
+    if (question_id := whole_number(request.POST.get("question"))) is not None:
         guiding = get_object_or_404(GuidingQuestion, pk=question_id, phase__space=space)
     if request.POST.get("follow") == "1":
         Subscription.objects.get_or_create(

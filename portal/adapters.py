@@ -17,13 +17,14 @@ class AccountAdapter(DefaultAccountAdapter):
         """Before the password is checked: allauth's per-address limit, then the pause of portal/sign_in.py."""
         super().pre_authenticate(request, **credentials)
         if sign_in.paused_for(request, credentials.get("email")):
+            sign_in.send_confirmation(request, credentials.get("email"), credentials.get("password", ""))
             raise forms.ValidationError(
                 _(
-                    "Too many failed sign-ins to this account came from different places, so signing in from a "
-                    "new browser is paused for a while. Sign in from a browser you used before, or reset your "
-                    "password: the link we e-mail you lifts the pause."
+                    "Failed sign-ins to this account came from several places, so signing in from a new browser "
+                    "needs one more step for a while. If your password was right, we have sent you an e-mail "
+                    "with a link that finishes signing in."
                 ),
-                code="sign_in_paused",
+                code="sign_in_confirm_by_mail",
             )
 
     def post_login(self, request, user, **kwargs):

@@ -217,7 +217,7 @@ class PendingVerificationAdmin(admin.ModelAdmin):
                 if approve
                 else _("Each claim below is rejected with this reason: %(reason)s") % {"reason": reason},
                 button=_("Yes, verify") if approve else _("Yes, reject"),
-                items=[Shown(obj=p, version=p.claimed_affiliation) for p in profiles],
+                items=[Shown(obj=p, version=services.affiliation_version(p)) for p in profiles],
                 item_template="admin/portal/_affiliation_item.html",
                 carry={"reason": reason},
             )
@@ -230,7 +230,7 @@ class PendingVerificationAdmin(admin.ModelAdmin):
                     profile=profile,
                     by=request.user,
                     approve=approve,
-                    shown_affiliation=shown[profile.pk],
+                    shown_version=shown[profile.pk],
                     reason=reason,
                 )
             except services.DecisionError as exc:

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from django.contrib.admin import helpers
 from django.template.response import TemplateResponse
 
+from portal.validators import whole_number
+
 CONFIRM_FIELD = "confirm_decision"
 SHOWN_PREFIX = "shown-"
 
@@ -33,9 +35,9 @@ def confirmed_versions(request) -> dict[int, str] | None:
         return None
     versions = {}
     for key, value in request.POST.items():
-        pk = key.removeprefix(SHOWN_PREFIX)
-        if key.startswith(SHOWN_PREFIX) and pk.isdigit():
-            versions[int(pk)] = value
+        pk = whole_number(key.removeprefix(SHOWN_PREFIX))
+        if key.startswith(SHOWN_PREFIX) and pk is not None:
+            versions[pk] = value
     return versions
 
 

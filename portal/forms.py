@@ -147,6 +147,7 @@ class _CodeLimitPerAccount:
         request, key = context.request, f"second-factor:{self.user.pk}"
         limit = {"code": settings.SECOND_FACTOR_CODE_LIMIT}
         if not ratelimit.consume(request, app="portal", action="code", config=limit, key=key):
+            _warn_owner(self.user)
             raise forms.ValidationError(
                 _("Too many wrong codes for this account. Wait a few minutes before you try again."),
                 code="second_factor_paused",
@@ -154,6 +155,16 @@ class _CodeLimitPerAccount:
         code = super().clean_code()
         ratelimit.clear(request, app="portal", action="code", config=limit, key=key)
         return code
+
+
+def _warn_owner(user) -> None:
+    """Tell the owner, once a day, that someone with their password is failing their second factor."""
+    from django.core.cache import cache
+
+    from portal.tasks import enqueue, send_second_factor_warning
+
+    if cache.add(f"portal:second-factor-warning:{user.pk}", True, timeout=60 * 60 * 24):
+        enqueue(send_second_factor_warning.s(user_id=user.pk))
 
 
 class SecondFactorCodeForm(_CodeLimitPerAccount, AuthenticateForm):

@@ -26,9 +26,26 @@ class Refused(Exception):
     """A decision the decider may not take. The message says why; nothing was changed."""
 
 
+# Cyrillic and Greek letters drawn like Latin ones: "UNHCR" typed with a Cyrillic "Н" is the same name.
+LOOKALIKES = str.maketrans(
+    {
+        "а": "a", "в": "b", "е": "e", "ё": "e", "к": "k", "м": "m", "н": "h", "о": "o", "р": "p", "с": "c",
+        "т": "t", "у": "y", "х": "x", "і": "i", "ї": "i", "ј": "j", "ѕ": "s", "ԁ": "d", "ԛ": "q", "ԝ": "w",
+        "α": "a", "β": "b", "ε": "e", "η": "n", "ι": "i", "κ": "k", "μ": "m", "ν": "v", "ο": "o", "ρ": "p",
+        "τ": "t", "υ": "u", "χ": "x",
+    }
+)  # fmt: skip
+
+
 def organisation_key(name: str | None) -> str:
-    """The form under which two spellings of one organisation compare equal."""
-    text = unicodedata.normalize("NFKC", name or "").casefold()
+    """The form under which two spellings of one organisation compare equal.
+
+    Letter case, accents ("Médecins" and "Medecins"), compatibility forms (full-width letters), look-alike
+    Cyrillic and Greek letters, punctuation and spacing are all ignored. Two different organisations could
+    meet under one key; the rule then errs on the side of asking a colleague to decide.
+    """
+    text = unicodedata.normalize("NFKD", name or "").casefold()
+    text = "".join(char for char in text if not unicodedata.combining(char)).translate(LOOKALIKES)
     text = "".join(char if char.isalnum() else " " for char in text)
     return "".join(text.split())
 

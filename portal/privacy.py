@@ -91,7 +91,37 @@ def personal_data(user: User) -> dict:
 ERASED = "[erased]"
 
 
-def _erase_copies(user: User) -> None:
+def _linked_objects(user: User) -> models.Q:
+    """The administration's history entries about anything of the person's: every row that points at them.
+
+    Read before the erasure deletes some of those rows, so the entries about them are found too. An entry
+    written through a proxy model's admin (the moderation queue, say) names the proxy: those count too.
+    """
+    from django.contrib.contenttypes.models import ContentType
+
+    ids_by_model = {User: [str(user.pk)]}
+    for model in apps.get_models():
+        if model._meta.proxy or model._meta.label_lower in NOT_IN_THE_COPY:
+            continue
+        links = [f for f in model._meta.concrete_fields if isinstance(f, models.ForeignKey) and f.related_model is User]
+        if not links:
+            continue
+        owned = models.Q()
+        for field in links:
+            owned |= models.Q(**{field.name: user})
+        ids = [str(pk) for pk in model._default_manager.filter(owned).values_list("pk", flat=True)]
+        if ids:
+            ids_by_model[model] = ids
+    condition = models.Q(pk__in=[])
+    for model in apps.get_models():
+        ids = ids_by_model.get(model._meta.concrete_model)
+        if ids:
+            content_type = ContentType.objects.get_for_model(model, for_concrete_model=False)
+            condition |= models.Q(content_type=content_type, object_id__in=ids)
+    return condition
+
+
+def _erase_copies(user: User, own: models.Q) -> None:
     """Take the person's name and address out of every place that copied them (before the profile is emptied).
 
     The administration's history names each object it logged by its text (a registration is "Amina –
@@ -104,30 +134,26 @@ def _erase_copies(user: User) -> None:
 
     from allauth.mfa.models import Authenticator
     from django.contrib.admin.models import LogEntry
-    from django.contrib.contenttypes.models import ContentType
 
     from consultations.models import ExportLog, ExportStatus, Proposal, ProposalStatus, Registration
-    from portal.models import OrganisationHistory, Profile, UnsentTask
+    from portal.models import OrganisationHistory, UnsentTask
 
     profile = getattr(user, "profile", None)
     names = [n for n in {getattr(profile, "display_name", ""), user.email} if n and n.strip()]
     patterns = [re.compile(rf"(?<!\w){re.escape(name)}(?!\w)", re.IGNORECASE) for name in names]
     escaped = [re.compile(re.escape(json.dumps(name)[1:-1]), re.IGNORECASE) for name in names]
 
-    own = models.Q(content_type=ContentType.objects.get_for_model(User), object_id=str(user.pk))
-    if profile is not None:
-        own |= models.Q(content_type=ContentType.objects.get_for_model(Profile), object_id=str(profile.pk))
     mentions = models.Q()
     for name in names:
         mentions |= models.Q(object_repr__icontains=name) | models.Q(change_message__icontains=name)
-    for entry in LogEntry.objects.filter(own | mentions).only("pk", "object_repr", "change_message"):
+    for entry in LogEntry.objects.filter(mentions).only("pk", "object_repr", "change_message"):
         object_repr, change_message = entry.object_repr, entry.change_message
         for pattern, in_json in zip(patterns, escaped, strict=True):
             object_repr = pattern.sub(ERASED, object_repr)
             change_message = in_json.sub(ERASED, change_message)
-        if LogEntry.objects.filter(own, pk=entry.pk).exists():
-            object_repr = ERASED
         LogEntry.objects.filter(pk=entry.pk).update(object_repr=object_repr, change_message=change_message)
+    # Entries about the person's own things hold whatever name they had then: erased whole, whatever the text.
+    LogEntry.objects.filter(own).update(object_repr=ERASED, change_message="[]")
 
     # Registration lists exported to files: those that may list the person go (they can be exported again).
     consultations = Registration.objects.filter(user=user).values("consultation_id")
@@ -165,6 +191,7 @@ def account_delete(*, user: User) -> None:
 
     user = User.objects.select_for_update(of=("self",)).select_related("profile").get(pk=user.pk)
     address, language = user.email, getattr(getattr(user, "profile", None), "preferred_language", "en")
+    own = _linked_objects(user)
 
     # Discussions: what was never approved goes, with its files; an approved post keeps its approved version.
     unpublished = Post.objects.filter(author=user, approved_at__isnull=True)
@@ -207,7 +234,7 @@ def account_delete(*, user: User) -> None:
     Reminder.objects.filter(recipient=user).delete()
     EmailAddress.objects.filter(user=user).delete()
 
-    _erase_copies(user)
+    _erase_copies(user, own)
 
     profile = getattr(user, "profile", None)
     if profile is not None:

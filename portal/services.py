@@ -71,28 +71,40 @@ def profile_update(*, profile: Profile, **fields) -> Profile:
 
     Editing one's own profile never adds a role, whatever roles one holds: the
     stakeholder role comes with signing up as one, every other grant from a
-    verification by someone else (``affiliation_decide``). Without this, a staff
+    verification by someone else (``affiliation_decide``). A UN system or Member
+    State role is verified for an organisation, so changing the organisation
+    takes it away until it is verified again. Without this, a staff
     member could give themselves the stakeholder role (and apply for funding) by
     switching their affiliation away and back.
     """
-    old_claim = profile.claimed_affiliation
+    from portal.integrity import organisation_key
+
+    old_claim, old_organisation = profile.claimed_affiliation, organisation_key(profile.organisation)
     for name, value in fields.items():
         setattr(profile, name, value)
-    if profile.claimed_affiliation != old_claim:
+    # A UN system or Member State role is verified for an organisation: another organisation is another claim.
+    organisation_changed = organisation_key(profile.organisation) != old_organisation
+    if profile.claimed_affiliation != old_claim or (
+        organisation_changed and profile.claimed_affiliation != ClaimedAffiliation.STAKEHOLDER
+    ):
         _await_verification(profile)
     profile.save()
     return profile
 
 
+def affiliation_version(profile: Profile) -> str:
+    """What a verification binds to: the affiliation claimed and the organisation it is claimed for."""
+    return f"{profile.claimed_affiliation}:{profile.organisation_key}"
+
+
 @transaction.atomic
-def affiliation_decide(
-    *, profile: Profile, by: User, approve: bool, shown_affiliation: str, reason: str = ""
-) -> Profile:
+def affiliation_decide(*, profile: Profile, by: User, approve: bool, shown_version: str, reason: str = "") -> Profile:
     """Approve or reject the affiliation a person claims and tell them by e-mail.
 
-    The decision binds to the claim the decider was shown (``shown_affiliation``):
-    if the person changed it since, it is refused and the new claim must be read.
-    Nobody verifies their own claim or one from their own organisation.
+    The decision binds to the claim the decider was shown (``shown_version``, from
+    :func:`affiliation_version`): if the person changed the affiliation or the
+    organisation since, it is refused and the new claim must be read. Nobody
+    verifies their own claim or one from their own organisation.
     """
     from portal.tasks import enqueue, send_affiliation_decision
 
@@ -102,10 +114,17 @@ def affiliation_decide(
     integrity.check(decider=by, subject=profile.user, error=DecisionError)
     if profile.verification_status != VerificationStatus.PENDING:
         return profile
-    if profile.claimed_affiliation != shown_affiliation:
+    if affiliation_version(profile) != shown_version:
         raise DecisionError(
-            _("This claim changed since you opened it: %(name)s now claims “%(affiliation)s”. Read it again.")
-            % {"name": profile.display_name, "affiliation": profile.get_claimed_affiliation_display()}
+            _(
+                "This claim changed since you opened it: %(name)s now claims “%(affiliation)s” for “%(organisation)s”. "
+                "Read it again."
+            )
+            % {
+                "name": profile.display_name,
+                "affiliation": profile.get_claimed_affiliation_display(),
+                "organisation": profile.organisation or "—",
+            }
         )
     if not approve and not reason.strip():
         raise DecisionError(_("Please give the reason for rejecting."))

@@ -9,11 +9,11 @@ Three layers, each keyed so that a stranger's failures cannot stop the right pas
   everybody shares one address can sign everybody in.
 - **One e-mail from many addresses**: when failures for one e-mail come from at least
   ``SIGN_IN_SPREAD_ADDRESSES`` addresses and add up to ``SIGN_IN_SPREAD_FAILURES`` within the axes
-  cool-off, password sign-ins to that account are paused for browsers that never signed in to it: they
-  are refused before the password is checked, so guessing learns nothing. A browser that signed in to
-  the account before carries a signed "known device" cookie and still gets in; a password reset (the
-  link goes to the owner's mailbox) clears the failures and lifts the pause. One address alone never
-  reaches the threshold: its own lock comes first.
+  cool-off, a password sign-in to that account from a browser that never signed in to it needs one more
+  step: every such attempt gets the same answer, and only if the password was right does the owner's
+  mailbox receive a link that finishes signing in (:func:`send_confirmation`). Guessing therefore learns
+  nothing, whatever it tries, while the owner is never stopped: the link, a browser they signed in with
+  before (a signed "known device" cookie) or a password reset all get them in.
 
 The known-device cookie holds a keyed hash of the e-mail, never the address itself.
 """
@@ -80,7 +80,61 @@ def guessed_from_many_addresses(email: str) -> bool:
 
 
 def paused_for(request, email: str | None) -> bool:
-    """Whether a password sign-in to ``email`` from this browser is refused before the password is checked."""
+    """Whether a password sign-in to ``email`` from this browser needs the e-mailed confirmation."""
     if not email:
         return False
     return guessed_from_many_addresses(email) and not is_known_device(request, email)
+
+
+CONFIRM_SALT = "portal.sign_in.confirm"
+CONFIRM_MAX_AGE = 30 * 60
+
+
+def _confirmation_token(user) -> str:
+    """A link valid for 30 minutes, for this password and until the next sign-in (so once)."""
+    last = user.last_login.isoformat() if user.last_login else ""
+    return signing.dumps({"u": user.pk, "p": user.password[-16:], "l": last}, salt=CONFIRM_SALT, compress=False)
+
+
+def user_from_confirmation(token: str):
+    """The account a confirmation link signs in to, or None if it is forged, old, used or for an old password."""
+    from portal.models import User
+
+    try:
+        data = signing.loads(token, salt=CONFIRM_SALT, max_age=CONFIRM_MAX_AGE)
+    except signing.BadSignature:
+        return None
+    user = User.objects.filter(pk=data.get("u"), is_active=True).first()
+    if user is None or not user.has_usable_password():
+        return None
+    last = user.last_login.isoformat() if user.last_login else ""
+    if not (hmac.compare_digest(user.password[-16:], str(data.get("p"))) and last == data.get("l")):
+        return None
+    return user
+
+
+def send_confirmation(request, email: str, password: str) -> None:
+    """If ``password`` is right for ``email``, e-mail its owner the link that finishes signing in.
+
+    The same work either way (one password hash checked or computed, one task queued), so nothing in the
+    answer or its timing tells whether the password was right. At most one link per account every few
+    minutes: a right password guessed again and again does not flood the owner's mailbox, and each link tells
+    them their password is known.
+    """
+    from django.contrib.auth.hashers import make_password
+    from django.core.cache import cache
+    from django.urls import reverse
+
+    from portal.models import User
+    from portal.tasks import enqueue, send_sign_in_confirmation
+
+    user = User.objects.filter(email__iexact=identifier(email), is_active=True).first()
+    if user is None:
+        make_password(password)  # the work a real check would do
+        right = False
+    else:
+        right = user.check_password(password)
+    link = ""
+    if right and cache.add(f"portal:sign-in-confirmation:{user.pk}", True, timeout=5 * 60):
+        link = settings.PORTAL_BASE_URL + reverse("portal:confirm_sign_in", kwargs={"token": _confirmation_token(user)})
+    enqueue(send_sign_in_confirmation.s(user_id=user.pk if link else None, link=link))

@@ -116,6 +116,51 @@ def send_second_factor_reset(*, user_id: int) -> None:
     retry_backoff=30,
     retry_kwargs={"max_retries": 5},
 )
+def send_second_factor_warning(*, user_id: int) -> None:
+    """Warn a person, in their language, that wrong second-factor codes followed their right password."""
+    from portal.mail import language_of
+    from portal.models import User
+
+    user = User.objects.select_related("profile").filter(pk=user_id, is_active=True).first()
+    if user is None:
+        return
+    send_templated_mail(
+        template="portal/email/second_factor_warning",
+        to=[user.email],
+        language=language_of(user),
+        context={"user": user},
+    )
+
+
+@shared_task(
+    autoretry_for=(SMTPException, OSError),
+    retry_backoff=30,
+    retry_kwargs={"max_retries": 5},
+)
+def send_sign_in_confirmation(*, user_id: int | None, link: str) -> None:
+    """E-mail the link that finishes a sign-in from a new browser (portal/sign_in.py); nothing without one.
+
+    Queued for every paused attempt, right password or not, so that the answer takes the same time.
+    """
+    from portal.mail import language_of
+    from portal.models import User
+
+    user = User.objects.select_related("profile").filter(pk=user_id, is_active=True).first() if user_id else None
+    if user is None or not link:
+        return
+    send_templated_mail(
+        template="portal/email/sign_in_confirmation",
+        to=[user.email],
+        language=language_of(user),
+        context={"user": user, "link": link},
+    )
+
+
+@shared_task(
+    autoretry_for=(SMTPException, OSError),
+    retry_backoff=30,
+    retry_kwargs={"max_retries": 5},
+)
 def send_account_deleted(*, address: str, language: str) -> None:
     """Confirm an erasure to the address it erased: the one message the portal still sends there."""
     send_templated_mail(template="portal/email/account_deleted", to=[address], language=language, context={})

@@ -25,6 +25,7 @@ portal_patterns = (
         path("profile/data/", views.my_data, name="my_data"),
         path("profile/data/download/", views.my_data_download, name="my_data_download"),
         path("profile/delete/", views.account_delete, name="account_delete"),
+        path("accounts/confirm-sign-in/<str:token>/", views.confirm_sign_in, name="confirm_sign_in"),
     ],
     "portal",
 )

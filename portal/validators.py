@@ -91,3 +91,20 @@ def clean_name(value: str) -> str:
 def neutralise_text(name: str) -> str:
     """Text made safe to show inline (a file name, a name saved before these checks): the same rule, nothing refused."""
     return BIDI_CONTROLS.sub("", strip_hidden(name))
+
+
+# The largest number a primary key or a count of the portal can be (PostgreSQL's bigint).
+MAX_ID = 2**63 - 1
+
+
+def whole_number(value, *, maximum: int = MAX_ID) -> int | None:
+    """``value`` as a whole number if it is one written in plain digits and within ``maximum``, else None.
+
+    ``str.isdigit`` also accepts "²" or "٣", which ``int`` then refuses or reads, and numbers too large for
+    the database: a filter or an id from a query string goes through here, never straight to ``int``.
+    """
+    text = str(value or "")
+    if not (text.isascii() and text.isdigit()):
+        return None
+    number = int(text)
+    return number if number <= maximum else None

@@ -91,6 +91,24 @@ def account_delete(request):
     return render(request, "portal/account_delete.html", {"form": form}, status=400 if form.errors else 200)
 
 
+def confirm_sign_in(request, token: str):
+    """The link e-mailed to finish a sign-in from a new browser while the account is being guessed at.
+
+    A GET shows a button (mail scanners that open links sign nobody in); the POST signs in through allauth's
+    own steps, the second factor included, and marks this browser as known.
+    """
+    from allauth.account.utils import perform_login
+
+    from portal import sign_in
+
+    user = sign_in.user_from_confirmation(token)
+    if user is None:
+        return render(request, "portal/confirm_sign_in.html", {"invalid": True}, status=400)
+    if request.method != "POST":
+        return render(request, "portal/confirm_sign_in.html", {"email": user.email})
+    return perform_login(request, user, email=user.email)
+
+
 def switch_language(request):
     """The language switcher: the same page in another language.
 

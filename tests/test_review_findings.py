@@ -291,3 +291,93 @@ def test_an_offer_to_speak_and_a_submitted_application_are_confirmed_by_e_mail(c
         ([person.email], "Your offer to speak at Consultation for Africa is received"),
         ([person.email], "Your application to Travel to Addis is received"),
     ]
+
+
+@pytest.mark.django_db
+def test_erasing_an_account_erases_the_admin_history_of_its_things_whatever_name_it_holds():
+    from datetime import timedelta
+
+    from discussions import services as discussion_services
+    from discussions.models import PendingPost, Phase, Space
+    from discussions.seed import add_questions
+
+    person = make_user(Role.STAKEHOLDER, display_name="Leila (demo)")
+    secretariat = make_user(Role.SECRETARIAT)
+    consultation = make_consultation()
+    offer = ExpressionOfInterest.objects.create(
+        consultation=consultation, user=person, role="panel", topic="t", statement="s"
+    )
+    space = Space.objects.create(region=consultation.event.region, cycle=consultation.event.cycle, title="S")
+    phase = Phase.objects.create(
+        space=space, number=1, opens_at=timezone.now() - timedelta(days=1), closes_at=timezone.now() + timedelta(9)
+    )
+    add_questions(phase, ["What works?"])
+    post = discussion_services.post_create(
+        question=phase.questions.get(), author=person, text="Our network of domestic workers", language="en"
+    )
+    discussion_services.post_moderate(
+        post=post, moderator=_space_moderator(space), approve=True, shown_revision=post.revision
+    )
+    # Entries written through the admin, one through a proxy's (the moderation queue names the proxy).
+    for model, obj in ((ExpressionOfInterest, offer), (PendingPost, post)):
+        LogEntry.objects.create(
+            user=secretariat,
+            content_type=ContentType.objects.get_for_model(model, for_concrete_model=False),
+            object_id=str(obj.pk),
+            object_repr=str(obj),
+            action_flag=CHANGE,
+            change_message="[]",
+        )
+    person.profile.display_name = "Leila Haddad"  # renamed before erasing: the old name is in the history
+    person.profile.save()
+
+    privacy.account_delete(user=person)
+
+    assert set(LogEntry.objects.values_list("object_repr", flat=True)) == {"[erased]"}
+
+
+def _space_moderator(space):
+    moderator = make_user(Role.MODERATOR)
+    space.moderators.add(moderator)
+    return moderator
+
+
+@pytest.mark.django_db
+def test_a_proposed_talk_and_a_request_for_a_second_review_are_confirmed_by_e_mail(client):
+    from discussions import services as discussion_services
+
+    person = make_user(Role.STAKEHOLDER, preferred_language="en")
+    consultation = make_consultation()
+    client.force_login(person)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        client.post(
+            "/en/consultations/talks/",
+            {
+                "kind": "gcm_talk",
+                "title": "Remittances",
+                "level": "national",
+                "date": (timezone.localdate() + timedelta(days=20)).isoformat(),
+                "organisers": "Us",
+            },
+        )
+    assert [m.subject for m in mail.outbox] == ["Your proposal “Remittances” is received"]
+    from datetime import timedelta as days
+
+    from discussions.models import Phase, Space
+    from discussions.seed import add_questions
+
+    space = Space.objects.create(region=consultation.event.region, cycle=consultation.event.cycle, title="S")
+    phase = Phase.objects.create(
+        space=space, number=1, opens_at=timezone.now() - days(days=1), closes_at=timezone.now() + days(days=9)
+    )
+    add_questions(phase, ["What works?"])
+    post = discussion_services.post_create(question=phase.questions.get(), author=person, text="t", language="en")
+    discussion_services.post_moderate(
+        post=post, moderator=_space_moderator(space), approve=False, reason="Off topic", shown_revision=post.revision
+    )
+    mail.outbox.clear()
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        discussion_services.appeal_create(post=post, author=person, reason="It is on topic.")
+
+    assert [m.subject for m in mail.outbox] == ["Your request for a second review is received"]
+    assert Proposal.objects.get().title == "Remittances"

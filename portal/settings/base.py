@@ -195,7 +195,8 @@ MFA_FORMS = {
     "authenticate": "portal.forms.SecondFactorCodeForm",
     "reauthenticate": "portal.forms.SecondFactorReauthenticateForm",
 }
-SECOND_FACTOR_CODE_LIMIT = env("SECOND_FACTOR_CODE_LIMIT", "5/5m/key")
+# Five wrong codes in five minutes, twenty in a day: guessing a 6-digit code this way takes centuries.
+SECOND_FACTOR_CODE_LIMIT = env("SECOND_FACTOR_CODE_LIMIT", "5/5m/key,20/1d/key")
 # Security keys need a secure origin; the embedded mode serves http://127.0.0.1, which browsers accept too.
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = not PRODUCTION
 

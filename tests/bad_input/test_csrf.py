@@ -141,6 +141,7 @@ def kwargs_for(name: str, pattern, world) -> dict:
         "account_reset_password_from_key": {"uidb36": "1", "key": "set-password"},
         # A security key of the person's own (its number is in the enclosing pattern): any number will do.
         "mfa_remove_webauthn": {"pk": 1},
+        "portal:confirm_sign_in": {"token": "not-a-token"},
         "mfa_edit_webauthn": {"pk": 1},
     }
     if name in by_name:

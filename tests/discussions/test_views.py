@@ -178,3 +178,17 @@ def test_an_author_who_lost_the_right_to_post_cannot_send_edits(posts):
 
     with pytest.raises(services.DiscussionError):
         services.post_edit(post=post, author=author, text="Changed")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("value", ["²", "٣", "99999999999999999999999999999", "-1", "1e3"])
+def test_numbers_in_query_strings_and_forms_that_are_no_ids_are_ignored(client, question, space, value):
+    client.force_login(make_user(Role.STAKEHOLDER))
+    thread = f"/en/discussions/{space.pk}/questions/{question.pk}/"
+
+    assert client.get(f"{thread}?tag={value}").status_code == 200
+    assert client.post(f"/en/discussions/{space.pk}/follow/", {"question": value, "follow": "1"}).status_code == 302
+    reply = client.post(
+        f"{thread}post/", {"text": "A reply", "language": "en", "author_label": "display_name", "reply_to": value}
+    )
+    assert reply.status_code in (302, 400)

@@ -33,7 +33,7 @@ def test_secretariat_approves_from_the_queue(client, secretariat, pending):
     shown_page = client.post(QUEUE, selection)
     assert "Member State representative" in shown_page.content.decode(), "the claim is shown before it is granted"
     response = client.post(
-        QUEUE, {**selection, "confirm_decision": "yes", f"shown-{pending.pk}": ClaimedAffiliation.MEMBER_STATE}
+        QUEUE, {**selection, "confirm_decision": "yes", f"shown-{pending.pk}": f"{ClaimedAffiliation.MEMBER_STATE}:"}
     )
 
     assert response.status_code == 302
@@ -67,7 +67,7 @@ def test_rejecting_with_a_reason_tells_the_person(client, secretariat, pending):
             "_selected_action": [pending.pk],
             "reason": "Unknown mission",
             "confirm_decision": "yes",
-            f"shown-{pending.pk}": ClaimedAffiliation.MEMBER_STATE,
+            f"shown-{pending.pk}": f"{ClaimedAffiliation.MEMBER_STATE}:",
         },
     )
 

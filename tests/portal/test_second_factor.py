@@ -173,6 +173,9 @@ def test_codes_are_limited_per_account_whatever_the_address():
 
     assert "Too many wrong codes for this account" in paused.content.decode()
     assert SESSION_KEY not in client.session
+    assert [m.subject for m in mail.outbox if m.to == [chair.email]] == [
+        "Wrong codes after your password: was it you?"
+    ], "the owner is warned, once"
     assert unaffected.session[SESSION_KEY] == str(other.pk), "another account is not affected"
 
 

@@ -19,7 +19,7 @@ def test_affiliation_decide_approve_grants_role_and_mails_in_person_language(sec
     profile = pending_profile(language="es")
 
     services.affiliation_decide(
-        profile=profile, shown_affiliation=profile.claimed_affiliation, by=secretariat, approve=True
+        profile=profile, shown_version=services.affiliation_version(profile), by=secretariat, approve=True
     )
 
     profile.refresh_from_db()
@@ -37,7 +37,7 @@ def test_affiliation_decide_reject_keeps_no_role_and_sends_reason(secretariat):
 
     services.affiliation_decide(
         profile=profile,
-        shown_affiliation=profile.claimed_affiliation,
+        shown_version=services.affiliation_version(profile),
         by=secretariat,
         approve=False,
         reason="Not on the delegation list",
@@ -55,10 +55,14 @@ def test_affiliation_decide_twice_sends_one_mail(secretariat):
     profile = pending_profile()
 
     services.affiliation_decide(
-        profile=profile, shown_affiliation=profile.claimed_affiliation, by=secretariat, approve=True
+        profile=profile, shown_version=services.affiliation_version(profile), by=secretariat, approve=True
     )
     services.affiliation_decide(
-        profile=profile, shown_affiliation=profile.claimed_affiliation, by=secretariat, approve=False, reason="late"
+        profile=profile,
+        shown_version=services.affiliation_version(profile),
+        by=secretariat,
+        approve=False,
+        reason="late",
     )
 
     profile.refresh_from_db()
@@ -115,12 +119,12 @@ def test_a_verification_binds_to_the_claim_that_was_shown(secretariat):
     from tests.fingerprint import changed_tables, fingerprint
 
     profile = pending_profile(claim=ClaimedAffiliation.UN_SYSTEM)
-    shown_claim = profile.claimed_affiliation  # the secretariat reads the queue
+    shown_claim = services.affiliation_version(profile)  # the secretariat reads the queue
     services.profile_update(profile=profile, claimed_affiliation=ClaimedAffiliation.MEMBER_STATE)
     before = fingerprint()
 
     with pytest.raises(services.DecisionError, match="now claims “Member State representative”"):
-        services.affiliation_decide(profile=profile, by=secretariat, approve=True, shown_affiliation=shown_claim)
+        services.affiliation_decide(profile=profile, by=secretariat, approve=True, shown_version=shown_claim)
 
     assert changed_tables(before, fingerprint()) == []
     assert list(profile.user.groups.all()) == []
@@ -139,7 +143,7 @@ def test_the_admin_refuses_a_claim_changed_since_its_confirmation_page(client, s
             "_selected_action": [profile.pk],
             "reason": "",
             "confirm_decision": "yes",
-            f"shown-{profile.pk}": ClaimedAffiliation.UN_SYSTEM,
+            f"shown-{profile.pk}": f"{ClaimedAffiliation.UN_SYSTEM}:",
         },
         follow=True,
     )
@@ -147,3 +151,34 @@ def test_the_admin_refuses_a_claim_changed_since_its_confirmation_page(client, s
     assert "This claim changed since you opened it" in response.content.decode()
     profile.refresh_from_db()
     assert profile.verification_status == VerificationStatus.PENDING
+
+
+@pytest.mark.django_db
+def test_a_verification_binds_to_the_organisation_that_was_shown_too(secretariat):
+    from tests.fingerprint import changed_tables, fingerprint
+
+    profile = pending_profile(claim=ClaimedAffiliation.UN_SYSTEM)
+    services.profile_update(profile=profile, organisation="UNHCR")
+    shown = services.affiliation_version(profile)
+    services.profile_update(profile=profile, organisation="Acme Travel Agency Ltd")
+    before = fingerprint()
+
+    with pytest.raises(services.DecisionError, match="for “Acme Travel Agency Ltd”"):
+        services.affiliation_decide(profile=profile, by=secretariat, approve=True, shown_version=shown)
+
+    assert changed_tables(before, fingerprint()) == []
+
+
+@pytest.mark.django_db
+def test_a_verified_role_waits_for_a_new_verification_when_the_organisation_changes(un_system):
+    services.profile_update(profile=un_system.profile, organisation="Totally Different Org")
+
+    assert un_system.profile.verification_status == VerificationStatus.PENDING
+    assert list(un_system.groups.all()) == []
+
+
+@pytest.mark.django_db
+def test_a_stakeholder_changes_organisation_freely(stakeholder):
+    services.profile_update(profile=stakeholder.profile, organisation="Another network")
+
+    assert list(stakeholder.groups.values_list("name", flat=True)) == [Role.STAKEHOLDER]

@@ -18,7 +18,7 @@ from tests.factories import PASSWORD, make_user
 from tests.portal.test_accounts import signup_data
 
 LOGIN = "/en/accounts/login/"
-PAUSED = "signing in from a new browser is paused for a while"
+PAUSED = "signing in from a new browser needs one more step for a while"
 
 
 def attempt(client: Client, email: str, password: str, address: str):
@@ -69,17 +69,56 @@ def guessed_from_many_addresses():
 
 
 @pytest.mark.django_db
-def test_guessing_from_many_addresses_pauses_unknown_browsers_before_the_password_is_checked(
+def test_guessing_from_many_addresses_learns_nothing_and_the_owner_is_mailed_a_link_only_for_the_right_password(
     guessed_from_many_addresses,
 ):
     owner, _known = guessed_from_many_addresses
+    mail.outbox.clear()
 
-    right = attempt(Client(), owner.email, PASSWORD, "192.0.2.50")
     wrong = attempt(Client(), owner.email, "another-guess", "192.0.2.51")
+    assert mail.outbox == [], "a wrong password sends nothing"
+    right = attempt(Client(), owner.email, PASSWORD, "192.0.2.50")
 
     assert right.status_code == wrong.status_code == 200
     assert PAUSED in right.content.decode() and PAUSED in wrong.content.decode(), "the same answer: no oracle"
-    assert sign_in.guessed_from_many_addresses(owner.email)
+    (message,) = mail.outbox
+    assert message.to == [owner.email] and "/accounts/confirm-sign-in/" in message.body
+
+
+def _link(message) -> str:
+    return re.search(r"https?://[^/\s]+(/\S*/accounts/confirm-sign-in/\S+/)", message.body).group(1)
+
+
+@pytest.mark.django_db
+def test_the_owner_finishes_signing_in_from_a_new_browser_with_the_mailed_link_once(guessed_from_many_addresses):
+    owner, _known = guessed_from_many_addresses
+    new_browser = Client()
+    attempt(new_browser, owner.email, PASSWORD, "192.0.2.50")
+    link = _link(mail.outbox[-1])
+
+    assert new_browser.get(link).status_code == 200, "opening the link signs nobody in"
+    assert not signed_in_as(new_browser, owner)
+    response = new_browser.post(link)
+
+    assert response.status_code == 302 and signed_in_as(new_browser, owner)
+    assert sign_in.DEVICE_COOKIE in new_browser.cookies, "this browser is now known"
+    assert Client().post(link).status_code == 400, "a link works once"
+    assert Client().post(link.replace("/confirm-sign-in/", "/confirm-sign-in/x")).status_code == 400
+
+
+@pytest.mark.django_db
+def test_a_guessed_staff_account_still_asks_for_the_second_factor_after_the_link():
+    secretariat = make_user(Role.SECRETARIAT)
+    for address in ("203.0.113.1", "203.0.113.2", "203.0.113.3", "203.0.113.4"):
+        for n in range(3):
+            attempt(Client(), secretariat.email, f"guess-{n}", address)
+    browser = Client()
+    attempt(browser, secretariat.email, PASSWORD, "192.0.2.50")
+
+    response = browser.post(_link(mail.outbox[-1]))
+
+    assert response["Location"] == "/en/accounts/2fa/authenticate/"
+    assert not signed_in_as(browser, secretariat)
 
 
 @pytest.mark.django_db

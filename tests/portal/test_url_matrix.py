@@ -114,6 +114,8 @@ MATRIX: dict[str, Rule] = {
     "portal:my_data": allow(SIGNED_IN),
     "portal:my_data_download": allow(SIGNED_IN),
     "portal:account_delete": allow(SIGNED_IN),
+    # The signed token in the e-mailed link is the credential; the world's is not one, for anybody.
+    "portal:confirm_sign_in": allow(PUBLIC, ok=400),
     # reviews: the calendar is public; the rule checks are the secretariat's.
     "reviews:calendar": allow(PUBLIC),
     "reviews:calendar_ics": allow(PUBLIC),
@@ -602,6 +604,7 @@ KWARGS = {
     "reminders:unsubscribe": lambda w: {"token": w["unsubscribe"]},
     "account_confirm_email": lambda w: {"key": "no-such-key"},
     "mfa_remove_webauthn": lambda w: {"pk": 1},
+    "portal:confirm_sign_in": lambda w: {"token": "not-a-token"},
     "mfa_edit_webauthn": lambda w: {"pk": 1},
     "account_reset_password_from_key": lambda w: {"uidb36": "zz", "key": "no-such-key"},
     "admin:view_on_site": lambda w: {

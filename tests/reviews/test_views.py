@@ -239,3 +239,10 @@ def test_home_lists_what_is_coming_up(client, seeded):
     html = client.get("/en/").content.decode()
 
     assert "International Migration Review Forum" in html
+
+
+@pytest.mark.django_db
+def test_source_titles_and_notes_not_yet_translated_are_marked_as_english(client, seeded):
+    html = client.get("/fr/regions/africa/").content.decode()
+
+    assert '<span lang="en">Undated; published after the roadmap of 27 September 2023</span>' in html
