@@ -3,6 +3,9 @@ PYTHON ?= python3.11
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+# pytest-xdist workers for `make test`, one per core; each has its own test database and Redis database.
+# A test file runs whole on one worker (--dist loadfile): the tests of one file may share a server or a folder.
+WORKERS ?= $(shell nproc 2>/dev/null || echo 2)
 
 .PHONY: run test dated audit bench backup restore lint format messages compilemessages clean
 
@@ -24,7 +27,7 @@ test: $(STAMP)
 	$(MAKE) --no-print-directory lint
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) manage.py compilemessages --ignore='.venv/*' -v 0
-	$(PY) -m pytest $(ARGS)
+	$(PY) -m pytest -n $(WORKERS) --dist loadfile $(ARGS)
 	@if [ -z "$(ARGS)" ]; then $(MAKE) --no-print-directory dated; fi
 
 # The modules whose code reads today's date, run again on three other days (tests/clock.py): the suite
@@ -58,9 +61,11 @@ restore: $(STAMP)
 audit: $(STAMP)
 	$(PY) scripts/audit
 
+## ruff (lint and format), then the layer contracts of pyproject.toml (import-linter): an upward import fails.
 lint: $(STAMP)
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache
 
 format: $(STAMP)
 	$(PY) -m ruff format .

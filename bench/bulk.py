@@ -71,7 +71,7 @@ def reminder_scan(small=200) -> dict:
             if size:
                 keep = list(User.objects.order_by("pk").values_list("pk", flat=True)[:size])
                 User.objects.exclude(pk__in=keep).update(is_active=False)
-            figures = _measure(lambda: len(services.scan(now)))
+            figures = _measure(lambda: len(services.reminder_scan(now=now)))
             figures["recipients"] = Reminder.objects.values("recipient").distinct().count()
             results[str(size or "all")] = figures
             transaction.set_rollback(bool(size))

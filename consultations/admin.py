@@ -3,7 +3,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.helpers import ActionForm
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from modeltranslation.admin import TabbedTranslationAdmin, TranslationStackedInline
+from modeltranslation.admin import TranslationAdmin, TranslationStackedInline
 
 from consultations import services
 from consultations.enums import HOLDS_PLACE, Attendance, InterestStatus, RegistrationStatus
@@ -94,7 +94,7 @@ class SummaryDocumentInline(admin.StackedInline):
 
 
 @admin.register(Consultation)
-class ConsultationAdmin(TabbedTranslationAdmin):
+class ConsultationAdmin(TranslationAdmin):
     form = ConsultationForm
     inlines = [SessionInline, SummaryDocumentInline]
     list_display = ["title", "event", "status", "capacity_in_person", "capacity_virtual", "registration_deadline"]
@@ -175,7 +175,7 @@ class PendingAccreditationAdmin(admin.ModelAdmin):
                 if approve
                 else _("Each registration below is refused with this reason: %(reason)s") % {"reason": reason},
                 button=_("Yes, accredit") if approve else _("Yes, refuse"),
-                items=[Shown(obj=r, version=services.accreditation_version(r)) for r in registrations],
+                items=[Shown(obj=r, version=services.accreditation_version(registration=r)) for r in registrations],
                 item_template="admin/consultations/_registration_item.html",
                 carry={"reason": reason},
             )

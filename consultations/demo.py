@@ -1,6 +1,6 @@
 """Demo data for the embedded mode: an open consultation with registrations, a waiting list and offers to speak."""
 
-from datetime import timedelta
+from datetime import time, timedelta
 
 from django.contrib.auth.models import Group
 from django.db import transaction
@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from consultations import services
 from consultations.enums import ConsultationStatus
-from consultations.models import Consultation, ExpressionOfInterest
+from consultations.models import Consultation, ExpressionOfInterest, Session
 from portal.enums import Constituency, Gender, Role
 from portal.models import Profile, User
 from reviews.models import Event
@@ -65,9 +65,6 @@ def create_demo_consultation() -> Consultation | None:
                 statement="Experience from a migrant-led organisation.",
             )
     # An agenda shaped like the 2020 UNECE consultation (004).
-    from datetime import time
-
-    from consultations.models import Session
 
     agenda = [
         ("opening", "", time(10, 0), 0, 0, 30),
@@ -88,3 +85,10 @@ def create_demo_consultation() -> Consultation | None:
             minutes=minutes,
         )
     return consultation
+
+
+def seed() -> str | None:
+    """For ``manage.py seed_demo``: what was created, or None when the demo data already exists."""
+    if create_demo_consultation():
+        return "Demo consultation created: 3 registered, 2 on the waiting list, 2 offers to speak."
+    return None

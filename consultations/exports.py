@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
+from openpyxl import Workbook
 
 from consultations.enums import Attendance, RegistrationStatus
 from consultations.models import Registration
@@ -114,7 +115,6 @@ def write_xlsx(queryset, columns: list[str], path, *, progress=None, language: s
 
     Headings and labels are in ``language``, the exporter's (the file is built later, by a worker).
     """
-    from openpyxl import Workbook
 
     with translation.override(language or translation.get_language()):
         workbook = Workbook(write_only=True)

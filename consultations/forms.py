@@ -1,9 +1,11 @@
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from consultations.enums import SpeakingRole
-from consultations.services import INTEREST_MAX_CHARS, INTEREST_WORD_LIMIT, words
+from consultations.models import Proposal
+from consultations.services import interest_limits, statement_word_count
 from portal.validators import clean_name
 
 
@@ -20,25 +22,26 @@ class RegistrationForm(forms.Form):
 class InterestForm(forms.Form):
     role = forms.ChoiceField(label=_("I offer to be"), choices=SpeakingRole.choices)
     topic = forms.CharField(label=_("Topic"), max_length=200)
-    statement = forms.CharField(
-        label=_("Short statement"),
-        max_length=INTEREST_MAX_CHARS,
-        widget=forms.Textarea(attrs={"rows": 6}),
-    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        # Formatted here, in the language of the request: formatted at import it stayed in English.
-        self.fields["statement"].help_text = _(
-            "What you would say and the experience you bring, in at most %(limit)d words."
-        ) % {"limit": INTEREST_WORD_LIMIT}
+        # Built here: the limits are live settings, and the help is formatted in the language of the request
+        # (formatted at import it stayed in English).
+        self.word_limit, char_limit = interest_limits()
+        self.fields["statement"] = forms.CharField(
+            label=_("Short statement"),
+            max_length=char_limit,
+            widget=forms.Textarea(attrs={"rows": 6}),
+            help_text=_("What you would say and the experience you bring, in at most %(limit)d words.")
+            % {"limit": self.word_limit},
+        )
 
     def clean_topic(self):
         return clean_name(self.cleaned_data["topic"])
 
     def clean_statement(self):
         statement = self.cleaned_data["statement"].strip()
-        over = words(statement) - INTEREST_WORD_LIMIT
+        over = statement_word_count(text=statement) - self.word_limit
         if over > 0:
             raise forms.ValidationError(
                 ngettext(
@@ -46,15 +49,13 @@ class InterestForm(forms.Form):
                     "Please shorten your statement by %(over)d words (limit: %(limit)d).",
                     over,
                 )
-                % {"over": over, "limit": INTEREST_WORD_LIMIT}
+                % {"over": over, "limit": self.word_limit}
             )
         return statement
 
 
 class ProposalForm(forms.ModelForm):
     class Meta:
-        from consultations.models import Proposal
-
         model = Proposal
         fields = ["kind", "title", "level", "region", "date", "organisers", "link"]
         widgets = {"date": forms.DateInput(attrs={"type": "date"})}
@@ -66,7 +67,6 @@ class ProposalForm(forms.ModelForm):
         return clean_name(self.cleaned_data["organisers"])
 
     def clean_date(self):
-        from django.utils import timezone
 
         date = self.cleaned_data["date"]
         if date < timezone.localdate():

@@ -1,3 +1,4 @@
+import uuid
 from zoneinfo import available_timezones
 
 from django.conf import settings
@@ -295,7 +296,6 @@ class Proposal(models.Model):
 
 
 def _summary_path(instance, filename: str) -> str:
-    import uuid
 
     return f"summaries/{instance.consultation_id}/{uuid.uuid4().hex}"
 

@@ -7,22 +7,46 @@ exceeded (001, Annex 2: "within physical meeting space or virtual meeting
 capacity"). Mail is queued on commit.
 """
 
+from constance.utils import get_values_for_keys
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Max
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from consultations.enums import HOLDS_PLACE, Attendance, ConsultationStatus, RegistrationStatus
-from consultations.models import Consultation, ExpressionOfInterest, Registration
+from consultations.enums import HOLDS_PLACE, Attendance, ConsultationStatus, InterestStatus, RegistrationStatus
+from consultations.models import (
+    Consultation,
+    ExportLog,
+    ExportStatus,
+    ExpressionOfInterest,
+    Follow,
+    Proposal,
+    ProposalStatus,
+    Registration,
+)
+from consultations.tasks import export_xlsx, send_interest_decision, send_proposal_decision, send_registration_mail
 from portal import integrity
 from portal.enums import AuditAction
 from portal.permissions import can
 from portal.services import audit_record
+from portal.tasks import enqueue
+from reviews.dates import StatedDate
+from reviews.enums import EventKind
+from reviews.models import Event, ReviewCycle
 
-INTEREST_WORD_LIMIT = 150
-# Also a limit in characters: 150 words of any script fit well within it; a wall of text does not.
-INTEREST_MAX_CHARS = 2000
+# The limits of a statement offering to speak, in words and (a wall of text in any script is refused too) in
+# characters, are the portal's own choice, not a rule of the documents: live settings the secretariat changes in
+# the administration (CONSTANCE_CONFIG in portal/settings/base.py). These two names hold their defaults;
+# interest_limits() reads the values in force.
+INTEREST_WORD_LIMIT = settings.CONSTANCE_CONFIG["INTEREST_WORD_LIMIT"][0]
+INTEREST_MAX_CHARS = settings.CONSTANCE_CONFIG["INTEREST_MAX_CHARS"][0]
+
+
+def interest_limits() -> tuple[int, int]:
+    """The words and the characters a statement offering to speak may have now: one query, never per row."""
+    values = get_values_for_keys(["INTEREST_WORD_LIMIT", "INTEREST_MAX_CHARS"])
+    return values["INTEREST_WORD_LIMIT"], values["INTEREST_MAX_CHARS"]
 
 
 class ConsultationError(Exception):
@@ -40,7 +64,7 @@ def _taken(consultation: Consultation, attendance: str) -> int:
     return Registration.objects.filter(consultation=consultation, attendance=attendance, status__in=HOLDS_PLACE).count()
 
 
-def places_left(consultation: Consultation) -> dict[str, int]:
+def consultation_places_left(*, consultation: Consultation) -> dict[str, int]:
     taken = dict(
         Registration.objects.filter(consultation=consultation, status__in=HOLDS_PLACE)
         .values_list("attendance")
@@ -50,8 +74,6 @@ def places_left(consultation: Consultation) -> dict[str, int]:
 
 
 def _notify(registration: Registration, reason: str) -> None:
-    from consultations.tasks import send_registration_mail
-    from portal.tasks import enqueue
 
     transaction.on_commit(lambda: enqueue(send_registration_mail.s(registration_id=registration.pk, reason=reason)))
 
@@ -168,7 +190,7 @@ def _check_subjects(by, people) -> None:
             raise ConsultationError(f"{name}: {reason}")
 
 
-def accreditation_version(registration: Registration) -> str:
+def accreditation_version(*, registration: Registration) -> str:
     """What an accreditation decision binds to: this registration, made at this moment, for this attendance.
 
     Cancelling and registering again gives a new arrival number, so a decision taken on the list shown
@@ -192,7 +214,7 @@ def accreditation_decide(*, registrations, by, approve: bool, versions: dict[int
     ids = [registration.pk for registration in registrations]
     current = list(Registration.objects.filter(pk__in=ids).select_related("user__profile").order_by("pk"))
     _check_subjects(by, [r.user for r in current])
-    changed = [r for r in current if versions.get(r.pk) != accreditation_version(r)]
+    changed = [r for r in current if versions.get(r.pk) != accreditation_version(registration=r)]
     if changed:
         raise ConsultationError(
             _("The registration of %(name)s changed since you opened the list: read it again before you decide.")
@@ -221,7 +243,8 @@ def accreditation_decide(*, registrations, by, approve: bool, versions: dict[int
     return decided
 
 
-def words(text: str) -> int:
+def statement_word_count(*, text: str) -> int:
+    """The words of a statement: runs of characters between white space (hence the limit in characters too)."""
     return len(text.split())
 
 
@@ -233,15 +256,14 @@ def interest_create(*, consultation: Consultation, user, role: str, topic: str, 
         raise ConsultationError(_("The deadline to offer to speak has passed."))
     if consultation.status != ConsultationStatus.OPEN:
         raise ConsultationError(_("This consultation does not take offers to speak now."))
-    if len(statement) > INTEREST_MAX_CHARS or words(statement) > INTEREST_WORD_LIMIT:
+    word_limit, char_limit = interest_limits()
+    if len(statement) > char_limit or statement_word_count(text=statement) > word_limit:
         raise ConsultationError(
             _("Please keep your statement to %(words)d words and %(chars)d characters.")
-            % {"words": INTEREST_WORD_LIMIT, "chars": INTEREST_MAX_CHARS}
+            % {"words": word_limit, "chars": char_limit}
         )
     if ExpressionOfInterest.objects.filter(consultation=consultation, user=user, role=role).exists():
         raise ConsultationError(_("You have already made this offer."))
-    from consultations.tasks import send_interest_decision
-    from portal.tasks import enqueue
 
     interest = ExpressionOfInterest.objects.create(
         consultation=consultation, user=user, role=role, topic=topic, statement=statement, submitted_at=now
@@ -260,9 +282,6 @@ def slate_decide(*, consultation: Consultation, decisions: dict[int, bool], by) 
     whole list is refused, naming the person, and nothing changes (001 Annex 2:
     speakers chosen on agreed criteria, not by the candidates).
     """
-    from consultations.enums import InterestStatus
-    from consultations.tasks import send_interest_decision
-    from portal.tasks import enqueue
 
     _check_manager(by)
     offers = list(
@@ -284,17 +303,16 @@ def slate_decide(*, consultation: Consultation, decisions: dict[int, bool], by) 
     return changed
 
 
-def offers_decidable_by(by, offers) -> set[int]:
-    """The offers ``by`` is shown a tick box for on the dashboard: not theirs, nor their organisation's."""
-    conflicted = integrity.conflicted(by, {offer.user_id for offer in offers})
-    return {offer.pk for offer in offers if offer.user_id not in conflicted}
+def interests_decidable(*, by, interests) -> set[int]:
+    """The offers to speak ``by`` is shown a tick box for on the dashboard: not theirs, nor their organisation's."""
+    conflicted = integrity.conflicted(by, {interest.user_id for interest in interests})
+    return {interest.pk for interest in interests if interest.user_id not in conflicted}
 
 
 def export_log(
     *, consultation: Consultation, user, file_format: str, filters: dict, columns: list[str], rows: int, running=False
 ):
     """Log an export (who, when, which filter, how many rows); a running one is built by a Celery task on commit."""
-    from consultations.models import ExportLog, ExportStatus
 
     log = ExportLog.objects.create(
         consultation=consultation,
@@ -320,22 +338,36 @@ def export_log(
 
 def _build_export(log_id: int) -> None:
     """Queue the XLSX build; with the broker unreachable, fail the export so its status page says so at once."""
-    from consultations.models import ExportLog, ExportStatus
-    from consultations.tasks import export_xlsx
-    from portal.tasks import enqueue
 
     if not enqueue(export_xlsx.s(log_id=log_id), keep=False):
         ExportLog.objects.filter(pk=log_id, status=ExportStatus.RUNNING).update(status=ExportStatus.FAILED)
 
 
-@transaction.atomic
-def proposal_create(*, proposal, proposed_by):
-    """Record a proposed GCM Talk or side event (an unsaved ``Proposal`` from the form); the proposer gets a receipt."""
-    from consultations.tasks import send_proposal_decision
-    from portal.tasks import enqueue
+def follow_create(*, user, consultation: Consultation) -> Follow:
+    """Follow a consultation, to be reminded of its registration and speaking deadlines; following twice is once."""
+    follow, _created = Follow.objects.get_or_create(consultation=consultation, user=user)
+    return follow
 
-    proposal.proposed_by = proposed_by
-    proposal.save()
+
+def follow_delete(*, user, consultation: Consultation) -> None:
+    """Stop following a consultation: no more reminders of its deadlines."""
+    Follow.objects.filter(consultation=consultation, user=user).delete()
+
+
+@transaction.atomic
+def proposal_create(*, proposed_by, kind: str, title: str, level: str, region, date, organisers: str, link: str = ""):
+    """Record a proposed GCM Talk or side event, waiting for the secretariat's decision; the proposer gets a receipt."""
+
+    proposal = Proposal.objects.create(
+        proposed_by=proposed_by,
+        kind=kind,
+        title=title,
+        level=level,
+        region=region,
+        date=date,
+        organisers=organisers,
+        link=link,
+    )
     transaction.on_commit(lambda: enqueue(send_proposal_decision.s(proposal_id=proposal.pk)))
     return proposal
 
@@ -346,12 +378,6 @@ def proposal_decide(*, proposal, by, approve: bool, reason: str = ""):
 
     The proposer is told in their language. Nobody decides on their own proposal or their organisation's.
     """
-    from consultations.models import Proposal, ProposalStatus
-    from consultations.tasks import send_proposal_decision
-    from portal.tasks import enqueue
-    from reviews.dates import StatedDate
-    from reviews.enums import EventKind
-    from reviews.models import Event, ReviewCycle
 
     _check_manager(by)
     proposal = (

@@ -1,10 +1,13 @@
+import uuid
 from smtplib import SMTPException
 
 from celery import shared_task
+from django.conf import settings
 
 from consultations.enums import RegistrationStatus
+from consultations.exports import export_queryset, write_xlsx
 from consultations.ical import consultation_ics
-from consultations.models import Registration
+from consultations.models import ExportLog, ExportStatus, ExpressionOfInterest, Proposal, ProposalStatus, Registration
 from portal.mail import language_of, send_templated_mail
 
 
@@ -39,7 +42,6 @@ def send_registration_mail(*, registration_id: int, reason: str) -> None:
 )
 def send_interest_decision(*, interest_id: int, received: bool = False) -> None:
     """Tell a person that their offer to speak arrived (``received``), or whether they were selected."""
-    from consultations.models import ExpressionOfInterest
 
     interest = (
         ExpressionOfInterest.objects.select_related("user__profile", "consultation").filter(pk=interest_id).first()
@@ -61,7 +63,6 @@ def send_interest_decision(*, interest_id: int, received: bool = False) -> None:
 )
 def send_proposal_decision(*, proposal_id: int) -> None:
     """Tell the proposer of a GCM Talk or side event, in their language, that it arrived or what was decided."""
-    from consultations.models import Proposal, ProposalStatus
 
     proposal = Proposal.objects.select_related("proposed_by__profile").filter(pk=proposal_id).first()
     if proposal is None:
@@ -78,12 +79,6 @@ def send_proposal_decision(*, proposal_id: int) -> None:
 @shared_task
 def export_xlsx(*, log_id: int) -> None:
     """Build an XLSX registration list in the background, reporting progress on the log row."""
-    import uuid
-
-    from django.conf import settings
-
-    from consultations.exports import export_queryset, write_xlsx
-    from consultations.models import ExportLog, ExportStatus
 
     log = ExportLog.objects.select_related("consultation").filter(pk=log_id).first()
     if log is None or log.status != ExportStatus.RUNNING:

@@ -54,7 +54,8 @@ def consultation_detail(request, pk: int, *, form=None, interest_form=None, stat
     context = {
         "consultation": consultation,
         "places_left": [
-            (Attendance(attendance).label, left) for attendance, left in services.places_left(consultation).items()
+            (Attendance(attendance).label, left)
+            for attendance, left in services.consultation_places_left(consultation=consultation).items()
         ],
         "registration": registration,
         "waitlist_position": selectors.waitlist_position(registration) if registration else None,
@@ -190,7 +191,7 @@ def dashboard(request, pk: int):
         .select_related("user__profile")
         .order_by("submitted_at", "pk")
     )
-    decidable = services.offers_decidable_by(request.user, interests)
+    decidable = services.interests_decidable(by=request.user, interests=interests)
     for interest in interests:
         # One's own offer, or one from one's organisation, is shown without a tick box: a colleague decides it.
         interest.decidable = interest.pk in decidable
@@ -354,7 +355,7 @@ def talks(request):
     if can(request.user, "consultations.register"):
         form = ProposalForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
-            services.proposal_create(proposal=form.save(commit=False), proposed_by=request.user)
+            services.proposal_create(proposed_by=request.user, **form.cleaned_data)
             messages.success(
                 request, _("Thank you: the secretariat will review your proposal. A receipt is on its way by e-mail.")
             )
@@ -404,9 +405,9 @@ def follow(request, pk: int):
     """Follow a consultation to be reminded of its registration and speaking deadlines."""
     consultation = _visible(request, pk)
     if request.POST.get("follow") == "1":
-        Follow.objects.get_or_create(consultation=consultation, user=request.user)
+        services.follow_create(user=request.user, consultation=consultation)
         messages.success(request, _("You will be reminded of this consultation's deadlines by e-mail."))
     else:
-        Follow.objects.filter(consultation=consultation, user=request.user).delete()
+        services.follow_delete(user=request.user, consultation=consultation)
         messages.success(request, _("You no longer follow this consultation."))
     return redirect(consultation)

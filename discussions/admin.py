@@ -1,9 +1,12 @@
+from datetime import timedelta
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ActionForm
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from modeltranslation.admin import TabbedTranslationAdmin, TranslationStackedInline
+from modeltranslation.admin import TranslationAdmin, TranslationStackedInline
 
 from discussions import services
 from discussions.enums import REJECTION_REASONS, PostStatus
@@ -17,6 +20,7 @@ from discussions.models import (
     Space,
     Tag,
 )
+from portal import integrity
 from portal.admin_decisions import Shown, confirmation_page, confirmed_versions
 from portal.validators import whole_number
 
@@ -33,12 +37,12 @@ class PhaseAdmin(admin.ModelAdmin):
 
 
 @admin.register(Space)
-class SpaceAdmin(TabbedTranslationAdmin):
+class SpaceAdmin(TranslationAdmin):
     list_display = ["title", "region", "cycle"]
 
 
 @admin.register(AnalysisPaper)
-class AnalysisPaperAdmin(TabbedTranslationAdmin):
+class AnalysisPaperAdmin(TranslationAdmin):
     """The synthesis is written here in each language; figures and publishing are on the paper's page."""
 
     list_display = ["space", "published_at", "updated_at"]
@@ -50,7 +54,7 @@ class AnalysisPaperAdmin(TabbedTranslationAdmin):
 
 
 @admin.register(Tag)
-class TagAdmin(TabbedTranslationAdmin):
+class TagAdmin(TranslationAdmin):
     list_display = ["kind", "number", "name"]
     list_filter = ["kind"]
 
@@ -88,9 +92,6 @@ class AgeFilter(admin.SimpleListFilter):
         return [("1", _("more than a day")), ("2", _("more than two days"))]
 
     def queryset(self, request, queryset):
-        from datetime import timedelta
-
-        from django.utils import timezone
 
         if self.value() in ("1", "2"):
             return queryset.filter(submitted_at__lt=timezone.now() - timedelta(days=int(self.value())))
@@ -158,7 +159,6 @@ class PostAdminBase(admin.ModelAdmin):
         return None
 
     def _confirmation(self, request, posts, *, approve: bool, reason: str):
-        from portal import integrity
 
         conflicted = integrity.conflicted(request.user, {post.author_id for post in posts})
         items = []
@@ -173,7 +173,7 @@ class PostAdminBase(admin.ModelAdmin):
                         "tags_changed": post.approved_at is not None
                         and {t.pk for t in tags} != {t.pk for t in post.tags.all()},
                         "files": list(post.attachments.all()),
-                        "refusal": services.decision_refusal(request.user, post)
+                        "refusal": services.post_decision_refusal(moderator=request.user, post=post)
                         if post.author_id in conflicted
                         else None,
                     },

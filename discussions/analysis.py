@@ -6,7 +6,7 @@ ever shows up in a number.
 """
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from django.conf import settings
 from django.db.models import Count
@@ -21,11 +21,12 @@ from discussions.enums import TagKind
 from discussions.models import GuidingQuestion, Phase, Post, Space, Tag
 from portal.enums import Constituency
 from portal.m49 import SUBREGIONS
+from reviews import planning
 from reviews.enums import EventKind
 from reviews.models import Event
 
-# 002: the analysis paper is shared at least two weeks before the Regional Review.
-PAPER_DUE_BEFORE_REVIEW = timedelta(weeks=2)
+# 002: the analysis paper is shared at least two weeks before the Regional Review (defined in reviews.planning).
+PAPER_DUE_BEFORE_REVIEW = planning.SUMMARY_BEFORE_REVIEW
 NOT_STATED = gettext_lazy("Not stated")
 
 

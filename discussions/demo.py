@@ -59,3 +59,12 @@ def create_demo_space() -> Space | None:
         synthesis="A draft synthesis: contributions so far stress fair recruitment and access to basic services.",
     )
     return space
+
+
+def seed() -> str | None:
+    """For ``manage.py seed_demo``: what was created, or None when the demo data already exists."""
+    if create_demo_space():
+        return (
+            "Demo discussion space created (moderator@demo.test moderates it): 1 approved, 1 pending, 1 rejected post."
+        )
+    return None

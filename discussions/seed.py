@@ -122,3 +122,8 @@ def seed_discussions() -> int:
     add_questions(phase_1, UNECE_PHASE_1, seed_translations.UNECE_PHASE_1)
     add_questions(phase_2, UNECE_PHASE_2, seed_translations.UNECE_PHASE_2)
     return Tag.objects.count()
+
+
+def load() -> dict[str, int]:
+    """For ``manage.py load_seed_calendar``: the discussions' part of the seeded data, with its count."""
+    return {"tags": seed_discussions()}

@@ -15,13 +15,25 @@ from django.utils.translation import ngettext
 
 from discussions import markup
 from discussions.enums import AppealOutcome, AuthorLabel, FileStatus, PostStatus
-from discussions.models import Appeal, Attachment, GuidingQuestion, ModerationDecision, Post
+from discussions.models import (
+    AnalysisPaper,
+    Appeal,
+    Attachment,
+    GuidingQuestion,
+    ModerationDecision,
+    Post,
+    Space,
+    Subscription,
+)
 from discussions.permissions import may_decide_appeals, may_post, moderates
+from discussions.tasks import send_appeal_decision, send_moderation_decisions
 from portal import integrity
 from portal.cache import public_pages_changed
 from portal.enums import AuditAction
 from portal.models import AuditEntry, User
 from portal.permissions import can, forget_roles
+from portal.services import audit_record
+from portal.tasks import enqueue
 from portal.uploads import stored_file_name
 from portal.validators import neutralise_text
 
@@ -162,7 +174,7 @@ def _changed(count: int) -> str:
     ) % {"count": count}
 
 
-def decision_refusal(moderator, post: Post) -> str | None:
+def post_decision_refusal(*, moderator, post: Post) -> str | None:
     """Why ``moderator`` may not decide ``post`` (their own, their organisation's); None if they may."""
     return integrity.refusal(decider=moderator, subject=post.author)
 
@@ -185,8 +197,6 @@ def posts_moderate(*, versions: dict[int, int], moderator, approve: bool, reason
     publishes the revision shown: its text, its tags and the files still waiting;
     rejection refuses those files, and a refused file stays refused.
     """
-    from discussions.tasks import send_moderation_decisions
-    from portal.tasks import enqueue
 
     reason = reason.strip()
     forget_roles(moderator)  # the roles as they are now, read the same way on every call
@@ -291,8 +301,6 @@ def appeal_create(*, post: Post, author, reason: str) -> Appeal:
         raise DiscussionError(_("Please say briefly why the post should be reviewed again."))
     if len(reason) > APPEAL_MAX_CHARS:
         raise DiscussionError(_("Please shorten your reason to %(limit)d characters.") % {"limit": APPEAL_MAX_CHARS})
-    from discussions.tasks import send_appeal_decision
-    from portal.tasks import enqueue
 
     first = post.decisions.filter(to_status=PostStatus.REJECTED).order_by("-created_at", "-pk").first()
     appeal = Appeal.objects.create(
@@ -302,7 +310,7 @@ def appeal_create(*, post: Post, author, reason: str) -> Appeal:
     return appeal
 
 
-def appeal_refusal(appeal: Appeal, user, *, conflicted: set[int] | None = None) -> str | None:
+def appeal_refusal(*, appeal: Appeal, user, conflicted: set[int] | None = None) -> str | None:
     """Why ``user`` may not decide ``appeal``; None if they may (``conflicted``: authors already known conflicted)."""
     if not may_decide_appeals(user, appeal.post.space):
         return _("Only the moderators of this space and the secretariat decide appeals.")
@@ -321,8 +329,6 @@ def appeal_decide(*, appeal: Appeal, by, overturn: bool, shown_revision: int, no
     decisions stay in the moderation history and the audit log, and the author is
     told in their language.
     """
-    from discussions.tasks import send_appeal_decision
-    from portal.tasks import enqueue
 
     note = note.strip()
     if not overturn and not note:
@@ -334,7 +340,7 @@ def appeal_decide(*, appeal: Appeal, by, overturn: bool, shown_revision: int, no
             .get(pk=appeal.pk)
         )
         post = Post.objects.select_for_update().get(pk=appeal.post_id)
-        refusal = appeal_refusal(appeal, by)
+        refusal = appeal_refusal(appeal=appeal, user=by)
         if refusal:
             raise DiscussionError(refusal)
         if appeal.outcome != AppealOutcome.OPEN:
@@ -355,3 +361,59 @@ def appeal_decide(*, appeal: Appeal, by, overturn: bool, shown_revision: int, no
         appeal.save(update_fields=["outcome", "decided_by", "decided_at", "note"])
         transaction.on_commit(lambda: enqueue(send_appeal_decision.s(appeal_id=appeal.pk)))
     return True
+
+
+def subscription_create(*, user, space: Space, question: GuidingQuestion | None = None) -> Subscription:
+    """Follow a space (``question`` empty) or one of its questions, for the digest of new posts; twice is once.
+
+    Only posts approved from now on are sent: what is already there was not news to the follower.
+    """
+    if not can(user, "discussions.read"):
+        raise DiscussionError(_("Your role does not allow this step."))
+    if question is not None and question.phase.space_id != space.pk:
+        raise ValueError("the question belongs to another space")  # the caller's mistake, never the person's
+    subscription, _created = Subscription.objects.get_or_create(
+        user=user, space=space, question=question, defaults={"sent_until": timezone.now()}
+    )
+    return subscription
+
+
+def subscription_delete(*, user, space: Space, question: GuidingQuestion | None = None) -> None:
+    """Stop following a space or one of its questions."""
+    Subscription.objects.filter(user=user, space=space, question=question).delete()
+
+
+def _paper_locked(space: Space) -> AnalysisPaper:
+    AnalysisPaper.objects.get_or_create(space=space)
+    return AnalysisPaper.objects.select_for_update().get(space=space)
+
+
+def _check_analyst(by) -> None:
+    if not can(by, "discussions.analyse"):
+        raise DiscussionError(_("Your role does not allow this decision."))
+
+
+@transaction.atomic
+def analysis_paper_publish(*, space: Space, by) -> AnalysisPaper:
+    """Publish the analysis paper of ``space``: everyone may read it from now on. The publisher is in the audit log.
+
+    002: the paper is shared at least two weeks before the Regional Review; publishing later is allowed, and
+    the page says it was late (``discussions.analysis.timing``).
+    """
+    _check_analyst(by)
+    paper = _paper_locked(space)
+    paper.published_at = timezone.now()
+    paper.save(update_fields=["published_at", "updated_at"])
+    audit_record(actor=by, action=AuditAction.ANALYSIS_PUBLICATION, target=paper, detail="published")
+    return paper
+
+
+@transaction.atomic
+def analysis_paper_unpublish(*, space: Space, by) -> AnalysisPaper:
+    """Take the analysis paper of ``space`` back to draft: only the secretariat and its moderators see it. Audited."""
+    _check_analyst(by)
+    paper = _paper_locked(space)
+    paper.published_at = None
+    paper.save(update_fields=["published_at", "updated_at"])
+    audit_record(actor=by, action=AuditAction.ANALYSIS_PUBLICATION, target=paper, detail="back to draft")
+    return paper

@@ -2,8 +2,9 @@ from smtplib import SMTPException
 
 from celery import shared_task
 
-from discussions.enums import PostStatus
-from discussions.models import Post
+from discussions.digest import send_all
+from discussions.enums import AppealOutcome, PostStatus
+from discussions.models import Appeal, Post
 from portal.mail import language_of, send_templated_mail
 
 
@@ -31,8 +32,6 @@ def send_moderation_decisions(*, post_ids: list[int]) -> None:
 )
 def send_appeal_decision(*, appeal_id: int) -> None:
     """Tell the author, in their language, that their request for a second review arrived, or its outcome."""
-    from discussions.enums import AppealOutcome
-    from discussions.models import Appeal
 
     appeal = Appeal.objects.select_related("post__author__profile", "post__space").filter(pk=appeal_id).first()
     if appeal is None or appeal.outcome == AppealOutcome.WITHDRAWN:
@@ -49,6 +48,5 @@ def send_appeal_decision(*, appeal_id: int) -> None:
 @shared_task
 def send_digests() -> int:
     """Run by Celery beat: the digest of newly approved posts for everyone following a space or a question."""
-    from discussions.digest import send_all
 
     return send_all()

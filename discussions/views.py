@@ -255,7 +255,7 @@ def _describe_for_decision(post, user, conflicted: set[int]) -> None:
         t.pk for t in post.tags.all()
     }
     post.files = list(post.attachments.all())
-    post.refusal = services.decision_refusal(user, post) if post.author_id in conflicted else None
+    post.refusal = services.post_decision_refusal(moderator=user, post=post) if post.author_id in conflicted else None
 
 
 def _open_appeals(user) -> list:
@@ -268,7 +268,7 @@ def _open_appeals(user) -> list:
     appeals = list(appeals.order_by("created_at", "pk")[:PAGE_SIZE])
     conflicted = integrity.conflicted(user, {appeal.post.author_id for appeal in appeals})
     for appeal in appeals:
-        appeal.refusal = services.appeal_refusal(appeal, user, conflicted=conflicted)
+        appeal.refusal = services.appeal_refusal(appeal=appeal, user=user, conflicted=conflicted)
     return appeals
 
 
@@ -395,12 +395,10 @@ def follow(request, pk: int):
     if (question_id := whole_number(request.POST.get("question"))) is not None:
         guiding = get_object_or_404(GuidingQuestion, pk=question_id, phase__space=space)
     if request.POST.get("follow") == "1":
-        Subscription.objects.get_or_create(
-            user=request.user, space=space, question=guiding, defaults={"sent_until": timezone.now()}
-        )
+        services.subscription_create(user=request.user, space=space, question=guiding)
         messages.success(request, _("You will get a digest by e-mail when new posts are published here."))
     else:
-        Subscription.objects.filter(user=request.user, space=space, question=guiding).delete()
+        services.subscription_delete(user=request.user, space=space, question=guiding)
         messages.success(request, _("You no longer follow this."))
     return redirect(guiding or space)
 
@@ -430,7 +428,7 @@ def analysis_page(request, pk: int):
 
 
 def analysis_pdf(request, pk: int):
-    from weasyprint import HTML
+    from weasyprint import HTML  # noqa: PLC0415 - heavy (fonts, CSS engine): loaded only when a PDF is asked for
 
     space, paper = _paper_or_404(request, pk)
     html = render(
@@ -450,23 +448,26 @@ def analysis_publish(request, pk: int):
     if not can(request.user, "discussions.analyse"):
         raise PermissionDenied
     space = get_object_or_404(Space, pk=pk)
-    paper, _created = AnalysisPaper.objects.get_or_create(space=space)
-    if request.POST.get("publish") == "1":
-        paper.published_at = timezone.now()
-        paper.save(update_fields=["published_at", "updated_at"])
-        timing = analysis.timing(space, paper)
-        if timing.late:
-            messages.warning(
-                request,
-                _("Published later than two weeks before the Regional Review: it was due by %(date)s.")
-                % {"date": date_format(timing.due, "DATE_FORMAT")},
-            )
+    try:
+        if request.POST.get("publish") == "1":
+            paper = services.analysis_paper_publish(space=space, by=request.user)
         else:
-            messages.success(request, _("The analysis paper is published."))
-    else:
-        paper.published_at = None
-        paper.save(update_fields=["published_at", "updated_at"])
+            paper = services.analysis_paper_unpublish(space=space, by=request.user)
+    except services.DiscussionError as exc:
+        messages.error(request, str(exc))
+        return redirect("discussions:analysis", pk=space.pk)
+    if paper.published_at is None:
         messages.success(request, _("The analysis paper is back to draft: only the secretariat and moderators see it."))
+        return redirect("discussions:analysis", pk=space.pk)
+    timing = analysis.timing(space, paper)
+    if timing.late:
+        messages.warning(
+            request,
+            _("Published later than two weeks before the Regional Review: it was due by %(date)s.")
+            % {"date": date_format(timing.due, "DATE_FORMAT")},
+        )
+    else:
+        messages.success(request, _("The analysis paper is published."))
     return redirect("discussions:analysis", pk=space.pk)
 
 

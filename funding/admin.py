@@ -3,7 +3,7 @@ from zoneinfo import ZoneInfo, available_timezones
 from django import forms
 from django.contrib import admin
 from django.utils import timezone
-from modeltranslation.admin import TabbedTranslationAdmin
+from modeltranslation.admin import TranslationAdmin
 
 from funding.models import Application, Call, Conflict, ExportLog, Transition
 from funding.selectors import NEVER_SUBMITTED
@@ -24,7 +24,7 @@ class CallForm(forms.ModelForm):
 
 
 @admin.register(Call)
-class CallAdmin(TabbedTranslationAdmin):
+class CallAdmin(TranslationAdmin):
     form = CallForm
     list_display = ["title", "cycle", "budget", "opens_at", "closes_at", "published"]
     list_filter = ["cycle", "published"]

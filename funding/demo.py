@@ -91,3 +91,13 @@ def create_demo_call() -> Call | None:
             application=approved, by=chair, approve=True, amount=Decimal("1000"), shown_revision=shown(approved)
         )
     return call
+
+
+def seed() -> str | None:
+    """For ``manage.py seed_demo``: what was created, or None when the demo data already exists."""
+    if create_demo_call():
+        return (
+            "Demo funding call created: a draft (stakeholder@demo.test), one submitted, one eligible, "
+            "one recommended and one approved application."
+        )
+    return None

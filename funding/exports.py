@@ -5,6 +5,7 @@ import tempfile
 from collections.abc import Iterator
 
 from django.utils.translation import gettext as _
+from openpyxl import Workbook
 
 from consultations.exports import Echo, neutralise
 from funding import selectors
@@ -59,7 +60,6 @@ def csv_rows(call) -> Iterator[str]:
 
 def xlsx_file(call):
     """A temporary file, deleted once closed, holding the workbook; memory stays flat as rows are written."""
-    from openpyxl import Workbook
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=_("Applications")[:31])

@@ -10,6 +10,7 @@ from django_countries.fields import CountryField
 
 from consultations.models import validate_time_zone
 from funding.enums import SelfIdentification, State
+from portal.integrity import organisation_key
 
 # An amount above this is a typing mistake, not a travel grant.
 MAX_AMOUNT = Decimal("100000")
@@ -211,7 +212,6 @@ class Conflict(models.Model):
         return f"{self.member}: {self.application or self.organisation}"
 
     def save(self, *args, **kwargs):
-        from portal.integrity import organisation_key
 
         self.organisation_key = organisation_key(self.organisation)
         super().save(*args, **kwargs)

@@ -1,6 +1,7 @@
 """Applications and their review. Views, the admin and tasks all go through here."""
 
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -14,10 +15,13 @@ from consultations.services import ConsultationError, registration_confirm_funde
 from funding import workflow
 from funding.enums import State
 from funding.models import Application, Call, Conflict, ExportLog, Recommendation, Transition
+from funding.selectors import reviewable
+from funding.tasks import send_decision, send_received
 from portal import integrity
 from portal.enums import AuditAction
 from portal.permissions import can
 from portal.services import audit_record
+from portal.tasks import enqueue
 
 
 class FundingError(Exception):
@@ -85,8 +89,6 @@ def _locked(application: Application) -> Application:
 
 
 def _notify(application: Application) -> None:
-    from funding.tasks import send_decision
-    from portal.tasks import enqueue
 
     transaction.on_commit(lambda: enqueue(send_decision.s(application_id=application.pk)))
 
@@ -166,14 +168,11 @@ def application_submit(*, application: Application, applicant, now=None) -> Appl
 
 
 def _enqueue_received(application_id: int) -> None:
-    from funding.tasks import send_received
-    from portal.tasks import enqueue
 
     enqueue(send_received.s(application_id=application_id))
 
 
 def _zone(call: Call):
-    from zoneinfo import ZoneInfo
 
     return ZoneInfo(call.time_zone)
 
@@ -192,7 +191,7 @@ def _check_reviewer(application: Application, reviewer, shown_revision: int) -> 
     Caller holds the application's lock. The reason is always said: one's own
     application, one's organisation's, a declared conflict, or a newer version.
     """
-    reason = conflict_reason(reviewer, application)
+    reason = conflict_reason(reviewer=reviewer, application=application)
     if reason:
         raise FundingError(reason)
     if shown_revision != application.revision:
@@ -217,7 +216,7 @@ def application_screen(
     return application
 
 
-def conflict_reason(reviewer, application: Application) -> str | None:
+def conflict_reason(*, reviewer, application: Application) -> str | None:
     """Why ``reviewer`` may not screen, recommend or decide ``application``; None if they may.
 
     Their own application, or one from their own organisation, without having to
@@ -238,11 +237,7 @@ def conflict_reason(reviewer, application: Application) -> str | None:
     return None
 
 
-def has_conflict(reviewer, application: Application) -> bool:
-    return conflict_reason(reviewer, application) is not None
-
-
-def conflicted_application_ids(member, call: Call) -> set[int]:
+def conflict_application_ids(*, member, call: Call) -> set[int]:
     """The applications of ``call`` a reviewer is conflicted with, in two queries.
 
     Their own, their organisation's and those they declared a conflict with, by
@@ -354,7 +349,8 @@ def _locked_call(call_id: int) -> Call:
     return queryset.get(pk=call_id)
 
 
-def approved_total(call: Call) -> Decimal:
+def call_approved_total(*, call: Call) -> Decimal:
+    """What the Chair has approved so far in ``call``, against its budget."""
     total = call.applications.filter(state=State.APPROVED).aggregate(s=Sum("approved_amount"))["s"]
     return total or Decimal("0")
 
@@ -389,7 +385,7 @@ def application_decide(
                     "amount": _("More than the %(amount)s USD requested.") % {"amount": application.requested_amount}
                 }
             )
-        remaining = call.budget - approved_total(call)
+        remaining = call.budget - call_approved_total(call=call)
         if amount > remaining:
             raise FundingError(
                 _("This would exceed the call's budget: %(remaining)s USD remain.") % {"remaining": remaining},
@@ -410,7 +406,6 @@ def application_decide(
 @transaction.atomic
 def export_log(*, call: Call, user, file_format: str) -> ExportLog:
     """Log an export of a call's applications (who, when, how many rows) and put it in the audit log."""
-    from funding.selectors import reviewable
 
     rows = reviewable(call).count()
     audit_record(actor=user, action=AuditAction.EXPORT, target=call, detail=f"applications, {file_format}, {rows} rows")

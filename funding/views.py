@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from consultations.models import Registration
 from consultations.selectors import named_in_public
-from consultations.services import places_left
+from consultations.services import consultation_places_left
 from funding import exports, priority, selectors, services, workflow
 from funding.enums import State
 from funding.forms import ApplicationForm, ConflictForm, DecisionForm, RecommendationForm, ScreeningForm
@@ -154,7 +154,7 @@ def review_list(request, pk: int):
         call, states=states, min_score=_min_score(request.GET.get("min_score", "")), order=order
     )
     page = Paginator(applications.values_list("pk", "priority"), PAGE_SIZE).get_page(request.GET.get("page"))
-    conflicted = services.conflicted_application_ids(request.user, call)
+    conflicted = services.conflict_application_ids(member=request.user, call=call)
     rows = []
     for application in selectors.page_rows(page.object_list):
         score = priority.application_score(application, slate)
@@ -185,7 +185,7 @@ def review_detail(request, pk: int):
     )
     if not selectors.is_reviewable(application):
         raise PermissionDenied
-    if reason := services.conflict_reason(request.user, application):
+    if reason := services.conflict_reason(reviewer=request.user, application=application):
         raise PermissionDenied(reason)
     shown = {"revision": application.revision}
     forms = {
@@ -233,14 +233,16 @@ def review_detail(request, pk: int):
                 and application.state in (State.RECOMMENDED, State.NOT_RECOMMENDED),
                 "conflict": can(request.user, "funding.recommend") or can(request.user, "funding.decide"),
             },
-            "places_left": places_left(consultation).get("in_person") if consultation else None,
+            "places_left": consultation_places_left(consultation=consultation).get("in_person")
+            if consultation
+            else None,
             # Whether the applicant already has a place, waits, or was refused accreditation: the Chair sees it.
             "registration": Registration.objects.filter(consultation=consultation, user=application.applicant_id)
             .only("status", "attendance", "decision_note")
             .first()
             if consultation
             else None,
-            "remaining": application.call.budget - services.approved_total(application.call),
+            "remaining": application.call.budget - services.call_approved_total(call=application.call),
         },
         status=status,
     )

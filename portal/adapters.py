@@ -1,15 +1,21 @@
+from types import SimpleNamespace
+from urllib.parse import urlsplit
+
 from allauth.account.adapter import DefaultAccountAdapter
 from django import forms
 from django.conf import settings
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from portal import sign_in
+from portal.models import Profile
+from portal.security import client_ip
+from portal.tasks import enqueue, send_prepared_mail
 
 
 class AccountAdapter(DefaultAccountAdapter):
     def get_client_ip(self, request) -> str:
         """The same address django-axes locks (portal.security.client_ip), for allauth's rate limits."""
-        from portal.security import client_ip
 
         return client_ip(request) or super().get_client_ip(request)
 
@@ -40,10 +46,6 @@ class AccountAdapter(DefaultAccountAdapter):
         handed to a task that retries while the mail server is unreachable: a failing mail server never
         turns a sign-up or a password reset into an error page.
         """
-        from django.utils import translation
-
-        from portal.models import Profile
-        from portal.tasks import enqueue, send_prepared_mail
 
         profile = Profile.objects.filter(user__email__iexact=email).only("preferred_language").first()
         language = profile.preferred_language if profile else translation.get_language()
@@ -67,8 +69,6 @@ class AccountAdapter(DefaultAccountAdapter):
 
 def _portal_site():
     """What allauth's mail templates call the site: the portal's name, in the mail's language, and its host."""
-    from types import SimpleNamespace
-    from urllib.parse import urlsplit
 
     return SimpleNamespace(name=str(settings.PORTAL_SITE_NAME), domain=urlsplit(settings.PORTAL_BASE_URL).netloc)
 

@@ -1,4 +1,5 @@
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ActionForm
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
@@ -217,7 +218,7 @@ class PendingVerificationAdmin(admin.ModelAdmin):
                 if approve
                 else _("Each claim below is rejected with this reason: %(reason)s") % {"reason": reason},
                 button=_("Yes, verify") if approve else _("Yes, reject"),
-                items=[Shown(obj=p, version=services.affiliation_version(p)) for p in profiles],
+                items=[Shown(obj=p, version=services.affiliation_version(profile=p)) for p in profiles],
                 item_template="admin/portal/_affiliation_item.html",
                 carry={"reason": reason},
             )
@@ -273,7 +274,6 @@ class SignInLockAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("locked"), boolean=True)
     def locked(self, obj) -> bool:
-        from django.conf import settings
 
         return obj.failures_since_start >= settings.AXES_FAILURE_LIMIT
 

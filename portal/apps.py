@@ -1,5 +1,7 @@
+from constance.apps import ConstanceConfig
 from django.apps import AppConfig
 from django.contrib.admin.apps import AdminConfig
+from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext_lazy as _
 
 
@@ -8,10 +10,12 @@ class PortalConfig(AppConfig):
     verbose_name = _("Accounts and roles")
 
     def ready(self) -> None:
-        from portal import receivers  # noqa: F401 - connects signal receivers
-        from portal.cache import connect_signals
+        from portal import receivers  # noqa: F401, PLC0415 - connects signal receivers once models are ready
+        from portal.cache import connect_signals  # noqa: PLC0415 - models load once the app registry is ready
 
         connect_signals()
+        # Each app's part in a person's copy and in the erasure of their account (portal.privacy_registry).
+        autodiscover_modules("privacy")
 
 
 class PortalAdminConfig(AdminConfig):
@@ -19,10 +23,16 @@ class PortalAdminConfig(AdminConfig):
 
     def ready(self) -> None:
         super().ready()  # autodiscovers every app's admin module
-        from allauth.mfa.models import Authenticator
-        from django.contrib import admin
+        from allauth.mfa.models import Authenticator  # noqa: PLC0415 - models load once the app registry is ready
+        from django.contrib import admin  # noqa: PLC0415 - the site exists once every admin module is loaded
 
         # Second factors are removed only through the audited reset (portal.services.second_factor_reset),
         # never edited or deleted in the admin, where a superuser could also remove their own.
         if admin.site.is_registered(Authenticator):
             admin.site.unregister(Authenticator)
+
+
+class LiveSettingsConfig(ConstanceConfig):
+    """django-constance, under a name the secretariat reads in the administration's index."""
+
+    verbose_name = _("Live settings")

@@ -1,5 +1,4 @@
 from django.conf import settings
-from django.utils.functional import SimpleLazyObject
 
 from portal.permissions import CAPABILITIES, can
 
@@ -21,11 +20,8 @@ class _Capabilities:
 
 
 def portal(request) -> dict:
-    from portal.selectors import footer_regions
-
     return {
         "PORTAL_LANGUAGES": settings.LANGUAGES,
         "site_name": settings.PORTAL_SITE_NAME,
         "can": _Capabilities(getattr(request, "user", None)),
-        "footer_regions": SimpleLazyObject(footer_regions),
     }

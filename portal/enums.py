@@ -69,3 +69,4 @@ class AuditAction(models.TextChoices):
     FUNDING_DECISION = "funding_decision", _("Funding decision")
     SIGN_IN_UNLOCK = "sign_in_unlock", _("Sign-in lock lifted")
     ACCOUNT_DELETION = "account_deletion", _("Account deleted")
+    ANALYSIS_PUBLICATION = "analysis_publication", _("Publication of an analysis paper")

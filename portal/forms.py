@@ -1,8 +1,11 @@
 from allauth.account.forms import SignupForm as AllauthSignupForm
+from allauth.core import context
+from allauth.core.internal import ratelimit
 from allauth.mfa.base.forms import AuthenticateForm, ReauthenticateForm
 from django import forms
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
+from django.core.cache import cache
 from django.urls import reverse
 from django.utils import translation
 from django.utils.html import format_html
@@ -13,6 +16,7 @@ from django_countries.fields import LazyTypedChoiceField
 from portal import services
 from portal.enums import ClaimedAffiliation, Constituency, Gender
 from portal.models import Profile
+from portal.tasks import enqueue, send_second_factor_warning
 from portal.validators import clean_name
 
 PROFILE_FIELDS = [
@@ -90,6 +94,9 @@ class SignupForm(ProfileFieldsMixin, AllauthSignupForm):
 
 
 class ProfileForm(ProfileFieldsMixin, forms.ModelForm):
+    """A person's own profile. The view saves it with ``services.profile_update``, where a changed affiliation
+    takes the role away until it is verified; never with ``save()``."""
+
     class Meta:
         model = Profile
         fields = PROFILE_FIELDS
@@ -104,12 +111,6 @@ class ProfileForm(ProfileFieldsMixin, forms.ModelForm):
                 "post, register or apply."
             ),
         }
-
-    def save(self, commit: bool = True) -> Profile:
-        return services.profile_update(
-            profile=Profile.objects.get(pk=self.instance.pk),
-            **{name: self.cleaned_data[name] for name in PROFILE_FIELDS},
-        )
 
 
 class AccountDeleteForm(forms.Form):
@@ -141,8 +142,6 @@ class _CodeLimitPerAccount:
     """
 
     def clean_code(self) -> str:
-        from allauth.core import context
-        from allauth.core.internal import ratelimit
 
         request, key = context.request, f"second-factor:{self.user.pk}"
         limit = {"code": settings.SECOND_FACTOR_CODE_LIMIT}
@@ -159,9 +158,6 @@ class _CodeLimitPerAccount:
 
 def _warn_owner(user) -> None:
     """Tell the owner, once a day, that someone with their password is failing their second factor."""
-    from django.core.cache import cache
-
-    from portal.tasks import enqueue, send_second_factor_warning
 
     if cache.add(f"portal:second-factor-warning:{user.pk}", True, timeout=60 * 60 * 24):
         enqueue(send_second_factor_warning.s(user_id=user.pk))

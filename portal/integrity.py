@@ -21,6 +21,8 @@ import unicodedata
 
 from django.utils.translation import gettext as _
 
+from portal.models import OrganisationHistory
+
 
 class Refused(Exception):
     """A decision the decider may not take. The message says why; nothing was changed."""
@@ -52,7 +54,6 @@ def organisation_key(name: str | None) -> str:
 
 def organisations(user) -> dict[str, str]:
     """Every organisation ``user`` has named, as {key: name}; read once and kept on the user object."""
-    from portal.models import OrganisationHistory
 
     if user is None or getattr(user, "pk", None) is None:
         return {}
@@ -66,7 +67,6 @@ def organisations(user) -> dict[str, str]:
 def conflicted(decider, subject_ids) -> set[int]:
     """Of the people ``subject_ids``, those ``decider`` may not decide about: themselves, or someone who has
     named one of the organisations the decider has named. Two queries at most, whatever the number."""
-    from portal.models import OrganisationHistory
 
     ids = {pk for pk in subject_ids if pk is not None}
     found = {decider.pk} & ids

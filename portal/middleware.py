@@ -1,8 +1,11 @@
+from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import redirect
 from django.urls import translate_url
 from django.utils.translation import gettext as _
+
+from portal.permissions import is_staff_member
 
 SESSION_KEY = "_portal_apply_language"
 
@@ -71,7 +74,6 @@ ENROLMENT_URL_NAMES = frozenset(
 
 
 def has_second_factor(user) -> bool:
-    from allauth.mfa.models import Authenticator
 
     return Authenticator.objects.filter(
         user=user, type__in=[Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN]
@@ -93,7 +95,6 @@ class SecondFactorRequiredMiddleware:
         return self.get_response(request)
 
     def process_view(self, request, view_func, view_args, view_kwargs):
-        from portal.permissions import is_staff_member
 
         match = request.resolver_match
         name = match.view_name if match else ""

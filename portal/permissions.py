@@ -77,6 +77,9 @@ MODEL_PERMISSIONS: dict[str, frozenset[str]] = {
             "portal.view_signinlock",
             "portal.delete_signinlock",
             "portal.view_unsenttask",
+            # The live settings (django-constance): lead times and limits that are the portal's own choice.
+            "constance.view_config",
+            "constance.change_config",
         }
     ),
     Role.MODERATOR: frozenset(

@@ -1,8 +1,10 @@
 from allauth.account.signals import password_reset, user_logged_in
 from axes.utils import reset as reset_sign_in_locks
+from django.contrib.auth.models import Group
 from django.db.models.signals import post_migrate
 from django.dispatch import receiver
 
+from portal.enums import Role
 from portal.middleware import remember_preferred_language
 
 
@@ -29,9 +31,6 @@ def ensure_role_groups(sender, app_config, using="default", **kwargs) -> None:
     """
     if app_config.label != "portal":
         return
-    from django.contrib.auth.models import Group
-
-    from portal.enums import Role
 
     for role in Role.values:
         Group.objects.using(using).get_or_create(name=role)

@@ -1,5 +1,6 @@
 """Writes about accounts, profiles and roles. Views, admin and commands call these."""
 
+from allauth.mfa.models import Authenticator
 from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
@@ -7,8 +8,10 @@ from django.utils.translation import gettext as _
 
 from portal import integrity
 from portal.enums import AuditAction, ClaimedAffiliation, Role, VerificationStatus
+from portal.integrity import organisation_key
 from portal.models import AuditEntry, Profile, User
 from portal.permissions import can, forget_roles
+from portal.tasks import enqueue, send_affiliation_decision, send_second_factor_reset
 
 # Roles that a person may claim at sign-up; only "stakeholder" is granted at once.
 CLAIMABLE_ROLES = {choice.value for choice in ClaimedAffiliation}
@@ -35,7 +38,7 @@ def _set_claimable_role(user: User, role: str | None) -> None:
     forget_roles(user)
 
 
-def identifier_key(email: str | None) -> str:
+def _identifier_key(email: str | None) -> str:
     return (email or "").strip().casefold()
 
 
@@ -77,7 +80,6 @@ def profile_update(*, profile: Profile, **fields) -> Profile:
     member could give themselves the stakeholder role (and apply for funding) by
     switching their affiliation away and back.
     """
-    from portal.integrity import organisation_key
 
     old_claim, old_organisation = profile.claimed_affiliation, organisation_key(profile.organisation)
     for name, value in fields.items():
@@ -92,7 +94,7 @@ def profile_update(*, profile: Profile, **fields) -> Profile:
     return profile
 
 
-def affiliation_version(profile: Profile) -> str:
+def affiliation_version(*, profile: Profile) -> str:
     """What a verification binds to: the affiliation claimed and the organisation it is claimed for."""
     return f"{profile.claimed_affiliation}:{profile.organisation_key}"
 
@@ -106,7 +108,6 @@ def affiliation_decide(*, profile: Profile, by: User, approve: bool, shown_versi
     organisation since, it is refused and the new claim must be read. Nobody
     verifies their own claim or one from their own organisation.
     """
-    from portal.tasks import enqueue, send_affiliation_decision
 
     profile = Profile.objects.select_for_update(of=("self",)).select_related("user__profile").get(pk=profile.pk)
     if not can(by, "portal.verify_roles"):
@@ -114,7 +115,7 @@ def affiliation_decide(*, profile: Profile, by: User, approve: bool, shown_versi
     integrity.check(decider=by, subject=profile.user, error=DecisionError)
     if profile.verification_status != VerificationStatus.PENDING:
         return profile
-    if affiliation_version(profile) != shown_version:
+    if affiliation_version(profile=profile) != shown_version:
         raise DecisionError(
             _(
                 "This claim changed since you opened it: %(name)s now claims “%(affiliation)s” for “%(organisation)s”. "
@@ -151,8 +152,8 @@ def sign_in_locks_lift(*, locks, by: User) -> int:
     Nobody lifts a lock on their own address: a colleague does, after checking it was them.
     """
     locks = list(locks)
-    own = identifier_key(by.email)
-    if any(identifier_key(lock.username) == own for lock in locks):
+    own = _identifier_key(by.email)
+    if any(_identifier_key(lock.username) == own for lock in locks):
         raise DecisionError(_("One of these locks is on your own address: another colleague must lift it."))
     lifted = 0
     for lock in locks:
@@ -170,9 +171,6 @@ def second_factor_reset(*, user: User, by: User) -> int:
     is audited, and the person is told by e-mail (if it was not them who asked, they know to react).
     Returns how many authenticators were removed.
     """
-    from allauth.mfa.models import Authenticator
-
-    from portal.tasks import enqueue, send_second_factor_reset
 
     if not can(by, "portal.verify_roles"):
         raise DecisionError(_("Your role does not allow resetting second factors."))

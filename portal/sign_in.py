@@ -23,10 +23,17 @@ from __future__ import annotations
 import hashlib
 import hmac
 
+from axes.models import AccessAttempt
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.core import signing
+from django.core.cache import cache
 from django.db.models import Count, Sum
+from django.urls import reverse
 from django.utils import timezone
+
+from portal.models import User
+from portal.tasks import enqueue, send_sign_in_confirmation
 
 DEVICE_COOKIE = "portal_device"
 DEVICE_SALT = "portal.sign_in.known_device"
@@ -69,7 +76,6 @@ def is_known_device(request, email: str) -> bool:
 
 def guessed_from_many_addresses(email: str) -> bool:
     """True while failures for ``email`` come from enough addresses, and are enough, to pause unknown browsers."""
-    from axes.models import AccessAttempt
 
     since = timezone.now() - settings.AXES_COOLOFF_TIME
     attempts = AccessAttempt.objects.filter(username=identifier(email), attempt_time__gte=since)
@@ -98,7 +104,6 @@ def _confirmation_token(user) -> str:
 
 def user_from_confirmation(token: str):
     """The account a confirmation link signs in to, or None if it is forged, old, used or for an old password."""
-    from portal.models import User
 
     try:
         data = signing.loads(token, salt=CONFIRM_SALT, max_age=CONFIRM_MAX_AGE)
@@ -121,12 +126,6 @@ def send_confirmation(request, email: str, password: str) -> None:
     minutes: a right password guessed again and again does not flood the owner's mailbox, and each link tells
     them their password is known.
     """
-    from django.contrib.auth.hashers import make_password
-    from django.core.cache import cache
-    from django.urls import reverse
-
-    from portal.models import User
-    from portal.tasks import enqueue, send_sign_in_confirmation
 
     user = User.objects.filter(email__iexact=identifier(email), is_active=True).first()
     if user is None:

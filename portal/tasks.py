@@ -23,12 +23,13 @@ import logging
 from smtplib import SMTPException
 
 from celery import Signature, shared_task, signature
+from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from kombu.exceptions import OperationalError
 
 from portal.enums import VerificationStatus
-from portal.mail import send_templated_mail
-from portal.models import Profile, UnsentTask
+from portal.mail import language_of, send_templated_mail
+from portal.models import Profile, UnsentTask, User
 
 logger = logging.getLogger(__name__)
 
@@ -100,8 +101,6 @@ def send_affiliation_decision(*, profile_id: int) -> None:
 )
 def send_second_factor_reset(*, user_id: int) -> None:
     """Tell a person, in their language, that the secretariat removed their second factors."""
-    from portal.mail import language_of
-    from portal.models import User
 
     user = User.objects.select_related("profile").filter(pk=user_id, is_active=True).first()
     if user is None:
@@ -118,8 +117,6 @@ def send_second_factor_reset(*, user_id: int) -> None:
 )
 def send_second_factor_warning(*, user_id: int) -> None:
     """Warn a person, in their language, that wrong second-factor codes followed their right password."""
-    from portal.mail import language_of
-    from portal.models import User
 
     user = User.objects.select_related("profile").filter(pk=user_id, is_active=True).first()
     if user is None:
@@ -142,8 +139,6 @@ def send_sign_in_confirmation(*, user_id: int | None, link: str) -> None:
 
     Queued for every paused attempt, right password or not, so that the answer takes the same time.
     """
-    from portal.mail import language_of
-    from portal.models import User
 
     user = User.objects.select_related("profile").filter(pk=user_id, is_active=True).first() if user_id else None
     if user is None or not link:
@@ -174,7 +169,6 @@ def send_account_deleted(*, address: str, language: str) -> None:
 )
 def send_prepared_mail(*, subject: str, body: str, html: str, to: list[str], from_email: str) -> None:
     """Send a message rendered in the request (allauth's account mail); retried for about two hours."""
-    from django.core.mail import EmailMultiAlternatives
 
     message = EmailMultiAlternatives(subject=subject, body=body, from_email=from_email, to=to)
     if html:

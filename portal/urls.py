@@ -9,6 +9,7 @@ from django.views.i18n import set_language
 
 from portal import views
 from portal.cache import public_page
+from reviews import views as reviews_views
 
 
 def static_page(template_name: str):
@@ -17,10 +18,11 @@ def static_page(template_name: str):
 
 portal_patterns = (
     [
-        path("", public_page(views.HomeView.as_view()), name="home"),
+        # The front page and the contacts are the calendar's (reviews), under the portal's names.
+        path("", public_page(reviews_views.HomeView.as_view()), name="home"),
         path("principles/", static_page("portal/principles.html"), name="principles"),
         path("privacy/", static_page("portal/privacy.html"), name="privacy"),
-        path("contacts/", public_page(views.ContactsView.as_view()), name="contacts"),
+        path("contacts/", public_page(reviews_views.ContactsView.as_view()), name="contacts"),
         path("profile/", views.ProfileView.as_view(), name="profile"),
         path("profile/data/", views.my_data, name="my_data"),
         path("profile/data/download/", views.my_data_download, name="my_data_download"),

@@ -1,5 +1,6 @@
 import json
 
+from allauth.account.utils import perform_login
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
@@ -14,32 +15,12 @@ from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import requires_csrf_token
-from django.views.generic import TemplateView, UpdateView
+from django.views.generic import UpdateView
 
-from portal import privacy
-from portal.forms import AccountDeleteForm, ProfileForm
+from portal import privacy, services, sign_in
+from portal.forms import PROFILE_FIELDS, AccountDeleteForm, ProfileForm
 from portal.middleware import remember_preferred_language, set_language_cookie
-from portal.selectors import regions_for_contacts
-
-
-class HomeView(TemplateView):
-    template_name = "portal/home.html"
-
-    def get_context_data(self, **kwargs):
-        from reviews.selectors import upcoming_events
-
-        return {
-            **super().get_context_data(**kwargs),
-            "regions": regions_for_contacts(),
-            "upcoming": upcoming_events(limit=5),
-        }
-
-
-class ContactsView(TemplateView):
-    template_name = "portal/contacts.html"
-
-    def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "regions": regions_for_contacts()}
+from portal.models import Profile
 
 
 class ProfileView(LoginRequiredMixin, UpdateView):
@@ -57,7 +38,12 @@ class ProfileView(LoginRequiredMixin, UpdateView):
         return self.render_to_response(self.get_context_data(form=form), status=400)
 
     def form_valid(self, form):
-        profile = form.save()
+        # Read again from the database: validating the form wrote the submitted values onto its instance, and
+        # the service compares the new affiliation and organisation with the ones saved.
+        profile = services.profile_update(
+            profile=Profile.objects.get(pk=form.instance.pk),
+            **{name: form.cleaned_data[name] for name in PROFILE_FIELDS},
+        )
         messages.success(self.request, _("Your profile has been saved."))
         if profile.preferred_language != self.saved_language:
             remember_preferred_language(self.request, profile.preferred_language)
@@ -97,9 +83,6 @@ def confirm_sign_in(request, token: str):
     A GET shows a button (mail scanners that open links sign nobody in); the POST signs in through allauth's
     own steps, the second factor included, and marks this browser as known.
     """
-    from allauth.account.utils import perform_login
-
-    from portal import sign_in
 
     user = sign_in.user_from_confirmation(token)
     if user is None:

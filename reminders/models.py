@@ -3,7 +3,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from reminders.enums import Kind, State
+from reminders import registry
+from reminders.enums import State
 
 
 class Reminder(models.Model):
@@ -17,7 +18,8 @@ class Reminder(models.Model):
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminders", verbose_name=_("recipient")
     )
-    kind = models.CharField(_("kind"), max_length=40, choices=Kind.choices)
+    # No choices: each domain app declares its own kinds (reminders.registry); the labels are read from there.
+    kind = models.CharField(_("kind"), max_length=registry.KIND_MAX_LENGTH)
     target = models.CharField(_("about"), max_length=60, help_text=_("What the reminder is about, as type:id."))
     due_on = models.DateField(_("due on"))
     state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.PENDING)
@@ -38,14 +40,16 @@ class Reminder(models.Model):
         indexes = [models.Index(fields=["state", "queued_at"]), models.Index(fields=["kind", "due_on"])]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} → {self.recipient} ({self.due_on})"
+        # A page listing reminders reads every label once and sets ``kind_label``: no query per row.
+        label = getattr(self, "kind_label", None) or registry.label(self.kind)
+        return f"{label} → {self.recipient} ({self.due_on})"
 
 
 class Preference(models.Model):
     """A kind of reminder a person turned off. No row means on."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminder_preferences")
-    kind = models.CharField(max_length=40, choices=Kind.choices)
+    kind = models.CharField(max_length=registry.KIND_MAX_LENGTH)
     enabled = models.BooleanField(default=False)
 
     class Meta:

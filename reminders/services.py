@@ -1,18 +1,24 @@
-"""The scanner that writes due reminders, and the send that claims, re-checks and sends each one once."""
+"""The scanner that writes due reminders, the send that claims, re-checks and sends each one once, and the
+preferences: each kind of reminder on or off for a person. The rules come from the registry (reminders.registry)."""
 
 import logging
-from datetime import timedelta
+from collections.abc import Iterable
+from datetime import datetime, timedelta
 from smtplib import SMTPException
 
+from django.conf import settings
 from django.core import signing
 from django.db import connection, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from reminders import rules
-from reminders.enums import Kind, State
+from portal.mail import language_of, send_templated_mail
+from portal.tasks import enqueue
+from reminders import registry
+from reminders.enums import State
 from reminders.models import Preference, Reminder
+from reminders.tasks import send_reminder
 
 logger = logging.getLogger(__name__)
 
@@ -31,7 +37,7 @@ def _turned_off() -> dict[str, set[int]]:
     return off
 
 
-def scan(now=None) -> list[int]:
+def reminder_scan(*, now: datetime | None = None) -> list[int]:
     """Write every reminder now due (once: the unique key drops duplicates) and queue its send on commit.
 
     Safe to run several times at once: inserts of the same key collapse into one
@@ -39,17 +45,19 @@ def scan(now=None) -> list[int]:
     Returns the ids queued by this run.
     """
     now = now or timezone.now()
-    today = rules.today_of(now)
+    today = registry.today_of(now)
     off = _turned_off()
     rows = []
-    for kind, rule in rules.rules().items():
+    for kind, rule in registry.rules().items():
         skip = off.get(kind, set())
-        for due in rule.find(today):
-            if due.recipient_id not in skip:
-                rows.append(Reminder(recipient_id=due.recipient_id, kind=kind, target=due.target, due_on=due.due_on))
+        rows.extend(
+            Reminder(recipient_id=due.recipient_id, kind=kind, target=due.target, due_on=due.due_on)
+            for due in rule.find(today)
+            if due.recipient_id not in skip
+        )
     with transaction.atomic():
         _write(rows, now)
-    return queue_waiting(now)
+    return reminder_queue_waiting(now=now)
 
 
 def _write(rows: list[Reminder], now) -> None:
@@ -81,7 +89,7 @@ def _write(rows: list[Reminder], now) -> None:
         )
 
 
-def queue_waiting(now=None) -> list[int]:
+def reminder_queue_waiting(*, now: datetime | None = None) -> list[int]:
     """Queue rows never queued, and rows whose task was lost, each by one scanner only."""
     now = now or timezone.now()
     with transaction.atomic():
@@ -105,15 +113,13 @@ def queue_waiting(now=None) -> list[int]:
 
 def _queue_sends(ids: list[int]) -> None:
     """Queue the sends. The rows are the record: one the broker did not take stays pending, queued again later."""
-    from portal.tasks import enqueue
-    from reminders.tasks import send_reminder
 
     for pk in ids:
         if not enqueue(send_reminder.s(reminder_id=pk), keep=False):
             break  # the broker is down: the scan queues these again after REQUEUE_AFTER
 
 
-def claim(reminder_id: int, now=None) -> bool:
+def reminder_claim(*, reminder_id: int, now: datetime | None = None) -> bool:
     """Take the row for sending; False when another worker has it or it is done. One UPDATE, so only one wins."""
     now = now or timezone.now()
     taken = (
@@ -124,38 +130,43 @@ def claim(reminder_id: int, now=None) -> bool:
     return taken == 1
 
 
-def unsubscribe_token(user_id: int, kind: str) -> str:
+def unsubscribe_token_create(*, user_id: int, kind: str) -> str:
+    """The signed token of a reminder's one-click unsubscribe link: it turns ``kind`` off for ``user_id``."""
     return signing.dumps({"u": user_id, "k": kind}, salt="reminders.unsubscribe", compress=True)
 
 
-def read_unsubscribe_token(token: str) -> tuple[int, str] | None:
+def unsubscribe_token_read(*, token: str) -> tuple[int, str] | None:
+    """(user id, kind) of a token this portal signed for a kind of reminder it has; None for anything else."""
     try:
         data = signing.loads(token, salt="reminders.unsubscribe")
     except signing.BadSignature:
         return None
-    if not isinstance(data, dict) or data.get("k") not in Kind.values or not isinstance(data.get("u"), int):
+    if not isinstance(data, dict) or not isinstance(data.get("k"), str) or not isinstance(data.get("u"), int):
+        return None
+    if registry.rule(data["k"]) is None:
         return None
     return data["u"], data["k"]
 
 
-def turn_off(user_id: int, kind: str) -> None:
-    Preference.objects.update_or_create(user_id=user_id, kind=kind, defaults={"enabled": False})
+def preference_set(*, user, kind: str, enabled: bool) -> Preference:
+    """Turn one kind of reminder on or off for ``user``; reminders already written are re-checked when sent."""
+    if registry.rule(kind) is None:
+        raise ValueError(f"No reminder rule has the kind {kind!r}.")
+    preference, _created = Preference.objects.update_or_create(user=user, kind=kind, defaults={"enabled": enabled})
+    return preference
 
 
-def send(reminder_id: int) -> str:
+def reminder_send(*, reminder_id: int) -> str:
     """Claim the row, re-check that the reminder is still wanted and needed, send it, mark it. Returns the state.
 
     A transient mail error puts the row back to pending and is raised so the
     task retries with backoff; the task marks the row failed when retries run out.
     """
-    from django.conf import settings
 
-    from portal.mail import language_of, send_templated_mail
-
-    if not claim(reminder_id):
+    if not reminder_claim(reminder_id=reminder_id):
         return "taken"
     reminder = Reminder.objects.select_related("recipient__profile").get(pk=reminder_id)
-    rule = rules.rules().get(reminder.kind)
+    rule = registry.rule(reminder.kind)
     user = reminder.recipient
     language = language_of(user)
 
@@ -166,12 +177,11 @@ def send(reminder_id: int) -> str:
         return state
 
     wanted = user.is_active and not Preference.objects.filter(user=user, kind=reminder.kind, enabled=False).exists()
-    check = rules.PERSONAL_CHECKS.get(reminder.kind)
     with translation.override(language):
         message = rule.message(reminder.target) if rule and wanted else None
-        if message is None or (check and not check(reminder)):
+        if message is None or (rule.still_needed_by and not rule.still_needed_by(user.pk, reminder.target)):
             return finish(State.SKIPPED)
-        token = unsubscribe_token(user.pk, reminder.kind)
+        token = unsubscribe_token_create(user_id=user.pk, kind=reminder.kind)
         unsubscribe = settings.PORTAL_BASE_URL + reverse("reminders:unsubscribe", kwargs={"token": token})
         try:
             Reminder.objects.filter(pk=reminder.pk).update(attempts=reminder.attempts + 1)
@@ -185,7 +195,7 @@ def send(reminder_id: int) -> str:
                     "message": message,
                     "link": settings.PORTAL_BASE_URL + message.url,
                     "unsubscribe": unsubscribe,
-                    "kind_label": Kind(reminder.kind).label,
+                    "kind_label": rule.title(),
                     "preferences": settings.PORTAL_BASE_URL + reverse("reminders:preferences"),
                 },
                 headers={"List-Unsubscribe": f"<{unsubscribe}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"},
@@ -201,11 +211,11 @@ def send(reminder_id: int) -> str:
     return finish(State.SENT)
 
 
-def mark_failed(reminder_id: int, error: str) -> None:
+def reminder_mark_failed(*, reminder_id: int, error: str) -> None:
     Reminder.objects.filter(pk=reminder_id).exclude(state=State.SENT).update(state=State.FAILED, error=error[:500])
 
 
-def resend(reminder_ids) -> int:
+def reminder_resend(*, reminder_ids: Iterable[int]) -> int:
     """Put failed reminders back in the queue (admin action)."""
     ids = list(Reminder.objects.filter(pk__in=reminder_ids, state=State.FAILED).values_list("pk", flat=True))
     Reminder.objects.filter(pk__in=ids).update(state=State.PENDING, queued_at=timezone.now(), error="")

@@ -11,7 +11,7 @@ MAX_ATTEMPTS = 6
 @shared_task(ignore_result=False)
 def scan_reminders() -> int:
     """Run by Celery beat every few minutes: write what is due and queue the sends."""
-    return len(services.scan())
+    return len(services.reminder_scan())
 
 
 @shared_task
@@ -25,11 +25,11 @@ def send_reminder(*, reminder_id: int) -> str:
     the broker, the row stays pending and the scan queues it again.
     """
     try:
-        return services.send(reminder_id)
+        return services.reminder_send(reminder_id=reminder_id)
     except services.TRANSIENT as exc:
         attempts = Reminder.objects.filter(pk=reminder_id).values_list("attempts", flat=True).first() or 0
         if attempts >= MAX_ATTEMPTS:
-            services.mark_failed(reminder_id, str(exc))
+            services.reminder_mark_failed(reminder_id=reminder_id, error=str(exc))
             return "failed"
         Reminder.objects.filter(pk=reminder_id).update(queued_at=timezone.now())
         enqueue(

@@ -1,49 +1,47 @@
 from django import forms
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
-from reminders import rules, services
-from reminders.enums import Kind
-from reminders.models import Preference
+from reminders import registry, selectors, services
 
 
 class PreferencesForm(forms.Form):
-    def __init__(self, *args, off: set[str], **kwargs):
+    def __init__(self, *args, off: set[str], labels: dict[str, str], **kwargs):
         super().__init__(*args, **kwargs)
-        for kind, label in Kind.choices:
+        for kind, label in labels.items():
             self.fields[kind] = forms.BooleanField(label=label, required=False, initial=kind not in off)
 
 
 @login_required
 def preferences(request):
     """Each kind of optional reminder on or off; account and security e-mails cannot be turned off."""
-    off = set(Preference.objects.filter(user=request.user, enabled=False).values_list("kind", flat=True))
-    form = PreferencesForm(request.POST or None, off=off)
+    rules = registry.rules()
+    off = selectors.kinds_turned_off(user=request.user)
+    form = PreferencesForm(request.POST or None, off=off, labels={kind: rule.title() for kind, rule in rules.items()})
     if request.method == "POST" and form.is_valid():
-        for kind in Kind.values:
-            Preference.objects.update_or_create(
-                user=request.user, kind=kind, defaults={"enabled": form.cleaned_data[kind]}
-            )
+        for kind in rules:
+            services.preference_set(user=request.user, kind=kind, enabled=form.cleaned_data[kind])
         messages.success(request, _("Your reminder settings are saved."))
         return redirect("reminders:preferences")
-    audiences = {kind: rule.audience for kind, rule in rules.rules().items()}
-    fields = [(form[kind], audiences.get(kind, "")) for kind in Kind.values]
+    fields = [(form[kind], rule.audience) for kind, rule in rules.items()]
     return render(request, "reminders/preferences.html", {"form": form, "fields": fields})
 
 
 @csrf_exempt  # the signed token is the credential; mail clients send one-click unsubscribes without a session
 def unsubscribe(request, token: str):
     """One click, no sign-in: the link in each reminder turns that kind of reminder off for its recipient."""
-    found = services.read_unsubscribe_token(token)
+    found = services.unsubscribe_token_read(token=token)
     if found is None:
         raise Http404
     user_id, kind = found
     done = False
     if request.method == "POST":
-        services.turn_off(user_id, kind)
+        user = get_object_or_404(get_user_model(), pk=user_id)
+        services.preference_set(user=user, kind=kind, enabled=False)
         done = True
-    return render(request, "reminders/unsubscribe.html", {"kind": Kind(kind).label, "done": done, "token": token})
+    return render(request, "reminders/unsubscribe.html", {"kind": registry.label(kind), "done": done, "token": token})

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
-from modeltranslation.admin import TabbedTranslationAdmin
+from modeltranslation.admin import TranslationAdmin
 
 from reviews import selectors, services
 from reviews.models import DateChange, DateStatement, Event, Region, ReviewCycle, Source
@@ -14,7 +14,7 @@ def _rules_html(region, cycle):
 
 
 @admin.register(Region)
-class RegionAdmin(TabbedTranslationAdmin):
+class RegionAdmin(TranslationAdmin):
     list_display = ["name", "commission_acronym", "contact_email", "position"]
     search_fields = ["name", "commission", "contact_email"]
     ordering = ["position"]
@@ -33,12 +33,12 @@ class RegionAdmin(TabbedTranslationAdmin):
 
 
 @admin.register(ReviewCycle)
-class ReviewCycleAdmin(TabbedTranslationAdmin):
+class ReviewCycleAdmin(TranslationAdmin):
     list_display = ["name", "start_year", "end_year", "imrf_year"]
 
 
 @admin.register(Source)
-class SourceAdmin(TabbedTranslationAdmin):
+class SourceAdmin(TranslationAdmin):
     list_display = ["code", "title", "as_of", "as_of_note", "sequence"]
     ordering = ["-sequence"]
 
@@ -65,7 +65,7 @@ class DateChangeInline(admin.TabularInline):
 
 
 @admin.register(Event)
-class EventAdmin(TabbedTranslationAdmin):
+class EventAdmin(TranslationAdmin):
     list_display = ["__str__", "date", "cycle", "region", "kind", "modality"]
     list_filter = ["cycle", "region", "kind"]
     list_select_related = ["region", "cycle"]

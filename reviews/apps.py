@@ -7,4 +7,4 @@ class ReviewsConfig(AppConfig):
     verbose_name = _("Review calendar")
 
     def ready(self) -> None:
-        from reviews import receivers  # noqa: F401 - connects signal receivers
+        from reviews import receivers  # noqa: F401, PLC0415 - connects signal receivers once models are ready

@@ -1,8 +1,8 @@
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
-from portal.selectors import forget_footer_regions
 from reviews.models import Region
+from reviews.selectors import forget_footer_regions
 
 
 @receiver(post_save, sender=Region)

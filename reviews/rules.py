@@ -9,7 +9,8 @@ The rules (001 and 002): a stakeholder pre-consultation at least 12 weeks
 before the Regional Review; the discussion space open at least 8 weeks before
 it; its first phase lasting (at least) four weeks; the summary of the
 discussion shared at least two weeks before the review; the multi-stakeholder
-consultation not after the review.
+consultation not after the review. Their numbers are defined once, in
+:mod:`reviews.planning`, which the reminders read too.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from django.db import models
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from reviews import planning
 from reviews.dates import Precision
 from reviews.enums import EventKind
 
@@ -37,6 +39,7 @@ class Rule:
     title: str
     first: tuple[str, ...]
     second: tuple[str, ...]
+    # Read from reviews.planning, where each rule of the documents is defined once.
     min_days: int
     # "gap": from the first event's start to the second's start; "duration": start to end of one event.
     measure: str = "gap"
@@ -49,21 +52,21 @@ def rules() -> list[Rule]:
             _("Pre-consultation at least 12 weeks before the Regional Review"),
             (EventKind.PRE_CONSULTATION,),
             (EventKind.REGIONAL_REVIEW,),
-            84,
+            planning.PRE_CONSULTATION_BEFORE_REVIEW.days,
         ),
         Rule(
             "discussion_space_8_weeks",
             _("Discussion space open at least 8 weeks before the Regional Review"),
             (EventKind.DISCUSSION_SPACE_OPENING, EventKind.DISCUSSION_PHASE_1),
             (EventKind.REGIONAL_REVIEW,),
-            56,
+            planning.DISCUSSION_SPACE_BEFORE_REVIEW.days,
         ),
         Rule(
             "phase_1_4_weeks",
             _("Phase 1 of the discussion space lasts four weeks"),
             (EventKind.DISCUSSION_PHASE_1,),
             (),
-            28,
+            planning.PHASE_1_DURATION.days,
             measure="duration",
         ),
         Rule(
@@ -71,7 +74,7 @@ def rules() -> list[Rule]:
             _("Summary of the discussion space shared at least 2 weeks before the Regional Review"),
             (EventKind.SUMMARY_DUE,),
             (EventKind.REGIONAL_REVIEW,),
-            14,
+            planning.SUMMARY_BEFORE_REVIEW.days,
         ),
         Rule(
             "consultation_not_after_review",

@@ -2,8 +2,10 @@
 
 from datetime import date
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Prefetch, Q, QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from reviews import rules
 from reviews.enums import EventKind
@@ -61,3 +63,27 @@ def rule_overview(*, cycle: ReviewCycle) -> list[tuple[Region, list[rules.RuleRe
         else:
             by_region.setdefault(event.region_id, []).append(event)
     return [(region, rules.check(by_region.get(region.pk, []) + shared)) for region in regions]
+
+
+FOOTER_CACHE_SECONDS = 300
+
+
+def regions_for_contacts() -> list[Region]:
+    """The five regions with their contact details, in display order."""
+    return list(Region.objects.order_by("position"))
+
+
+def footer_regions() -> list[dict]:
+    """Region names and contact addresses for the footer, cached per language."""
+    key = f"portal:footer-regions:{translation.get_language()}"
+    regions = cache.get(key)
+    if regions is None:
+        regions = [
+            {"name": r.name, "email": r.contact_email, "url": r.get_absolute_url()} for r in regions_for_contacts()
+        ]
+        cache.set(key, regions, FOOTER_CACHE_SECONDS)
+    return regions
+
+
+def forget_footer_regions() -> None:
+    cache.delete_many([f"portal:footer-regions:{code}" for code, _name in settings.LANGUAGES])

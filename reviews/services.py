@@ -2,7 +2,6 @@
 
 from django.db import transaction
 
-from reviews.dates import StatedDate
 from reviews.enums import DateField
 from reviews.models import DateChange, Event
 
@@ -30,7 +29,3 @@ def event_save(*, event: Event, by=None) -> Event:
             changes.append(DateChange(event=event, which=which, old_value=old, new_value=new, changed_by=by))
     DateChange.objects.bulk_create(changes)
     return event
-
-
-def stated(value: str | StatedDate) -> StatedDate:
-    return value if isinstance(value, StatedDate) else StatedDate.from_canonical(value)

@@ -1,3 +1,5 @@
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -59,9 +61,6 @@ class RulesOverviewView(TemplateView):
 
     def dispatch(self, request, *args, **kwargs):
         if not can(request.user, "reviews.manage_calendar"):
-            from django.contrib.auth.views import redirect_to_login
-            from django.core.exceptions import PermissionDenied
-
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
             raise PermissionDenied
@@ -103,3 +102,23 @@ def event_ics(request, pk: int):
         raise Http404
     event = events[0]
     return _ics_response(request, [event], name=event.label, filename=slugify(event.key))
+
+
+class HomeView(TemplateView):
+    """The portal's front page: the regions and the next events of the calendar."""
+
+    template_name = "reviews/home.html"
+
+    def get_context_data(self, **kwargs):
+        return {
+            **super().get_context_data(**kwargs),
+            "regions": selectors.regions_for_contacts(),
+            "upcoming": selectors.upcoming_events(limit=5),
+        }
+
+
+class ContactsView(TemplateView):
+    template_name = "reviews/contacts.html"
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "regions": selectors.regions_for_contacts()}

@@ -15,6 +15,7 @@ import time
 from pathlib import Path
 
 import pytest
+import time_machine
 
 HOOK = Path(__file__).resolve().parent / "clockhook"
 _subprocess_env: dict[str, str] = {}
@@ -38,7 +39,6 @@ def pytest_configure(config):
     day = config.getoption("--clock")
     if not day:
         return
-    import time_machine
 
     try:
         start = dt.datetime.combine(dt.date.fromisoformat(day), dt.time(12), tzinfo=dt.UTC)

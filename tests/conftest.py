@@ -1,4 +1,5 @@
 import pytest
+from celery._state import _set_task_join_will_block
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -72,3 +73,11 @@ class QueryCounter:
 @pytest.fixture
 def query_count():
     return QueryCounter()
+
+
+@pytest.fixture(autouse=True)
+def _no_worker_flag_left_behind():
+    """An in-process Celery worker (celery.contrib.testing's start_worker) marks the whole process as a worker,
+    where waiting for a result raises: undone after each test, whatever order the tests run in."""
+    yield
+    _set_task_join_will_block(False)

@@ -1,8 +1,21 @@
-"""The demo data of `make run`, loaded into the test database, with every page a role uses."""
+"""The demo data of `make run`, loaded into the test database, with every page a role uses.
+
+This is the one list of pages the sweeps walk: axe-core and the page checks in every language
+(tests/browser/test_every_page.py), untranslated strings (tests/portal/test_untranslated.py) and CSRF.
+A new page is added here, under the role that uses it.
+"""
 
 from io import StringIO
 
 from django.core.management import call_command
+
+from consultations.models import Consultation
+from discussions.models import Post, Space
+from funding.models import Application, Call
+from portal.enums import ClaimedAffiliation, VerificationStatus
+from portal.models import User
+from reviews.models import Event
+from tests.factories import ProfileFactory
 
 
 def make_demo(settings) -> dict:
@@ -10,11 +23,6 @@ def make_demo(settings) -> dict:
     settings.EMBEDDED = True  # the demo data of `make run`, in the test database
     call_command("load_seed_calendar", stdout=StringIO())
     call_command("seed_demo", stdout=StringIO())
-    from consultations.models import Consultation
-    from discussions.models import Post, Space
-    from funding.models import Application, Call
-    from portal.models import User
-    from reviews.models import Event
 
     users = {u.email.split("@")[0]: u for u in User.objects.filter(email__endswith="@demo.test")}
     consultation = Consultation.objects.get(title__endswith="(demo)")
@@ -25,6 +33,10 @@ def make_demo(settings) -> dict:
     mine = Application.objects.filter(applicant__email__startswith="participant").first()
     post = Post.objects.filter(status="approved").first()
     event = Event.objects.get(key="2024-africa-review")
+    # Someone waiting for the secretariat to verify a UN-system claim: the verification pages show it.
+    claimant = ProfileFactory(
+        claimed_affiliation=ClaimedAffiliation.UN_SYSTEM, verification_status=VerificationStatus.PENDING
+    ).user
     return {
         "users": users,
         "pages": {
@@ -58,8 +70,10 @@ def make_demo(settings) -> dict:
                 f"discussions/{space.pk}/posts/?q=recruitment",
                 f"funding/calls/{call.pk}/apply/",
                 "funding/applications/",
+                "regions/latin-america-caribbean/",
                 "accounts/email/",
                 "accounts/password/change/",
+                "accounts/2fa/",
             ],
             "participant1": [f"funding/applications/{mine.pk}/", f"discussions/posts/{post.pk}/edit/"],
             "moderator": ["discussions/moderation/", f"discussions/{space.pk}/analysis/"],
@@ -71,8 +85,20 @@ def make_demo(settings) -> dict:
                 f"funding/applications/{submitted.pk}/review/",
                 f"discussions/{space.pk}/analysis/",
                 "admin/",
+                "admin/reviews/event/",
+                f"admin/reviews/event/{event.pk}/change/",
+                "admin/reviews/region/",
                 "admin/portal/pendingverification/",
+                "admin/portal/user/",
+                f"admin/portal/user/{claimant.pk}/change/",
+                "admin/consultations/consultation/",
+                "admin/consultations/consultation/add/",
                 "admin/consultations/registration/",
+                "admin/discussions/space/",
+                "admin/discussions/analysispaper/add/",
+                "admin/funding/call/",
+                "admin/funding/call/add/",
+                "admin/funding/application/",
                 "admin/reminders/reminder/",
             ],
             "excom": [f"funding/calls/{call.pk}/review/", f"funding/applications/{submitted.pk}/review/"],

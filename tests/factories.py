@@ -1,12 +1,24 @@
 """Factories that create valid objects with no surprises."""
 
+import time
+from datetime import timedelta
+
 import factory
 from allauth.account.models import EmailAddress
+from allauth.mfa import app_settings
+from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, hotp_value
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
+from consultations.enums import ConsultationStatus
+from consultations.models import Consultation, Registration
+from consultations.services import accreditation_version
+from discussions.models import Post
 from portal.enums import ClaimedAffiliation, Constituency, Role, VerificationStatus
 from portal.models import Profile, User
+from portal.permissions import STAFF_ROLES
+from reviews.dates import parse
+from reviews.models import Event, Region, ReviewCycle
 
 PASSWORD = "correct-horse-battery"
 
@@ -45,16 +57,11 @@ TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 
 def totp_code(step: int = 0, secret: str = TOTP_SECRET) -> str:
     """The code an authenticator app shows now for ``secret`` (``step`` periods later, for a second sign-in)."""
-    import time
-
-    from allauth.mfa import app_settings
-    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 
     return format_hotp_value(hotp_value(secret, int(time.time()) // app_settings.TOTP_PERIOD + step))
 
 
 def enrol_second_factor(user, secret: str = TOTP_SECRET) -> None:
-    from allauth.mfa.totp.internal.auth import TOTP
 
     TOTP.activate(user, secret)
 
@@ -65,7 +72,6 @@ def make_user(role: str = Role.STAKEHOLDER, *, second_factor: bool | None = None
     Staff come with an authenticator app set up, as the portal requires; ``second_factor=False`` makes one who
     has not set it up yet.
     """
-    from portal.permissions import STAFF_ROLES
 
     claim = role if role in ClaimedAffiliation.values else ClaimedAffiliation.STAKEHOLDER
     status = VerificationStatus.NOT_NEEDED if claim == ClaimedAffiliation.STAKEHOLDER else VerificationStatus.APPROVED
@@ -78,12 +84,6 @@ def make_user(role: str = Role.STAKEHOLDER, *, second_factor: bool | None = None
 
 def make_consultation(**fields):
     """An open consultation with 10 places in the room and 10 online, deadline in a week."""
-    from datetime import timedelta
-
-    from consultations.enums import ConsultationStatus
-    from consultations.models import Consultation
-    from reviews.dates import parse
-    from reviews.models import Event, Region, ReviewCycle
 
     region, _ = Region.objects.get_or_create(
         code="africa", defaults={"name": "Africa", "commission": "ECA", "commission_acronym": "ECA"}
@@ -113,15 +113,12 @@ def shown(obj) -> int:
 
 def shown_versions(post_ids) -> dict[int, int]:
     """The revisions of these posts as the moderation queue shows them now."""
-    from discussions.models import Post
 
     return dict(Post.objects.filter(pk__in=list(post_ids)).values_list("pk", "revision"))
 
 
 def shown_registrations(registrations) -> dict[int, str]:
     """The accreditation queue's versions of these registrations as it shows them now."""
-    from consultations.models import Registration
-    from consultations.services import accreditation_version
 
     current = Registration.objects.filter(pk__in=[r.pk for r in registrations])
-    return {r.pk: accreditation_version(r) for r in current}
+    return {r.pk: accreditation_version(registration=r) for r in current}

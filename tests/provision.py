@@ -3,7 +3,8 @@
 Loaded as a pytest plugin (``-p tests.provision`` in pyproject.toml). When
 ``DATABASE_URL`` or ``REDIS_URL`` is not set, it starts a private server from
 Debian's binaries on a free loopback port before Django is configured, exports
-the URL and stops the server when pytest exits. PostgreSQL refuses to run as
+the URL and stops the server when pytest exits. Under pytest-xdist the workers share those servers,
+each with its own database in both. PostgreSQL refuses to run as
 root, so as root the cluster belongs to the ``postgres`` user (``runuser``).
 """
 
@@ -18,6 +19,7 @@ import subprocess
 import tempfile
 import time
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
@@ -131,4 +133,16 @@ def pytest_load_initial_conftests(early_config, parser, args):
         url, stop = start_redis()
         os.environ["REDIS_URL"] = url
         early_config.add_cleanup(stop)
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if worker:
+        # pytest-xdist workers inherit the servers started above (each gets its own test database from
+        # pytest-django); each also gets its own Redis database, so one worker's cache.clear() or broker
+        # traffic never reaches another's.
+        os.environ["REDIS_URL"] = redis_database(os.environ["REDIS_URL"], 1 + int(worker.removeprefix("gw")))
     return (yield)
+
+
+def redis_database(url: str, number: int) -> str:
+    """``url`` pointing at Redis database ``number`` (a server has 16: workers beyond 15 share the last)."""
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(path=f"/{min(number, 15)}"))

@@ -65,10 +65,12 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+import weasyprint
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.test import TestCase
 from django.utils import timezone
+from openpyxl import load_workbook
 
 from consultations import services as consultation_services
 from consultations.enums import InterestStatus
@@ -423,8 +425,6 @@ def body_of(response) -> str:
     raw = b"".join(response.streaming_content) if response.streaming else response.content
     content_type = response.get("Content-Type", "")
     if "spreadsheetml" in content_type:
-        from openpyxl import load_workbook
-
         workbook = load_workbook(io.BytesIO(raw), read_only=True)
         return "\n".join(
             str(value)
@@ -899,7 +899,6 @@ def test_digest_sends_followers_the_approved_version_only(client, world, viewer,
 @pytest.mark.parametrize("viewer", VIEWERS)
 def test_analysis_page_and_pdf_count_approved_posts_only(client, world, viewer, monkeypatch):
     """The draft paper: secretariat and the space's moderators; figures over the 3 approved posts, no post text."""
-    import weasyprint
 
     rendered = []
     real_html = weasyprint.HTML

@@ -6,6 +6,7 @@ import csv
 import io
 import json
 from datetime import timedelta
+from datetime import timedelta as days
 from decimal import Decimal
 
 import pytest
@@ -29,6 +30,9 @@ from consultations.models import (
     SessionKind,
     SummaryDocument,
 )
+from discussions import services as discussion_services
+from discussions.models import PendingPost, Phase, Space
+from discussions.seed import add_questions
 from funding import services as funding_services
 from funding.models import Call
 from portal import privacy
@@ -295,11 +299,6 @@ def test_an_offer_to_speak_and_a_submitted_application_are_confirmed_by_e_mail(c
 
 @pytest.mark.django_db
 def test_erasing_an_account_erases_the_admin_history_of_its_things_whatever_name_it_holds():
-    from datetime import timedelta
-
-    from discussions import services as discussion_services
-    from discussions.models import PendingPost, Phase, Space
-    from discussions.seed import add_questions
 
     person = make_user(Role.STAKEHOLDER, display_name="Leila (demo)")
     secretariat = make_user(Role.SECRETARIAT)
@@ -344,7 +343,6 @@ def _space_moderator(space):
 
 @pytest.mark.django_db
 def test_a_proposed_talk_and_a_request_for_a_second_review_are_confirmed_by_e_mail(client):
-    from discussions import services as discussion_services
 
     person = make_user(Role.STAKEHOLDER, preferred_language="en")
     consultation = make_consultation()
@@ -361,10 +359,6 @@ def test_a_proposed_talk_and_a_request_for_a_second_review_are_confirmed_by_e_ma
             },
         )
     assert [m.subject for m in mail.outbox] == ["Your proposal “Remittances” is received"]
-    from datetime import timedelta as days
-
-    from discussions.models import Phase, Space
-    from discussions.seed import add_questions
 
     space = Space.objects.create(region=consultation.event.region, cycle=consultation.event.cycle, title="S")
     phase = Phase.objects.create(

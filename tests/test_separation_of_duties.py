@@ -24,14 +24,16 @@ from django.utils import timezone
 from consultations import services as consultation_services
 from consultations.models import ExpressionOfInterest, Proposal
 from discussions import services as discussion_services
-from discussions.models import Phase, Space
+from discussions.models import Appeal, Phase, Space
 from discussions.seed import add_questions
 from funding import services as funding_services
 from funding.models import Call
 from portal import services as portal_services
 from portal.enums import ClaimedAffiliation, Role, VerificationStatus
-from portal.models import AuditEntry
-from portal.permissions import forget_roles
+from portal.integrity import organisation_key
+from portal.models import AuditEntry, SignInLock
+from portal.permissions import can, forget_roles
+from reviews.models import Region, ReviewCycle
 from tests.factories import ProfileFactory, make_consultation, make_user, shown, shown_registrations
 from tests.fingerprint import changed_tables, fingerprint
 
@@ -76,7 +78,6 @@ def subject_for(decider, relation: str, role: str = Role.STAKEHOLDER):
 
 def open_space():
     make_consultation()  # the region and the cycle
-    from reviews.models import Region, ReviewCycle
 
     space = Space.objects.create(region=Region.objects.get(code="africa"), cycle=ReviewCycle.objects.get(), title="S")
     now = timezone.now()
@@ -113,7 +114,10 @@ def affiliation(relation: str) -> Decision:
     return Decision(
         secretariat,
         lambda: portal_services.affiliation_decide(
-            profile=profile, by=secretariat, approve=True, shown_version=portal_services.affiliation_version(profile)
+            profile=profile,
+            by=secretariat,
+            approve=True,
+            shown_version=portal_services.affiliation_version(profile=profile),
         ),
         portal_services.DecisionError,
     )
@@ -426,7 +430,9 @@ def via_admin_affiliations(client):
     client.force_login(secretariat)
     return lambda: client.post(
         "/en/admin/portal/pendingverification/",
-        _confirm({"action": "approve", "reason": ""}, [profile], [portal_services.affiliation_version(profile)]),
+        _confirm(
+            {"action": "approve", "reason": ""}, [profile], [portal_services.affiliation_version(profile=profile)]
+        ),
         follow=True,
     )
 
@@ -482,7 +488,6 @@ def via_funding_review_page(client):
 def via_second_review_on_the_queue(client):
     case = second_review("subject")
     client.force_login(case.decider)
-    from discussions.models import Appeal
 
     appeal = Appeal.objects.get()
     return lambda: client.post(
@@ -583,7 +588,6 @@ def test_editing_ones_own_profile_never_adds_a_role(client, staff_role):
     forget_roles(person)
     assert list(person.groups.values_list("name", flat=True)) == [staff_role]
     assert person.profile.verification_status == VerificationStatus.PENDING
-    from portal.permissions import can
 
     assert not can(person, "funding.apply")
     assert not can(person, "discussions.post")
@@ -599,7 +603,7 @@ def test_a_verification_by_someone_else_grants_the_claimed_role(client):
         profile=person.profile,
         by=make_user(Role.SECRETARIAT),
         approve=True,
-        shown_version=portal_services.affiliation_version(person.profile),
+        shown_version=portal_services.affiliation_version(profile=person.profile),
     )
 
     assert sorted(person.groups.values_list("name", flat=True)) == sorted([Role.MPTF_CHAIR, Role.STAKEHOLDER])
@@ -607,7 +611,6 @@ def test_a_verification_by_someone_else_grants_the_claimed_role(client):
 
 @pytest.mark.django_db
 def test_nobody_lifts_a_sign_in_lock_on_their_own_address():
-    from portal.models import SignInLock
 
     secretariat = make_user(Role.SECRETARIAT)
     lock = SignInLock.objects.create(
@@ -649,7 +652,6 @@ def test_the_admin_cannot_change_an_affiliation_around_its_verification(client):
     ],
 )
 def test_spellings_of_one_organisation_are_one_organisation(one, other):
-    from portal.integrity import organisation_key
 
     assert organisation_key(one) == organisation_key(other) != ""
 

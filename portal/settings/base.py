@@ -14,6 +14,7 @@ import dj_database_url
 from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from portal.env import env, env_bool, env_list
@@ -59,6 +60,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_countries",
     "django_filters",
+    "portal.apps.LiveSettingsConfig",  # django-constance, named for the administration
     "reviews.apps.ReviewsConfig",
     "consultations.apps.ConsultationsConfig",
     "discussions.apps.DiscussionsConfig",
@@ -104,6 +106,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "portal.context_processors.portal",
+                "reviews.context_processors.regions",
             ],
         },
     },
@@ -372,3 +375,66 @@ STORAGES["private"] = {"BACKEND": "django.core.files.storage.FileSystemStorage",
 # Where the portal is reached from outside: links in e-mails (digests, reminders) start with it.
 PORTAL_BASE_URL = env("PORTAL_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 FUNDING_LOCK_BUDGET = True  # switched off only by the control test that proves the race exists
+
+# Live settings: numbers the portal chose itself, not rules of the planning documents (those are in
+# reviews/planning.py), which the secretariat changes in the administration without a release. Read where they
+# are used, once per page, scan or e-mail, never per row, with constance.utils.get_values_for_keys: one query
+# on a small keyed table, never a write. constance's own cache is left off: it refuses the local-memory cache
+# of the embedded mode, and a cache emptied between two pages would make the first cost more than the next.
+CONSTANCE_BACKEND = "constance.backends.database.DatabaseBackend"
+# Secretariat members get the page through their role's permissions (constance.view_config and
+# constance.change_config in portal.permissions.MODEL_PERMISSIONS); superusers always do; nobody else.
+CONSTANCE_SUPERUSER_ONLY = False
+CONSTANCE_ADDITIONAL_FIELDS = {
+    "weeks": ["django.forms.IntegerField", {"min_value": 1, "max_value": 52}],
+    "hours": ["django.forms.IntegerField", {"min_value": 1, "max_value": 24 * 14}],
+    "words": ["django.forms.IntegerField", {"min_value": 1, "max_value": 2000}],
+    # The statement is stored in a field of at most 2,000 characters (consultations.models.ExpressionOfInterest).
+    "characters": ["django.forms.IntegerField", {"min_value": 1, "max_value": 2000}],
+}
+# Each help text says the number is the portal's own choice (one sentence, translated once).
+_OWN_CHOICE = _("The portal's own choice, not a rule of the planning documents.")
+CONSTANCE_CONFIG = {
+    "PRE_CONSULTATION_REMINDER_WEEKS": (
+        16,
+        format_lazy(
+            "{} {}",
+            _(
+                "Weeks before the earliest possible day of a Regional Review when the secretariat is first "
+                "reminded to plan the stakeholder pre-consultation."
+            ),
+            _OWN_CHOICE,
+        ),
+        "weeks",
+    ),
+    "MODERATION_BACKLOG_HOURS": (
+        48,
+        format_lazy(
+            "{} {}",
+            _("Hours a post may wait for moderation before the moderators of its space are reminded."),
+            _OWN_CHOICE,
+        ),
+        "hours",
+    ),
+    "INTEREST_WORD_LIMIT": (
+        150,
+        format_lazy("{} {}", _("Most words in the statement of an offer to speak at a consultation."), _OWN_CHOICE),
+        "words",
+    ),
+    "INTEREST_MAX_CHARS": (
+        2000,
+        format_lazy(
+            "{} {}",
+            _(
+                "Most characters in the statement of an offer to speak, whatever the script: a wall of text is "
+                "refused even within the word limit."
+            ),
+            _OWN_CHOICE,
+        ),
+        "characters",
+    ),
+}
+CONSTANCE_CONFIG_FIELDSETS = (
+    (_("Reminders"), ("PRE_CONSULTATION_REMINDER_WEEKS", "MODERATION_BACKLOG_HOURS")),
+    (_("Offers to speak"), ("INTEREST_WORD_LIMIT", "INTEREST_MAX_CHARS")),
+)

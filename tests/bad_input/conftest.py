@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from discussions.models import Phase, Space
 from discussions.seed import add_questions
+from funding.models import Call
 from portal.enums import Role
 from tests.factories import make_consultation, make_user
 
@@ -41,7 +42,6 @@ def space_moderator(space):
 
 @pytest.fixture
 def call(consultation):
-    from funding.models import Call
 
     call = Call.objects.create(
         cycle=consultation.event.cycle,

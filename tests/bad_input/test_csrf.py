@@ -13,6 +13,7 @@ turn one kind of reminder off for its own recipient.
 from datetime import timedelta
 
 import pytest
+from axes.models import AccessAttempt
 from django.apps import apps
 from django.conf import settings as django_settings
 from django.contrib import admin
@@ -24,7 +25,15 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.urls.resolvers import LocalePrefixPattern
 from django.utils import timezone, translation
 
+from consultations.models import Consultation, ExportLog, Proposal, SummaryDocument
+from discussions.models import Attachment, Post, Space, Subscription
+from funding.models import Application, Call, Conflict
+from funding.models import ExportLog as FundingExportLog
 from portal.enums import Role
+from portal.models import UnsentTask
+from reminders.models import Preference, Reminder
+from reminders.services import unsubscribe_token_create
+from reviews.models import Event
 from tests.demo import make_demo
 from tests.factories import make_user
 
@@ -48,16 +57,6 @@ def patterns(resolver=None, prefix="", namespace=None):
 
 def build_world() -> dict:
     """The demo world, and one of each kind it lacks, so every URL points at a real object."""
-    from axes.models import AccessAttempt
-
-    from consultations.models import Consultation, ExportLog, Proposal, SummaryDocument
-    from discussions.models import Attachment, Post, Space
-    from funding.models import Application, Call, Conflict
-    from funding.models import ExportLog as FundingExportLog
-    from portal.models import UnsentTask
-    from reminders.models import Reminder
-    from reminders.services import unsubscribe_token
-    from reviews.models import Event
 
     stakeholder = make_user(Role.STAKEHOLDER)
     consultation = Consultation.objects.get(title__endswith="(demo)")
@@ -83,7 +82,7 @@ def build_world() -> dict:
         "call": call,
         "application": Application.objects.exclude(state="draft").first(),
         "event": Event.objects.get(key="2024-africa-review"),
-        "token": unsubscribe_token(stakeholder.pk, "registration_deadline"),
+        "token": unsubscribe_token_create(user_id=stakeholder.pk, kind="registration_deadline"),
     }
     world["question"] = world["space"].phases.get(number=1).questions.first()
     Proposal.objects.create(
@@ -118,7 +117,9 @@ def kwargs_for(name: str, pattern, world) -> dict:
             for model in admin.site._registry:
                 prefix = f"admin:{model._meta.app_label}_{model._meta.model_name}_"
                 if name.startswith(prefix):
-                    first = model._default_manager.order_by("pk").first()
+                    # constance's settings page stands on a model without rows or a manager
+                    manager = getattr(model, "_default_manager", None)
+                    first = manager.order_by("pk").first() if manager is not None else None
                     values["object_id"] = str(first.pk) if first else "1"
         elif "content_type_id" in wanted:
             values["content_type_id"] = str(ContentType.objects.get_for_model(type(world["post"])).pk)
@@ -156,6 +157,10 @@ def kwargs_for(name: str, pattern, world) -> dict:
     return {key: value for key, value in {"pk": pk, "code": "africa"}.items() if key in wanted}
 
 
+def pattern_route_tail(route: str) -> str:
+    return route.removeprefix("<language>/")
+
+
 def every_url(world) -> list[tuple[str, str, object]]:
     """(a label, a concrete path, the callback) for every pattern, each path checked to resolve to it."""
     urls = []
@@ -171,7 +176,10 @@ def every_url(world) -> list[tuple[str, str, object]]:
                 label = f"admin:{app_label}_{model_name} old-style"
             else:  # the administration's catch-all
                 path, label = "/en/admin/no-such-page/", route
-            assert resolve(path).func is callback, (label, path)
+            match = resolve(path)
+            if name and match.url_name != name.split(":")[-1] and match.route.endswith(pattern_route_tail(route)):
+                continue  # shadowed by an earlier pattern at the same address (constance's "add" is its list)
+            assert match.func is callback, (label, path)
             urls.append((label, path, callback))
     return urls
 
@@ -218,7 +226,6 @@ def test_every_url_refuses_a_forged_request_and_nothing_changes(world):
 
 def test_the_same_requests_with_the_token_get_through(world):
     """The control: with the token from the cookie, the forged-looking follow is a real one."""
-    from discussions.models import Subscription
 
     client = forging_client(world, with_cookie=True)
     secret = client.cookies[django_settings.CSRF_COOKIE_NAME].value
@@ -236,7 +243,6 @@ def test_no_view_is_exempt_from_csrf_but_the_unsubscribe_link(world):
 
 
 def test_the_exempt_unsubscribe_link_does_nothing_without_its_signed_token(world):
-    from reminders.models import Preference
 
     client = Client(enforce_csrf_checks=True)
     token = world["token"]

@@ -13,7 +13,7 @@ import pytest
 from openpyxl import load_workbook
 
 from consultations import services as consultation_services
-from consultations.exports import COLUMNS
+from consultations.exports import COLUMNS, neutralise
 from discussions import services as discussion_services
 from discussions.enums import AuthorLabel
 from funding import services as funding_services
@@ -68,8 +68,7 @@ def people(db):
     for index, value in enumerate(FORMULA_VALUES):
         made.append(make_user(Role.STAKEHOLDER, display_name=value[:80], organisation=f"Org {index}"))
         made.append(make_user(Role.STAKEHOLDER, display_name=f"Person {index}", organisation=value))
-    for email in FORMULA_EMAILS:
-        made.append(make_user(Role.STAKEHOLDER, user__email=email))
+    made.extend(make_user(Role.STAKEHOLDER, user__email=email) for email in FORMULA_EMAILS)
     return made
 
 
@@ -149,6 +148,5 @@ def test_discussion_export(client, question, space, space_moderator):
 
 @pytest.mark.parametrize("value", FORMULA_VALUES)
 def test_every_formula_value_is_neutralised_whole(value):
-    from consultations.exports import neutralise
 
     assert neutralise(value) == neutralised(value)

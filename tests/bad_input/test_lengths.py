@@ -1,15 +1,21 @@
 """Every free-text field has a limit in characters, in the model and in the form, and a text beyond it is
 refused with a message that says so (an offer to speak of 2,000,000 characters was accepted before)."""
 
+from datetime import timedelta
+from decimal import Decimal
+
 import pytest
 from django import forms
 from django.apps import apps
 from django.db import models
+from django.utils import timezone
 
+from consultations import services
 from consultations.forms import InterestForm, ProposalForm, RegistrationForm
 from consultations.models import ExpressionOfInterest
 from discussions.forms import AppealDecisionForm, AppealForm, ModerationForm, PostEditForm, PostForm
 from funding.forms import ApplicationForm, ConflictForm, DecisionForm, RecommendationForm, ScreeningForm
+from funding.models import Call
 from portal.enums import Role
 from portal.forms import AccountDeleteForm, ProfileForm, SignupForm
 from tests.factories import make_consultation, make_user
@@ -32,12 +38,6 @@ def test_every_text_field_people_type_into_has_a_length_limit():
 
 @pytest.mark.django_db
 def test_every_text_field_of_every_form_has_a_length_limit():
-    from datetime import timedelta
-    from decimal import Decimal
-
-    from django.utils import timezone
-
-    from funding.models import Call
 
     consultation = make_consultation()
     call = Call.objects.create(
@@ -93,7 +93,6 @@ def test_an_offer_to_speak_of_two_million_characters_is_refused_and_nothing_is_k
 
 @pytest.mark.django_db
 def test_the_service_refuses_a_statement_over_the_limit_too():
-    from consultations import services
 
     with pytest.raises(services.ConsultationError, match="2000 characters"):
         services.interest_create(

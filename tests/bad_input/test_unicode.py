@@ -11,6 +11,7 @@ The rule (portal/validators.py), per field:
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from consultations.models import ExpressionOfInterest, Proposal
 from discussions import services as discussion_services
@@ -214,7 +215,6 @@ def test_offer_to_speak_refuses_an_override_in_the_topic_and_keeps_the_statement
 
 @pytest.mark.django_db
 def test_talk_proposal_refuses_invisible_organisers_and_keeps_the_title(client, consultation):
-    from django.utils import timezone
 
     client.force_login(make_user(Role.STAKEHOLDER))
 

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 
+from consultations import services
 from consultations.enums import RegistrationStatus
 from consultations.models import ExpressionOfInterest, Registration
 from portal.enums import Role
@@ -67,7 +68,6 @@ def test_waitlisted_person_is_promoted_when_another_cancels(new_page, mailoutbox
 
 def test_secretariat_accredits_picks_speakers_and_exports(new_page):
     consultation = make_consultation(accreditation_required=True)
-    from consultations import services
 
     people = [
         make_user(Role.STAKEHOLDER, country=c, gender=g) for c, g in (("KE", "woman"), ("NG", "man"), ("MX", "woman"))

@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from discussions import services
 from discussions.models import Phase, Post, Space
 from discussions.seed import add_questions
 from portal.enums import Role
@@ -13,12 +14,11 @@ from reviews.models import Region, ReviewCycle
 from tests.browser.conftest import assert_accessible
 from tests.browser.test_consultations import new_page  # noqa: F401 - shared fixture
 from tests.discussions.test_services import XSS
-from tests.factories import make_user, shown
+from tests.factories import make_consultation, make_user, shown
 
 
 @pytest.fixture
 def open_space(transactional_db):
-    from tests.factories import make_consultation
 
     make_consultation()
     space = Space.objects.create(
@@ -81,7 +81,6 @@ def test_post_approve_read_with_axe(new_page, open_space, tmp_path):  # noqa: F8
 
 @pytest.mark.parametrize("language", ["en", "ar"])
 def test_space_thread_and_queue_axe_and_no_script_runs(new_page, open_space, language):  # noqa: F811
-    from discussions import services
 
     space, question, moderator = open_space
     for vector in XSS:

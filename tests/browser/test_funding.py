@@ -7,12 +7,14 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from funding import services
 from funding.enums import State
 from funding.models import Application, Call
 from portal.enums import Role
 from tests.browser.conftest import assert_accessible
 from tests.browser.test_consultations import new_page  # noqa: F401 - shared fixture
 from tests.factories import make_consultation, make_user
+from tests.funding.conftest import complete
 
 
 @pytest.fixture
@@ -91,8 +93,6 @@ def test_apply_recommend_decide_and_see_the_decision(new_page, call):  # noqa: F
 
 @pytest.mark.parametrize("language", ["en", "ar"])
 def test_funding_pages_axe(new_page, call, language):  # noqa: F811
-    from funding import services
-    from tests.funding.conftest import complete
 
     applicant = make_user(Role.STAKEHOLDER, preferred_language=language)
     application = services.application_save(call=call, applicant=applicant, data=complete(call.consultations.get()))

@@ -31,14 +31,18 @@ from django.core.files.base import ContentFile
 from django.test import Client
 from django.utils import timezone
 
+from consultations import services as consultation_services
 from consultations.models import ExpressionOfInterest, Proposal, Session
 from discussions import services as discussion_services
+from discussions import views as discussion_views
 from discussions.enums import AuthorLabel
 from discussions.models import Attachment, Phase, Space, Tag
 from discussions.seed import add_questions
 from funding import services as funding_services
+from funding import views as funding_views
 from funding.models import Application, Call, Recommendation, Transition
 from portal.enums import Role
+from reviews import views as review_views
 from tests.bad_input.corpus import INERT_AS_HTML, XSS_VECTORS, vectors_up_to
 from tests.factories import make_consultation, make_user, shown
 
@@ -167,10 +171,6 @@ def base_world() -> dict:
 @pytest.fixture
 def world(live_server, transactional_db, monkeypatch):
     """Every vector in every field, made through the services; page sizes raised so one page shows all."""
-    from consultations import services as consultation_services
-    from discussions import views as discussion_views
-    from funding import views as funding_views
-    from reviews import views as review_views
 
     for module in (discussion_views, funding_views, review_views):
         monkeypatch.setattr(module, "PAGE_SIZE", 500)

@@ -1,11 +1,12 @@
 import datetime
 
 import pytest
+from django.core.files.base import ContentFile
 from django.utils import timezone
 from openpyxl import load_workbook
 
 from consultations import services
-from consultations.models import ExportLog, ExpressionOfInterest, Proposal, Session
+from consultations.models import ExportLog, ExpressionOfInterest, Proposal, Session, SummaryDocument
 from portal.enums import Role
 from reviews.models import Event, ReviewCycle
 from tests.factories import make_consultation, make_user
@@ -144,9 +145,6 @@ def test_declining_needs_a_reason(secretariat, stakeholder):
 
 @pytest.mark.django_db
 def test_summary_documents_are_served_only_once_published(client, secretariat):
-    from django.core.files.base import ContentFile
-
-    from consultations.models import SummaryDocument
 
     consultation = make_consultation(status="held", summary="What was said.")
     document = SummaryDocument(

@@ -3,12 +3,14 @@ import io
 import types
 
 import pytest
+from django.core import mail
 from django.http import StreamingHttpResponse
 from django.utils import timezone
 
+from consultations import services
 from consultations.enums import RegistrationStatus
 from consultations.exports import neutralise
-from consultations.models import ExportLog, Registration
+from consultations.models import ExportLog, ExpressionOfInterest, Registration
 from portal.enums import Role
 from portal.models import Profile, User
 from tests.factories import make_consultation, make_user
@@ -71,7 +73,6 @@ def test_ten_thousand_rows_stream_with_the_log_written(client, secretariat):
 @pytest.mark.django_db
 def test_export_filters_by_status_and_attendance(client, secretariat):
     consultation = make_consultation(capacity_in_person=1)
-    from consultations import services
 
     for _ in range(3):
         services.registration_create(
@@ -92,7 +93,6 @@ def test_export_filters_by_status_and_attendance(client, secretariat):
 def test_formula_cells_are_neutralised_in_the_file(client, secretariat):
     consultation = make_consultation()
     user = make_user(Role.STAKEHOLDER, display_name='=HYPERLINK("http://evil.example","x")', organisation="+1-2")
-    from consultations import services
 
     services.registration_create(consultation=consultation, user=user, attendance="virtual")
     client.force_login(secretariat)
@@ -136,8 +136,6 @@ def test_exports_and_dashboard_are_for_the_secretariat(client, user_with_role, r
 
 @pytest.mark.django_db
 def test_dashboard_query_count_same_at_1_and_50(client, secretariat, query_count):
-    from consultations import services
-    from consultations.models import ExpressionOfInterest
 
     consultation = make_consultation(capacity_in_person=20)
     client.force_login(secretariat)
@@ -160,9 +158,6 @@ def test_dashboard_query_count_same_at_1_and_50(client, secretariat, query_count
 
 @pytest.mark.django_db(transaction=True)
 def test_saving_the_speakers_list_tells_each_person(client, secretariat):
-    from django.core import mail
-
-    from consultations.models import ExpressionOfInterest
 
     consultation = make_consultation()
     interests = [

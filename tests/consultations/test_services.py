@@ -7,8 +7,9 @@ from icalendar import Calendar
 
 from consultations import services
 from consultations.enums import ConsultationStatus, RegistrationStatus
-from consultations.models import Registration
-from portal.enums import Role
+from consultations.models import ExpressionOfInterest, Follow, Registration
+from portal.enums import AuditAction, Role
+from portal.models import AuditEntry
 from tests.factories import make_consultation, make_user, shown_registrations
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -150,3 +151,90 @@ def test_interest_is_time_stamped_and_refused_after_deadline():
         services.interest_create(
             consultation=consultation, user=make_user(Role.STAKEHOLDER), role="panel", topic="t", statement="s"
         )
+
+
+def _audit_of(target) -> list[tuple]:
+
+    return list(
+        AuditEntry.objects.filter(target_type=target._meta.label_lower, target_id=str(target.pk))
+        .order_by("pk")
+        .values_list("actor", "action", "detail")
+    )
+
+
+def test_slate_decision_audit_names_the_decider():
+
+    consultation = make_consultation()
+    decider = make_user(Role.SECRETARIAT)
+    chosen, passed_over = (
+        services.interest_create(
+            consultation=consultation, user=make_user(Role.STAKEHOLDER), role="panel", topic=topic, statement="s"
+        )
+        for topic in ("chosen", "passed over")
+    )
+
+    changed = services.slate_decide(
+        consultation=consultation, decisions={chosen.pk: True, passed_over.pk: False}, by=decider
+    )
+
+    assert changed == 2
+    assert _audit_of(chosen) == [(decider.pk, AuditAction.SPEAKER_SELECTION, "selected")]
+    assert _audit_of(passed_over) == [(decider.pk, AuditAction.SPEAKER_SELECTION, "not_selected")]
+    assert ExpressionOfInterest.objects.get(pk=chosen.pk).status == "selected"
+
+
+def test_proposal_decision_audit_names_the_decider():
+
+    make_consultation()  # a review cycle for the calendar event
+    decider = make_user(Role.SECRETARIAT)
+    approved, declined = (
+        services.proposal_create(
+            proposed_by=make_user(Role.STAKEHOLDER),
+            kind="side_event",
+            title=title,
+            level="regional",
+            region=None,
+            date=timezone.localdate() + timedelta(days=30),
+            organisers="Migrant Forum",
+        )
+        for title in ("Approved", "Declined")
+    )
+
+    services.proposal_decide(proposal=approved, by=decider, approve=True)
+    services.proposal_decide(proposal=declined, by=decider, approve=False, reason="Out of scope")
+
+    assert _audit_of(approved) == [(decider.pk, AuditAction.PROPOSAL_DECISION, "approved")]
+    assert _audit_of(declined) == [(decider.pk, AuditAction.PROPOSAL_DECISION, "declined")]
+
+
+def test_proposal_create_waits_for_the_secretariat_and_sends_a_receipt():
+    proposer = make_user(Role.STAKEHOLDER)
+
+    proposal = services.proposal_create(
+        proposed_by=proposer,
+        kind="gcm_talk",
+        title="Decent work",
+        level="global",
+        region=None,
+        date=timezone.localdate() + timedelta(days=30),
+        organisers="Us",
+        link="https://example.org/talk",
+    )
+
+    proposal.refresh_from_db()
+    assert (proposal.proposed_by, proposal.status, proposal.link) == (proposer, "pending", "https://example.org/talk")
+    assert [message.to for message in mail.outbox] == [[proposer.email]]
+
+
+def test_follow_create_twice_is_one_follow_and_follow_delete_ends_it():
+
+    consultation = make_consultation()
+    follower = make_user(Role.STAKEHOLDER)
+
+    first = services.follow_create(user=follower, consultation=consultation)
+    again = services.follow_create(user=follower, consultation=consultation)
+
+    assert again.pk == first.pk
+    assert Follow.objects.filter(consultation=consultation, user=follower).count() == 1
+    services.follow_delete(user=follower, consultation=consultation)
+    assert not Follow.objects.exists()

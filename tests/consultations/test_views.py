@@ -1,7 +1,11 @@
-import pytest
+import datetime
 
+import pytest
+from django.core.exceptions import ValidationError
+
+from consultations import services
 from consultations.enums import RegistrationStatus
-from consultations.models import ExpressionOfInterest, Registration
+from consultations.models import ExpressionOfInterest, Registration, SummaryDocument
 from consultations.services import INTEREST_WORD_LIMIT
 from portal.enums import Role
 from tests.factories import make_consultation, make_user
@@ -99,7 +103,6 @@ def test_offer_to_speak_is_recorded(client, stakeholder):
 def test_list_and_detail_query_counts_do_not_grow(client, stakeholder, query_count):
     consultation = make_consultation(capacity_in_person=100)
     client.force_login(stakeholder)
-    from consultations import services
 
     services.registration_create(consultation=consultation, user=make_user(Role.STAKEHOLDER), attendance="in_person")
     client.get("/en/consultations/")
@@ -121,7 +124,6 @@ def test_list_and_detail_query_counts_do_not_grow(client, stakeholder, query_cou
 
 @pytest.mark.django_db(transaction=True)
 def test_secretariat_accredits_in_bulk_from_the_admin(client, secretariat):
-    from consultations import services
 
     consultation = make_consultation(accreditation_required=True)
     regs = [
@@ -143,7 +145,6 @@ def test_secretariat_accredits_in_bulk_from_the_admin(client, secretariat):
 
 @pytest.mark.django_db
 def test_an_accreditation_is_refused_when_the_registration_changed_since_it_was_shown(client, secretariat):
-    from consultations import services
 
     consultation = make_consultation(accreditation_required=True)
     person = make_user(Role.STAKEHOLDER)
@@ -167,7 +168,6 @@ def test_an_accreditation_is_refused_when_the_registration_changed_since_it_was_
 
 @pytest.mark.django_db
 def test_admin_refuses_lowering_capacity_below_taken(client, secretariat):
-    from consultations import services
 
     consultation = make_consultation(capacity_in_person=5)
     for _ in range(3):
@@ -194,7 +194,6 @@ def test_admin_refuses_lowering_capacity_below_taken(client, secretariat):
     "url", ["/en/admin/consultations/registration/", "/en/admin/consultations/pendingaccreditation/"]
 )
 def test_admin_lists_query_count_same_at_1_and_50(client, secretariat, query_count, url):
-    from consultations import services
 
     consultation = make_consultation(capacity_in_person=100, accreditation_required=True)
     client.force_login(secretariat)
@@ -215,7 +214,6 @@ def test_admin_lists_query_count_same_at_1_and_50(client, secretariat, query_cou
 
 @pytest.mark.django_db
 def test_meeting_materials_are_listed_and_links_work(client):
-    from consultations.models import SummaryDocument
 
     consultation = make_consultation()
     SummaryDocument.objects.create(
@@ -241,9 +239,6 @@ def test_meeting_materials_are_listed_and_links_work(client):
 
 @pytest.mark.django_db
 def test_times_are_shown_in_the_consultation_time_zone(client):
-    import datetime
-
-    from django.core.exceptions import ValidationError
 
     consultation = make_consultation(
         time_zone="Europe/Zurich", starts_at=datetime.datetime(2027, 3, 8, 9, 0, tzinfo=datetime.UTC)

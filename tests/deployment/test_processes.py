@@ -1,5 +1,6 @@
 """The production processes, started as docker-compose starts them, on the test PostgreSQL and Redis."""
 
+import email
 import os
 import shutil
 import socket
@@ -7,14 +8,24 @@ import subprocess
 import sys
 import time
 import urllib.request
+from datetime import timedelta
+from email.header import decode_header, make_header
 from pathlib import Path
 
 import pytest
+from aiosmtpd.controller import Controller
 from celery import Celery
 from django.conf import settings
 from django.db import connection
+from django.utils import timezone
 
+from portal.enums import Role
+from reminders.enums import State
+from reminders.models import Reminder
+from reviews.dates import parse
+from reviews.models import Event, Region, ReviewCycle
 from tests.clock import clock_env
+from tests.factories import make_user
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -158,27 +169,17 @@ def test_embedded_celery_worker_runs_on_the_filesystem_broker(tmp_path):
 
 def _due_today_for(language: str):
     """A review 16 weeks from today, so the pre-consultation reminder is due now, and one secretariat member."""
-    from datetime import date, timedelta
-
-    from portal.enums import Role
-    from reviews.dates import parse
-    from reviews.models import Event, Region, ReviewCycle
-    from tests.factories import make_user
 
     region = Region.objects.create(code="africa", name="Africa", commission="ECA", commission_acronym="ECA")
     cycle = ReviewCycle.objects.create(
         code="2026-2027", name="2026-2027", start_year=2026, end_year=2027, imrf_year=2030
     )
-    day = date.today() + timedelta(weeks=16)
+    day = timezone.localdate() + timedelta(weeks=16)
     Event(cycle=cycle, region=region, kind="regional_review", start=parse(f"{day.day} {day:%B} {day.year}")[0]).save()
     return make_user(Role.SECRETARIAT, preferred_language=language)
 
 
 def test_a_due_reminder_goes_through_redis_and_a_real_worker_to_smtp(production_env, tmp_path):
-    from aiosmtpd.controller import Controller
-
-    from reminders.enums import State
-    from reminders.models import Reminder
 
     received = []
 
@@ -211,8 +212,6 @@ def test_a_due_reminder_goes_through_redis_and_a_real_worker_to_smtp(production_
         sink.stop()
     (envelope,) = received
     assert envelope.rcpt_tos == [person.email]
-    import email
-    from email.header import decode_header, make_header
 
     message = email.message_from_bytes(envelope.content)
     assert str(make_header(decode_header(message["Subject"]))).startswith("Planificar")
@@ -222,8 +221,6 @@ def test_a_due_reminder_goes_through_redis_and_a_real_worker_to_smtp(production_
 
 def test_embedded_mode_delivers_a_due_reminder_to_the_console(tmp_path):
     """`make run`: no Redis, no SMTP; the same scanner runs on the filesystem broker and mail goes to the console."""
-    from reminders.enums import State
-    from reminders.models import Reminder
 
     person = _due_today_for("en")
     db = connection.settings_dict

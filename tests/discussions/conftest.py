@@ -8,13 +8,13 @@ from discussions import services
 from discussions.models import Phase, Space
 from discussions.seed import add_questions
 from portal.enums import Role
+from reviews.models import Region, ReviewCycle
 from tests.factories import make_consultation, make_user, shown
 
 
 @pytest.fixture
 def space(db):
     make_consultation()  # region "africa" and the 2024-2025 cycle
-    from reviews.models import Region, ReviewCycle
 
     space = Space.objects.create(
         region=Region.objects.get(code="africa"), cycle=ReviewCycle.objects.get(), title="Africa space"

@@ -4,14 +4,16 @@ from datetime import timedelta
 
 import pytest
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from discussions import analysis, services
 from discussions.enums import TagKind
 from discussions.models import AnalysisPaper, Tag
 from discussions.seed import seed_tags
-from portal.enums import Constituency, Role
+from portal.enums import AuditAction, Constituency, Role
+from portal.models import AuditEntry
 from reviews.dates import parse
 from reviews.models import Event
 from tests.factories import make_user, shown
@@ -60,7 +62,6 @@ def test_figures_count_approved_posts_six_ways(space, question, space_moderator)
 
 @pytest.mark.django_db
 def test_chart_is_an_image_with_a_name_and_mirrors_in_arabic(space, question, space_moderator):
-    from django.utils import translation
 
     publish(question, space_moderator)
     figure = analysis.figures(space)[0]
@@ -114,7 +115,6 @@ def test_timing_against_the_review_date(space):
 
 @pytest.mark.django_db
 def test_draft_is_hidden_from_the_public_until_published(client, secretariat, space, question, space_moderator):
-    from django.test import Client
 
     publish(question, space_moderator)
     AnalysisPaper.objects.create(space=space, synthesis="Migrants asked for regular pathways.")
@@ -155,3 +155,42 @@ def test_export_neutralises_formulas(secretariat, space, question, space_moderat
     services.post_moderate(post=post, shown_revision=shown(post), moderator=space_moderator, approve=True)
     content = b"".join(secretariat.get(f"/en/discussions/{space.pk}/export/").streaming_content).decode()
     assert "'=HYPERLINK" in content
+
+
+@pytest.mark.django_db
+def test_analysis_paper_publish_is_audited_with_the_publisher(space):
+
+    publisher = make_user(Role.SECRETARIAT)
+
+    paper = services.analysis_paper_publish(space=space, by=publisher)
+    services.analysis_paper_unpublish(space=space, by=publisher)
+
+    paper.refresh_from_db()
+    assert paper.published_at is None
+    assert list(
+        AuditEntry.objects.order_by("pk").values_list("actor", "action", "target_type", "target_id", "detail")
+    ) == [
+        (publisher.pk, AuditAction.ANALYSIS_PUBLICATION, "discussions.analysispaper", str(paper.pk), "published"),
+        (publisher.pk, AuditAction.ANALYSIS_PUBLICATION, "discussions.analysispaper", str(paper.pk), "back to draft"),
+    ]
+
+
+@pytest.mark.django_db
+def test_analysis_paper_publish_refuses_a_moderator_and_changes_nothing(space, space_moderator):
+
+    with pytest.raises(services.DiscussionError):
+        services.analysis_paper_publish(space=space, by=space_moderator)
+
+    assert not AnalysisPaper.objects.filter(published_at__isnull=False).exists()
+    assert not AuditEntry.objects.exists()
+
+
+@pytest.mark.django_db
+def test_publishing_from_the_page_names_the_publisher_in_the_audit_log(client, space):
+
+    publisher = make_user(Role.SECRETARIAT)
+    client.force_login(publisher)
+
+    client.post(f"/en/discussions/{space.pk}/analysis/publish/", {"publish": "1"})
+
+    assert AuditEntry.objects.get(action=AuditAction.ANALYSIS_PUBLICATION).actor == publisher

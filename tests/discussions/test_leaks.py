@@ -5,9 +5,11 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from discussions.models import Space
+from discussions import analysis, digest, services
+from discussions import services as discussion_services
+from discussions.models import Space, Subscription
 from portal.enums import Role
-from tests.factories import make_user, shown
+from tests.factories import make_user, shown, shown_versions
 
 VIEWERS = ["anonymous", "signed_in", "author", "other_moderator", "space_moderator"]
 # Who sees what (002): approved → every signed-in reader; pending/rejected → author and the space moderators.
@@ -93,7 +95,6 @@ def test_counts_on_the_space_page_count_only_what_the_viewer_may_see(client, pos
 
 @pytest.mark.django_db
 def test_edit_of_an_approved_post_keeps_the_approved_version_public(client, posts, space, question, space_moderator):
-    from discussions import services
 
     approved = posts["approved"]
     services.post_edit(post=approved, author=approved.author, text="EDITED-VERSION awaiting moderation")
@@ -121,8 +122,6 @@ def test_rejected_post_shows_its_reason_to_its_author_only(client, posts, space,
 @pytest.mark.parametrize("viewer", VIEWERS)
 def test_search_analysis_export_and_digest(client, posts, space, question, space_moderator, viewer, state, mailoutbox):
     """Search, figures, PDF, CSV and digests read the approved version only, for every viewer, author included."""
-    from discussions import analysis, digest
-    from discussions.models import Subscription
 
     login(client, viewer, state, posts, space_moderator, space)
     marker = f"SECRET-{state}"
@@ -159,8 +158,6 @@ def test_search_analysis_export_and_digest(client, posts, space, question, space
 
 @pytest.mark.django_db
 def test_being_listed_as_a_spaces_moderator_without_the_role_shows_no_pending_post(client, space, posts):
-    from discussions import services as discussion_services
-    from tests.factories import shown_versions
 
     secretariat = make_user(Role.SECRETARIAT)
     space.moderators.add(secretariat)  # the secretariat manages the lists, itself included

@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -127,6 +128,29 @@ def test_follow_and_stop_following(reader, space, question):
 @pytest.mark.django_db
 def test_anonymous_cannot_follow(client, space):
     assert client.post(f"/en/discussions/{space.pk}/follow/", {"follow": "1"}).status_code == 302
+    assert not Subscription.objects.exists()
+
+
+@pytest.mark.django_db
+def test_subscription_create_twice_is_one_and_sends_only_what_comes_next(space, question):
+    follower = make_user(Role.STAKEHOLDER)
+
+    first = services.subscription_create(user=follower, space=space, question=question)
+    again = services.subscription_create(user=follower, space=space, question=question)
+    whole_space = services.subscription_create(user=follower, space=space)
+
+    assert again.pk == first.pk
+    assert first.sent_until <= timezone.now()
+    assert Subscription.objects.filter(user=follower).count() == 2
+    services.subscription_delete(user=follower, space=space, question=question)
+    assert list(Subscription.objects.filter(user=follower)) == [whole_space]
+
+
+@pytest.mark.django_db
+def test_subscription_create_refuses_who_may_not_read(space):
+
+    with pytest.raises(services.DiscussionError):
+        services.subscription_create(user=AnonymousUser(), space=space)
     assert not Subscription.objects.exists()
 
 

@@ -1,12 +1,15 @@
+import re
 from datetime import timedelta
 
 import pytest
 from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from discussions import services
 from discussions.markup import render
-from discussions.models import ModerationDecision
+from discussions.models import Attachment, ModerationDecision, Post
 from portal.enums import Role
 from tests.concurrency import run_at_once
 from tests.factories import make_user, shown, shown_versions
@@ -81,7 +84,6 @@ def test_no_vector_survives_as_markup(vector):
 
 
 def _tags(html: str) -> list[str]:
-    import re
 
     return re.findall(r"<[^>]+>", html)
 
@@ -151,10 +153,6 @@ def test_two_moderators_approving_at_once_make_one_decision_and_one_mail(questio
 
 @pytest.mark.django_db
 def test_bulk_approval_takes_the_same_number_of_queries_for_10_and_100_posts(question, space_moderator):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    from discussions.models import Attachment, ModerationDecision, Post
 
     counts = []
     for size in (10, 100):

@@ -4,10 +4,12 @@ from decimal import Decimal
 
 import pytest
 
+from consultations import services as consultation_services
+from consultations.models import Registration
 from funding import services
 from funding.enums import State
 from portal.enums import Role
-from tests.factories import make_user, shown
+from tests.factories import make_user, shown, shown_registrations
 from tests.fingerprint import changed_tables, fingerprint
 from tests.funding.conftest import recommended
 
@@ -99,9 +101,6 @@ def test_the_chair_of_the_applicants_organisation_is_conflicted_without_declarin
 def test_the_chairs_approval_never_overturns_a_refused_accreditation(
     client, call, consultation, secretariat, member, chair
 ):
-    from consultations import services as consultation_services
-    from consultations.models import Registration
-    from tests.factories import shown_registrations
 
     consultation.accreditation_required = True
     consultation.save()

@@ -4,14 +4,15 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from consultations.enums import Attendance, RegistrationStatus
 from consultations.models import Registration
 from consultations.services import registration_create
 from funding import priority, selectors, services, workflow
 from funding.enums import SelfIdentification, State
-from funding.models import Application, Transition
+from funding.models import Application, Call, Transition
+from funding.tasks import send_decision
 from portal.enums import Constituency, Gender, Role
 from tests.concurrency import run_at_once
 from tests.factories import make_consultation, make_user, shown
@@ -283,7 +284,7 @@ def test_approval_is_refused_when_the_room_is_full(call, consultation, secretari
             application=application, shown_revision=shown(application), by=chair, approve=True, amount=Decimal("900")
         )
     assert Application.objects.get(pk=application.pk).state == State.RECOMMENDED
-    assert services.approved_total(call) == 0
+    assert services.call_approved_total(call=call) == 0
 
 
 @pytest.mark.django_db
@@ -302,7 +303,7 @@ def test_conflicted_member_cannot_recommend(call, consultation, secretariat, mem
             amount=Decimal("10"),
             comment="x",
         )
-    assert services.conflicted_application_ids(member, call) == {application.pk}
+    assert services.conflict_application_ids(member=member, call=call) == {application.pk}
 
 
 @pytest.mark.django_db
@@ -360,7 +361,6 @@ def test_decision_mail_goes_once_in_the_applicants_language(
     assert len(funding_mail) == 1, [(m.subject, m.body) for m in mailoutbox]
     assert funding_mail[0].to == [application.applicant.email]
     assert funding_mail[0].subject.startswith("Your application for travel funding") is False, "in Spanish"
-    from funding.tasks import send_decision
 
     send_decision(application_id=application.pk)
     assert len([m for m in mailoutbox if "900" in m.body]) == 1, "a second run sends nothing"
@@ -429,7 +429,6 @@ def test_priority_reads_the_approved_slate(call, consultation, secretariat, memb
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("locked", [True, False])
 def test_ten_simultaneous_approvals_stay_within_budget(settings, locked):
-    from funding.models import Call
 
     consultation = make_consultation(capacity_in_person=50)
     call = Call.objects.create(
@@ -463,10 +462,10 @@ def test_ten_simultaneous_approvals_stay_within_budget(settings, locked):
     approved = Application.objects.filter(call=call, state=State.APPROVED).count()
     if locked:
         assert (approved, len([o for o in outcomes if "budget" in o])) == (3, 7), outcomes
-        assert services.approved_total(call) == Decimal("3000.00")
+        assert services.call_approved_total(call=call) == Decimal("3000.00")
     else:
         assert approved > 3, ("without the lock the budget is overspent: the test can fail", outcomes)
-        assert services.approved_total(call) > call.budget
+        assert services.call_approved_total(call=call) > call.budget
 
 
 @pytest.mark.django_db
@@ -501,7 +500,6 @@ def test_database_score_agrees_with_the_explained_score(call, consultation, secr
 
 @pytest.mark.django_db
 def test_missing_field_messages_are_in_the_applicants_language(call, consultation):
-    from django.utils import translation
 
     applicant = make_user(Role.STAKEHOLDER)
     application = services.application_save(call=call, applicant=applicant, data={"consultation": consultation})

@@ -1,16 +1,18 @@
 """The funding pages: apply with drafts, review by role, conflicts, exports, query counts."""
 
-from datetime import timedelta
+import io
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from openpyxl import load_workbook
 
 from funding import services
 from funding.enums import State
-from funding.models import Application, ExportLog
+from funding.models import Application, Call, ExportLog
 from portal.enums import Role
 from tests.factories import make_user, shown
 from tests.funding.conftest import recommended, submitted
@@ -238,10 +240,6 @@ def test_exports_are_formula_safe_and_logged(client, call, consultation, secreta
     if file_format == "csv":
         assert "'=cmd" in content.decode()
     else:
-        import io
-
-        from openpyxl import load_workbook
-
         sheet = load_workbook(io.BytesIO(content)).active
         assert sheet.cell(row=2, column=2).value == "'=cmd|' /C calc'!A0"
     log = ExportLog.objects.get()
@@ -276,9 +274,6 @@ def test_consultation_dashboard_lists_funded_participants(client, call, consulta
 
 @pytest.mark.django_db
 def test_admin_reads_the_call_times_in_the_calls_time_zone(client, consultation):
-    from datetime import UTC, datetime
-
-    from funding.models import Call
 
     secretariat = make_user(Role.SECRETARIAT)
     client.force_login(secretariat)
@@ -320,7 +315,6 @@ def test_errors_are_summarised_announced_and_linked_to_their_fields(client, call
 @pytest.mark.django_db
 @pytest.mark.parametrize(("language", "budget", "month"), [("en", "3000.00", "March"), ("fr", "3000,00", "mars")])
 def test_amounts_and_dates_follow_the_language(client, call, language, budget, month):
-    from datetime import UTC, datetime
 
     # A call stated for March of some year: the dates are the test's own, whatever day it runs.
     call.opens_at = datetime(2030, 3, 1, 12, tzinfo=UTC)

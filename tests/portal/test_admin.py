@@ -1,6 +1,7 @@
 import pytest
 from django.core import mail
 
+from portal.admin import ProfileAdminForm
 from portal.enums import ClaimedAffiliation, Role, VerificationStatus
 from tests.factories import ProfileFactory
 
@@ -99,7 +100,6 @@ def test_admin_is_translated(client, secretariat):
 
 @pytest.mark.django_db
 def test_the_admin_checks_names_as_the_profile_page_does(stakeholder):
-    from portal.admin import ProfileAdminForm
 
     profile = stakeholder.profile
     data = {

@@ -8,8 +8,10 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.contrib.auth.models import Group
 from django.core import mail
 
+from portal import services
 from portal.enums import AuditAction, Role
 from portal.models import AuditEntry, SignInLock
 from tests.factories import make_user
@@ -205,7 +207,6 @@ def test_allauth_password_reset_limit_counts_in_redis(client, stakeholder):
 
 @pytest.mark.django_db
 def test_audit_log_is_read_only_and_for_the_secretariat(client, secretariat, moderator, stakeholder):
-    from portal import services
 
     services.audit_record(actor=secretariat, action=AuditAction.EXPORT, target=stakeholder, detail="test")
     client.force_login(moderator)
@@ -223,7 +224,6 @@ def test_audit_log_is_read_only_and_for_the_secretariat(client, secretariat, mod
 
 @pytest.mark.django_db
 def test_role_change_in_the_admin_is_audited(client, stakeholder):
-    from django.contrib.auth.models import Group
 
     root = make_user(Role.SECRETARIAT)
     root.is_superuser = True

@@ -5,9 +5,11 @@ import re
 import shutil
 import subprocess
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from django.utils import formats, translation
 
 LOCALE = Path(__file__).resolve().parents[2] / "locale"
 LANGUAGES = ["ar", "zh_Hans", "fr", "ru", "es"]
@@ -70,11 +72,8 @@ def test_catalogues_cover_every_source_string(tmp_path):
 
 
 def test_arabic_dates_read_day_month_year_with_a_24_hour_time():
-    from datetime import datetime
-
-    from django.utils import formats, translation
 
     with translation.override("ar"):
-        shown = formats.date_format(datetime(2027, 1, 6, 12, 52), "DATETIME_FORMAT")
+        shown = formats.date_format(datetime(2027, 1, 6, 12, 52, tzinfo=UTC), "DATETIME_FORMAT")
 
     assert shown == "6 يناير، 2027، 12:52"

@@ -18,6 +18,7 @@ from discussions.models import Attachment, Post
 from funding import selectors as funding_selectors
 from funding import services as funding_services
 from funding.enums import State
+from funding.models import Call
 from portal.enums import AuditAction, Role
 from portal.models import AuditEntry, User
 from tests.discussions import conftest as discussion_fixtures
@@ -74,8 +75,6 @@ def world(question, space_moderator, secretariat):
     )
     waiting = consultation_services.registration_create(consultation=ahead, user=other, attendance="in_person")
     assert waiting.status == RegistrationStatus.WAITLISTED
-
-    from funding.models import Call
 
     call = Call.objects.create(
         cycle=ahead.event.cycle,

@@ -10,12 +10,17 @@ from django.template import engines
 from django.test import RequestFactory
 from django.utils import timezone
 
+from consultations.enums import Attendance
+from consultations.services import registration_create
 from discussions import services as discussion_services
 from discussions.models import Phase, Space
 from discussions.seed import add_questions
+from funding import services as funding_services
+from funding.models import Call
 from portal.cache import PublicPageCacheMiddleware, public_page, version
 from portal.enums import Role
 from tests.factories import make_consultation, make_user, shown_versions
+from tests.funding.conftest import complete
 
 
 @pytest.fixture
@@ -76,8 +81,6 @@ def test_a_change_drops_the_cached_pages(cached, consultation, client):
 
 @pytest.mark.django_db(transaction=True)
 def test_a_registration_changes_the_places_left(cached, consultation, client, django_capture_on_commit_callbacks):
-    from consultations.enums import Attendance
-    from consultations.services import registration_create
 
     url = f"/en/consultations/{consultation.pk}/"
     before = client.get(url).content.decode()
@@ -214,9 +217,6 @@ def test_language_switch_ignores_unknown_languages(client):
 
 @pytest.mark.django_db(transaction=True)
 def test_signing_in_and_private_funding_work_keep_the_cached_pages(cached, client):
-    from funding import services as funding_services
-    from funding.models import Call
-    from tests.funding.conftest import complete
 
     consultation = make_consultation()
     call = Call.objects.create(

@@ -6,6 +6,7 @@ import re
 import pytest
 from allauth.mfa.models import Authenticator
 from django.contrib.auth import SESSION_KEY
+from django.contrib.auth.models import Group
 from django.core import mail
 from django.test import Client, TestCase
 
@@ -52,7 +53,6 @@ def test_stakeholders_are_not_asked_for_a_second_factor_but_may_set_one_up(clien
 
 @pytest.mark.django_db
 def test_a_staff_role_added_later_needs_a_second_factor_too(client, monkeypatch):
-    from django.contrib.auth.models import Group
 
     Group.objects.create(name="rapporteur")
     monkeypatch.setitem(CAPABILITIES, "portal.access_admin", CAPABILITIES["portal.access_admin"] | {"rapporteur"})

@@ -1,11 +1,15 @@
+from types import SimpleNamespace
+
 import pytest
 from django.contrib.auth.models import Group
 from django.core import mail
 
 from portal import services
 from portal.enums import ClaimedAffiliation, Role, VerificationStatus
+from portal.mail import send_templated_mail
 from portal.permissions import can
 from tests.factories import ProfileFactory
+from tests.fingerprint import changed_tables, fingerprint
 
 
 def pending_profile(claim=ClaimedAffiliation.UN_SYSTEM, language="en"):
@@ -19,7 +23,7 @@ def test_affiliation_decide_approve_grants_role_and_mails_in_person_language(sec
     profile = pending_profile(language="es")
 
     services.affiliation_decide(
-        profile=profile, shown_version=services.affiliation_version(profile), by=secretariat, approve=True
+        profile=profile, shown_version=services.affiliation_version(profile=profile), by=secretariat, approve=True
     )
 
     profile.refresh_from_db()
@@ -37,7 +41,7 @@ def test_affiliation_decide_reject_keeps_no_role_and_sends_reason(secretariat):
 
     services.affiliation_decide(
         profile=profile,
-        shown_version=services.affiliation_version(profile),
+        shown_version=services.affiliation_version(profile=profile),
         by=secretariat,
         approve=False,
         reason="Not on the delegation list",
@@ -55,11 +59,11 @@ def test_affiliation_decide_twice_sends_one_mail(secretariat):
     profile = pending_profile()
 
     services.affiliation_decide(
-        profile=profile, shown_version=services.affiliation_version(profile), by=secretariat, approve=True
+        profile=profile, shown_version=services.affiliation_version(profile=profile), by=secretariat, approve=True
     )
     services.affiliation_decide(
         profile=profile,
-        shown_version=services.affiliation_version(profile),
+        shown_version=services.affiliation_version(profile=profile),
         by=secretariat,
         approve=False,
         reason="late",
@@ -96,9 +100,6 @@ def test_every_role_has_its_group():
 
 @pytest.mark.django_db
 def test_plain_text_mail_keeps_apostrophes_and_ampersands(mailoutbox):
-    from types import SimpleNamespace
-
-    from portal.mail import send_templated_mail
 
     consultation = SimpleNamespace(title="Women's & youth consultation")
     send_templated_mail(
@@ -116,10 +117,9 @@ def test_plain_text_mail_keeps_apostrophes_and_ampersands(mailoutbox):
 
 @pytest.mark.django_db
 def test_a_verification_binds_to_the_claim_that_was_shown(secretariat):
-    from tests.fingerprint import changed_tables, fingerprint
 
     profile = pending_profile(claim=ClaimedAffiliation.UN_SYSTEM)
-    shown_claim = services.affiliation_version(profile)  # the secretariat reads the queue
+    shown_claim = services.affiliation_version(profile=profile)  # the secretariat reads the queue
     services.profile_update(profile=profile, claimed_affiliation=ClaimedAffiliation.MEMBER_STATE)
     before = fingerprint()
 
@@ -155,11 +155,10 @@ def test_the_admin_refuses_a_claim_changed_since_its_confirmation_page(client, s
 
 @pytest.mark.django_db
 def test_a_verification_binds_to_the_organisation_that_was_shown_too(secretariat):
-    from tests.fingerprint import changed_tables, fingerprint
 
     profile = pending_profile(claim=ClaimedAffiliation.UN_SYSTEM)
     services.profile_update(profile=profile, organisation="UNHCR")
-    shown = services.affiliation_version(profile)
+    shown = services.affiliation_version(profile=profile)
     services.profile_update(profile=profile, organisation="Acme Travel Agency Ltd")
     before = fingerprint()
 

@@ -26,9 +26,11 @@ from copy import deepcopy
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
+from types import SimpleNamespace
 from urllib.parse import urlsplit
 
 import pytest
+from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.contenttypes.models import ContentType
@@ -40,8 +42,25 @@ from django.urls import Resolver404, URLPattern, URLResolver, get_resolver, reso
 from django.urls.resolvers import LocalePrefixPattern
 from django.utils import timezone, translation
 
+from consultations import services as consultation_services
+from consultations.models import (
+    ExportLog,
+    ExpressionOfInterest,
+    Proposal,
+    Registration,
+    SummaryDocument,
+)
+from discussions import services as discussion_services
+from discussions.models import AnalysisPaper, Phase, Space, Tag
+from discussions.seed import add_questions
+from funding import services as funding_services
+from funding.models import Call, Conflict
+from funding.models import ExportLog as FundingExportLog
 from portal.enums import ClaimedAffiliation, Role, VerificationStatus
-from reminders.enums import Kind
+from portal.models import AuditEntry, SignInLock, UnsentTask
+from reminders import services as reminder_services
+from reminders.models import Reminder
+from reviews.models import Source
 from tests.factories import PASSWORD, ProfileFactory, make_consultation, make_user, shown
 from tests.fingerprint import fingerprint, fingerprint_sql
 
@@ -278,6 +297,9 @@ ADMIN_MODELS: dict[str, AdminModel] = {
     "portal.signinlock": see(SECRETARIAT, delete=SECRETARIAT),
     "portal.auditentry": see(SECRETARIAT),
     "portal.unsenttask": see(SECRETARIAT),
+    # The live settings (django-constance): one page, which its "add" address also opens; a "change" address
+    # only sends any staff member back to it (where only the secretariat gets in).
+    "constance.config": see(SECRETARIAT, add=SECRETARIAT, constance_config_change=allow(STAFF, ok=302)),
     # The calendar is the secretariat's; the five regions are fixed.
     "reviews.region": see(SECRETARIAT),
     "reviews.reviewcycle": see(SECRETARIAT, add=SECRETARIAT, delete=SECRETARIAT),
@@ -360,6 +382,8 @@ def admin_rule(pattern: Pattern) -> Rule:
         if pattern.route == f"<language>/admin/{app_label}/{model_name}/<path:object_id>/":
             # The old-style address of an object redirects to its change form, for anybody with access.
             return allow(STAFF, ok=302)
+        if pattern.name and pattern.name.removeprefix("admin:") in model.extra:
+            return model.extra[pattern.name.removeprefix("admin:")]
         action = (pattern.name or "").removeprefix(f"admin:{prefix}_")
         if action in ADMIN_ACTIONS:
             roles = {"add": model.add, "delete": model.delete}.get(action, model.view)
@@ -367,8 +391,6 @@ def admin_rule(pattern: Pattern) -> Rule:
             # exist", and the person is sent to the admin's index.
             index = frozenset({"admin:index"}) if action in ("history", "change", "delete") else frozenset()
             return allow(roles, elsewhere=index)
-        if pattern.name and pattern.name.removeprefix("admin:") in model.extra:
-            return model.extra[pattern.name.removeprefix("admin:")]
     raise KeyError(pattern.key)
 
 
@@ -385,25 +407,6 @@ def pdf(name: str) -> SimpleUploadedFile:
 
 def build_world() -> dict:
     """One of everything, each in the state its page is about, and one person per identity."""
-    from allauth.account.models import EmailAddress
-
-    from consultations import services as consultation_services
-    from consultations.models import (
-        ExportLog,
-        ExpressionOfInterest,
-        Proposal,
-        Registration,
-        SummaryDocument,
-    )
-    from discussions import services as discussion_services
-    from discussions.models import AnalysisPaper, Phase, Space, Tag
-    from discussions.seed import add_questions
-    from funding import services as funding_services
-    from funding.models import Call, Conflict
-    from funding.models import ExportLog as FundingExportLog
-    from reminders import services as reminder_services
-    from reminders.models import Reminder
-    from reviews.models import Source
 
     users = {role: make_user(role) for role in Role.values}
     owner = users[OWNER] = make_user(Role.STAKEHOLDER, display_name="Owner of things")
@@ -490,7 +493,7 @@ def build_world() -> dict:
     conflict = Conflict.objects.create(member=other_member, organisation="Somewhere else")
     funding_export = FundingExportLog.objects.create(call=call, user=users[Role.SECRETARIAT], file_format="csv")
     reminder = Reminder.objects.create(
-        recipient=owner, kind=Kind.CONSULTATION_WEEK, target=f"consultation:{consultation.pk}", due_on=now.date()
+        recipient=owner, kind="consultation_week", target=f"consultation:{consultation.pk}", due_on=now.date()
     )
 
     objects = {
@@ -518,10 +521,9 @@ def build_world() -> dict:
         "funding.conflict": conflict,
         "funding.exportlog": funding_export,
         "reminders.reminder": reminder,
+        "constance.config": SimpleNamespace(pk="MODERATION_BACKLOG_HOURS"),
     }
     if "portal.signinlock" in admin_models():
-        from portal.models import SignInLock
-
         objects["portal.signinlock"] = SignInLock.objects.create(
             username="someone@example.org",
             ip_address="192.0.2.1",
@@ -533,8 +535,6 @@ def build_world() -> dict:
             post_data="",
         )
     if "portal.auditentry" in admin_models():
-        from portal.models import AuditEntry
-
         objects["portal.auditentry"] = AuditEntry.objects.order_by("pk").first() or AuditEntry.objects.create(
             actor=users[Role.SECRETARIAT],
             action=AuditEntry._meta.get_field("action").choices[0][0],
@@ -543,8 +543,6 @@ def build_world() -> dict:
         )
 
     if "portal.unsenttask" in admin_models():
-        from portal.models import UnsentTask
-
         objects["portal.unsenttask"] = UnsentTask.objects.create(signature={"task": "portal.tasks.example"})
 
     return {
@@ -564,7 +562,7 @@ def build_world() -> dict:
         "attachment": approved.attachments.get(),
         "call": call,
         "application": application,
-        "unsubscribe": reminder_services.unsubscribe_token(owner.pk, Kind.CONSULTATION_WEEK),
+        "unsubscribe": reminder_services.unsubscribe_token_create(user_id=owner.pk, kind="consultation_week"),
         "objects": objects,
     }
 
@@ -691,7 +689,7 @@ PAYLOADS = {
         "screen-eligible": "1",
         "screen-revision": shown(w["application"]),
     },
-    "reminders:preferences": lambda w: {Kind.PHASE_CLOSING: "on"},
+    "reminders:preferences": lambda w: {"phase_closing": "on"},
     "reminders:unsubscribe": lambda w: {},
     "admin:auth_user_password_change": lambda w: {
         "password1": "Another-pass-2027",

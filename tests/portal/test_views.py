@@ -1,8 +1,16 @@
+from datetime import timedelta
+
 import pytest
 from django.conf import settings
-from django.test import override_settings
+from django.contrib.staticfiles import finders
+from django.test import RequestFactory, override_settings
+from django.utils import timezone, translation
 
+from portal.views import server_error
+from reviews.dates import StatedDate
+from reviews.models import Event, Region, ReviewCycle
 from reviews.seed import seed_regions
+from reviews.seed_calendar import load_seed_calendar
 
 LANGUAGES = [code for code, _name in settings.LANGUAGES]
 PAGES = ["", "principles/", "privacy/", "contacts/", "accounts/signup/", "accounts/login/"]
@@ -48,13 +56,6 @@ def test_region_names_follow_the_language(client, regions):
 
 @pytest.mark.django_db
 def test_home_query_count_does_not_grow_with_events(client, query_count):
-    from datetime import timedelta
-
-    from django.utils import timezone
-
-    from reviews.dates import StatedDate
-    from reviews.models import Event, Region, ReviewCycle
-    from reviews.seed_calendar import load_seed_calendar
 
     load_seed_calendar()
 
@@ -119,10 +120,6 @@ def test_403_page_for_signed_in_user_without_rights(client, stakeholder):
 
 @pytest.mark.django_db
 def test_500_page_renders_in_language(client):
-    from django.test import RequestFactory
-    from django.utils import translation
-
-    from portal.views import server_error
 
     with translation.override("es"):
         response = server_error(RequestFactory().get("/es/"))
@@ -138,7 +135,6 @@ def test_healthz(client):
 @override_settings(DEBUG=False)
 @pytest.mark.django_db
 def test_static_assets_are_vendored(client):
-    from django.contrib.staticfiles import finders
 
     for asset in [
         "vendor/bootstrap-5.3.9/bootstrap.min.css",

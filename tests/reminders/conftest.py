@@ -3,6 +3,7 @@ from datetime import date
 import pytest
 
 from portal.enums import Role
+from reminders import registry
 from reviews.dates import parse
 from reviews.models import Event, Region, ReviewCycle
 from tests.factories import make_user
@@ -45,10 +46,9 @@ def secretariat(db):
 
 def due(day: date, kind: str | None = None) -> set[tuple]:
     """(kind, target, due day, recipient) of every reminder the rules find on ``day``."""
-    from reminders import rules
 
     found = set()
-    for rule_kind, rule in rules.rules().items():
+    for rule_kind, rule in registry.rules().items():
         if kind is None or rule_kind == kind:
             found |= {(rule_kind, d.target, d.due_on, d.recipient_id) for d in rule.find(day)}
     return found

@@ -6,6 +6,7 @@ import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
+import redis as redis_client
 import time_machine
 from aiosmtpd.controller import Controller
 from celery.contrib.testing.worker import start_worker
@@ -55,7 +56,7 @@ def test_a_reminder_the_mail_server_refuses_ends_failed_and_is_sent_again_from_t
     review, secretariat, smtp, client, django_capture_on_commit_callbacks
 ):
     with time_machine.travel(FIRES), django_capture_on_commit_callbacks(execute=True):
-        services.scan()  # each send is refused; the task retries it (at once, as tasks run eagerly here)
+        services.reminder_scan()  # each send is refused; the task retries it (at once, as tasks run eagerly here)
 
     reminder = Reminder.objects.get()
     assert (reminder.state, reminder.attempts, smtp.refused) == (State.FAILED, MAX_ATTEMPTS, MAX_ATTEMPTS)
@@ -79,15 +80,15 @@ def test_reminders_due_while_redis_is_down_stay_pending_and_are_sent_once_it_is_
     redis = RedisServer()
     try:
         with celery_publishing_to(redis.url) as app:
-            (pk,) = services.scan(now=FIRES)
+            (pk,) = services.reminder_scan(now=FIRES)
             reminder = Reminder.objects.get()
             assert (reminder.pk, reminder.state, reminder.queued_at) == (pk, State.PENDING, FIRES)
             assert [r.levelno for r in caplog.records if r.name == "portal.tasks"] == [logging.ERROR]
 
             redis.start()
             with start_worker(app, perform_ping_check=False, shutdown_timeout=30):
-                assert services.scan(now=FIRES + timedelta(minutes=5)) == [], "too early to call it lost"
-                assert services.scan(now=FIRES + services.REQUEUE_AFTER + timedelta(minutes=1)) == [pk]
+                assert services.reminder_scan(now=FIRES + timedelta(minutes=5)) == [], "too early to call it lost"
+                assert services.reminder_scan(now=FIRES + services.REQUEUE_AFTER + timedelta(minutes=1)) == [pk]
                 deadline = time.monotonic() + 60
                 while Reminder.objects.get().state != State.SENT:
                     assert time.monotonic() < deadline, "the worker never sent the reminder"
@@ -101,7 +102,6 @@ def test_reminders_due_while_redis_is_down_stay_pending_and_are_sent_once_it_is_
 @pytest.mark.django_db(transaction=True)
 def test_sign_up_never_waits_on_the_mail_server_and_the_verification_mail_follows(smtp, client):
     """allauth's mail is rendered in the request and handed to a retrying task: a refusing server fails no page."""
-    import redis as redis_client
 
     server = RedisServer()
     server.start()

@@ -1,6 +1,7 @@
 import pytest
 from django.core.management import call_command
 
+from reviews.dates import parse
 from reviews.models import DateStatement, Event, Region, ReviewCycle, Source
 from reviews.selectors import conflicts
 
@@ -31,7 +32,6 @@ def test_load_seed_calendar_twice_changes_nothing():
 def test_reloading_keeps_a_date_the_secretariat_changed():
     call_command("load_seed_calendar", verbosity=0)
     event = Event.objects.get(key="2024-arab-review")
-    from reviews.dates import parse
 
     event.start = parse("12 June 2024")[0]
     event.save()

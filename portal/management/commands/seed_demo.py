@@ -1,5 +1,9 @@
+from importlib import import_module
+
+from django.apps import apps
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.module_loading import module_has_submodule
 
 from portal.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET, create_demo_accounts
 
@@ -18,20 +22,12 @@ class Command(BaseCommand):
         self.stdout.write(
             "Staff accounts sign in with a second factor: add this key to an authenticator app: " + DEMO_TOTP_SECRET
         )
-        from consultations.demo import create_demo_consultation
-
-        if create_demo_consultation():
-            self.stdout.write("Demo consultation created: 3 registered, 2 on the waiting list, 2 offers to speak.")
-        from discussions.demo import create_demo_space
-
-        if create_demo_space():
-            self.stdout.write(
-                "Demo discussion space created (moderator@demo.test moderates it): 1 approved, 1 pending, 1 rejected post."
-            )
-        from funding.demo import create_demo_call
-
-        if create_demo_call():
-            self.stdout.write(
-                "Demo funding call created: a draft (stakeholder@demo.test), one submitted, one eligible, "
-                "one recommended and one approved application."
-            )
+        # Each app brings its own demo data in a ``demo`` module with a ``seed()`` that returns what it created
+        # (or nothing when it already exists), in the order of INSTALLED_APPS.
+        for config in apps.get_app_configs():
+            if config.name == "portal" or not module_has_submodule(config.module, "demo"):
+                continue
+            seed = getattr(import_module(f"{config.name}.demo"), "seed", None)
+            created = seed() if seed else None
+            if created:
+                self.stdout.write(created)

@@ -2,25 +2,10 @@ from datetime import timedelta
 
 from django.core.management.base import BaseCommand, CommandError
 
-from reminders import rules
-from reminders.enums import Kind
+from reminders import registry
 from reviews.enums import EventKind
 from reviews.models import Event
-
-
-def _region_of(target: str) -> str | None:
-    """The region code a reminder's target belongs to (calls belong to a cycle, not a region)."""
-    from consultations.models import Consultation
-    from discussions.models import Phase, Space
-
-    name, _sep, pk = target.partition(":")
-    lookups = {
-        "event": lambda: Event.objects.filter(pk=pk).values_list("region__code", flat=True),
-        "phase": lambda: Phase.objects.filter(pk=pk).values_list("space__region__code", flat=True),
-        "space": lambda: Space.objects.filter(pk=pk).values_list("region__code", flat=True),
-        "consultation": lambda: Consultation.objects.filter(pk=pk).values_list("event__region__code", flat=True),
-    }
-    return lookups[name]().first() if name in lookups else None
+from reviews.reminders import window_opens_weeks
 
 
 class Command(BaseCommand):
@@ -29,7 +14,12 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("region", help="Region code, e.g. asia-pacific")
         parser.add_argument("--cycle", default=None, help="Review cycle code; default: the latest with a review")
-        parser.add_argument("--weeks", type=int, default=16)
+        parser.add_argument(
+            "--weeks",
+            type=int,
+            default=None,
+            help="Weeks before the review to start from; default: when the first reminder goes out (a live setting)",
+        )
 
     def handle(self, *args, region, cycle, weeks, **options):
         reviews = Event.objects.filter(region__code=region, kind=EventKind.REGIONAL_REVIEW).select_related("cycle")
@@ -38,19 +28,29 @@ class Command(BaseCommand):
         review = reviews.order_by("-start_earliest").first()
         if review is None:
             raise CommandError(f"No Regional Review in the calendar for {region!r}.")
-        start = review.start_earliest - timedelta(weeks=weeks)
+        start = review.start_earliest - timedelta(weeks=weeks or window_opens_weeks())
         self.stdout.write(f"{review.label} — {review.start.display()} (earliest {review.start_earliest})")
+        table = registry.rules()
+        labels = registry.labels()
+        regions: dict[tuple[str, str], str | None] = {}
+
+        def region_of(kind: str, target: str) -> str | None:
+            """The region a target belongs to; None for one that belongs to every region (a funding call)."""
+            find = table[kind].region_of
+            if (kind, target) not in regions:
+                regions[(kind, target)] = find(target) if find else None
+            return regions[(kind, target)]
+
         seen: set[tuple] = set()
-        table = rules.rules()
         day = start
         while day <= review.start_latest:
             for kind, rule in table.items():
                 fired: dict[tuple, int] = {}
                 for due in rule.find(day):
-                    if due.due_on == day and _region_of(due.target) in (region, None):
+                    if due.due_on == day and region_of(kind, due.target) in (region, None):
                         fired[(due.target, due.due_on)] = fired.get((due.target, due.due_on), 0) + 1
                 for (target, due_on), recipients in sorted(fired.items()):
                     if (kind, target, due_on) not in seen:
-                        self.stdout.write(f"{due_on}  {Kind(kind).label}  [{target}]  {recipients} recipient(s)")
+                        self.stdout.write(f"{due_on}  {labels[kind]}  [{target}]  {recipients} recipient(s)")
                         seen.add((kind, target, due_on))
             day += timedelta(days=1)

@@ -1,0 +1,69 @@
+"""The consultations' part in a person's data: registrations, offers to speak, proposals, follows, exports.
+
+Registered in :mod:`portal.privacy_registry`; the privacy notice says what erasure keeps and why.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from consultations.enums import InterestStatus, RegistrationStatus
+from consultations.models import (
+    ExportLog,
+    ExportStatus,
+    ExpressionOfInterest,
+    Follow,
+    Proposal,
+    ProposalStatus,
+    Registration,
+)
+from consultations.services import registration_cancel
+from portal.models import User
+from portal.privacy_registry import PersonalData, register
+
+
+@register
+class Consultations(PersonalData):
+    copied = (
+        "consultations.registration",
+        "consultations.expressionofinterest",
+        "consultations.proposal",
+        "consultations.follow",
+        "consultations.exportlog",
+    )
+    erasure = {
+        "consultations.registration": "Places at consultations still ahead are cancelled (the first person waiting "
+        "gets the place); the decision note of every registration is erased; the rows stay for the counts. "
+        "Registrations the person decided keep the link to the emptied account.",
+        "consultations.expressionofinterest": "Offers not yet decided are deleted; the statement of the others is "
+        "erased.",
+        "consultations.proposal": "Deleted unless approved (an approved one is on the calendar).",
+        "consultations.follow": "Deleted.",
+        "consultations.exportlog": "Registration lists exported to files that may list the person are deleted "
+        "(they can be exported again) and marked removed; the record of who exported stays.",
+    }
+
+    def erase(self, user: User) -> None:
+
+        # Lists exported to files may name the person: they go (read before any registration changes).
+        consultations = Registration.objects.filter(user=user).values("consultation_id")
+        exports = ExportLog.objects.filter(consultation_id__in=consultations).exclude(file_name="")
+        folder = settings.PRIVATE_ROOT / "exports"
+        for name in list(exports.values_list("file_name", flat=True)):
+            (folder / name).unlink(missing_ok=True)
+        exports.update(file_name="", status=ExportStatus.REMOVED)
+
+        # Places ahead are given back; what stays keeps its counts, not its words.
+        ahead = models.Q(consultation__starts_at__isnull=True) | models.Q(consultation__starts_at__gte=timezone.now())
+        upcoming = Registration.objects.filter(ahead, user=user).exclude(
+            status__in=(RegistrationStatus.CANCELLED, RegistrationStatus.REJECTED)
+        )
+        for registration in upcoming.select_related("consultation"):
+            registration_cancel(registration=registration, notify=False)
+        Registration.objects.filter(user=user).update(decision_note="")
+        ExpressionOfInterest.objects.filter(user=user, status=InterestStatus.RECEIVED).delete()
+        ExpressionOfInterest.objects.filter(user=user).update(statement="")
+        Follow.objects.filter(user=user).delete()
+        Proposal.objects.filter(proposed_by=user).exclude(status=ProposalStatus.APPROVED).delete()

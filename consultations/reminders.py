@@ -1,0 +1,180 @@
+"""The consultations' reminders: deadlines for those who follow a consultation, and the consultation itself for
+those registered. Found and registered when the apps load (reminders.registry).
+"""
+
+from collections.abc import Callable, Iterator
+from datetime import date, timedelta
+from zoneinfo import ZoneInfo
+
+from django.contrib.auth import get_user_model
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from consultations.enums import HOLDS_PLACE, ConsultationStatus, RegistrationStatus
+from consultations.models import Consultation, ExpressionOfInterest, Registration
+from reminders.registry import Due, Message, Rule, active_ids, register, split_target, window
+
+User = get_user_model()
+
+STAKEHOLDERS = gettext_lazy("Stakeholders")
+# Followers are told three days before a deadline.
+DEADLINE_NOTICE = timedelta(days=3)
+
+# The kinds, as written on every reminder and preference: never renamed.
+_REGISTRATION = "registration_deadline"
+_INTEREST = "interest_deadline"
+_WEEK = "consultation_week"
+_DAY = "consultation_day"
+
+
+def _region_of(target: str) -> str | None:
+    return Consultation.objects.filter(pk=split_target(target)[1]).values_list("event__region__code", flat=True).first()
+
+
+def _consultation_day(consultation) -> date | None:
+    if consultation.starts_at:
+        return timezone.localtime(consultation.starts_at, ZoneInfo(consultation.time_zone)).date()
+    return consultation.event.start_earliest
+
+
+def _deadline_find(field: str, audience: Callable) -> Callable:
+    def find(today: date) -> Iterator[Due]:
+        start, end = window(today)
+        lookup = {f"{field}__date__gte": start + DEADLINE_NOTICE, f"{field}__date__lte": end + DEADLINE_NOTICE}
+        for consultation in Consultation.objects.filter(status=ConsultationStatus.OPEN, **lookup):
+            due_on = getattr(consultation, field).date() - DEADLINE_NOTICE
+            for person in audience(consultation):
+                yield Due(person, f"consultation:{consultation.pk}", due_on)
+
+    return find
+
+
+def _not_registered_followers(consultation) -> list[int]:
+    registered = Registration.objects.filter(consultation=consultation).exclude(status=RegistrationStatus.CANCELLED)
+    return active_ids(
+        User.objects.filter(consultation_follows__consultation=consultation).exclude(
+            pk__in=registered.values("user_id")
+        )
+    )
+
+
+def _possible_speakers(consultation) -> list[int]:
+    offered = ExpressionOfInterest.objects.filter(consultation=consultation).values("user_id")
+    return active_ids(
+        User.objects.filter(
+            Q(consultation_follows__consultation=consultation)
+            | Q(registrations__consultation=consultation, registrations__status__in=HOLDS_PLACE)
+        )
+        .exclude(pk__in=offered)
+        .distinct()
+    )
+
+
+def _consultation_message(target: str, kind: str) -> Message | None:
+    consultation = Consultation.objects.select_related("event").filter(pk=split_target(target)[1]).first()
+    if consultation is None or consultation.status != ConsultationStatus.OPEN:
+        return None
+    zone = ZoneInfo(consultation.time_zone)
+    url = consultation.get_absolute_url()
+    if kind == _REGISTRATION:
+        if consultation.registration_deadline <= timezone.now():
+            return None
+        return Message(
+            _("Register for “%(title)s”") % {"title": consultation.title},
+            _("Registration closes soon."),
+            url,
+            f"{date_format(timezone.localtime(consultation.registration_deadline, zone), 'DATETIME_FORMAT')} "
+            f"({consultation.time_zone})",
+        )
+    if kind == _INTEREST:
+        if not consultation.interest_deadline or consultation.interest_deadline <= timezone.now():
+            return None
+        return Message(
+            _("Offer to speak at “%(title)s”") % {"title": consultation.title},
+            _("The deadline to offer to speak is near: panels, open floor, moderation or rapporteur."),
+            url,
+            f"{date_format(timezone.localtime(consultation.interest_deadline, zone), 'DATETIME_FORMAT')} "
+            f"({consultation.time_zone})",
+        )
+    where = consultation.join_link or consultation.venue
+    body = _("Your consultation is in a week.") if kind == _WEEK else _("Your consultation is tomorrow.")
+    if where:
+        body = _("%(reminder)s Join or venue: %(where)s") % {"reminder": body, "where": where}
+    day = _consultation_day(consultation)
+    when = (
+        f"{date_format(timezone.localtime(consultation.starts_at, zone), 'DATETIME_FORMAT')} ({consultation.time_zone})"
+        if consultation.starts_at
+        else consultation.event.start.display()
+    )
+    return (
+        Message(
+            _("“%(title)s” is coming") % {"title": consultation.title},
+            body,
+            url,
+            when,
+            not_final=consultation.starts_at is None and not consultation.event.is_exact,
+        )
+        if day
+        else None
+    )
+
+
+def _attendance_find(days_before: int) -> Callable:
+    def find(today: date) -> Iterator[Due]:
+        start, end = window(today)
+        soon = Consultation.objects.filter(
+            status__in=[ConsultationStatus.OPEN, ConsultationStatus.CLOSED]
+        ).select_related("event")
+        soon = soon.filter(
+            Q(starts_at__date__gte=start, starts_at__date__lte=end + timedelta(days=days_before + 1))
+            | Q(
+                starts_at__isnull=True,
+                event__start_earliest__gte=start,
+                event__start_earliest__lte=end + timedelta(days=days_before),
+            )
+        )
+        for consultation in soon:
+            day = _consultation_day(consultation)
+            due_on = day - timedelta(days=days_before)
+            if not start <= due_on <= end:
+                continue
+            people = Registration.objects.filter(
+                consultation=consultation, status=RegistrationStatus.REGISTERED, user__is_active=True
+            ).values_list("user_id", flat=True)
+            for person in people.order_by("user_id"):
+                yield Due(person, f"consultation:{consultation.pk}", due_on)
+
+    return find
+
+
+def _rule(kind: str, label: Promise, find: Callable) -> Rule:
+    return Rule(
+        kind=kind,
+        label=label,
+        audience=STAKEHOLDERS,
+        find=find,
+        message=lambda target: _consultation_message(target, kind),
+        region_of=_region_of,
+    )
+
+
+REGISTRATION_DEADLINE = register(
+    _rule(
+        _REGISTRATION,
+        gettext_lazy("Registration deadline of a consultation you follow"),
+        _deadline_find("registration_deadline", _not_registered_followers),
+    )
+)
+INTEREST_DEADLINE = register(
+    _rule(
+        _INTEREST,
+        gettext_lazy("Deadline to offer to speak at a consultation you follow"),
+        _deadline_find("interest_deadline", _possible_speakers),
+    )
+)
+CONSULTATION_WEEK = register(_rule(_WEEK, gettext_lazy("Your consultation in 7 days"), _attendance_find(7)))
+CONSULTATION_DAY = register(_rule(_DAY, gettext_lazy("Your consultation tomorrow"), _attendance_find(1)))

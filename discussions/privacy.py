@@ -1,0 +1,84 @@
+"""The discussions' part in a person's data: posts and their files, appeals, subscriptions, moderation.
+
+Registered in :mod:`portal.privacy_registry`; the privacy notice says what erasure keeps and why.
+"""
+
+from __future__ import annotations
+
+from django.db import models, transaction
+
+from discussions.enums import FileStatus, PostStatus
+from discussions.models import Appeal, Attachment, ModerationDecision, Post, Space, Subscription
+from portal.models import User
+from portal.privacy_registry import PersonalData, register, rows
+
+
+@register
+class Discussions(PersonalData):
+    copied = (
+        "discussions.post",
+        "discussions.attachment",
+        "discussions.appeal",
+        "discussions.subscription",
+        "discussions.moderationdecision",
+        "discussions.space",
+    )
+    erasure = {
+        "discussions.post": "Never approved: deleted, with their files. Approved: back to their approved version, "
+        "shown under the neutral name “Former participant”, because others replied and summaries draw on them.",
+        "discussions.attachment": "Files not approved are deleted, from the disk too once the erasure is committed.",
+        "discussions.appeal": "The reason the person gave is erased. Appeals they decided as a moderator keep the "
+        "link to the emptied account.",
+        "discussions.subscription": "Deleted.",
+        "discussions.moderationdecision": "Kept: the moderation's record; it names the emptied account.",
+        "discussions.space": "The person no longer moderates any space.",
+    }
+
+    def owned(self, user: User) -> dict[str, models.QuerySet]:
+        # Appeals name the moderators who decided them: the person's own are their requests, not those decisions.
+        return {
+            "discussions.post": Post.objects.filter(author=user),
+            "discussions.attachment": Attachment.objects.filter(post__author=user),
+            "discussions.appeal": Appeal.objects.filter(post__author=user),
+            "discussions.subscription": Subscription.objects.filter(user=user),
+            "discussions.moderationdecision": ModerationDecision.objects.filter(moderator=user),
+        }
+
+    def copy(self, user: User) -> dict:
+        data = {}
+        for label, queryset in self.owned(user).items():
+            # The HTML of a post is derived from its text: the copy holds the text.
+            found = rows(queryset, leave_out=("html", "approved_html"))
+            if found:
+                data[label] = found
+        # Moderating a space is a role, not a thing of the person's: listed in the copy, not in `owned`.
+        spaces = rows(Space.objects.filter(moderators=user))
+        if spaces:
+            data["discussions.space"] = spaces
+        return data
+
+    def erase(self, user: User) -> None:
+        # What was never approved goes, with its files; an approved post keeps its approved version.
+        unpublished = Post.objects.filter(author=user, approved_at__isnull=True)
+        files = list(Attachment.objects.filter(post__in=unpublished).values_list("file", flat=True))
+        unapproved_files = Attachment.objects.filter(post__author=user).exclude(status=FileStatus.APPROVED)
+        files += list(unapproved_files.values_list("file", flat=True))
+        unapproved_files.delete()
+        Appeal.objects.filter(post__author=user).update(reason="")
+        unpublished.delete()
+        Post.objects.filter(author=user, status__in=(PostStatus.PENDING, PostStatus.REJECTED)).update(
+            status=PostStatus.APPROVED,
+            text=models.F("approved_text"),
+            html=models.F("approved_html"),
+            rejection_reason="",
+        )
+        Post.objects.filter(author=user).update(shown_name="")
+        Subscription.objects.filter(user=user).delete()
+        user.moderated_spaces.clear()
+
+        def delete_files() -> None:
+            storage = Attachment._meta.get_field("file").storage
+            for name in files:
+                storage.delete(name)
+
+        transaction.on_commit(delete_files)
