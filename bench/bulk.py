@@ -46,7 +46,7 @@ def moderation(sizes=(10, 1000)) -> dict:
         versions = dict(Post.objects.filter(pk__in=ids).values_list("pk", "revision"))
         with transaction.atomic():
             results[str(size)] = _measure(
-                lambda versions=versions: posts_moderate(versions=versions, moderator=moderator, approve=True)
+                lambda versions=versions: posts_moderate(versions=versions, by=moderator, approve=True)
             )
             transaction.set_rollback(small)
     return results

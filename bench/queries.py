@@ -123,7 +123,7 @@ def thread():
 
     def add():
         post = post_create(question=question, author=_user(), text="A view from the ground", language="en")
-        post_moderate(post=post, shown_revision=post.revision, moderator=moderator, approve=True)
+        post_moderate(post=post, shown_revision=post.revision, by=moderator, approve=True)
 
     return question.get_absolute_url(), _user(), add
 

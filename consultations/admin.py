@@ -16,6 +16,7 @@ from consultations.models import (
     Session,
     SummaryDocument,
 )
+from portal import integrity
 from portal.admin_decisions import Shown, confirmation_page, confirmed_versions
 from portal.uploads import stored_file_name, validate_document
 
@@ -209,10 +210,24 @@ class ExpressionOfInterestAdmin(admin.ModelAdmin):
     list_filter = ["consultation", "role", "status"]
     list_select_related = ["user__profile", "consultation"]
     ordering = ["submitted_at"]
-    readonly_fields = ["consultation", "user", "role", "submitted_at", "status"]
+    # The person's own words (role, topic, statement, within the word limit they were held to) are shown as
+    # sent; the status changes on the dashboard only.
+    readonly_fields = [f.name for f in ExpressionOfInterest._meta.fields if f.name != "id"]
 
     def has_add_permission(self, request) -> bool:
         return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        if obj is not None and integrity.refusal(decider=request.user, subject=obj.user):
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def delete_model(self, request, obj):
+        services.interest_delete(interest=obj, by=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for interest in queryset.select_related("user__profile"):
+            services.interest_delete(interest=interest, by=request.user)
 
 
 class DeclineReasonForm(ActionForm):
@@ -226,11 +241,24 @@ class ProposalAdmin(admin.ModelAdmin):
     list_select_related = ["region"]
     action_form = DeclineReasonForm
     actions = ["approve", "decline"]
-    # The decision is taken by the actions, through the service, where nobody decides their own proposal.
-    readonly_fields = ["status", "decision_note", "event", "proposed_by", "created_at"]
+    # The decision is taken by the actions, through the service, where nobody decides their own proposal. What
+    # the proposer wrote (title, date, organisers, link...) is theirs: shown as sent, never rewritten here.
+    readonly_fields = [f.name for f in Proposal._meta.fields if f.name != "id"]
 
     def has_add_permission(self, request) -> bool:
         return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        if obj is not None and integrity.refusal(decider=request.user, subject=obj.proposed_by):
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def delete_model(self, request, obj):
+        services.proposal_delete(proposal=obj, by=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for proposal in queryset.select_related("proposed_by__profile"):
+            services.proposal_delete(proposal=proposal, by=request.user)
 
     def _decide(self, request, queryset, approve: bool):
         decided = 0

@@ -40,3 +40,40 @@ class InterestStatus(models.TextChoices):
     RECEIVED = "received", _("Received")
     SELECTED = "selected", _("Selected")
     NOT_SELECTED = "not_selected", _("Not selected")
+
+
+class ExportStatus(models.TextChoices):
+    RUNNING = "running", _("Being prepared")
+    READY = "ready", _("Ready")
+    FAILED = "failed", _("Failed")
+    # The file named someone who since erased their account: it is gone with their name.
+    REMOVED = "removed", _("Removed")
+
+
+class SessionKind(models.TextChoices):
+    OPENING = "opening", _("Opening plenary")
+    ROUNDTABLE = "roundtable", _("Roundtable")
+    BREAK = "break", _("Break")
+    CLOSING = "closing", _("Closing plenary")
+
+
+class ProposalKind(models.TextChoices):
+    GCM_TALK = "gcm_talk", _("GCM Talk")
+    SIDE_EVENT = "side_event", _("Side event")
+
+
+class ProposalLevel(models.TextChoices):
+    GLOBAL = "global", _("Global")
+    REGIONAL = "regional", _("Regional")
+    NATIONAL = "national", _("National")
+
+
+class ProposalStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for the secretariat")
+    APPROVED = "approved", _("Approved")
+    DECLINED = "declined", _("Declined")
+
+
+class DocumentKind(models.TextChoices):
+    MATERIAL = "material", _("Meeting material")
+    SUMMARY = "summary", _("Summary document")

@@ -5,7 +5,7 @@ from django.utils.translation import ngettext
 
 from consultations.enums import SpeakingRole
 from consultations.models import Proposal
-from consultations.services import interest_limits, statement_word_count
+from consultations.services import interest_limits, proposal_date_limit, proposal_date_refusal, statement_word_count
 from portal.validators import clean_name
 
 
@@ -60,6 +60,14 @@ class ProposalForm(forms.ModelForm):
         fields = ["kind", "title", "level", "region", "date", "organisers", "link"]
         widgets = {"date": forms.DateInput(attrs={"type": "date"})}
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The browser's date picker offers only the days the form takes; the server checks them all the same.
+        today = timezone.localdate()
+        self.fields["date"].widget.attrs.update(
+            {"min": today.isoformat(), "max": proposal_date_limit(today=today).isoformat()}
+        )
+
     def clean_title(self):
         return clean_name(self.cleaned_data["title"])
 
@@ -67,8 +75,8 @@ class ProposalForm(forms.ModelForm):
         return clean_name(self.cleaned_data["organisers"])
 
     def clean_date(self):
-
+        # The service's rule, so the error sits next to the field: not passed, not beyond the horizon.
         date = self.cleaned_data["date"]
-        if date < timezone.localdate():
-            raise forms.ValidationError(_("The date has passed; propose a date to come."))
+        if refusal := proposal_date_refusal(day=date):
+            raise forms.ValidationError(refusal)
         return date

@@ -4,6 +4,8 @@ from django.conf import settings
 from django.utils import timezone
 from icalendar import Calendar, Event
 
+from reviews.ical import add_all_day_span
+
 
 def consultation_ics(consultation) -> bytes:
     """One consultation as an iCal file: its times if set, else its calendar event's dates."""
@@ -20,8 +22,7 @@ def consultation_ics(consultation) -> bytes:
         item.add("status", "CONFIRMED")
     else:
         event = consultation.event
-        item.add("dtstart", event.start_earliest)
-        item.add("dtend", event.latest + timedelta(days=1))
+        add_all_day_span(item, first=event.start_earliest, last=event.latest)
         item.add("status", "CONFIRMED" if event.is_exact else "TENTATIVE")
     if consultation.venue:
         item.add("location", consultation.venue)

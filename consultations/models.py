@@ -13,8 +13,14 @@ from consultations.enums import (
     HOLDS_PLACE,
     Attendance,
     ConsultationStatus,
+    DocumentKind,
+    ExportStatus,
     InterestStatus,
+    ProposalKind,
+    ProposalLevel,
+    ProposalStatus,
     RegistrationStatus,
+    SessionKind,
     SpeakingRole,
 )
 from reviews.enums import Modality
@@ -170,14 +176,6 @@ class ExpressionOfInterest(models.Model):
         return f"{self.user} – {self.get_role_display()}"
 
 
-class ExportStatus(models.TextChoices):
-    RUNNING = "running", _("Being prepared")
-    READY = "ready", _("Ready")
-    FAILED = "failed", _("Failed")
-    # The file named someone who since erased their account: it is gone with their name.
-    REMOVED = "removed", _("Removed")
-
-
 class ExportLog(models.Model):
     """Who exported which registration list, when, with which filter and how many rows."""
 
@@ -190,8 +188,8 @@ class ExportLog(models.Model):
     file_format = models.CharField(max_length=8)
     # The exporter's language: headings and labels of the file are in it, whoever builds it.
     language = models.CharField(max_length=8, blank=True)
-    filters = models.JSONField(default=dict)
-    columns = models.JSONField(default=list)
+    filters = models.JSONField(default=dict, blank=True)
+    columns = models.JSONField(default=list, blank=True)
     rows = models.PositiveIntegerField(default=0)
 
     class Meta:
@@ -201,13 +199,6 @@ class ExportLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.consultation} {self.file_format} {self.created_at:%Y-%m-%d %H:%M}"
-
-
-class SessionKind(models.TextChoices):
-    OPENING = "opening", _("Opening plenary")
-    ROUNDTABLE = "roundtable", _("Roundtable")
-    BREAK = "break", _("Break")
-    CLOSING = "closing", _("Closing plenary")
 
 
 class Session(models.Model):
@@ -238,23 +229,6 @@ class Session(models.Model):
     @property
     def length(self) -> int:
         return self.minutes or (self.panel_minutes + self.floor_minutes)
-
-
-class ProposalKind(models.TextChoices):
-    GCM_TALK = "gcm_talk", _("GCM Talk")
-    SIDE_EVENT = "side_event", _("Side event")
-
-
-class ProposalLevel(models.TextChoices):
-    GLOBAL = "global", _("Global")
-    REGIONAL = "regional", _("Regional")
-    NATIONAL = "national", _("National")
-
-
-class ProposalStatus(models.TextChoices):
-    PENDING = "pending", _("Waiting for the secretariat")
-    APPROVED = "approved", _("Approved")
-    DECLINED = "declined", _("Declined")
 
 
 class Proposal(models.Model):
@@ -298,11 +272,6 @@ class Proposal(models.Model):
 def _summary_path(instance, filename: str) -> str:
 
     return f"summaries/{instance.consultation_id}/{uuid.uuid4().hex}"
-
-
-class DocumentKind(models.TextChoices):
-    MATERIAL = "material", _("Meeting material")
-    SUMMARY = "summary", _("Summary document")
 
 
 class SummaryDocument(models.Model):

@@ -9,16 +9,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from consultations.enums import InterestStatus, RegistrationStatus
-from consultations.models import (
-    ExportLog,
-    ExportStatus,
-    ExpressionOfInterest,
-    Follow,
-    Proposal,
-    ProposalStatus,
-    Registration,
-)
+from consultations.enums import ExportStatus, InterestStatus, ProposalStatus, RegistrationStatus
+from consultations.models import ExportLog, ExpressionOfInterest, Follow, Proposal, Registration
 from consultations.services import registration_cancel
 from portal.models import User
 from portal.privacy_registry import PersonalData, register
@@ -26,6 +18,10 @@ from portal.privacy_registry import PersonalData, register
 
 @register
 class Consultations(PersonalData):
+    # A registration is the registered person's, not the member of staff's who decided it (``decided_by``). An
+    # export names the registrations of others: listed in the copy of who exported it, as what they did.
+    owner = {"consultations.registration": "user", "consultations.exportlog": None}
+    listed = {"consultations.exportlog": "user"}
     copied = (
         "consultations.registration",
         "consultations.expressionofinterest",
@@ -36,13 +32,14 @@ class Consultations(PersonalData):
     erasure = {
         "consultations.registration": "Places at consultations still ahead are cancelled (the first person waiting "
         "gets the place); the decision note of every registration is erased; the rows stay for the counts. "
-        "Registrations the person decided keep the link to the emptied account.",
+        "Registrations of others the person decided as staff stay whole, linked to the emptied account.",
         "consultations.expressionofinterest": "Offers not yet decided are deleted; the statement of the others is "
         "erased.",
         "consultations.proposal": "Deleted unless approved (an approved one is on the calendar).",
         "consultations.follow": "Deleted.",
         "consultations.exportlog": "Registration lists exported to files that may list the person are deleted "
-        "(they can be exported again) and marked removed; the record of who exported stays.",
+        "(they can be exported again) and marked removed; the record of who exported stays, linked to the "
+        "emptied account of an exporter who erased theirs.",
     }
 
     def erase(self, user: User) -> None:

@@ -4,6 +4,7 @@ those registered. Found and registered when the apps load (reminders.registry).
 
 from collections.abc import Callable, Iterator
 from datetime import date, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth import get_user_model
@@ -16,11 +17,16 @@ from django.utils.translation import gettext_lazy
 
 from consultations.enums import HOLDS_PLACE, ConsultationStatus, RegistrationStatus
 from consultations.models import Consultation, ExpressionOfInterest, Registration
+from portal.permissions import can
 from reminders.registry import Due, Message, Rule, active_ids, register, split_target, window
 
 User = get_user_model()
 
-STAKEHOLDERS = gettext_lazy("Stakeholders")
+# Who gets each kind, in words: anyone signed in may follow a consultation; stakeholders, UN system and Member
+# State representatives register for one.
+FOLLOWERS = gettext_lazy("People who follow the consultation and have not registered")
+POSSIBLE_SPEAKERS = gettext_lazy("People who follow the consultation or hold a place, until they offer to speak")
+REGISTERED = gettext_lazy("People registered for the consultation")
 # Followers are told three days before a deadline.
 DEADLINE_NOTICE = timedelta(days=3)
 
@@ -151,22 +157,34 @@ def _attendance_find(days_before: int) -> Callable:
     return find
 
 
-def _rule(kind: str, label: Promise, find: Callable) -> Rule:
-    return Rule(
-        kind=kind,
-        label=label,
-        audience=STAKEHOLDERS,
-        find=find,
-        message=lambda target: _consultation_message(target, kind),
-        region_of=_region_of,
+def _may_be_registered(user) -> bool:
+    """Who may hold a registration: those whose role lets them register, and anyone still registered."""
+    return (
+        can(user, "consultations.register")
+        or Registration.objects.filter(user=user, status=RegistrationStatus.REGISTERED).exists()
     )
 
 
+def _rule(kind: str, label: Promise, find: Callable, audience: Promise, for_user: Callable[[Any], bool] | None) -> Rule:
+    return Rule(
+        kind=kind,
+        label=label,
+        audience=audience,
+        find=find,
+        message=lambda target: _consultation_message(target, kind),
+        region_of=_region_of,
+        for_user=for_user,
+    )
+
+
+# Anyone signed in may follow a consultation: the deadlines are for everyone (no for_user).
 REGISTRATION_DEADLINE = register(
     _rule(
         _REGISTRATION,
         gettext_lazy("Registration deadline of a consultation you follow"),
         _deadline_find("registration_deadline", _not_registered_followers),
+        FOLLOWERS,
+        None,
     )
 )
 INTEREST_DEADLINE = register(
@@ -174,7 +192,13 @@ INTEREST_DEADLINE = register(
         _INTEREST,
         gettext_lazy("Deadline to offer to speak at a consultation you follow"),
         _deadline_find("interest_deadline", _possible_speakers),
+        POSSIBLE_SPEAKERS,
+        None,
     )
 )
-CONSULTATION_WEEK = register(_rule(_WEEK, gettext_lazy("Your consultation in 7 days"), _attendance_find(7)))
-CONSULTATION_DAY = register(_rule(_DAY, gettext_lazy("Your consultation tomorrow"), _attendance_find(1)))
+CONSULTATION_WEEK = register(
+    _rule(_WEEK, gettext_lazy("Your consultation in 7 days"), _attendance_find(7), REGISTERED, _may_be_registered)
+)
+CONSULTATION_DAY = register(
+    _rule(_DAY, gettext_lazy("Your consultation tomorrow"), _attendance_find(1), REGISTERED, _may_be_registered)
+)

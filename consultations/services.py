@@ -7,24 +7,26 @@ exceeded (001, Annex 2: "within physical meeting space or virtual meeting
 capacity"). Mail is queued on commit.
 """
 
+from datetime import date
+
 from constance.utils import get_values_for_keys
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Max
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from consultations.enums import HOLDS_PLACE, Attendance, ConsultationStatus, InterestStatus, RegistrationStatus
-from consultations.models import (
-    Consultation,
-    ExportLog,
+from consultations.enums import (
+    HOLDS_PLACE,
+    Attendance,
+    ConsultationStatus,
     ExportStatus,
-    ExpressionOfInterest,
-    Follow,
-    Proposal,
+    InterestStatus,
     ProposalStatus,
-    Registration,
+    RegistrationStatus,
 )
+from consultations.models import Consultation, ExportLog, ExpressionOfInterest, Follow, Proposal, Registration
 from consultations.tasks import export_xlsx, send_interest_decision, send_proposal_decision, send_registration_mail
 from portal import integrity
 from portal.enums import AuditAction
@@ -41,6 +43,10 @@ from reviews.models import Event, ReviewCycle
 # interest_limits() reads the values in force.
 INTEREST_WORD_LIMIT = settings.CONSTANCE_CONFIG["INTEREST_WORD_LIMIT"][0]
 INTEREST_MAX_CHARS = settings.CONSTANCE_CONFIG["INTEREST_MAX_CHARS"][0]
+# How far ahead a GCM Talk or side event may be proposed: the review cycle under way and the next one, up to the
+# end of the next IMRF cycle (every four years). A date further ahead is a mistyped year, not a plan, and would put
+# the end of the calendar (9999) on the public feeds.
+PROPOSAL_HORIZON_YEARS = 5
 
 
 def interest_limits() -> tuple[int, int]:
@@ -354,10 +360,36 @@ def follow_delete(*, user, consultation: Consultation) -> None:
     Follow.objects.filter(consultation=consultation, user=user).delete()
 
 
+def proposal_date_limit(*, today: date | None = None) -> date:
+    """The latest day a GCM Talk or side event may be proposed for: ``PROPOSAL_HORIZON_YEARS`` from today."""
+    today = today or timezone.localdate()
+    try:
+        return today.replace(year=today.year + PROPOSAL_HORIZON_YEARS)
+    except ValueError:  # 29 February, in a year that has none
+        return today.replace(year=today.year + PROPOSAL_HORIZON_YEARS, day=28)
+
+
+def proposal_date_refusal(*, day: date) -> str | None:
+    """Why ``day`` cannot be proposed for a GCM Talk or side event (passed, or too far ahead), or None."""
+    today = timezone.localdate()
+    if day < today:
+        return _("The date has passed; propose a date to come.")
+    limit = proposal_date_limit(today=today)
+    if day > limit:
+        return _("The date is too far ahead: propose a date no later than %(date)s.") % {
+            "date": date_format(limit, "DATE_FORMAT")
+        }
+    return None
+
+
 @transaction.atomic
 def proposal_create(*, proposed_by, kind: str, title: str, level: str, region, date, organisers: str, link: str = ""):
-    """Record a proposed GCM Talk or side event, waiting for the secretariat's decision; the proposer gets a receipt."""
+    """Record a proposed GCM Talk or side event, waiting for the secretariat's decision; the proposer gets a receipt.
 
+    The date is checked as the form checks it (:func:`proposal_date_refusal`), for any other caller.
+    """
+    if refusal := proposal_date_refusal(day=date):
+        raise ConsultationError(refusal)
     proposal = Proposal.objects.create(
         proposed_by=proposed_by,
         kind=kind,
@@ -388,6 +420,12 @@ def proposal_decide(*, proposal, by, approve: bool, reason: str = ""):
         return proposal
     if not approve and not reason.strip():
         raise ConsultationError(_("Please give the reason for declining."))
+    if approve and proposal.date > (limit := proposal_date_limit()):
+        # A proposal sent before the form refused such dates: it never reaches the calendar.
+        raise ConsultationError(
+            _("Its date, %(date)s, is too far ahead for the calendar (after %(limit)s): decline it with the reason.")
+            % {"date": date_format(proposal.date, "DATE_FORMAT"), "limit": date_format(limit, "DATE_FORMAT")}
+        )
     proposal.status = ProposalStatus.APPROVED if approve else ProposalStatus.DECLINED
     proposal.decision_note = reason.strip()
     if approve:
@@ -409,6 +447,28 @@ def proposal_decide(*, proposal, by, approve: bool, reason: str = ""):
     audit_record(actor=by, action=AuditAction.PROPOSAL_DECISION, target=proposal, detail=proposal.status)
     transaction.on_commit(lambda: enqueue(send_proposal_decision.s(proposal_id=proposal.pk)))
     return proposal
+
+
+@transaction.atomic
+def proposal_delete(*, proposal: Proposal, by) -> None:
+    """Delete a proposal (the administration's delete), audited with who deleted it and the state it was in.
+
+    The calendar event of an approved proposal stays: it is the secretariat's, changed in the calendar. Nobody
+    deletes their own proposal or their organisation's, as nobody decides on it.
+    """
+    _check_manager(by)
+    _check_subjects(by, [proposal.proposed_by])
+    audit_record(actor=by, action=AuditAction.PROPOSAL_DECISION, target=proposal, detail=f"deleted ({proposal.status})")
+    proposal.delete()
+
+
+@transaction.atomic
+def interest_delete(*, interest: ExpressionOfInterest, by) -> None:
+    """Delete an offer to speak (the administration's delete), audited with who deleted it and its state then."""
+    _check_manager(by)
+    _check_subjects(by, [interest.user])
+    audit_record(actor=by, action=AuditAction.SPEAKER_SELECTION, target=interest, detail=f"deleted ({interest.status})")
+    interest.delete()
 
 
 def registration_confirm_funded(*, consultation: Consultation, user, by) -> Registration:

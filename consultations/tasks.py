@@ -1,21 +1,16 @@
 import uuid
-from smtplib import SMTPException
 
 from celery import shared_task
 from django.conf import settings
 
-from consultations.enums import RegistrationStatus
+from consultations.enums import ExportStatus, ProposalStatus, RegistrationStatus
 from consultations.exports import export_queryset, write_xlsx
 from consultations.ical import consultation_ics
-from consultations.models import ExportLog, ExportStatus, ExpressionOfInterest, Proposal, ProposalStatus, Registration
-from portal.mail import language_of, send_templated_mail
+from consultations.models import ExportLog, ExpressionOfInterest, Proposal, Registration
+from portal.mail import language_of, mail_task, send_templated_mail
 
 
-@shared_task(
-    autoretry_for=(SMTPException, OSError),
-    retry_backoff=30,
-    retry_kwargs={"max_retries": 5},
-)
+@mail_task
 def send_registration_mail(*, registration_id: int, reason: str) -> None:
     """Tell a person, in their language, where their registration stands; with an iCal file once they have a place."""
     registration = (
@@ -35,11 +30,7 @@ def send_registration_mail(*, registration_id: int, reason: str) -> None:
     )
 
 
-@shared_task(
-    autoretry_for=(SMTPException, OSError),
-    retry_backoff=30,
-    retry_kwargs={"max_retries": 5},
-)
+@mail_task
 def send_interest_decision(*, interest_id: int, received: bool = False) -> None:
     """Tell a person that their offer to speak arrived (``received``), or whether they were selected."""
 
@@ -56,11 +47,7 @@ def send_interest_decision(*, interest_id: int, received: bool = False) -> None:
     )
 
 
-@shared_task(
-    autoretry_for=(SMTPException, OSError),
-    retry_backoff=30,
-    retry_kwargs={"max_retries": 5},
-)
+@mail_task
 def send_proposal_decision(*, proposal_id: int) -> None:
     """Tell the proposer of a GCM Talk or side event, in their language, that it arrived or what was decided."""
 

@@ -12,18 +12,24 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from consultations import selectors, services, slate
-from consultations.enums import HOLDS_PLACE, Attendance, ConsultationStatus, InterestStatus, RegistrationStatus
+from consultations.enums import (
+    HOLDS_PLACE,
+    Attendance,
+    ConsultationStatus,
+    DocumentKind,
+    ExportStatus,
+    InterestStatus,
+    ProposalStatus,
+    RegistrationStatus,
+)
 from consultations.exports import COLUMNS, DEFAULT_COLUMNS, csv_rows, export_queryset
 from consultations.forms import InterestForm, ProposalForm, RegistrationForm
 from consultations.models import (
     Consultation,
-    DocumentKind,
     ExportLog,
-    ExportStatus,
     ExpressionOfInterest,
     Follow,
     Proposal,
-    ProposalStatus,
     Registration,
     SummaryDocument,
 )

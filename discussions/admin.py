@@ -142,7 +142,7 @@ class PostAdminBase(admin.ModelAdmin):
             return self._confirmation(request, posts, approve=approve, reason=reason)
         versions = {post.pk: revision for post in posts if (revision := whole_number(shown.get(post.pk))) is not None}
         try:
-            count = services.posts_moderate(versions=versions, moderator=request.user, approve=approve, reason=reason)
+            count = services.posts_moderate(versions=versions, by=request.user, approve=approve, reason=reason)
         except services.PostChanged as exc:
             # The new versions are shown again: the decision is taken on what the moderator reads now.
             self.message_user(request, str(exc), messages.WARNING)
@@ -173,7 +173,7 @@ class PostAdminBase(admin.ModelAdmin):
                         "tags_changed": post.approved_at is not None
                         and {t.pk for t in tags} != {t.pk for t in post.tags.all()},
                         "files": list(post.attachments.all()),
-                        "refusal": services.post_decision_refusal(moderator=request.user, post=post)
+                        "refusal": services.post_decision_refusal(by=request.user, post=post)
                         if post.author_id in conflicted
                         else None,
                     },

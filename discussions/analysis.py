@@ -183,7 +183,12 @@ def timing(space: Space, paper=None, today: date | None = None) -> Timing:
     )
     if review is None:
         return Timing(None, None, False, False)
-    due = review.start_earliest - PAPER_DUE_BEFORE_REVIEW
+    # A review dated in the first days of the calendar (a mistyped year 0001) has no day two weeks before it.
+    due = (
+        review.start_earliest - PAPER_DUE_BEFORE_REVIEW
+        if review.start_earliest > date.min + PAPER_DUE_BEFORE_REVIEW
+        else date.min
+    )
     published = paper.published_at if paper else None
     if published:
         return Timing(review, due, timezone.localdate(published) > due, False)

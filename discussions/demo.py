@@ -46,11 +46,11 @@ def create_demo_space() -> Space | None:
         for author, text in zip(authors, texts, strict=False)
     ]
     if moderator and len(posts) == 3:
-        services.post_moderate(post=posts[0], moderator=moderator, approve=True, shown_revision=posts[0].revision)
+        services.post_moderate(post=posts[0], by=moderator, approve=True, shown_revision=posts[0].revision)
         services.post_moderate(
             post=posts[2],
             shown_revision=posts[2].revision,
-            moderator=moderator,
+            by=moderator,
             approve=False,
             reason="It reveals personal data that could put someone at risk",
         )

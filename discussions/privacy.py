@@ -8,13 +8,22 @@ from __future__ import annotations
 from django.db import models, transaction
 
 from discussions.enums import FileStatus, PostStatus
-from discussions.models import Appeal, Attachment, ModerationDecision, Post, Space, Subscription
+from discussions.models import Appeal, Attachment, Post, Subscription
 from portal.models import User
 from portal.privacy_registry import PersonalData, register, rows
 
 
 @register
 class Discussions(PersonalData):
+    # Attachments, appeals and moderation decisions are about a post: its author's, not the moderators' who
+    # decided them. Moderating a space is a role: listed in the moderator's copy, nobody's own.
+    owner = {
+        "discussions.attachment": "post__author",
+        "discussions.appeal": "post__author",
+        "discussions.moderationdecision": "post__author",
+        "discussions.space": None,
+    }
+    listed = {"discussions.space": "moderators"}
     copied = (
         "discussions.post",
         "discussions.attachment",
@@ -27,34 +36,21 @@ class Discussions(PersonalData):
         "discussions.post": "Never approved: deleted, with their files. Approved: back to their approved version, "
         "shown under the neutral name “Former participant”, because others replied and summaries draw on them.",
         "discussions.attachment": "Files not approved are deleted, from the disk too once the erasure is committed.",
-        "discussions.appeal": "The reason the person gave is erased. Appeals they decided as a moderator keep the "
-        "link to the emptied account.",
+        "discussions.appeal": "The reason the person gave is erased. Appeals of others they decided as a moderator "
+        "stay whole, linked to the emptied account.",
         "discussions.subscription": "Deleted.",
-        "discussions.moderationdecision": "Kept: the moderation's record; it names the emptied account.",
+        "discussions.moderationdecision": "Kept: the moderation's record of the person's posts. Decisions they took "
+        "as a moderator on others' posts stay whole, linked to the emptied account.",
         "discussions.space": "The person no longer moderates any space.",
     }
 
-    def owned(self, user: User) -> dict[str, models.QuerySet]:
-        # Appeals name the moderators who decided them: the person's own are their requests, not those decisions.
-        return {
-            "discussions.post": Post.objects.filter(author=user),
-            "discussions.attachment": Attachment.objects.filter(post__author=user),
-            "discussions.appeal": Appeal.objects.filter(post__author=user),
-            "discussions.subscription": Subscription.objects.filter(user=user),
-            "discussions.moderationdecision": ModerationDecision.objects.filter(moderator=user),
-        }
-
     def copy(self, user: User) -> dict:
         data = {}
-        for label, queryset in self.owned(user).items():
+        for label, queryset in {**self.owned(user), **self.listed_rows(user)}.items():
             # The HTML of a post is derived from its text: the copy holds the text.
             found = rows(queryset, leave_out=("html", "approved_html"))
             if found:
                 data[label] = found
-        # Moderating a space is a role, not a thing of the person's: listed in the copy, not in `owned`.
-        spaces = rows(Space.objects.filter(moderators=user))
-        if spaces:
-            data["discussions.space"] = spaces
         return data
 
     def erase(self, user: User) -> None:

@@ -18,11 +18,11 @@ from discussions.enums import PostStatus
 from discussions.models import AnalysisPaper, Phase, Post, Space
 from portal.enums import Role
 from portal.models import Profile
+from portal.permissions import has_any_role
 from reminders.registry import Due, Message, Rule, register, split_target, window
 from reviews import planning
-from reviews.reminders import deadline_text, review_rule, secretariat_ids
+from reviews.reminders import deadline_text, is_secretariat, review_rule, secretariat_ids
 
-STAKEHOLDERS = gettext_lazy("Stakeholders")
 # The secretariat is reminded a week before each deadline of 002 it has to meet.
 DEADLINE_NOTICE = timedelta(weeks=1)
 # Those running a space are told three days before a phase closes.
@@ -154,11 +154,16 @@ def _phase_opening_find(today: date) -> Iterator[Due]:
             yield Due(person, f"phase:{phase.pk}", phase.opens_at.date())
 
 
+def _moderates_a_space(user) -> bool:
+    return Space.objects.filter(moderators=user).exists()
+
+
 PHASE_CLOSING = register(
     Rule(
         kind="phase_closing",
         label=gettext_lazy("A discussion phase is about to close"),
         audience=gettext_lazy("Secretariat and the space's moderators"),
+        for_user=lambda user: is_secretariat(user) or _moderates_a_space(user),
         find=_phase_closing_find,
         message=lambda target: _phase_message(target, opening=False),
         region_of=_region_of_phase,
@@ -169,7 +174,8 @@ PHASE_OPENING = register(
     Rule(
         kind="phase_opening",
         label=gettext_lazy("A discussion phase opens in your region"),
-        audience=STAKEHOLDERS,
+        audience=gettext_lazy("Stakeholders and UN system in the space's region"),
+        for_user=lambda user: has_any_role(user, (Role.STAKEHOLDER, Role.UN_SYSTEM)),
         find=_phase_opening_find,
         message=lambda target: _phase_message(target, opening=True),
         region_of=_region_of_phase,
@@ -203,11 +209,11 @@ def _backlog_message(target: str) -> Message | None:
     return Message(
         _("Posts are waiting for moderation in “%(space)s”") % {"space": space.title},
         ngettext(
-            "%(count)s posts have waited more than %(hours)d hour for a moderator.",
-            "%(count)s posts have waited more than %(hours)d hours for a moderator.",
-            hours,
+            "%(count)s post has waited more than %(period)s for a moderator.",
+            "%(count)s posts have waited more than %(period)s for a moderator.",
+            waiting,
         )
-        % {"count": waiting, "hours": hours},
+        % {"count": waiting, "period": ngettext("%(hours)d hour", "%(hours)d hours", hours) % {"hours": hours}},
         reverse("discussions:moderation"),
     )
 
@@ -226,6 +232,7 @@ MODERATION_BACKLOG = register(
         kind="moderation_backlog",
         label=_backlog_label,
         audience=gettext_lazy("The space's moderators"),
+        for_user=lambda user: _moderates_a_space(user),
         find=_backlog_find,
         message=_backlog_message,
         region_of=_region_of_space,

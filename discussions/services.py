@@ -6,12 +6,14 @@ of one revision); nobody decides on their own post or their organisation's; a
 refused author may ask once for a second review by someone else.
 """
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import F
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from modeltranslation.utils import build_localized_fieldname
 
 from discussions import markup
 from discussions.enums import AppealOutcome, AuthorLabel, FileStatus, PostStatus
@@ -158,11 +160,11 @@ def post_edit(*, post: Post, author, text: str, tags=None, files=()) -> Post:
     return post
 
 
-def post_moderate(*, post: Post, moderator, approve: bool, shown_revision: int, reason: str = "") -> bool:
+def post_moderate(*, post: Post, by, approve: bool, shown_revision: int, reason: str = "") -> bool:
     """Approve or reject the version of one post the moderator was shown; False if someone else decided first."""
-    if not moderates(moderator, post.space):
+    if not moderates(by, post.space):
         raise DiscussionError(_("You do not moderate this space."))
-    decided = posts_moderate(versions={post.pk: shown_revision}, moderator=moderator, approve=approve, reason=reason)
+    decided = posts_moderate(versions={post.pk: shown_revision}, by=by, approve=approve, reason=reason)
     return decided == 1
 
 
@@ -174,9 +176,9 @@ def _changed(count: int) -> str:
     ) % {"count": count}
 
 
-def post_decision_refusal(*, moderator, post: Post) -> str | None:
+def post_decision_refusal(*, by, post: Post) -> str | None:
     """Why ``moderator`` may not decide ``post`` (their own, their organisation's); None if they may."""
-    return integrity.refusal(decider=moderator, subject=post.author)
+    return integrity.refusal(decider=by, subject=post.author)
 
 
 def _refusal_for(moderator, author_id: int) -> str | None:
@@ -184,7 +186,7 @@ def _refusal_for(moderator, author_id: int) -> str | None:
     return integrity.refusal(decider=moderator, subject=author)
 
 
-def posts_moderate(*, versions: dict[int, int], moderator, approve: bool, reason: str = "") -> int:
+def posts_moderate(*, versions: dict[int, int], by, approve: bool, reason: str = "") -> int:
     """Decide on pending posts, each at the revision the moderator was shown; returns how many were decided.
 
     In a fixed number of queries, whatever the number of posts. The pending rows
@@ -199,26 +201,26 @@ def posts_moderate(*, versions: dict[int, int], moderator, approve: bool, reason
     """
 
     reason = reason.strip()
-    forget_roles(moderator)  # the roles as they are now, read the same way on every call
-    if not can(moderator, "discussions.moderate"):
+    forget_roles(by)  # the roles as they are now, read the same way on every call
+    if not can(by, "discussions.moderate"):
         raise DiscussionError(_("You do not moderate this space."))
     if not approve and not reason:
         raise DiscussionError(_("Please give the reason for not approving."))
     with transaction.atomic():
         pending = Post.objects.select_for_update(of=("self",)).filter(pk__in=list(versions), status=PostStatus.PENDING)
-        if not moderator.is_superuser:
-            pending = pending.filter(space__moderators=moderator)
+        if not by.is_superuser:
+            pending = pending.filter(space__moderators=by)
         rows = list(pending.values_list("pk", "revision", "author_id"))
         if not rows:
             return 0
-        conflicted = integrity.conflicted(moderator, {author_id for _pk, _revision, author_id in rows})
+        conflicted = integrity.conflicted(by, {author_id for _pk, _revision, author_id in rows})
         if conflicted:
-            raise DiscussionError(_refusal_for(moderator, min(conflicted)))
+            raise DiscussionError(_refusal_for(by, min(conflicted)))
         changed = sorted(pk for pk, revision, _author in rows if versions[pk] != revision)
         if changed:
             raise PostChanged(_changed(len(changed)), changed)
         ids = [pk for pk, *_rest in rows]
-        _record(ids, moderator=moderator, approve=approve, reason=reason, action=AuditAction.MODERATION)
+        _record(ids, moderator=by, approve=approve, reason=reason, action=AuditAction.MODERATION)
         transaction.on_commit(lambda: enqueue(send_moderation_decisions.s(post_ids=ids)))
     return len(ids)
 
@@ -393,27 +395,51 @@ def _check_analyst(by) -> None:
         raise DiscussionError(_("Your role does not allow this decision."))
 
 
+def _has_synthesis(paper: AnalysisPaper) -> bool:
+    """True when the paper has its synthesis in the language every other one falls back to (English)."""
+    fallback = build_localized_fieldname("synthesis", settings.MODELTRANSLATION_DEFAULT_LANGUAGE)
+    return bool((getattr(paper, fallback, "") or "").strip())
+
+
 @transaction.atomic
-def analysis_paper_publish(*, space: Space, by) -> AnalysisPaper:
+def analysis_paper_publish(*, space: Space, by) -> bool:
     """Publish the analysis paper of ``space``: everyone may read it from now on. The publisher is in the audit log.
 
     002: the paper is shared at least two weeks before the Regional Review; publishing later is allowed, and
-    the page says it was late (``discussions.analysis.timing``).
+    the page says it was late (``discussions.analysis.timing``). The publication date is that of the first
+    publication: publishing again changes nothing and is not audited again (it would make an on-time paper
+    late). A paper without its synthesis (in English, the text every language falls back to) is refused.
+    Returns True when this call published the paper, False when it already was.
     """
     _check_analyst(by)
     paper = _paper_locked(space)
+    if paper.published_at is not None:
+        return False
+    if not _has_synthesis(paper):
+        raise DiscussionError(
+            _(
+                "The analysis paper cannot be published without its synthesis. Write the synthesis (in English "
+                "at least: it is shown where a language has none), then publish."
+            )
+        )
     paper.published_at = timezone.now()
     paper.save(update_fields=["published_at", "updated_at"])
     audit_record(actor=by, action=AuditAction.ANALYSIS_PUBLICATION, target=paper, detail="published")
-    return paper
+    return True
 
 
 @transaction.atomic
-def analysis_paper_unpublish(*, space: Space, by) -> AnalysisPaper:
-    """Take the analysis paper of ``space`` back to draft: only the secretariat and its moderators see it. Audited."""
+def analysis_paper_unpublish(*, space: Space, by) -> bool:
+    """Take the analysis paper of ``space`` back to draft: only the secretariat and its moderators see it. Audited.
+
+    Returns True when this call took it back to draft, False when it was not published (nothing changes, nothing
+    is audited).
+    """
     _check_analyst(by)
     paper = _paper_locked(space)
+    if paper.published_at is None:
+        return False
     paper.published_at = None
     paper.save(update_fields=["published_at", "updated_at"])
     audit_record(actor=by, action=AuditAction.ANALYSIS_PUBLICATION, target=paper, detail="back to draft")
-    return paper
+    return True

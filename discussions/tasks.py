@@ -1,18 +1,12 @@
-from smtplib import SMTPException
-
 from celery import shared_task
 
 from discussions.digest import send_all
 from discussions.enums import AppealOutcome, PostStatus
 from discussions.models import Appeal, Post
-from portal.mail import language_of, send_templated_mail
+from portal.mail import language_of, mail_task, send_templated_mail
 
 
-@shared_task(
-    autoretry_for=(SMTPException, OSError),
-    retry_backoff=30,
-    retry_kwargs={"max_retries": 5},
-)
+@mail_task
 def send_moderation_decisions(*, post_ids: list[int]) -> None:
     """Tell each author, in their language, that their post was approved or why it was not."""
     posts = Post.objects.select_related("author__profile", "question", "space").filter(pk__in=post_ids)
@@ -25,11 +19,7 @@ def send_moderation_decisions(*, post_ids: list[int]) -> None:
         )
 
 
-@shared_task(
-    autoretry_for=(SMTPException, OSError),
-    retry_backoff=30,
-    retry_kwargs={"max_retries": 5},
-)
+@mail_task
 def send_appeal_decision(*, appeal_id: int) -> None:
     """Tell the author, in their language, that their request for a second review arrived, or its outcome."""
 

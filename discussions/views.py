@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import BadRequest, PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
 from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
@@ -255,7 +255,7 @@ def _describe_for_decision(post, user, conflicted: set[int]) -> None:
         t.pk for t in post.tags.all()
     }
     post.files = list(post.attachments.all())
-    post.refusal = services.post_decision_refusal(moderator=user, post=post) if post.author_id in conflicted else None
+    post.refusal = services.post_decision_refusal(by=user, post=post) if post.author_id in conflicted else None
 
 
 def _open_appeals(user) -> list:
@@ -285,7 +285,7 @@ def moderate(request, pk: int):
     try:
         decided = services.post_moderate(
             post=post,
-            moderator=request.user,
+            by=request.user,
             approve=approve,
             reason=form.reason(),
             shown_revision=whole_number(shown) if whole_number(shown) is not None else -1,
@@ -391,10 +391,18 @@ def follow(request, pk: int):
     space = get_object_or_404(Space, pk=pk)
     if not can(request.user, "discussions.read"):
         raise PermissionDenied
+    wanted = request.POST.get("follow")
+    if wanted not in ("0", "1"):
+        raise BadRequest("follow is 1 (follow) or 0 (stop following)")
     guiding = None
-    if (question_id := whole_number(request.POST.get("question"))) is not None:
+    if given := request.POST.get("question", ""):
+        # An id that is not one (1e5, -1, Arabic-Indic digits) is refused: read as absent, it would follow the
+        # whole space.
+        question_id = whole_number(given)
+        if question_id is None:
+            raise BadRequest("question is the id of one of the space's questions")
         guiding = get_object_or_404(GuidingQuestion, pk=question_id, phase__space=space)
-    if request.POST.get("follow") == "1":
+    if wanted == "1":
         services.subscription_create(user=request.user, space=space, question=guiding)
         messages.success(request, _("You will get a digest by e-mail when new posts are published here."))
     else:
@@ -445,19 +453,36 @@ def analysis_pdf(request, pk: int):
 @login_required
 @require_POST
 def analysis_publish(request, pk: int):
+    """Publish (``publish=1``) or take back to draft (``publish=0``); any other value is refused, nothing changes."""
     if not can(request.user, "discussions.analyse"):
         raise PermissionDenied
     space = get_object_or_404(Space, pk=pk)
+    wanted = request.POST.get("publish")
+    if wanted not in ("0", "1"):
+        raise BadRequest("publish is 1 (publish) or 0 (back to draft)")
     try:
-        if request.POST.get("publish") == "1":
-            paper = services.analysis_paper_publish(space=space, by=request.user)
+        if wanted == "1":
+            changed = services.analysis_paper_publish(space=space, by=request.user)
         else:
-            paper = services.analysis_paper_unpublish(space=space, by=request.user)
+            changed = services.analysis_paper_unpublish(space=space, by=request.user)
     except services.DiscussionError as exc:
         messages.error(request, str(exc))
         return redirect("discussions:analysis", pk=space.pk)
-    if paper.published_at is None:
-        messages.success(request, _("The analysis paper is back to draft: only the secretariat and moderators see it."))
+    if wanted == "0":
+        if changed:
+            messages.success(
+                request, _("The analysis paper is back to draft: only the secretariat and moderators see it.")
+            )
+        else:
+            messages.info(request, _("The analysis paper is not published: it is still a draft."))
+        return redirect("discussions:analysis", pk=space.pk)
+    paper = AnalysisPaper.objects.get(space=space)
+    if not changed:
+        messages.info(
+            request,
+            _("The analysis paper was already published, on %(date)s: nothing changed.")
+            % {"date": date_format(timezone.localtime(paper.published_at), "DATE_FORMAT")},
+        )
         return redirect("discussions:analysis", pk=space.pk)
     timing = analysis.timing(space, paper)
     if timing.late:

@@ -75,8 +75,17 @@ class ApplicationAdmin(admin.ModelAdmin):
 
 @admin.register(Conflict)
 class ConflictAdmin(admin.ModelAdmin):
+    """Read-only: a conflict is declared by the committee member, in their words, on the review pages, where
+    declaring it also withdraws their recommendations."""
+
     list_display = ["member", "application", "organisation", "created_at"]
     list_select_related = ["member", "application__call", "application__applicant"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in self.model._meta.fields]
+
+    def has_add_permission(self, request) -> bool:
+        return False
 
 
 @admin.register(ExportLog)

@@ -80,7 +80,7 @@ def create_demo_call() -> Call | None:
         for application in (approved, recommended):
             services.recommendation_record(
                 application=application,
-                member=member,
+                by=member,
                 recommend=True,
                 amount=Decimal("1000"),
                 comment="Strong case.",

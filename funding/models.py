@@ -149,7 +149,8 @@ class Transition(models.Model):
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="transitions")
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
-    source = models.CharField(_("from"), max_length=20, choices=State.choices)
+    # Blank on an application's first step, which comes from no state.
+    source = models.CharField(_("from"), max_length=20, choices=State.choices, blank=True)
     target = models.CharField(_("to"), max_length=20, choices=State.choices)
     reason = models.TextField(_("reason"), blank=True, max_length=2_000)
     amount = amount_field(_("amount (USD)"), null=True, blank=True)

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 
 from funding.enums import State
 from funding.models import Application, Call
+from portal.permissions import can
 from reminders.registry import Due, Message, Rule, register, split_target, window
 
 # Applicants are told three days before the call closes.
@@ -49,14 +50,20 @@ def _still_a_draft(recipient_id: int, target: str) -> bool:
     return Application.objects.filter(applicant=recipient_id, call=split_target(target)[1], state=State.DRAFT).exists()
 
 
+def _may_have_a_draft(user) -> bool:
+    """Who may hold a draft application: those whose role lets them apply, and anyone who still has one."""
+    return can(user, "funding.apply") or Application.objects.filter(applicant=user, state=State.DRAFT).exists()
+
+
 # A call belongs to a cycle, not a region: no region_of, so it shows in every region's schedule.
 FUNDING_DRAFT = register(
     Rule(
         kind="funding_draft",
         label=gettext_lazy("A funding call closes and your draft is not submitted"),
-        audience=gettext_lazy("Stakeholders"),
+        audience=gettext_lazy("Stakeholders with a draft funding application"),
         find=_find,
         message=_message,
         still_needed_by=_still_a_draft,
+        for_user=_may_have_a_draft,
     )
 )

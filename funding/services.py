@@ -253,21 +253,19 @@ def conflict_application_ids(*, member, call: Call) -> set[int]:
     return ids
 
 
-def conflict_declare(
-    *, member, application: Application | None = None, organisation: str = "", note: str = ""
-) -> Conflict:
-    if not (can(member, "funding.recommend") or can(member, "funding.decide")):
+def conflict_declare(*, by, application: Application | None = None, organisation: str = "", note: str = "") -> Conflict:
+    if not (can(by, "funding.recommend") or can(by, "funding.decide")):
         raise FundingError(_("Only committee members declare conflicts of interest."))
     if application is None and not organisation.strip():
         raise FundingError(errors={"organisation": _("Name the organisation.")})
     with transaction.atomic():
         conflict = Conflict.objects.create(
-            member=member, application=application, organisation=organisation.strip()[:200], note=note.strip()[:300]
+            member=by, application=application, organisation=organisation.strip()[:200], note=note.strip()[:300]
         )
         key = integrity.organisation_key(conflict.organisation)
         # A recommendation made before the conflict was declared no longer counts while the Chair has not decided.
         withdrawn = Recommendation.objects.filter(
-            member=member, application__state__in=(State.RECOMMENDED, State.NOT_RECOMMENDED)
+            member=by, application__state__in=(State.RECOMMENDED, State.NOT_RECOMMENDED)
         )
         if application is not None:
             withdrawn = withdrawn.filter(application=application)
@@ -275,13 +273,13 @@ def conflict_declare(
             withdrawn = withdrawn.filter(application__applicant__organisation_history__key=key).distinct()
         for application_id in list(withdrawn.values_list("application_id", flat=True)):
             locked = _locked(Application(pk=application_id))
-            Recommendation.objects.filter(member=member, application=locked).delete()
-            _tally(locked, actor=member, reason=gettext_lazy("Conflict of interest declared"))
+            Recommendation.objects.filter(member=by, application=locked).delete()
+            _tally(locked, actor=by, reason=gettext_lazy("Conflict of interest declared"))
         return conflict
 
 
 def recommendation_record(
-    *, application: Application, member, recommend: bool, amount, comment: str, shown_revision: int
+    *, application: Application, by, recommend: bool, amount, comment: str, shown_revision: int
 ) -> Application:
     """Record one Executive Committee member's recommendation; the state follows the majority so far.
 
@@ -299,9 +297,9 @@ def recommendation_record(
         raise FundingError(errors=errors)
     with transaction.atomic():
         application = _locked(application)
-        if not can(member, "funding.recommend"):
+        if not can(by, "funding.recommend"):
             raise FundingError(_("Your role does not allow this step."))
-        _check_reviewer(application, member, shown_revision)
+        _check_reviewer(application, by, shown_revision)
         if application.state not in (State.ELIGIBLE, State.RECOMMENDED, State.NOT_RECOMMENDED):
             raise FundingError(
                 _("Recommendations are taken once an application is screened eligible and until the Chair decides.")
@@ -314,16 +312,16 @@ def recommendation_record(
             )
         Recommendation.objects.update_or_create(
             application=application,
-            member=member,
+            member=by,
             defaults={"recommend": recommend, "amount": amount if recommend else None, "comment": comment.strip()},
         )
         audit_record(
-            actor=member,
+            actor=by,
             action=AuditAction.FUNDING_DECISION,
             target=application,
             detail="recommended" if recommend else "not recommended",
         )
-        _tally(application, actor=member, reason=comment, amount=amount)
+        _tally(application, actor=by, reason=comment, amount=amount)
         return application
 
 

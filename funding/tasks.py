@@ -1,20 +1,13 @@
-from smtplib import SMTPException
-
-from celery import shared_task
 from django.utils import timezone
 
 from funding.enums import State
 from funding.models import Application
-from portal.mail import language_of, send_templated_mail
+from portal.mail import language_of, mail_task, send_templated_mail
 
 TOLD = (State.INELIGIBLE, State.APPROVED, State.REJECTED)
 
 
-@shared_task(
-    autoretry_for=(SMTPException, OSError),
-    retry_backoff=30,
-    retry_kwargs={"max_retries": 5},
-)
+@mail_task
 def send_decision(*, application_id: int) -> None:
     """Tell the applicant, in their language, of the screening refusal or the Chair's decision, once."""
     application = (
@@ -34,11 +27,7 @@ def send_decision(*, application_id: int) -> None:
     Application.objects.filter(pk=application.pk).update(notified_at=timezone.now())
 
 
-@shared_task(
-    autoretry_for=(SMTPException, OSError),
-    retry_backoff=30,
-    retry_kwargs={"max_retries": 5},
-)
+@mail_task
 def send_received(*, application_id: int) -> None:
     """Confirm to the applicant, in their language, that their submitted application arrived."""
     application = (

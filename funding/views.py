@@ -99,7 +99,7 @@ def application_detail(request, pk: int):
     history = list(application.transitions.all())
     for step in history:
         # Committee members' comments are internal; screening and the Chair's reasons are the applicant's to read.
-        if step.target not in (State.INELIGIBLE, State.APPROVED, State.REJECTED, State.WITHDRAWN):
+        if step.target not in workflow.REASON_GIVEN:
             step.reason = ""
     return render(
         request,
@@ -262,7 +262,7 @@ def _act(request, action, application, data) -> None:
     elif action == "recommend":
         services.recommendation_record(
             application=application,
-            member=user,
+            by=user,
             recommend=data["recommend"],
             amount=data["amount"],
             comment=data["comment"],
@@ -282,7 +282,7 @@ def _act(request, action, application, data) -> None:
     elif action == "conflict":
         organisation = data["organisation"]
         services.conflict_declare(
-            member=user, application=None if organisation else application, organisation=organisation, note=data["note"]
+            by=user, application=None if organisation else application, organisation=organisation, note=data["note"]
         )
         messages.success(request, _("Your conflict of interest is recorded; the application is now hidden from you."))
 

@@ -11,6 +11,9 @@ from dataclasses import dataclass
 from funding.enums import State
 
 APPLICANT = "applicant"  # the person who applied, not a role
+# The steps whose reason the applicant reads (their page, their copy of their data): screening out, the Chair's
+# decision and their own withdrawal. The reason of the other steps is a committee member's comment, internal.
+REASON_GIVEN = frozenset({State.INELIGIBLE, State.APPROVED, State.REJECTED, State.WITHDRAWN})
 
 
 @dataclass(frozen=True)

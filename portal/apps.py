@@ -3,6 +3,7 @@ from django.apps import AppConfig
 from django.contrib.admin.apps import AdminConfig
 from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 
 class PortalConfig(AppConfig):
@@ -36,3 +37,16 @@ class LiveSettingsConfig(ConstanceConfig):
     """django-constance, under a name the secretariat reads in the administration's index."""
 
     verbose_name = _("Live settings")
+
+
+# Words of django-constance's page that its own catalogue lacks in some UN languages: marked here so that
+# `make messages` keeps them in ours, which Django reads first (LOCALE_PATHS).
+LIVE_SETTINGS_PAGE_WORDS = (
+    gettext_noop("config"),
+    gettext_noop("Reset to default"),
+    gettext_noop("Live settings updated successfully."),
+    gettext_noop("Failed to update live settings."),
+    gettext_noop("Default"),
+    gettext_noop("Value"),
+    gettext_noop("Is modified"),
+)

@@ -10,8 +10,6 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
-from django_countries import countries
-from django_countries.fields import LazyTypedChoiceField
 
 from portal import services
 from portal.enums import ClaimedAffiliation, Constituency, Gender
@@ -53,7 +51,8 @@ class SignupForm(ProfileFieldsMixin, AllauthSignupForm):
     )
     organisation = forms.CharField(label=_("Organisation (optional)"), max_length=200, required=False)
     constituency = forms.ChoiceField(label=_("Constituency"), choices=[("", "---------"), *Constituency.choices])
-    country = LazyTypedChoiceField(label=_("Country"), choices=[("", "---------"), *countries])
+    # The model field's own form field: its country names are read in the language of each request.
+    country = Profile._meta.get_field("country").formfield(label=_("Country"), help_text="")
     gender = forms.ChoiceField(
         label=_("Gender (optional)"),
         choices=[("", "---------"), *Gender.choices],

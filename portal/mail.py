@@ -1,10 +1,26 @@
 """E-mail rendered from a template trio in the recipient's language."""
 
+from functools import partial
+from smtplib import SMTPException
+
+from celery import shared_task
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template import Context
 from django.template.loader import get_template, render_to_string
 from django.utils import translation
+
+# Mail is the portal's main way to reach people, and a mail server is sometimes away for a while: every task
+# that sends mail retries what is transient (the server refused or could not be reached), backing off from
+# 30 seconds to half an hour, for about two hours in all. One policy for every app: ``@mail_task``.
+TRANSIENT_MAIL_ERRORS = (SMTPException, OSError)  # OSError covers ConnectionError and TimeoutError
+mail_task = partial(
+    shared_task,
+    autoretry_for=TRANSIENT_MAIL_ERRORS,
+    retry_backoff=30,
+    retry_backoff_max=1800,
+    retry_kwargs={"max_retries": 8},
+)
 
 
 def language_of(user) -> str:

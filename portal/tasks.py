@@ -20,7 +20,6 @@ them has already committed and still succeeds.
 """
 
 import logging
-from smtplib import SMTPException
 
 from celery import Signature, shared_task, signature
 from django.core.mail import EmailMultiAlternatives
@@ -28,7 +27,7 @@ from django.db import transaction
 from kombu.exceptions import OperationalError
 
 from portal.enums import VerificationStatus
-from portal.mail import language_of, send_templated_mail
+from portal.mail import language_of, mail_task, send_templated_mail
 from portal.models import Profile, UnsentTask, User
 
 logger = logging.getLogger(__name__)
@@ -76,11 +75,7 @@ def queue_unsent() -> int:
     return len(queued)
 
 
-@shared_task(
-    autoretry_for=(SMTPException, OSError),
-    retry_backoff=30,
-    retry_kwargs={"max_retries": 5},
-)
+@mail_task
 def send_affiliation_decision(*, profile_id: int) -> None:
     """Tell a person, in their language, whether their affiliation was verified."""
     profile = Profile.objects.select_related("user").filter(pk=profile_id).first()
@@ -94,11 +89,7 @@ def send_affiliation_decision(*, profile_id: int) -> None:
     )
 
 
-@shared_task(
-    autoretry_for=(SMTPException, OSError),
-    retry_backoff=30,
-    retry_kwargs={"max_retries": 5},
-)
+@mail_task
 def send_second_factor_reset(*, user_id: int) -> None:
     """Tell a person, in their language, that the secretariat removed their second factors."""
 
@@ -110,11 +101,7 @@ def send_second_factor_reset(*, user_id: int) -> None:
     )
 
 
-@shared_task(
-    autoretry_for=(SMTPException, OSError),
-    retry_backoff=30,
-    retry_kwargs={"max_retries": 5},
-)
+@mail_task
 def send_second_factor_warning(*, user_id: int) -> None:
     """Warn a person, in their language, that wrong second-factor codes followed their right password."""
 
@@ -129,11 +116,7 @@ def send_second_factor_warning(*, user_id: int) -> None:
     )
 
 
-@shared_task(
-    autoretry_for=(SMTPException, OSError),
-    retry_backoff=30,
-    retry_kwargs={"max_retries": 5},
-)
+@mail_task
 def send_sign_in_confirmation(*, user_id: int | None, link: str) -> None:
     """E-mail the link that finishes a sign-in from a new browser (portal/sign_in.py); nothing without one.
 
@@ -151,22 +134,13 @@ def send_sign_in_confirmation(*, user_id: int | None, link: str) -> None:
     )
 
 
-@shared_task(
-    autoretry_for=(SMTPException, OSError),
-    retry_backoff=30,
-    retry_kwargs={"max_retries": 5},
-)
+@mail_task
 def send_account_deleted(*, address: str, language: str) -> None:
     """Confirm an erasure to the address it erased: the one message the portal still sends there."""
     send_templated_mail(template="portal/email/account_deleted", to=[address], language=language, context={})
 
 
-@shared_task(
-    autoretry_for=(SMTPException, OSError),
-    retry_backoff=30,
-    retry_backoff_max=1800,
-    retry_kwargs={"max_retries": 8},
-)
+@mail_task
 def send_prepared_mail(*, subject: str, body: str, html: str, to: list[str], from_email: str) -> None:
     """Send a message rendered in the request (allauth's account mail); retried for about two hours."""
 

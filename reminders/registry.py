@@ -15,6 +15,7 @@ month counts from its earliest possible day, and the e-mail says that date is no
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone
@@ -52,7 +53,11 @@ class Rule:
 
     ``kind`` is written on every reminder and preference: once in use, it never changes. ``label`` names the
     kind on the preferences page, in the e-mail, on the unsubscribe page and in the log: a translatable string,
-    or a function returning one when it names the value of a live setting. ``audience`` says who gets it.
+    or a function returning one when it names the value of a live setting. ``audience`` says who gets it, in
+    words; ``for_user(user)`` says it for one person: True when ``find`` may name them (their role, a space they
+    moderate...), so the preferences page offers them only the kinds they can receive. Without it, anyone
+    signed in may receive the kind (a consultation anyone may follow). It may be wider than ``find``, never
+    narrower: a person must always be able to turn off what they get.
 
     ``find(today)`` yields the reminders due; ``message(target)`` builds the e-mail at send time, or returns
     None when the reminder is no longer needed. ``still_needed_by(recipient_id, target)``, when given, checks at
@@ -67,10 +72,17 @@ class Rule:
     message: Callable[[str], Message | None]
     still_needed_by: Callable[[int, str], bool] | None = None
     region_of: Callable[[str], str | None] | None = None
+    for_user: Callable[[Any], bool] | None = None
 
     def title(self) -> str:
         """The label in the active language, with the live settings it names as they are now."""
         return str(self.label()) if callable(self.label) else str(self.label)
+
+    def receivable_by(self, user) -> bool:
+        """True when ``user`` (an active account) can receive this kind of reminder."""
+        if user is None or not user.is_authenticated or not user.is_active:
+            return False
+        return True if self.for_user is None else bool(self.for_user(user))
 
 
 _rules: dict[str, Rule] = {}
@@ -100,6 +112,11 @@ def label(kind: str) -> str:
     """The label of ``kind``; a kind no rule declares any more (an old row in the log) shows as its code."""
     found = _rules.get(kind)
     return found.title() if found else kind
+
+
+def rules_for(user) -> dict[str, Rule]:
+    """The rules whose reminders ``user`` can receive, in the order the apps registered them."""
+    return {kind: found for kind, found in _rules.items() if found.receivable_by(user)}
 
 
 def labels() -> dict[str, str]:

@@ -4,7 +4,6 @@ preferences: each kind of reminder on or off for a person. The rules come from t
 import logging
 from collections.abc import Iterable
 from datetime import datetime, timedelta
-from smtplib import SMTPException
 
 from django.conf import settings
 from django.core import signing
@@ -13,7 +12,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from portal.mail import language_of, send_templated_mail
+from portal.mail import TRANSIENT_MAIL_ERRORS, language_of, send_templated_mail
 from portal.tasks import enqueue
 from reminders import registry
 from reminders.enums import State
@@ -27,7 +26,7 @@ REQUEUE_AFTER = timedelta(minutes=10)
 # A row claimed this long ago and not sent lost its worker mid-send: it may be claimed again.
 RECLAIM_AFTER = timedelta(minutes=15)
 BATCH = 1000
-TRANSIENT = (SMTPException, ConnectionError, TimeoutError, OSError)
+TRANSIENT = TRANSIENT_MAIL_ERRORS  # portal.mail's, the one definition of a transient mail error
 
 
 def _turned_off() -> dict[str, set[int]]:
@@ -149,9 +148,14 @@ def unsubscribe_token_read(*, token: str) -> tuple[int, str] | None:
 
 
 def preference_set(*, user, kind: str, enabled: bool) -> Preference:
-    """Turn one kind of reminder on or off for ``user``; reminders already written are re-checked when sent."""
+    """Turn one kind of reminder on or off for ``user``; reminders already written are re-checked when sent.
+
+    An erased or deactivated account gets no reminders and keeps no preferences: refused (the caller's mistake).
+    """
     if registry.rule(kind) is None:
         raise ValueError(f"No reminder rule has the kind {kind!r}.")
+    if not user.is_active:
+        raise ValueError("An inactive or erased account keeps no reminder preferences.")
     preference, _created = Preference.objects.update_or_create(user=user, kind=kind, defaults={"enabled": enabled})
     return preference
 

@@ -15,20 +15,10 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db import models
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
-
-class Precision(models.TextChoices):
-    DAY = "day", gettext_lazy("Exact day")
-    DAYS = "days", gettext_lazy("One of several days")
-    WEEK = "week", gettext_lazy("Week")
-    MONTH = "month", gettext_lazy("Month")
-    PART = "part", gettext_lazy("Part of a year")
-    YEAR = "year", gettext_lazy("Year")
-
+from reviews.enums import Precision
 
 # Parts of a year, as planners use them: early = January-April, mid = May-August, late = September-December.
 PARTS = {"early": (1, 4), "mid": (5, 8), "late": (9, 12)}

@@ -29,3 +29,20 @@ class DateField(models.TextChoices):
 
     START = "start", _("start")
     END = "end", _("end")
+
+
+class RuleStatus(models.TextChoices):
+    """Whether a planning rule holds on the calendar (reviews.rules)."""
+
+    MET = "met", _("Met")
+    BROKEN = "broken", _("Broken")
+    UNKNOWN = "unknown", _("Cannot tell yet")
+
+
+class Precision(models.TextChoices):
+    DAY = "day", _("Exact day")
+    DAYS = "days", _("One of several days")
+    WEEK = "week", _("Week")
+    MONTH = "month", _("Month")
+    PART = "part", _("Part of a year")
+    YEAR = "year", _("Year")

@@ -1,12 +1,26 @@
 """iCalendar feeds: exact dates as confirmed events, imprecise or tentative ones as tentative, with their wording."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from icalendar import Calendar
 from icalendar import Event as ICalEvent
+
+
+def add_all_day_span(item: ICalEvent, *, first: date, last: date) -> None:
+    """Set ``item`` to last the whole days ``first`` to ``last``.
+
+    DTEND is exclusive (the day after ``last``); on the last day of the calendar (31 December 9999) that day does
+    not exist, so the same span is given as a DURATION from DTSTART (RFC 5545, 3.6.1): the feed never fails on
+    a date at the end of the calendar.
+    """
+    item.add("dtstart", first)
+    if last < date.max:
+        item.add("dtend", last + timedelta(days=1))
+    else:
+        item.add("duration", last - first + timedelta(days=1))
 
 
 def build_calendar(events, *, name: str, base_url: str) -> bytes:
@@ -19,9 +33,8 @@ def build_calendar(events, *, name: str, base_url: str) -> bytes:
         item = ICalEvent()
         item.add("uid", f"event-{event.pk}@{settings.PORTAL_ICAL_DOMAIN}")
         item.add("dtstamp", stamp)
-        # All-day events from the earliest to the latest possible day (DTEND is exclusive).
-        item.add("dtstart", event.start_earliest)
-        item.add("dtend", event.latest + timedelta(days=1))
+        # All-day events from the earliest to the latest possible day.
+        add_all_day_span(item, first=event.start_earliest, last=event.latest)
         summary = event.label
         if event.is_exact:
             item.add("status", "CONFIRMED")

@@ -11,9 +11,12 @@ from portal.privacy_registry import PersonalData, register
 
 @register
 class Reviews(PersonalData):
+    # A date change is the calendar's, not the changer's own: listed in their copy, as what they did.
+    owner = {"reviews.datechange": None}
+    listed = {"reviews.datechange": "changed_by"}
     copied = ("reviews.datechange",)
     erasure = {
-        "reviews.datechange": "Kept: the calendar's history of its dates; it names the emptied account.",
+        "reviews.datechange": "Kept: the calendar's history of its dates, linked to the emptied account.",
     }
 
     def erase(self, user: User) -> None:

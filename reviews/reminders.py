@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from portal.enums import Role
+from portal.permissions import roles_of
 from reminders.registry import Due, Message, Rule, active_ids, register, split_target, window
 from reviews import planning
 from reviews.enums import EventKind
@@ -38,6 +39,11 @@ def window_opens_weeks() -> int:
 
 def secretariat_ids() -> list[int]:
     return active_ids(User.objects.filter(groups__name=Role.SECRETARIAT))
+
+
+def is_secretariat(user) -> bool:
+    """Whether ``user`` is among :func:`secretariat_ids`: the ``for_user`` of the secretariat's reminders."""
+    return Role.SECRETARIAT in roles_of(user)
 
 
 def deadline_text(review: Event, before: timedelta) -> str:
@@ -90,7 +96,15 @@ def review_rule(
         subject, body = text(review)
         return Message(subject, body, review.region.get_absolute_url(), review.start.display(), not review.is_exact)
 
-    return Rule(kind=kind, label=label, audience=SECRETARIAT, find=find, message=message, region_of=_region_of_event)
+    return Rule(
+        kind=kind,
+        label=label,
+        audience=SECRETARIAT,
+        find=find,
+        message=message,
+        region_of=_region_of_event,
+        for_user=is_secretariat,
+    )
 
 
 # --- The pre-consultation (001: at least 12 weeks before the Regional Review) ------------------------------

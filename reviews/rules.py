@@ -18,19 +18,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db import models
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from reviews import planning
-from reviews.dates import Precision
-from reviews.enums import EventKind
-
-
-class Status(models.TextChoices):
-    MET = "met", gettext_lazy("Met")
-    BROKEN = "broken", gettext_lazy("Broken")
-    UNKNOWN = "unknown", gettext_lazy("Cannot tell yet")
+from reviews.enums import EventKind, Precision, RuleStatus
 
 
 @dataclass
@@ -94,7 +85,7 @@ class RuleResult:
 
     @property
     def status_label(self) -> str:
-        return Status(self.status).label
+        return RuleStatus(self.status).label
 
     @property
     def reason(self) -> str:
@@ -123,7 +114,7 @@ def _check_pair(rule: Rule, first, second) -> RuleResult:
     closest = (second.start_earliest - first.start_latest).days
     farthest = (second.start_latest - first.start_earliest).days
     if closest >= rule.min_days:
-        return RuleResult(rule, Status.MET)
+        return RuleResult(rule, RuleStatus.MET)
     if farthest < rule.min_days:
         if rule.min_days:
             reason = _("%(first)s (%(first_date)s) is at most %(days)d days before %(second)s (%(second_date)s).")
@@ -131,7 +122,7 @@ def _check_pair(rule: Rule, first, second) -> RuleResult:
             reason = _("%(first)s (%(first_date)s) comes after %(second)s (%(second_date)s).")
         return RuleResult(
             rule,
-            Status.BROKEN,
+            RuleStatus.BROKEN,
             [
                 reason
                 % {
@@ -144,38 +135,38 @@ def _check_pair(rule: Rule, first, second) -> RuleResult:
             ],
         )
     reasons = [p for p in (_precision_phrase(first), _precision_phrase(second)) if p]
-    return RuleResult(rule, Status.UNKNOWN, [_("Not decided yet: %(why)s.") % {"why": "; ".join(reasons)}])
+    return RuleResult(rule, RuleStatus.UNKNOWN, [_("Not decided yet: %(why)s.") % {"why": "; ".join(reasons)}])
 
 
 def _check_duration(rule: Rule, event) -> RuleResult:
     if event.end is None:
         return RuleResult(
             rule,
-            Status.UNKNOWN,
+            RuleStatus.UNKNOWN,
             [_("The end of %(event)s is not in the calendar yet.") % {"event": _name(event)}],
         )
     # Days counted inclusively: 18 January to 16 February is 30 days.
     shortest = (event.end_earliest - event.start_latest).days + 1
     longest = (event.end_latest - event.start_earliest).days + 1
     if shortest >= rule.min_days:
-        return RuleResult(rule, Status.MET)
+        return RuleResult(rule, RuleStatus.MET)
     if longest < rule.min_days:
         return RuleResult(
             rule,
-            Status.BROKEN,
+            RuleStatus.BROKEN,
             [_("%(event)s lasts at most %(days)d days.") % {"event": _name(event), "days": longest}],
         )
     reasons = [p for p in (_precision_phrase(event), _precision_phrase(event, "end")) if p]
-    return RuleResult(rule, Status.UNKNOWN, [_("Not decided yet: %(why)s.") % {"why": "; ".join(reasons)}])
+    return RuleResult(rule, RuleStatus.UNKNOWN, [_("Not decided yet: %(why)s.") % {"why": "; ".join(reasons)}])
 
 
 def _combine(rule: Rule, results: list[RuleResult]) -> RuleResult:
-    for status in (Status.BROKEN, Status.UNKNOWN):
+    for status in (RuleStatus.BROKEN, RuleStatus.UNKNOWN):
         found = [r for r in results if r.status == status]
         if found:
             reasons = [reason for r in found for reason in r.reasons]
             return RuleResult(rule, status, list(dict.fromkeys(reasons)))
-    return RuleResult(rule, Status.MET)
+    return RuleResult(rule, RuleStatus.MET)
 
 
 def check(events: Iterable) -> list[RuleResult]:
@@ -192,7 +183,7 @@ def check(events: Iterable) -> list[RuleResult]:
                 results.append(
                     RuleResult(
                         rule,
-                        Status.UNKNOWN,
+                        RuleStatus.UNKNOWN,
                         [_("Nothing in the calendar yet for: %(kind)s.") % {"kind": EventKind(rule.first[0]).label}],
                     )
                 )
@@ -210,7 +201,7 @@ def check(events: Iterable) -> list[RuleResult]:
             results.append(
                 RuleResult(
                     rule,
-                    Status.UNKNOWN,
+                    RuleStatus.UNKNOWN,
                     [_("Nothing in the calendar yet for: %(kind)s.") % {"kind": str(k)} for k in missing],
                 )
             )
@@ -225,8 +216,8 @@ def check(events: Iterable) -> list[RuleResult]:
 
 def summary(results: list[RuleResult]) -> str:
     statuses = {r.status for r in results}
-    if Status.BROKEN in statuses:
-        return Status.BROKEN
-    if Status.UNKNOWN in statuses:
-        return Status.UNKNOWN
-    return Status.MET
+    if RuleStatus.BROKEN in statuses:
+        return RuleStatus.BROKEN
+    if RuleStatus.UNKNOWN in statuses:
+        return RuleStatus.UNKNOWN
+    return RuleStatus.MET

@@ -75,17 +75,16 @@ from openpyxl import load_workbook
 from consultations import services as consultation_services
 from consultations.enums import InterestStatus
 from consultations.exports import COLUMNS
-from consultations.models import ExpressionOfInterest, Session
+from consultations.models import ExpressionOfInterest
 from consultations.tasks import export_xlsx
 from discussions import digest
 from discussions import services as discussion_services
-from discussions.models import Phase, Space, Subscription
-from discussions.seed import add_questions
+from discussions.models import Space, Subscription
 from funding import services as funding_services
 from funding.models import Call, Conflict
 from portal.enums import Role
-from reviews.models import ReviewCycle
-from tests.factories import make_consultation, make_user, shown
+from tests import worlds
+from tests.factories import SessionFactory, SpaceFactory, make_user, shown
 
 pytestmark = pytest.mark.django_db
 
@@ -165,7 +164,7 @@ def _post_items(question, space_moderator) -> list[Item]:
             discussion_services.post_moderate(
                 post=post,
                 shown_revision=shown(post),
-                moderator=space_moderator,
+                by=space_moderator,
                 approve=False,
                 reason=markers["reason"],
             )
@@ -184,7 +183,7 @@ def _post_items(question, space_moderator) -> list[Item]:
         language="en",
         files=_pdf(markers["file"], markers["filebody"]),
     )
-    discussion_services.post_moderate(post=post, shown_revision=shown(post), moderator=space_moderator, approve=True)
+    discussion_services.post_moderate(post=post, shown_revision=shown(post), by=space_moderator, approve=True)
     items.append(
         Item(
             "post", "approved", author, markers, public=frozenset(markers), obj=post, extra={"search": "zebraapproved"}
@@ -198,9 +197,7 @@ def _post_items(question, space_moderator) -> list[Item]:
         post = discussion_services.post_create(
             question=question, author=author, text=f"Published words zebrapublic{upper.lower()}", language="en"
         )
-        discussion_services.post_moderate(
-            post=post, shown_revision=shown(post), moderator=space_moderator, approve=True
-        )
+        discussion_services.post_moderate(post=post, shown_revision=shown(post), by=space_moderator, approve=True)
         markers = {
             "text": f"SECRET-TEXT-{upper}",
             "file": f"secret-file-{state}.pdf",
@@ -217,7 +214,7 @@ def _post_items(question, space_moderator) -> list[Item]:
             discussion_services.post_moderate(
                 post=post,
                 shown_revision=shown(post),
-                moderator=space_moderator,
+                by=space_moderator,
                 approve=False,
                 reason=markers["reason"],
             )
@@ -271,7 +268,7 @@ def _application_items(call, consultation, users) -> list[Item]:
             funding_services.recommendation_record(
                 application=application,
                 shown_revision=shown(application),
-                member=users["recommender"],
+                by=users["recommender"],
                 recommend=True,
                 amount=Decimal("500"),
                 comment=markers["comment"],
@@ -279,7 +276,7 @@ def _application_items(call, consultation, users) -> list[Item]:
         if state == "conflicted":
             markers["note"] = "SECRET-NOTE-CONFLICTED"
             conflict = funding_services.conflict_declare(
-                member=users["excom"], application=application, note=markers["note"]
+                by=users["excom"], application=application, note=markers["note"]
             )
             items.append(Item("application", state, applicant, markers, obj=application, extra={"conflict": conflict}))
             continue
@@ -305,7 +302,7 @@ def _consultation_items(consultation) -> list[Item]:
     )
     items = [Item("registration", "registered", registrant, markers, obj=registration)]
 
-    roundtable = Session.objects.create(consultation=consultation, position=1, kind="roundtable", title="Roundtable")
+    roundtable = SessionFactory(consultation=consultation, position=1, kind="roundtable", title="Roundtable")
     for state, status in (
         ("received", InterestStatus.RECEIVED),
         ("declined", InterestStatus.NOT_SELECTED),
@@ -342,16 +339,6 @@ def _consultation_items(consultation) -> list[Item]:
 
 
 def _build() -> World:
-    consultation = make_consultation(title="Consultation for Africa")
-    region, cycle = consultation.event.region, consultation.event.cycle
-    space = Space.objects.create(region=region, cycle=cycle, title="Africa space")
-    now = timezone.now()
-    phase = Phase.objects.create(
-        space=space, number=1, opens_at=now - timedelta(days=1), closes_at=now + timedelta(days=20)
-    )
-    add_questions(phase, ["What works?", "What does not?"])
-    question = phase.questions.first()
-
     users = {
         "stakeholder": make_user(Role.STAKEHOLDER),
         "member_state": make_user(Role.MEMBER_STATE),
@@ -364,24 +351,14 @@ def _build() -> World:
         "recommender": make_user(Role.EXECUTIVE_COMMITTEE),
         "export_maker": make_user(Role.SECRETARIAT),
     }
-    space.moderators.add(users["space_moderator"])
-    other_cycle = ReviewCycle.objects.create(
-        code="2028-2029", name="2028-2029", start_year=2028, end_year=2029, imrf_year=2030
+    stage = worlds.stage(
+        moderator=users["space_moderator"],
+        questions=("What works?", "What does not?"),
+        title="Consultation for Africa",
     )
-    Space.objects.create(region=region, cycle=other_cycle, title="Another space").moderators.add(
-        users["other_moderator"]
-    )
-
-    call = Call.objects.create(
-        cycle=cycle,
-        title="Travel to the Africa consultation",
-        budget=Decimal("3000"),
-        opens_at=now - timedelta(days=1),
-        closes_at=now + timedelta(days=10),
-        time_zone="Africa/Addis_Ababa",
-        published=True,
-    )
-    call.consultations.add(consultation)
+    consultation, space, question, call = stage.consultation, stage.space, stage.question, stage.call
+    # The same region's space of another cycle, moderated by the other moderator.
+    SpaceFactory(region=consultation.event.region, title="Another space", moderators=[users["other_moderator"]])
 
     items = [
         *_post_items(question, users["space_moderator"]),
@@ -940,7 +917,7 @@ def test_decision_emails_go_to_their_person_alone(world, mailoutbox):
         discussion_services.post_moderate(
             post=by_state["post:pending"].obj,
             shown_revision=shown(by_state["post:pending"].obj),
-            moderator=moderator,
+            by=moderator,
             approve=False,
             reason="SECRET-REASON-NEW",
         )

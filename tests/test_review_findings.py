@@ -18,18 +18,8 @@ from django.test import TestCase
 from django.utils import timezone
 
 from consultations import services as consultation_services
-from consultations.enums import ConsultationStatus, InterestStatus
-from consultations.models import (
-    DocumentKind,
-    ExportLog,
-    ExportStatus,
-    ExpressionOfInterest,
-    Proposal,
-    Registration,
-    Session,
-    SessionKind,
-    SummaryDocument,
-)
+from consultations.enums import ConsultationStatus, DocumentKind, ExportStatus, InterestStatus, SessionKind
+from consultations.models import ExportLog, ExpressionOfInterest, Proposal, Registration, Session, SummaryDocument
 from discussions import services as discussion_services
 from discussions.models import PendingPost, Phase, Space
 from discussions.seed import add_questions
@@ -314,9 +304,7 @@ def test_erasing_an_account_erases_the_admin_history_of_its_things_whatever_name
     post = discussion_services.post_create(
         question=phase.questions.get(), author=person, text="Our network of domestic workers", language="en"
     )
-    discussion_services.post_moderate(
-        post=post, moderator=_space_moderator(space), approve=True, shown_revision=post.revision
-    )
+    discussion_services.post_moderate(post=post, by=_space_moderator(space), approve=True, shown_revision=post.revision)
     # Entries written through the admin, one through a proxy's (the moderation queue names the proxy).
     for model, obj in ((ExpressionOfInterest, offer), (PendingPost, post)):
         LogEntry.objects.create(
@@ -367,7 +355,7 @@ def test_a_proposed_talk_and_a_request_for_a_second_review_are_confirmed_by_e_ma
     add_questions(phase, ["What works?"])
     post = discussion_services.post_create(question=phase.questions.get(), author=person, text="t", language="en")
     discussion_services.post_moderate(
-        post=post, moderator=_space_moderator(space), approve=False, reason="Off topic", shown_revision=post.revision
+        post=post, by=_space_moderator(space), approve=False, reason="Off topic", shown_revision=post.revision
     )
     mail.outbox.clear()
     with TestCase.captureOnCommitCallbacks(execute=True):

@@ -135,7 +135,7 @@ def _moderation(relation: str, *, approve: bool, bulk: bool = False) -> Decision
             moderator,
             lambda: discussion_services.posts_moderate(
                 versions={post.pk: shown(post), other.pk: shown(other)},
-                moderator=moderator,
+                by=moderator,
                 approve=approve,
                 reason="Off topic",
             ),
@@ -144,7 +144,7 @@ def _moderation(relation: str, *, approve: bool, bulk: bool = False) -> Decision
     return Decision(
         moderator,
         lambda: discussion_services.post_moderate(
-            post=post, moderator=moderator, approve=approve, reason="Off topic", shown_revision=shown(post)
+            post=post, by=moderator, approve=approve, reason="Off topic", shown_revision=shown(post)
         ),
         discussion_services.DiscussionError,
     )
@@ -169,12 +169,12 @@ def moderation_of_an_edit(relation: str) -> Decision:
     first = make_user(Role.MODERATOR, organisation=HELPERS_ORGANISATION)
     space.moderators.add(first)
     post = pending_post(subject_for(moderator, relation), question)
-    discussion_services.post_moderate(post=post, moderator=first, approve=True, shown_revision=shown(post))
+    discussion_services.post_moderate(post=post, by=first, approve=True, shown_revision=shown(post))
     edited = discussion_services.post_edit(post=post, author=post.author, text="Edited")
     return Decision(
         moderator,
         lambda: discussion_services.post_moderate(
-            post=edited, moderator=moderator, approve=True, shown_revision=shown(edited)
+            post=edited, by=moderator, approve=True, shown_revision=shown(edited)
         ),
         discussion_services.DiscussionError,
     )
@@ -187,7 +187,7 @@ def second_review(relation: str) -> Decision:
     secretariat = decider_with(Role.SECRETARIAT)
     post = pending_post(subject_for(secretariat, relation), question)
     discussion_services.post_moderate(
-        post=post, moderator=first, approve=False, reason="Off topic", shown_revision=shown(post)
+        post=post, by=first, approve=False, reason="Off topic", shown_revision=shown(post)
     )
     appeal = discussion_services.appeal_create(post=post, author=post.author, reason="It is on topic.")
     return Decision(
@@ -303,7 +303,7 @@ def funding_recommendation(relation: str) -> Decision:
         member,
         lambda: funding_services.recommendation_record(
             application=application,
-            member=member,
+            by=member,
             recommend=True,
             amount=Decimal("800"),
             comment="Strong case",
@@ -318,7 +318,7 @@ def funding_decision(relation: str) -> Decision:
     application = _screened(subject_for(chair, relation))
     application = funding_services.recommendation_record(
         application=application,
-        member=make_user(Role.EXECUTIVE_COMMITTEE, organisation=HELPERS_ORGANISATION),
+        by=make_user(Role.EXECUTIVE_COMMITTEE, organisation=HELPERS_ORGANISATION),
         recommend=True,
         amount=Decimal("800"),
         comment="Strong case",
@@ -664,4 +664,4 @@ def test_an_accentless_spelling_does_not_get_past_the_conflict_check():
     post = pending_post(make_user(Role.STAKEHOLDER, organisation="Medecins Sans Frontieres"), question)
 
     with pytest.raises(discussion_services.DiscussionError, match="your organisation"):
-        discussion_services.post_moderate(post=post, moderator=moderator, approve=True, shown_revision=shown(post))
+        discussion_services.post_moderate(post=post, by=moderator, approve=True, shown_revision=shown(post))

@@ -286,13 +286,15 @@ if REDIS_URL:
 else:
     _broker_dir = VAR_DIR / "celery"
     # Every process that sends a task needs these folders, not only the worker.
-    for _folder in ("queue", "processed", "results"):
+    for _folder in ("queue", "processed", "results", "control"):
         (_broker_dir / _folder).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_URL = "filesystem://"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_broker_dir / "queue"),
         "data_folder_out": str(_broker_dir / "queue"),
         "processed_folder": str(_broker_dir / "processed"),
+        # kombu's exchange tables, which it would otherwise write into the working directory.
+        "control_folder": str(_broker_dir / "control"),
         "store_processed": False,
     }
     CELERY_RESULT_BACKEND = f"file://{_broker_dir / 'results'}"
@@ -386,11 +388,14 @@ CONSTANCE_BACKEND = "constance.backends.database.DatabaseBackend"
 # constance.change_config in portal.permissions.MODEL_PERMISSIONS); superusers always do; nobody else.
 CONSTANCE_SUPERUSER_ONLY = False
 CONSTANCE_ADDITIONAL_FIELDS = {
-    "weeks": ["django.forms.IntegerField", {"min_value": 1, "max_value": 52}],
+    # The window-opens reminder must come before the one two weeks ahead of the 12-week deadline
+    # (reviews.planning.PRE_CONSULTATION_BEFORE_REVIEW): 15 weeks at the least.
+    "weeks": ["django.forms.IntegerField", {"min_value": 15, "max_value": 52}],
     "hours": ["django.forms.IntegerField", {"min_value": 1, "max_value": 24 * 14}],
-    "words": ["django.forms.IntegerField", {"min_value": 1, "max_value": 2000}],
+    # Enough for somebody to say who they are and what they would bring: a limit of one word refuses everyone.
+    "words": ["django.forms.IntegerField", {"min_value": 50, "max_value": 2000}],
     # The statement is stored in a field of at most 2,000 characters (consultations.models.ExpressionOfInterest).
-    "characters": ["django.forms.IntegerField", {"min_value": 1, "max_value": 2000}],
+    "characters": ["django.forms.IntegerField", {"min_value": 300, "max_value": 2000}],
 }
 # Each help text says the number is the portal's own choice (one sentence, translated once).
 _OWN_CHOICE = _("The portal's own choice, not a rule of the planning documents.")

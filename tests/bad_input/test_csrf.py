@@ -10,32 +10,27 @@ POST it without a session or a form; the signed token in the URL is the credenti
 turn one kind of reminder off for its own recipient.
 """
 
-from datetime import timedelta
-
 import pytest
-from axes.models import AccessAttempt
 from django.apps import apps
 from django.conf import settings as django_settings
 from django.contrib import admin
 from django.contrib.contenttypes.models import ContentType
-from django.core.files.base import ContentFile
 from django.middleware.csrf import _get_new_csrf_string, _mask_cipher_secret
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.urls.resolvers import LocalePrefixPattern
-from django.utils import timezone, translation
+from django.utils import translation
 
-from consultations.models import Consultation, ExportLog, Proposal, SummaryDocument
-from discussions.models import Attachment, Post, Space, Subscription
-from funding.models import Application, Call, Conflict
-from funding.models import ExportLog as FundingExportLog
+from consultations.models import Consultation
+from discussions.models import Post, Space, Subscription
+from funding.models import Application, Call
 from portal.enums import Role
-from portal.models import UnsentTask
-from reminders.models import Preference, Reminder
+from reminders.models import Preference
 from reminders.services import unsubscribe_token_create
 from reviews.models import Event
+from tests import worlds
 from tests.demo import make_demo
-from tests.factories import make_user
+from tests.factories import AttachmentFactory, make_user
 
 EXEMPT = {"reminders:unsubscribe"}
 UNSAFE_METHODS = ("post", "put", "delete")
@@ -60,51 +55,24 @@ def build_world() -> dict:
 
     stakeholder = make_user(Role.STAKEHOLDER)
     consultation = Consultation.objects.get(title__endswith="(demo)")
-    summary = SummaryDocument(
-        consultation=consultation, title="Summary", content_type="application/pdf", original_name="summary.pdf"
-    )
-    summary.file.save("summary.pdf", ContentFile(b"%PDF-1.7 summary"), save=True)
     post = Post.objects.filter(status="approved").first()
-    attachment = Attachment(post=post, original_name="a.pdf", content_type="application/pdf", status="approved")
-    attachment.file.save("a.pdf", ContentFile(b"%PDF-1.7 a"), save=True)
     call = Call.objects.get()
-    superuser = make_user(Role.SECRETARIAT)
-    superuser.is_superuser = True
-    superuser.save()
+    superuser = make_user(Role.SECRETARIAT, user__is_superuser=True)
+    records = worlds.admin_records(consultation=consultation, call=call, person=stakeholder, exporter=superuser)
     world = {
         "superuser": superuser,
         "consultation": consultation,
-        "summary": summary,
-        "export": ExportLog.objects.create(consultation=consultation, user=superuser, file_format="xlsx"),
+        "summary": records["consultations.summarydocument"],
+        "export": records["consultations.exportlog"],
         "space": Space.objects.get(region__code="asia-pacific"),
         "post": post,
-        "attachment": attachment,
+        "attachment": AttachmentFactory(post=post, original_name="a.pdf"),
         "call": call,
         "application": Application.objects.exclude(state="draft").first(),
         "event": Event.objects.get(key="2024-africa-review"),
         "token": unsubscribe_token_create(user_id=stakeholder.pk, kind="registration_deadline"),
     }
     world["question"] = world["space"].phases.get(number=1).questions.first()
-    Proposal.objects.create(
-        kind="side_event",
-        title="Side event",
-        level="regional",
-        date=timezone.localdate(),
-        organisers="Us",
-        proposed_by=stakeholder,
-    )
-    Conflict.objects.create(member=superuser, organisation="Org")
-    FundingExportLog.objects.create(call=call, user=superuser, file_format="csv")
-    Reminder.objects.create(
-        recipient=stakeholder,
-        kind="registration_deadline",
-        target="consultation:1",
-        due_on=timezone.localdate() + timedelta(days=3),
-    )
-    UnsentTask.objects.create(signature={"task": "x", "kwargs": {}})
-    AccessAttempt.objects.create(
-        ip_address="192.0.2.1", username="x", user_agent="x", http_accept="*/*", path_info="/", failures_since_start=5
-    )
     return world
 
 
@@ -194,7 +162,7 @@ def snapshot() -> dict:
 
 
 @pytest.fixture
-def world(transactional_db, settings):
+def world(db, settings):
     make_demo(settings)
     return build_world()
 

@@ -135,9 +135,7 @@ def test_discussion_export(client, question, space, space_moderator):
             post = discussion_services.post_create(
                 question=question, author=author, text=value, language="en", author_label=label
             )
-            discussion_services.post_moderate(
-                post=post, shown_revision=shown(post), moderator=space_moderator, approve=True
-            )
+            discussion_services.post_moderate(post=post, shown_revision=shown(post), by=space_moderator, approve=True)
     client.force_login(make_user(Role.SECRETARIAT))
 
     rows = csv_cells(client.get(f"/en/discussions/{space.pk}/export/"))

@@ -3,16 +3,19 @@ typed kept in the form, nothing stored; well-made files with bad names kept unde
 offered only as a download under a safe one."""
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from consultations.models import SummaryDocument
 from discussions import services
 from discussions.models import Attachment, Post
 from portal.enums import Role
 from portal.uploads import MAX_UPLOAD_BYTES, validate_document
+from tests import worlds
 from tests.bad_input.corpus import PDF, WELL_MADE_BADLY_NAMED, bad_files
 from tests.bad_input.html_forms import form_data
 from tests.factories import make_user, shown
@@ -88,9 +91,7 @@ class EditField(Field):
         self.post = services.post_create(
             question=world["question"], author=self.author, text="The published words", language="en"
         )
-        services.post_moderate(
-            post=self.post, shown_revision=shown(self.post), moderator=world["moderator"], approve=True
-        )
+        services.post_moderate(post=self.post, shown_revision=shown(self.post), by=world["moderator"], approve=True)
         client.force_login(self.author)
         self.url = f"/en/discussions/posts/{self.post.pk}/edit/"
 
@@ -142,8 +143,14 @@ FIELDS = {"discussion post": PostField, "discussion edit": EditField, "summary d
 
 
 @pytest.fixture
-def world(consultation, space, question, space_moderator):
-    return {"consultation": consultation, "space": space, "question": question, "moderator": space_moderator}
+def world(db):
+    stage = worlds.stage(call=False, interest_deadline=timezone.now() + timedelta(days=5))
+    return {
+        "consultation": stage.consultation,
+        "space": stage.space,
+        "question": stage.question,
+        "moderator": stage.moderator,
+    }
 
 
 @pytest.mark.parametrize(("label", "name", "content", "code"), BAD, ids=[row[0] for row in BAD])

@@ -86,7 +86,7 @@ def test_space_thread_and_queue_axe_and_no_script_runs(new_page, open_space, lan
     for vector in XSS:
         post = services.post_create(question=question, author=make_user(Role.STAKEHOLDER), text=vector, language="en")
         if len(vector) % 2:
-            services.post_moderate(post=post, shown_revision=shown(post), moderator=moderator, approve=True)
+            services.post_moderate(post=post, shown_revision=shown(post), by=moderator, approve=True)
     moderator.profile.preferred_language = language
     moderator.profile.save(update_fields=["preferred_language"])
     page = new_page(moderator, language)

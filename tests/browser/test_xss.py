@@ -27,24 +27,32 @@ from urllib.parse import quote, urlparse
 
 import pytest
 from django.conf import settings as django_settings
-from django.core.files.base import ContentFile
 from django.test import Client
 from django.utils import timezone
 
 from consultations import services as consultation_services
-from consultations.models import ExpressionOfInterest, Proposal, Session
+from consultations.models import Proposal
 from discussions import services as discussion_services
 from discussions import views as discussion_views
 from discussions.enums import AuthorLabel
-from discussions.models import Attachment, Phase, Space, Tag
-from discussions.seed import add_questions
 from funding import services as funding_services
 from funding import views as funding_views
-from funding.models import Application, Call, Recommendation, Transition
+from funding.models import Application
 from portal.enums import Role
 from reviews import views as review_views
+from tests import worlds
 from tests.bad_input.corpus import INERT_AS_HTML, XSS_VECTORS, vectors_up_to
-from tests.factories import make_consultation, make_user, shown
+from tests.factories import (
+    AttachmentFactory,
+    ExpressionOfInterestFactory,
+    ProposalFactory,
+    RecommendationFactory,
+    SessionFactory,
+    TagFactory,
+    TransitionFactory,
+    make_user,
+    shown,
+)
 
 PROBE = r"""() => {
   const problems = [];
@@ -123,44 +131,25 @@ def visit(browser, live_server, user, paths, literal=(), settle=50) -> list[str]
 
 def base_world() -> dict:
     """A consultation, a discussion space with one question, a funding call, and the people who read them."""
-    now = timezone.now()
-    consultation = make_consultation(
-        capacity_in_person=200, capacity_virtual=200, interest_deadline=now + timedelta(days=5)
+    stage = worlds.stage(
+        moderator=make_user(Role.MODERATOR, display_name="The moderator"),
+        capacity_in_person=200,
+        capacity_virtual=200,
+        interest_deadline=timezone.now() + timedelta(days=5),
     )
-    event = consultation.event
-    space = Space.objects.create(region=event.region, cycle=event.cycle, title="Africa space")
-    phase = Phase.objects.create(
-        space=space, number=1, opens_at=now - timedelta(days=1), closes_at=now + timedelta(days=20)
-    )
-    add_questions(phase, ["What works?"])
-    question = phase.questions.get()
-    moderator = make_user(Role.MODERATOR, display_name="The moderator")
-    space.moderators.add(moderator)
     secretariat = make_user(Role.SECRETARIAT, display_name="The secretariat")
-    superuser = make_user(Role.SECRETARIAT, display_name="Root")
-    superuser.is_superuser = True
-    superuser.save()
+    superuser = make_user(Role.SECRETARIAT, display_name="Root", user__is_superuser=True)
     reader = make_user(Role.STAKEHOLDER, display_name="The reader", organisation="Readers")
-    Tag.objects.create(kind="objective", number=99, name=XSS_VECTORS[0])
-    call = Call.objects.create(
-        cycle=event.cycle,
-        title="Travel",
-        budget=Decimal("100000"),
-        opens_at=now - timedelta(days=1),
-        closes_at=now + timedelta(days=10),
-        time_zone="UTC",
-        published=True,
-    )
-    call.consultations.add(consultation)
+    TagFactory(kind="objective", number=99, name=XSS_VECTORS[0])
     return {
-        "consultation": consultation,
-        "space": space,
-        "question": question,
-        "thread": f"/en/discussions/{space.pk}/questions/{question.pk}/",
-        "call": call,
+        "consultation": stage.consultation,
+        "space": stage.space,
+        "question": stage.question,
+        "thread": f"/en/discussions/{stage.space.pk}/questions/{stage.question.pk}/",
+        "call": stage.call,
         "users": {
             "reader": reader,
-            "moderator": moderator,
+            "moderator": stage.moderator,
             "secretariat": secretariat,
             "superuser": superuser,
             None: None,
@@ -180,7 +169,7 @@ def world(live_server, transactional_db, monkeypatch):
     users = made["users"]
     reader, moderator, secretariat = users["reader"], users["moderator"], users["secretariat"]
     now = timezone.now()
-    agenda = Session.objects.create(consultation=consultation, kind="roundtable", title="Roundtable", position=1)
+    agenda = SessionFactory(consultation=consultation, kind="roundtable", title="Roundtable", position=1)
 
     people, previous = [], None
     for index, vector in enumerate(XSS_VECTORS):
@@ -196,23 +185,22 @@ def world(live_server, transactional_db, monkeypatch):
         post = discussion_services.post_create(
             question=question, author=person, text=vector, language="en", author_label=label, parent=previous
         )
-        discussion_services.post_moderate(post=post, shown_revision=shown(post), moderator=moderator, approve=True)
-        attachment = Attachment(post=post, original_name=vector, content_type="application/pdf", status="approved")
-        attachment.file.save("x", ContentFile(b"%PDF-1.7"), save=True)
+        discussion_services.post_moderate(post=post, shown_revision=shown(post), by=moderator, approve=True)
+        AttachmentFactory(post=post, original_name=vector)
         previous = post if index % 2 == 0 else None
         # Waiting in the moderation queue: an edit of the published post.
         discussion_services.post_edit(post=post, author=person, text=f"{vector}\n\n{vector}")
         # The reader's own posts, not approved, with the moderator's reason in the vector.
         refused = discussion_services.post_create(question=question, author=reader, text=vector, language="en")
         discussion_services.post_moderate(
-            post=refused, shown_revision=shown(refused), moderator=moderator, approve=False, reason=vector
+            post=refused, shown_revision=shown(refused), by=moderator, approve=False, reason=vector
         )
 
-        interest = ExpressionOfInterest.objects.create(
+        interest = ExpressionOfInterestFactory(
             consultation=consultation, user=person, role="panel", topic=vector, statement=vector, submitted_at=now
         )
         agenda.speakers.add(interest)
-        proposal = Proposal.objects.create(
+        proposal = ProposalFactory(
             kind="side_event",
             title=vector,
             level="regional",
@@ -242,19 +230,20 @@ def world(live_server, transactional_db, monkeypatch):
     shown_application = Application.objects.order_by("pk").first()
     Application.objects.filter(pk=shown_application.pk).update(justification=everything, representation=everything)
     for person, vector in zip(people, XSS_VECTORS, strict=True):
-        Recommendation.objects.create(application=shown_application, member=person, recommend=True, comment=vector)
-        Transition.objects.create(
+        # Comments and reasons from everybody, whatever their role: every vector on the one review page.
+        RecommendationFactory(application=shown_application, member=person, recommend=True, amount=None, comment=vector)
+        TransitionFactory(
             application=shown_application, actor=person, source="submitted", target="rejected", reason=vector
         )
     approved = Application.objects.order_by("pk")[1]
     Application.objects.filter(pk=approved.pk).update(state="approved", approved_amount=Decimal("100"))
     for role in ("panel", "floor", "rapporteur"):
-        ExpressionOfInterest.objects.create(
+        ExpressionOfInterestFactory(
             consultation=consultation, user=reader, role=role, topic=XSS_VECTORS[1], statement="x", submitted_at=now
         )
     own = discussion_services.post_create(question=question, author=reader, text=everything, language="en")
     discussion_services.post_moderate(
-        post=own, shown_revision=shown(own), moderator=moderator, approve=False, reason=XSS_VECTORS[2]
+        post=own, shown_revision=shown(own), by=moderator, approve=False, reason=XSS_VECTORS[2]
     )
 
     talks_pages = (Proposal.objects.filter(status="approved").count() + 19) // 20
@@ -319,7 +308,7 @@ def small_world(live_server, transactional_db):
         question=made["question"], author=made["users"]["reader"], text="A post", language="en"
     )
     discussion_services.post_moderate(
-        post=post, shown_revision=shown(post), moderator=made["users"]["moderator"], approve=True
+        post=post, shown_revision=shown(post), by=made["users"]["moderator"], approve=True
     )
     return made
 

@@ -12,17 +12,20 @@ from reviews.models import Event, ReviewCycle
 from tests.factories import make_consultation, make_user
 
 
-@pytest.mark.django_db(transaction=True)
-def test_xlsx_export_runs_in_celery_and_is_downloadable_by_its_author(client, secretariat, settings, tmp_path):
+@pytest.mark.django_db
+def test_xlsx_export_runs_in_celery_and_is_downloadable_by_its_author(
+    client, secretariat, settings, tmp_path, django_capture_on_commit_callbacks
+):
     settings.PRIVATE_ROOT = tmp_path
     consultation = make_consultation()
     evil = make_user(Role.STAKEHOLDER, display_name="=cmd|' /C calc'!A0")
     services.registration_create(consultation=consultation, user=evil, attendance="virtual")
     client.force_login(secretariat)
 
-    response = client.post(
-        f"/en/consultations/{consultation.pk}/registrations.xlsx", {"columns": ["display_name", "status"]}
-    )
+    with django_capture_on_commit_callbacks(execute=True):  # the build is queued on commit
+        response = client.post(
+            f"/en/consultations/{consultation.pk}/registrations.xlsx", {"columns": ["display_name", "status"]}
+        )
 
     log = ExportLog.objects.get()
     assert response["Location"] == f"/en/consultations/exports/{log.pk}/"
@@ -168,3 +171,67 @@ def test_summary_documents_are_served_only_once_published(client, secretariat):
     assert response["Content-Disposition"] == 'attachment; filename="summary.pdf"'
     assert response["X-Content-Type-Options"] == "nosniff"
     assert "Summary report" in client.get(consultation.get_absolute_url()).content.decode()
+
+
+TALK = {"kind": "side_event", "title": "A side event", "level": "national", "organisers": "Us"}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("far", ["9999-12-31", "beyond the horizon"])
+def test_a_proposal_too_far_ahead_is_refused_next_to_the_date(client, stakeholder, far):
+    """A year typed wrong (9999) would reach the calendar and its feeds; five years ahead is the last day taken."""
+    limit = services.proposal_date_limit()
+    day = (limit + datetime.timedelta(days=1)).isoformat() if far == "beyond the horizon" else far
+    client.force_login(stakeholder)
+
+    response = client.post("/en/consultations/talks/", {**TALK, "date": day})
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "The date is too far ahead: propose a date no later than" in html
+    assert 'value="A side event"' in html
+    assert not Proposal.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_last_day_of_the_horizon_is_taken_and_offered_by_the_date_picker(client, stakeholder):
+    limit = services.proposal_date_limit()
+    client.force_login(stakeholder)
+
+    assert f'max="{limit.isoformat()}"' in client.get("/en/consultations/talks/").content.decode()
+    assert client.post("/en/consultations/talks/", {**TALK, "date": limit.isoformat()}).status_code == 302
+    assert Proposal.objects.get().date == limit
+
+
+def test_the_horizon_is_five_years_and_29_february_ends_on_28_february():
+    assert services.proposal_date_limit(today=datetime.date(2026, 3, 10)) == datetime.date(2031, 3, 10)
+    assert services.proposal_date_limit(today=datetime.date(2028, 2, 29)) == datetime.date(2033, 2, 28)
+
+
+@pytest.mark.django_db
+def test_proposal_create_refuses_a_date_too_far_ahead_for_any_caller(stakeholder):
+    with pytest.raises(services.ConsultationError):
+        services.proposal_create(proposed_by=stakeholder, region=None, date=datetime.date(9999, 12, 31), **TALK)
+
+    assert not Proposal.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_proposal_sent_before_the_horizon_never_reaches_the_calendar(client, secretariat, stakeholder):
+    """Proposed for 9999-12-31 before the form refused it: approving it is refused; declining it still works."""
+    make_consultation()  # a review cycle
+    proposal = Proposal.objects.create(date=datetime.date(9999, 12, 31), proposed_by=stakeholder, **TALK)
+
+    with pytest.raises(services.ConsultationError, match="too far ahead"):
+        services.proposal_decide(proposal=proposal, by=secretariat, approve=True)
+
+    proposal.refresh_from_db()
+    assert (proposal.status, proposal.event, Event.objects.filter(title="A side event").exists()) == (
+        "pending",
+        None,
+        False,
+    )
+    assert client.get("/en/calendar.ics").status_code == 200
+    services.proposal_decide(proposal=proposal, by=secretariat, approve=False, reason="Mistyped year")
+    proposal.refresh_from_db()
+    assert proposal.status == "declined"

@@ -10,6 +10,7 @@ from portal.enums import Role
 from tests.concurrency import run_at_once
 from tests.factories import make_consultation, make_user
 
+# transactional: every test races sign-ups or cancellations in threads, each on its own PostgreSQL connection
 pytestmark = pytest.mark.django_db(transaction=True)
 
 

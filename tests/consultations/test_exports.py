@@ -156,8 +156,8 @@ def test_dashboard_query_count_same_at_1_and_50(client, secretariat, query_count
     assert query_count(lambda: client.get(f"/en/consultations/{consultation.pk}/dashboard/")) == one
 
 
-@pytest.mark.django_db(transaction=True)
-def test_saving_the_speakers_list_tells_each_person(client, secretariat):
+@pytest.mark.django_db
+def test_saving_the_speakers_list_tells_each_person(client, secretariat, django_capture_on_commit_callbacks):
 
     consultation = make_consultation()
     interests = [
@@ -168,10 +168,11 @@ def test_saving_the_speakers_list_tells_each_person(client, secretariat):
     ]
     client.force_login(secretariat)
 
-    client.post(
-        f"/en/consultations/{consultation.pk}/dashboard/",
-        {"shown": [i.pk for i in interests], "selected": [interests[0].pk, interests[2].pk]},
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            f"/en/consultations/{consultation.pk}/dashboard/",
+            {"shown": [i.pk for i in interests], "selected": [interests[0].pk, interests[2].pk]},
+        )
 
     assert list(ExpressionOfInterest.objects.order_by("pk").values_list("status", flat=True)) == [
         "selected",

@@ -12,16 +12,23 @@ from portal.enums import AuditAction, Role
 from portal.models import AuditEntry
 from tests.factories import make_consultation, make_user, shown_registrations
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db
 
 
-def register(consultation, user=None, attendance="in_person"):
-    return services.registration_create(
-        consultation=consultation, user=user or make_user(Role.STAKEHOLDER), attendance=attendance
-    )
+@pytest.fixture
+def register(django_capture_on_commit_callbacks):
+    """Register someone as a request does: committed, so the mail queued on commit goes out at once."""
+
+    def register(consultation, user=None, attendance="in_person"):
+        with django_capture_on_commit_callbacks(execute=True):
+            return services.registration_create(
+                consultation=consultation, user=user or make_user(Role.STAKEHOLDER), attendance=attendance
+            )
+
+    return register
 
 
-def test_confirmation_mail_in_the_person_language_with_ical():
+def test_confirmation_mail_in_the_person_language_with_ical(register):
     consultation = make_consultation()
     user = make_user(Role.STAKEHOLDER, preferred_language="fr")
 
@@ -35,7 +42,7 @@ def test_confirmation_mail_in_the_person_language_with_ical():
     assert str(Calendar.from_ical(content).walk("VEVENT")[0]["summary"]) == consultation.title
 
 
-def test_full_consultation_waitlists_in_arrival_order_per_attendance():
+def test_full_consultation_waitlists_in_arrival_order_per_attendance(register):
     consultation = make_consultation(capacity_in_person=1, capacity_virtual=1)
 
     first, second, online = register(consultation), register(consultation), register(consultation, attendance="virtual")
@@ -53,7 +60,7 @@ def test_full_consultation_waitlists_in_arrival_order_per_attendance():
         ({"capacity_virtual": 0}, "no places of that kind"),
     ],
 )
-def test_registration_refused_with_a_clear_message(fields, message):
+def test_registration_refused_with_a_clear_message(register, fields, message):
     consultation = make_consultation(**fields)
 
     with pytest.raises(services.ConsultationError, match=message):
@@ -61,7 +68,7 @@ def test_registration_refused_with_a_clear_message(fields, message):
     assert Registration.objects.count() == 0
 
 
-def test_registering_twice_is_refused():
+def test_registering_twice_is_refused(register):
     consultation = make_consultation()
     user = make_user(Role.STAKEHOLDER)
     register(consultation, user)
@@ -70,12 +77,13 @@ def test_registering_twice_is_refused():
         register(consultation, user)
 
 
-def test_cancelled_person_may_register_again_at_the_end_of_the_line():
+def test_cancelled_person_may_register_again_at_the_end_of_the_line(register, django_capture_on_commit_callbacks):
     consultation = make_consultation(capacity_in_person=1)
     user = make_user(Role.STAKEHOLDER)
     first = register(consultation, user)
     waiting = register(consultation)
-    services.registration_cancel(registration=first)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.registration_cancel(registration=first)
 
     again = register(consultation, user)
 
@@ -84,7 +92,7 @@ def test_cancelled_person_may_register_again_at_the_end_of_the_line():
     assert again.arrival > waiting.arrival
 
 
-def test_lowering_capacity_below_places_taken_is_refused_with_the_numbers():
+def test_lowering_capacity_below_places_taken_is_refused_with_the_numbers(register):
     consultation = make_consultation(capacity_in_person=5)
     for _ in range(3):
         register(consultation)
@@ -95,19 +103,20 @@ def test_lowering_capacity_below_places_taken_is_refused_with_the_numbers():
     assert str(error.value) == "3 people already hold a place in person; the capacity cannot be lowered to 2."
 
 
-def test_raising_capacity_promotes_the_first_waiting_exactly():
+def test_raising_capacity_promotes_the_first_waiting_exactly(register, django_capture_on_commit_callbacks):
     consultation = make_consultation(capacity_in_person=1)
     regs = [register(consultation) for _ in range(4)]
     mail.outbox.clear()
 
-    promoted = services.consultation_set_capacity(consultation=consultation, in_person=3, virtual=10)
+    with django_capture_on_commit_callbacks(execute=True):
+        promoted = services.consultation_set_capacity(consultation=consultation, in_person=3, virtual=10)
 
     assert [r.pk for r in promoted] == [regs[1].pk, regs[2].pk]
     assert Registration.objects.get(pk=regs[3].pk).status == RegistrationStatus.WAITLISTED
     assert len(mail.outbox) == 2
 
 
-def test_accreditation_holds_the_place_then_refusal_frees_it():
+def test_accreditation_holds_the_place_then_refusal_frees_it(register, django_capture_on_commit_callbacks):
     consultation = make_consultation(capacity_in_person=1, accreditation_required=True)
     secretariat = make_user(Role.SECRETARIAT)
     pending, waiting = register(consultation), register(consultation)
@@ -117,13 +126,14 @@ def test_accreditation_holds_the_place_then_refusal_frees_it():
         services.accreditation_decide(
             registrations=[pending], versions=shown_registrations([pending]), by=secretariat, approve=False
         )
-    services.accreditation_decide(
-        registrations=[pending],
-        versions=shown_registrations([pending]),
-        by=secretariat,
-        approve=False,
-        reason="Not eligible",
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        services.accreditation_decide(
+            registrations=[pending],
+            versions=shown_registrations([pending]),
+            by=secretariat,
+            approve=False,
+            reason="Not eligible",
+        )
 
     pending.refresh_from_db()
     waiting.refresh_from_db()
@@ -131,14 +141,15 @@ def test_accreditation_holds_the_place_then_refusal_frees_it():
     assert any("Not eligible" in m.body for m in mail.outbox)
 
 
-def test_bulk_accreditation():
+def test_bulk_accreditation(register, django_capture_on_commit_callbacks):
     consultation = make_consultation(accreditation_required=True)
     secretariat = make_user(Role.SECRETARIAT)
     regs = [register(consultation) for _ in range(3)]
 
-    count = services.accreditation_decide(
-        registrations=regs, versions=shown_registrations(regs), by=secretariat, approve=True
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        count = services.accreditation_decide(
+            registrations=regs, versions=shown_registrations(regs), by=secretariat, approve=True
+        )
 
     assert count == 3
     assert set(Registration.objects.values_list("status", flat=True)) == {"registered"}
@@ -162,7 +173,7 @@ def _audit_of(target) -> list[tuple]:
     )
 
 
-def test_slate_decision_audit_names_the_decider():
+def test_slate_decision_audit_names_the_decider(django_capture_on_commit_callbacks):
 
     consultation = make_consultation()
     decider = make_user(Role.SECRETARIAT)
@@ -173,9 +184,10 @@ def test_slate_decision_audit_names_the_decider():
         for topic in ("chosen", "passed over")
     )
 
-    changed = services.slate_decide(
-        consultation=consultation, decisions={chosen.pk: True, passed_over.pk: False}, by=decider
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        changed = services.slate_decide(
+            consultation=consultation, decisions={chosen.pk: True, passed_over.pk: False}, by=decider
+        )
 
     assert changed == 2
     assert _audit_of(chosen) == [(decider.pk, AuditAction.SPEAKER_SELECTION, "selected")]
@@ -183,7 +195,7 @@ def test_slate_decision_audit_names_the_decider():
     assert ExpressionOfInterest.objects.get(pk=chosen.pk).status == "selected"
 
 
-def test_proposal_decision_audit_names_the_decider():
+def test_proposal_decision_audit_names_the_decider(django_capture_on_commit_callbacks):
 
     make_consultation()  # a review cycle for the calendar event
     decider = make_user(Role.SECRETARIAT)
@@ -200,26 +212,28 @@ def test_proposal_decision_audit_names_the_decider():
         for title in ("Approved", "Declined")
     )
 
-    services.proposal_decide(proposal=approved, by=decider, approve=True)
-    services.proposal_decide(proposal=declined, by=decider, approve=False, reason="Out of scope")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.proposal_decide(proposal=approved, by=decider, approve=True)
+        services.proposal_decide(proposal=declined, by=decider, approve=False, reason="Out of scope")
 
     assert _audit_of(approved) == [(decider.pk, AuditAction.PROPOSAL_DECISION, "approved")]
     assert _audit_of(declined) == [(decider.pk, AuditAction.PROPOSAL_DECISION, "declined")]
 
 
-def test_proposal_create_waits_for_the_secretariat_and_sends_a_receipt():
+def test_proposal_create_waits_for_the_secretariat_and_sends_a_receipt(django_capture_on_commit_callbacks):
     proposer = make_user(Role.STAKEHOLDER)
 
-    proposal = services.proposal_create(
-        proposed_by=proposer,
-        kind="gcm_talk",
-        title="Decent work",
-        level="global",
-        region=None,
-        date=timezone.localdate() + timedelta(days=30),
-        organisers="Us",
-        link="https://example.org/talk",
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        proposal = services.proposal_create(
+            proposed_by=proposer,
+            kind="gcm_talk",
+            title="Decent work",
+            level="global",
+            region=None,
+            date=timezone.localdate() + timedelta(days=30),
+            organisers="Us",
+            link="https://example.org/talk",
+        )
 
     proposal.refresh_from_db()
     assert (proposal.proposed_by, proposal.status, proposal.link) == (proposer, "pending", "https://example.org/talk")

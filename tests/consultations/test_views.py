@@ -122,8 +122,8 @@ def test_list_and_detail_query_counts_do_not_grow(client, stakeholder, query_cou
     assert one == fifty
 
 
-@pytest.mark.django_db(transaction=True)
-def test_secretariat_accredits_in_bulk_from_the_admin(client, secretariat):
+@pytest.mark.django_db
+def test_secretariat_accredits_in_bulk_from_the_admin(client, secretariat, django_capture_on_commit_callbacks):
 
     consultation = make_consultation(accreditation_required=True)
     regs = [
@@ -135,10 +135,11 @@ def test_secretariat_accredits_in_bulk_from_the_admin(client, secretariat):
     selection = {"action": "approve", "_selected_action": [r.pk for r in regs], "reason": ""}
     page = client.post("/en/admin/consultations/pendingaccreditation/", selection)
     assert set(Registration.objects.values_list("status", flat=True)) == {"pending"}, "first they are shown"
-    client.post(
-        "/en/admin/consultations/pendingaccreditation/",
-        {**selection, "confirm_decision": "yes", **{f"shown-{i.obj.pk}": i.version for i in page.context["items"]}},
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            "/en/admin/consultations/pendingaccreditation/",
+            {**selection, "confirm_decision": "yes", **{f"shown-{i.obj.pk}": i.version for i in page.context["items"]}},
+        )
 
     assert set(Registration.objects.values_list("status", flat=True)) == {"registered"}
 

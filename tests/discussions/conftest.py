@@ -60,7 +60,7 @@ def posts(question, space_moderator):
             services.post_moderate(
                 post=post,
                 shown_revision=shown(post),
-                moderator=space_moderator,
+                by=space_moderator,
                 approve=state == "approved",
                 reason="Off topic",
             )

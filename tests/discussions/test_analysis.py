@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+import time_machine
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -16,14 +17,14 @@ from portal.enums import AuditAction, Constituency, Role
 from portal.models import AuditEntry
 from reviews.dates import parse
 from reviews.models import Event
-from tests.factories import make_user, shown
+from tests.factories import AnalysisPaperFactory, make_user, shown
 
 
 def publish(question, moderator, *, language="en", tags=(), **profile):
     post = services.post_create(
         question=question, author=make_user(Role.STAKEHOLDER, **profile), text="Input", language=language, tags=tags
     )
-    services.post_moderate(post=post, shown_revision=shown(post), moderator=moderator, approve=True)
+    services.post_moderate(post=post, shown_revision=shown(post), by=moderator, approve=True)
     return post
 
 
@@ -92,6 +93,7 @@ def test_analysis_page_query_count_does_not_grow_with_posts(secretariat, space, 
 @pytest.mark.django_db
 def test_publishing_late_warns_with_the_due_date(secretariat, space):
     review_on(space, "12 December 2026")
+    AnalysisPaperFactory(space=space)
     response = secretariat.post(f"/en/discussions/{space.pk}/analysis/publish/", {"publish": "1"}, follow=True)
     assert AnalysisPaper.objects.get(space=space).published_at is not None
     assert (
@@ -152,7 +154,7 @@ def test_pdf_download(secretariat, space, question, space_moderator, language):
 @pytest.mark.django_db
 def test_export_neutralises_formulas(secretariat, space, question, space_moderator):
     post = services.post_create(question=question, author=make_user(), text='=HYPERLINK("x")', language="en")
-    services.post_moderate(post=post, shown_revision=shown(post), moderator=space_moderator, approve=True)
+    services.post_moderate(post=post, shown_revision=shown(post), by=space_moderator, approve=True)
     content = b"".join(secretariat.get(f"/en/discussions/{space.pk}/export/").streaming_content).decode()
     assert "'=HYPERLINK" in content
 
@@ -161,9 +163,10 @@ def test_export_neutralises_formulas(secretariat, space, question, space_moderat
 def test_analysis_paper_publish_is_audited_with_the_publisher(space):
 
     publisher = make_user(Role.SECRETARIAT)
+    paper = AnalysisPaperFactory(space=space)
 
-    paper = services.analysis_paper_publish(space=space, by=publisher)
-    services.analysis_paper_unpublish(space=space, by=publisher)
+    assert services.analysis_paper_publish(space=space, by=publisher) is True
+    assert services.analysis_paper_unpublish(space=space, by=publisher) is True
 
     paper.refresh_from_db()
     assert paper.published_at is None
@@ -189,8 +192,93 @@ def test_analysis_paper_publish_refuses_a_moderator_and_changes_nothing(space, s
 def test_publishing_from_the_page_names_the_publisher_in_the_audit_log(client, space):
 
     publisher = make_user(Role.SECRETARIAT)
+    AnalysisPaperFactory(space=space)
     client.force_login(publisher)
 
     client.post(f"/en/discussions/{space.pk}/analysis/publish/", {"publish": "1"})
 
     assert AuditEntry.objects.get(action=AuditAction.ANALYSIS_PUBLICATION).actor == publisher
+
+
+def audit_details():
+    return list(
+        AuditEntry.objects.filter(action=AuditAction.ANALYSIS_PUBLICATION)
+        .order_by("pk")
+        .values_list("detail", flat=True)
+    )
+
+
+@pytest.mark.django_db
+def test_publishing_again_keeps_the_first_date_and_is_not_audited_again(secretariat, space):
+    """A second publish (a second click, an old tab) would make an on-time paper late: it changes nothing."""
+    review = review_on(space, "12 December 2026")
+    paper = AnalysisPaperFactory(space=space)
+    url = f"/en/discussions/{space.pk}/analysis/publish/"
+    due = review.start_earliest - timedelta(weeks=2)
+    with time_machine.travel(timezone.make_aware(timezone.datetime(due.year, due.month, due.day, 9))):
+        secretariat.post(url, {"publish": "1"})
+    paper.refresh_from_db()
+    first = paper.published_at
+
+    with time_machine.travel(
+        timezone.make_aware(timezone.datetime(due.year, due.month, due.day, 9)) + timedelta(days=5)
+    ):
+        page = secretariat.post(url, {"publish": "1"}, follow=True).content.decode()
+
+    paper.refresh_from_db()
+    assert paper.published_at == first
+    assert analysis.timing(space, paper).late is False
+    assert audit_details() == ["published"]
+    assert "The analysis paper was already published, on" in page
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("value", ["", "2", "yes", "true", "0 "])
+def test_only_publish_0_takes_the_paper_back_to_draft(secretariat, space, value):
+    AnalysisPaperFactory(space=space)
+    url = f"/en/discussions/{space.pk}/analysis/publish/"
+    secretariat.post(url, {"publish": "1"})
+
+    response = secretariat.post(url, {"publish": value} if value else {})
+
+    assert response.status_code == 400
+    assert AnalysisPaper.objects.get(space=space).published_at is not None
+    assert audit_details() == ["published"]
+    secretariat.post(url, {"publish": "0"})
+    assert AnalysisPaper.objects.get(space=space).published_at is None
+    assert audit_details() == ["published", "back to draft"]
+
+
+@pytest.mark.django_db
+def test_taking_a_draft_back_to_draft_changes_nothing(secretariat, space):
+    AnalysisPaperFactory(space=space)
+
+    page = secretariat.post(f"/en/discussions/{space.pk}/analysis/publish/", {"publish": "0"}, follow=True)
+
+    assert "The analysis paper is not published: it is still a draft." in page.content.decode()
+    assert audit_details() == []
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("synthesis", [None, "", "   \n  ", "only in French"])
+def test_a_paper_without_its_synthesis_is_not_published(secretariat, space, synthesis):
+    """No paper yet, an empty or blank synthesis, or one with no English text every language falls back to."""
+    if synthesis == "only in French":
+        AnalysisPaper.objects.create(space=space, synthesis_en="", synthesis_fr="Synthèse en français.")
+    elif synthesis is not None:
+        AnalysisPaperFactory(space=space, synthesis=synthesis)
+
+    page = secretariat.post(f"/en/discussions/{space.pk}/analysis/publish/", {"publish": "1"}, follow=True)
+
+    assert "The analysis paper cannot be published without its synthesis." in page.content.decode()
+    assert not AnalysisPaper.objects.filter(published_at__isnull=False).exists()
+    assert audit_details() == []
+
+
+@pytest.mark.django_db
+def test_a_review_dated_in_the_year_1_does_not_break_the_paper_page(secretariat, space):
+    """A mistyped year (0001) on the Regional Review: the day two weeks before it does not exist."""
+    review_on(space, "0001")
+    AnalysisPaperFactory(space=space)
+
+    assert secretariat.get(f"/en/discussions/{space.pk}/analysis/").status_code == 200

@@ -26,7 +26,7 @@ def author(db):
 
 def approved_post(question, author, moderator, **fields):
     post = services.post_create(question=question, author=author, text="First words", language="en", **fields)
-    services.post_moderate(post=post, moderator=moderator, approve=True, shown_revision=shown(post))
+    services.post_moderate(post=post, by=moderator, approve=True, shown_revision=shown(post))
     return Post.objects.get(pk=post.pk)
 
 
@@ -40,13 +40,13 @@ def test_a_decision_on_an_older_version_is_refused_and_changes_nothing(question,
 
     with pytest.raises(services.PostChanged, match="changed since you opened it") as refused:
         services.post_moderate(
-            post=post, moderator=space_moderator, approve=approve, reason="Off topic", shown_revision=opened
+            post=post, by=space_moderator, approve=approve, reason="Off topic", shown_revision=opened
         )
 
     assert refused.value.post_ids == [post.pk]
     assert changed_tables(before, fingerprint()) == []
     assert services.post_moderate(
-        post=post, moderator=space_moderator, approve=approve, reason="Off topic", shown_revision=shown(post)
+        post=post, by=space_moderator, approve=approve, reason="Off topic", shown_revision=shown(post)
     )
 
 
@@ -100,11 +100,11 @@ def test_a_refused_file_stays_refused_when_a_later_edit_is_approved(question, au
     post = approved_post(question, author, space_moderator)
     services.post_edit(post=post, author=author, text="With a file", files=[(pdf("leak.pdf"), "application/pdf")])
     services.post_moderate(
-        post=post, moderator=space_moderator, approve=False, reason="Personal data", shown_revision=shown(post)
+        post=post, by=space_moderator, approve=False, reason="Personal data", shown_revision=shown(post)
     )
     services.post_edit(post=post, author=author, text="Without it now", files=[(pdf("report.pdf"), "application/pdf")])
 
-    services.post_moderate(post=post, moderator=space_moderator, approve=True, shown_revision=shown(post))
+    services.post_moderate(post=post, by=space_moderator, approve=True, shown_revision=shown(post))
 
     assert dict(Attachment.objects.values_list("original_name", "status")) == {
         "leak.pdf": FileStatus.REFUSED,
@@ -117,7 +117,7 @@ def test_a_refused_file_stays_refused_when_a_later_edit_is_approved(question, au
 def test_refused_files_are_invisible_to_readers_and_the_queue_marks_new_ones(client, question, author, space_moderator):
     post = approved_post(question, author, space_moderator, files=[(pdf("old.pdf"), "application/pdf")])
     services.post_edit(post=post, author=author, text="Edit", files=[(pdf("leak.pdf"), "application/pdf")])
-    services.post_moderate(post=post, moderator=space_moderator, approve=False, reason="No", shown_revision=shown(post))
+    services.post_moderate(post=post, by=space_moderator, approve=False, reason="No", shown_revision=shown(post))
     services.post_edit(post=post, author=author, text="Edit again", files=[(pdf("new.pdf"), "application/pdf")])
     client.force_login(space_moderator)
 
@@ -146,7 +146,7 @@ def test_tags_changed_in_an_edit_wait_with_the_edit(client, question, space, aut
     assert by_tag == 0, "search does not find the post by a tag not yet approved"
     client.force_login(author)
     assert [t.number for t in client.get(thread).context["posts"][0].shown_tags] == [2], "the author sees theirs"
-    services.post_moderate(post=post, moderator=space_moderator, approve=True, shown_revision=shown(post))
+    services.post_moderate(post=post, by=space_moderator, approve=True, shown_revision=shown(post))
     client.force_login(reader)
     assert [t.number for t in client.get(thread).context["posts"][0].shown_tags] == [2]
 
@@ -166,9 +166,7 @@ def test_the_queue_marks_tags_changed_in_an_edit(client, question, author, space
 @pytest.fixture
 def refused(question, author, space_moderator):
     post = services.post_create(question=question, author=author, text="Please read me again", language="en")
-    services.post_moderate(
-        post=post, moderator=space_moderator, approve=False, reason="Off topic", shown_revision=shown(post)
-    )
+    services.post_moderate(post=post, by=space_moderator, approve=False, reason="Off topic", shown_revision=shown(post))
     return Post.objects.get(pk=post.pk)
 
 
@@ -212,22 +210,23 @@ def test_the_first_moderator_cannot_decide_the_appeal(refused, author, space_mod
     assert changed_tables(before, fingerprint()) == []
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db
 @pytest.mark.parametrize("overturn", [True, False])
 def test_another_moderator_decides_the_appeal_audited_and_told_in_the_authors_language(
-    refused, author, space, space_moderator, overturn
+    refused, author, space, space_moderator, overturn, django_capture_on_commit_callbacks
 ):
     appeal = services.appeal_create(post=refused, author=author, reason="Please")
     second = make_user(Role.MODERATOR)
     space.moderators.add(second)
 
-    assert services.appeal_decide(
-        appeal=appeal,
-        by=second,
-        overturn=overturn,
-        note="" if overturn else "Still off topic",
-        shown_revision=shown(refused),
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.appeal_decide(
+            appeal=appeal,
+            by=second,
+            overturn=overturn,
+            note="" if overturn else "Still off topic",
+            shown_revision=shown(refused),
+        )
 
     refused.refresh_from_db()
     appeal.refresh_from_db()

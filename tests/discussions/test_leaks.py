@@ -104,7 +104,7 @@ def test_edit_of_an_approved_post_keeps_the_approved_version_public(client, post
 
     assert "SECRET-approved" in html
     assert "EDITED-VERSION" not in html
-    services.post_moderate(post=approved, shown_revision=shown(approved), moderator=space_moderator, approve=True)
+    services.post_moderate(post=approved, shown_revision=shown(approved), by=space_moderator, approve=True)
     assert "EDITED-VERSION" in client.get(f"/en/discussions/{space.pk}/questions/{question.pk}/").content.decode()
 
 
@@ -167,6 +167,4 @@ def test_being_listed_as_a_spaces_moderator_without_the_role_shows_no_pending_po
 
     assert "SECRET-pending" not in queue
     with pytest.raises(discussion_services.DiscussionError):
-        discussion_services.posts_moderate(
-            versions=shown_versions([posts["pending"].pk]), moderator=secretariat, approve=True
-        )
+        discussion_services.posts_moderate(versions=shown_versions([posts["pending"].pk]), by=secretariat, approve=True)

@@ -21,7 +21,7 @@ def publish(question, moderator, text, *, language="en", tags=(), **profile):
     post = services.post_create(
         question=question, author=make_user(Role.STAKEHOLDER, **profile), text=text, language=language, tags=tags
     )
-    services.post_moderate(post=post, shown_revision=shown(post), moderator=moderator, approve=True)
+    services.post_moderate(post=post, shown_revision=shown(post), by=moderator, approve=True)
     return post
 
 
@@ -60,7 +60,7 @@ def test_search_reads_the_approved_version_until_an_edit_is_approved(reader, spa
 
     assert reader.get(url, {"q": "labour"}).context["page"].paginator.count == 1
     assert reader.get(url, {"q": "climate"}).context["page"].paginator.count == 0
-    services.post_moderate(post=post, shown_revision=shown(post), moderator=space_moderator, approve=True)
+    services.post_moderate(post=post, shown_revision=shown(post), by=space_moderator, approve=True)
     assert reader.get(url, {"q": "climate"}).context["page"].paginator.count == 1
     assert reader.get(url, {"q": "labour"}).context["page"].paginator.count == 0
 
@@ -166,7 +166,7 @@ def test_digest_sends_new_approved_posts_once_in_the_followers_language(space, q
     _follow(follower, space)
     _follow(follower, space, question)  # also following a question of the same space: no double listing
     own = services.post_create(question=question, author=follower, text="My own words", language="fr")
-    services.post_moderate(post=own, shown_revision=shown(own), moderator=space_moderator, approve=True)
+    services.post_moderate(post=own, shown_revision=shown(own), by=space_moderator, approve=True)
     publish(question, space_moderator, "Fresh evidence on recruitment fees")
     pending = services.post_create(question=question, author=make_user(), text="Not yet approved", language="en")
     # A run reads what was approved up to MARGIN before it starts: start it MARGIN later.
@@ -184,7 +184,7 @@ def test_digest_sends_new_approved_posts_once_in_the_followers_language(space, q
     assert f"/fr/discussions/{space.pk}/questions/{question.pk}/#post-" in mail.body
     assert "Fresh evidence" in mail.alternatives[0][0]
 
-    services.post_moderate(post=pending, shown_revision=shown(pending), moderator=space_moderator, approve=True)
+    services.post_moderate(post=pending, shown_revision=shown(pending), by=space_moderator, approve=True)
     mailoutbox.clear()
     assert digest.send_all(now=timezone.now() + digest.MARGIN) == 1
     assert "Not yet approved" in mailoutbox[0].body
@@ -208,6 +208,7 @@ def test_a_failed_digest_is_sent_at_the_next_run(space, question, space_moderato
     assert "Worth reading" in mailoutbox[0].body
 
 
+# transactional: three digest runs race in their own threads and connections (select_for_update skip_locked)
 @pytest.mark.django_db(transaction=True)
 def test_parallel_digest_runs_send_each_digest_once(space, question, space_moderator, mailoutbox):
     followers = [make_user(Role.STAKEHOLDER) for _ in range(6)]

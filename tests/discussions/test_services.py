@@ -116,7 +116,7 @@ def test_moderator_of_another_space_cannot_decide(question):
     post = services.post_create(question=question, author=make_user(Role.STAKEHOLDER), text="x", language="en")
 
     with pytest.raises(services.DiscussionError, match="do not moderate"):
-        services.post_moderate(post=post, shown_revision=shown(post), moderator=make_user(Role.MODERATOR), approve=True)
+        services.post_moderate(post=post, shown_revision=shown(post), by=make_user(Role.MODERATOR), approve=True)
 
 
 @pytest.mark.django_db
@@ -128,6 +128,7 @@ def test_organisation_name_can_be_shown(question):
     assert post.shown_name == "Migrant Forum Asia"
 
 
+# transactional: two moderators race in their own threads and connections on the post's row lock
 @pytest.mark.django_db(transaction=True)
 def test_two_moderators_approving_at_once_make_one_decision_and_one_mail(question, space):
     post = services.post_create(question=question, author=make_user(Role.STAKEHOLDER), text="x", language="en")
@@ -138,7 +139,7 @@ def test_two_moderators_approving_at_once_make_one_decision_and_one_mail(questio
     errors = run_at_once(
         [
             lambda m=m: results.append(
-                services.post_moderate(post=post, shown_revision=shown(post), moderator=m, approve=True)
+                services.post_moderate(post=post, shown_revision=shown(post), by=m, approve=True)
             )
             for m in moderators
         ]
@@ -162,9 +163,7 @@ def test_bulk_approval_takes_the_same_number_of_queries_for_10_and_100_posts(que
             for n in range(size)
         ]
         with CaptureQueriesContext(connection) as queries:
-            assert (
-                services.posts_moderate(versions=shown_versions(ids), moderator=space_moderator, approve=True) == size
-            )
+            assert services.posts_moderate(versions=shown_versions(ids), by=space_moderator, approve=True) == size
         counts.append(len(queries))
     assert counts[0] == counts[1]
     assert Post.objects.filter(status="approved", approved_text__startswith="Post ").count() == 110

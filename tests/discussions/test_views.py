@@ -2,9 +2,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from discussions import services
-from discussions.models import Post
+from discussions.models import Post, Subscription
 from portal.enums import Role
-from tests.factories import make_user, shown
+from tests.factories import SpaceFactory, make_user, shown
 
 
 @pytest.mark.django_db
@@ -104,8 +104,8 @@ def test_query_counts_same_at_1_and_50_posts(client, question, space, space_mode
     assert query_count(lambda: client.get(url)) == one
 
 
-@pytest.mark.django_db(transaction=True)
-def test_admin_bulk_approve(client, question, space, space_moderator):
+@pytest.mark.django_db
+def test_admin_bulk_approve(client, question, space, space_moderator, django_capture_on_commit_callbacks):
     made = [
         services.post_create(question=question, author=make_user(Role.STAKEHOLDER), text="t", language="en")
         for _ in range(3)
@@ -116,10 +116,11 @@ def test_admin_bulk_approve(client, question, space, space_moderator):
     page = client.post("/en/admin/discussions/pendingpost/", selection)
     assert set(Post.objects.values_list("status", flat=True)) == {"pending"}, "first the posts are shown"
     assert [item.obj.pk for item in page.context["items"]] == [p.pk for p in made]
-    client.post(
-        "/en/admin/discussions/pendingpost/",
-        {**selection, "confirm_decision": "yes", **{f"shown-{p.pk}": "1" for p in made}},
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            "/en/admin/discussions/pendingpost/",
+            {**selection, "confirm_decision": "yes", **{f"shown-{p.pk}": "1" for p in made}},
+        )
 
     assert set(Post.objects.values_list("status", flat=True)) == {"approved"}
 
@@ -161,7 +162,7 @@ def test_a_reply_does_not_name_the_author_of_an_unapproved_post(client, question
     reply = services.post_create(
         question=question, author=pending.author, text="Adding to my own point", language="en", parent=pending
     )
-    services.post_moderate(post=reply, shown_revision=shown(reply), moderator=space_moderator, approve=True)
+    services.post_moderate(post=reply, shown_revision=shown(reply), by=space_moderator, approve=True)
     client.force_login(make_user(Role.STAKEHOLDER))
 
     page = client.get(question.get_absolute_url()).content.decode()
@@ -187,8 +188,44 @@ def test_numbers_in_query_strings_and_forms_that_are_no_ids_are_ignored(client, 
     thread = f"/en/discussions/{space.pk}/questions/{question.pk}/"
 
     assert client.get(f"{thread}?tag={value}").status_code == 200
-    assert client.post(f"/en/discussions/{space.pk}/follow/", {"question": value, "follow": "1"}).status_code == 302
     reply = client.post(
         f"{thread}post/", {"text": "A reply", "language": "en", "author_label": "display_name", "reply_to": value}
     )
     assert reply.status_code in (302, 400)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("value", ["1e5", "-1", "٣", "²", "99999999999999999999999999999", " 1", "abc"])
+@pytest.mark.parametrize("follow", ["1", "0"])
+def test_following_a_question_that_is_no_id_is_refused_and_follows_nothing(client, question, space, value, follow):
+    """Read as "no question", such an id would follow (or stop following) the whole space."""
+    reader = make_user(Role.STAKEHOLDER)
+    services.subscription_create(user=reader, space=space)
+    client.force_login(reader)
+
+    response = client.post(f"/en/discussions/{space.pk}/follow/", {"question": value, "follow": follow})
+
+    assert response.status_code == 400
+    assert list(Subscription.objects.values_list("user", "space", "question")) == [(reader.pk, space.pk, None)]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("follow", ["", "yes", "2", None])
+def test_following_needs_follow_1_or_0(client, space, follow):
+    client.force_login(make_user(Role.STAKEHOLDER))
+
+    response = client.post(f"/en/discussions/{space.pk}/follow/", {} if follow is None else {"follow": follow})
+
+    assert response.status_code == 400
+    assert not Subscription.objects.exists()
+
+
+@pytest.mark.django_db
+def test_following_the_question_of_another_space_is_not_found(client, question, space):
+    other = SpaceFactory()
+    client.force_login(make_user(Role.STAKEHOLDER))
+
+    response = client.post(f"/en/discussions/{other.pk}/follow/", {"question": question.pk, "follow": "1"})
+
+    assert response.status_code == 404
+    assert not Subscription.objects.exists()

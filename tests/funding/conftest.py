@@ -74,7 +74,7 @@ def recommended(call, consultation, secretariat, member, **profile) -> Applicati
     return services.recommendation_record(
         application=application,
         shown_revision=shown(application),
-        member=member,
+        by=member,
         recommend=True,
         amount=Decimal("1000"),
         comment="Strong case",

@@ -22,7 +22,7 @@ def test_the_chair_is_refused_when_a_recommendation_came_in_since_the_page_was_o
     opened = shown(application)  # the Chair opens the page: one recommendation, 1000 USD
     services.recommendation_record(
         application=application,
-        member=make_user(Role.EXECUTIVE_COMMITTEE),
+        by=make_user(Role.EXECUTIVE_COMMITTEE),
         recommend=False,
         amount=None,
         comment="Weak",
@@ -54,7 +54,7 @@ def test_the_review_page_shows_the_new_version_after_a_refused_decision(
     assert f'name="decide-revision" value="{opened}"' in page
     services.recommendation_record(
         application=application,
-        member=make_user(Role.EXECUTIVE_COMMITTEE),
+        by=make_user(Role.EXECUTIVE_COMMITTEE),
         recommend=True,
         amount=Decimal("600"),
         comment="A second view, lower",

@@ -29,7 +29,7 @@ def _attempt(application, target, user):
         return services.application_withdraw(application=application, applicant=user)
     if target == State.ELIGIBLE and application.state in (State.RECOMMENDED, State.NOT_RECOMMENDED):
         # Back to eligible only when the last recommendation is withdrawn: its member declares a conflict.
-        services.conflict_declare(member=user, application=application)
+        services.conflict_declare(by=user, application=application)
         application.refresh_from_db()
         if application.state != State.ELIGIBLE:
             raise services.FundingError("The recommendation was not withdrawn.")
@@ -47,7 +47,7 @@ def _attempt(application, target, user):
         return services.recommendation_record(
             application=application,
             shown_revision=shown(application),
-            member=user,
+            by=user,
             recommend=recommend,
             amount=Decimal("500") if recommend else None,
             comment="Seen",
@@ -222,14 +222,14 @@ def test_majority_of_recommendations_sets_the_state_and_the_mean_amount(call, co
     def record(**kwargs):
         return services.recommendation_record(shown_revision=shown(application), **kwargs)
 
-    assert record(application=application, member=members[0], recommend=False, amount=None, comment="Weak").state == (
+    assert record(application=application, by=members[0], recommend=False, amount=None, comment="Weak").state == (
         State.NOT_RECOMMENDED
     )
     assert (
-        record(application=application, member=members[1], recommend=True, amount=Decimal("800"), comment="Good").state
+        record(application=application, by=members[1], recommend=True, amount=Decimal("800"), comment="Good").state
         == State.RECOMMENDED
     )  # a tie counts as recommended
-    result = record(application=application, member=members[2], recommend=True, amount=Decimal("900"), comment="Ok")
+    result = record(application=application, by=members[2], recommend=True, amount=Decimal("900"), comment="Ok")
     assert (result.state, result.recommended_amount) == (State.RECOMMENDED, Decimal("850.00"))
 
 
@@ -293,12 +293,12 @@ def test_conflicted_member_cannot_recommend(call, consultation, secretariat, mem
     services.application_screen(
         application=application, shown_revision=shown(application), by=secretariat, eligible=True
     )
-    services.conflict_declare(member=member, organisation="helpline kenya")
+    services.conflict_declare(by=member, organisation="helpline kenya")
     with pytest.raises(services.FundingError, match="conflict of interest"):
         services.recommendation_record(
             application=application,
             shown_revision=shown(application),
-            member=member,
+            by=member,
             recommend=True,
             amount=Decimal("10"),
             comment="x",
@@ -319,7 +319,7 @@ def test_conflict_declared_after_recommending_withdraws_that_recommendation(
     services.recommendation_record(
         application=application,
         shown_revision=shown(application),
-        member=member,
+        by=member,
         recommend=True,
         amount=Decimal("400"),
         comment="Strong",
@@ -327,7 +327,7 @@ def test_conflict_declared_after_recommending_withdraws_that_recommendation(
     services.recommendation_record(
         application=application,
         shown_revision=shown(application),
-        member=other,
+        by=other,
         recommend=False,
         amount=None,
         comment="No",
@@ -335,15 +335,15 @@ def test_conflict_declared_after_recommending_withdraws_that_recommendation(
     assert Application.objects.get(pk=application.pk).state == State.RECOMMENDED, "a tie counts as recommended"
 
     if by_organisation:
-        services.conflict_declare(member=member, organisation=" helpline KENYA ")
+        services.conflict_declare(by=member, organisation=" helpline KENYA ")
     else:
-        services.conflict_declare(member=member, application=application)
+        services.conflict_declare(by=member, application=application)
 
     application.refresh_from_db()
     assert list(application.recommendations.values_list("member", flat=True)) == [other.pk]
     assert (application.state, application.recommended_amount) == (State.NOT_RECOMMENDED, None)
 
-    services.conflict_declare(member=other, application=application)
+    services.conflict_declare(by=other, application=application)
     application.refresh_from_db()
     assert application.state == State.ELIGIBLE, "no recommendation left: waiting for one again"
 
@@ -426,6 +426,7 @@ def test_priority_reads_the_approved_slate(call, consultation, secretariat, memb
     assert priority.application_score(other, slate).value > priority.application_score(same, slate).value
 
 
+# transactional: ten approvals race in their own threads and connections on the budget lock
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("locked", [True, False])
 def test_ten_simultaneous_approvals_stay_within_budget(settings, locked):

@@ -26,16 +26,19 @@ def test_verification_queue_is_for_the_secretariat(client, user_with_role, pendi
     assert client.get(QUEUE).status_code == status
 
 
-@pytest.mark.django_db(transaction=True)
-def test_secretariat_approves_from_the_queue(client, secretariat, pending):
+@pytest.mark.django_db
+def test_secretariat_approves_from_the_queue(client, secretariat, pending, django_capture_on_commit_callbacks):
     client.force_login(secretariat)
 
     selection = {"action": "approve", "_selected_action": [pending.pk], "reason": ""}
-    shown_page = client.post(QUEUE, selection)
+    with django_capture_on_commit_callbacks(execute=True):
+        shown_page = client.post(QUEUE, selection)
     assert "Member State representative" in shown_page.content.decode(), "the claim is shown before it is granted"
-    response = client.post(
-        QUEUE, {**selection, "confirm_decision": "yes", f"shown-{pending.pk}": f"{ClaimedAffiliation.MEMBER_STATE}:"}
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            QUEUE,
+            {**selection, "confirm_decision": "yes", f"shown-{pending.pk}": f"{ClaimedAffiliation.MEMBER_STATE}:"},
+        )
 
     assert response.status_code == 302
     pending.refresh_from_db()
@@ -45,11 +48,12 @@ def test_secretariat_approves_from_the_queue(client, secretariat, pending):
     assert client.get(QUEUE).context["cl"].result_count == 0
 
 
-@pytest.mark.django_db(transaction=True)
-def test_rejecting_without_a_reason_is_refused(client, secretariat, pending):
+@pytest.mark.django_db
+def test_rejecting_without_a_reason_is_refused(client, secretariat, pending, django_capture_on_commit_callbacks):
     client.force_login(secretariat)
 
-    response = client.post(QUEUE, {"action": "reject", "_selected_action": [pending.pk], "reason": ""}, follow=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(QUEUE, {"action": "reject", "_selected_action": [pending.pk], "reason": ""}, follow=True)
 
     pending.refresh_from_db()
     assert pending.verification_status == VerificationStatus.PENDING
@@ -57,20 +61,21 @@ def test_rejecting_without_a_reason_is_refused(client, secretariat, pending):
     assert mail.outbox == []
 
 
-@pytest.mark.django_db(transaction=True)
-def test_rejecting_with_a_reason_tells_the_person(client, secretariat, pending):
+@pytest.mark.django_db
+def test_rejecting_with_a_reason_tells_the_person(client, secretariat, pending, django_capture_on_commit_callbacks):
     client.force_login(secretariat)
 
-    client.post(
-        QUEUE,
-        {
-            "action": "reject",
-            "_selected_action": [pending.pk],
-            "reason": "Unknown mission",
-            "confirm_decision": "yes",
-            f"shown-{pending.pk}": f"{ClaimedAffiliation.MEMBER_STATE}:",
-        },
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            QUEUE,
+            {
+                "action": "reject",
+                "_selected_action": [pending.pk],
+                "reason": "Unknown mission",
+                "confirm_decision": "yes",
+                f"shown-{pending.pk}": f"{ClaimedAffiliation.MEMBER_STATE}:",
+            },
+        )
 
     pending.refresh_from_db()
     assert pending.verification_status == VerificationStatus.REJECTED

@@ -7,8 +7,8 @@ import pytest
 from celery.contrib.testing.worker import start_worker
 from django.core import mail
 
-from consultations.enums import RegistrationStatus
-from consultations.models import ExportLog, ExportStatus, Registration
+from consultations.enums import ExportStatus, RegistrationStatus
+from consultations.models import ExportLog, Registration
 from portal.models import UnsentTask
 from portal.tasks import enqueue, queue_unsent, send_affiliation_decision
 from tests.factories import PASSWORD, make_consultation, totp_code
@@ -70,6 +70,7 @@ def test_the_page_cache_is_used_again_once_redis_is_back(redis, settings, client
     assert query_count(lambda: client.get(url)) == 0
 
 
+# transactional: a real Celery worker sends the confirmation from its own thread and connection
 @pytest.mark.django_db(transaction=True)
 def test_a_registration_while_redis_is_down_is_confirmed_once_it_is_back(redis, client, stakeholder, caplog):
     consultation = make_consultation()
@@ -102,12 +103,15 @@ def test_a_registration_while_redis_is_down_is_confirmed_once_it_is_back(redis, 
     assert not UnsentTask.objects.exists()
 
 
-@pytest.mark.django_db(transaction=True)
-def test_an_export_asked_for_while_redis_is_down_says_it_could_not_be_prepared(redis, client, secretariat):
+@pytest.mark.django_db
+def test_an_export_asked_for_while_redis_is_down_says_it_could_not_be_prepared(
+    redis, client, secretariat, django_capture_on_commit_callbacks
+):
     consultation = make_consultation()
     client.force_login(secretariat)
-    with celery_publishing_to(redis.url):
-        response = client.post(f"/en/consultations/{consultation.pk}/registrations.xlsx", follow=True)
+    with celery_publishing_to(redis.url), django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/en/consultations/{consultation.pk}/registrations.xlsx")
+    response = client.get(response["Location"], follow=True)  # the commit, which queues the build, came first
     assert response.status_code == 200
     assert "The file could not be prepared. Please try again or use the CSV export." in response.content.decode()
     assert ExportLog.objects.get().status == ExportStatus.FAILED

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 from django.core import mail
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models import Count
 from django.utils import timezone
 
@@ -18,26 +19,19 @@ from discussions.models import Attachment, Post
 from funding import selectors as funding_selectors
 from funding import services as funding_services
 from funding.enums import State
-from funding.models import Call
 from portal.enums import AuditAction, Role
 from portal.models import AuditEntry, User
-from tests.discussions import conftest as discussion_fixtures
-from tests.discussions.conftest import pdf
-from tests.factories import make_consultation, make_user, shown
-from tests.funding.conftest import complete
+from tests import worlds
+from tests.factories import PDF_BYTES, CallFactory, application_data, make_consultation, make_user, shown
 
 PASSWORD = "correct-horse-battery"
-# The discussion fixtures, used here too.
-space, question, space_moderator = (
-    discussion_fixtures.space,
-    discussion_fixtures.question,
-    discussion_fixtures.space_moderator,
-)
 
 
 @pytest.fixture
-def world(question, space_moderator, secretariat):
+def world(secretariat):
     """A stakeholder with a little of everything: posts in each state, registrations past and ahead, applications."""
+    stage = worlds.stage(call=False, questions=("What works?", "What does not?"))
+    question, space_moderator = stage.question, stage.moderator
     person = make_user(Role.STAKEHOLDER, display_name="Amina Q", organisation="Diaspora Link", gender="woman")
     other = make_user(Role.STAKEHOLDER, display_name="Other person")
     posts = {}
@@ -47,13 +41,13 @@ def world(question, space_moderator, secretariat):
             author=person,
             text=f"Amina wrote {state}",
             language="en",
-            files=[(pdf(f"{state}.pdf"), "application/pdf")],
+            files=[(SimpleUploadedFile(f"{state}.pdf", PDF_BYTES), "application/pdf")],
         )
         if state != "pending":
             discussion_services.post_moderate(
                 post=post,
                 shown_revision=shown(post),
-                moderator=space_moderator,
+                by=space_moderator,
                 approve=state == "approved",
                 reason="Off topic",
             )
@@ -61,7 +55,7 @@ def world(question, space_moderator, secretariat):
     reply = discussion_services.post_create(
         question=question, author=other, text="A reply by someone else", language="en", parent=posts["approved"]
     )
-    discussion_services.post_moderate(post=reply, shown_revision=shown(reply), moderator=space_moderator, approve=True)
+    discussion_services.post_moderate(post=reply, shown_revision=shown(reply), by=space_moderator, approve=True)
 
     past = make_consultation(title="Past consultation")
     past_registration = consultation_services.registration_create(consultation=past, user=person, attendance="virtual")
@@ -76,17 +70,14 @@ def world(question, space_moderator, secretariat):
     waiting = consultation_services.registration_create(consultation=ahead, user=other, attendance="in_person")
     assert waiting.status == RegistrationStatus.WAITLISTED
 
-    call = Call.objects.create(
+    call = CallFactory(
         cycle=ahead.event.cycle,
+        consultations=[ahead],
         title="Travel support",
         budget=Decimal("10000"),
-        opens_at=timezone.now() - timedelta(days=1),
-        closes_at=timezone.now() + timedelta(days=10),
         time_zone="Africa/Addis_Ababa",
-        published=True,
     )
-    call.consultations.add(ahead)
-    application = funding_services.application_save(call=call, applicant=person, data=complete(ahead))
+    application = funding_services.application_save(call=call, applicant=person, data=application_data(ahead))
     funding_services.application_submit(application=application, applicant=person)
     return {
         "person": person,

@@ -20,7 +20,7 @@ from consultations.models import Follow, Registration
 from portal import privacy, privacy_registry
 from portal.enums import Role
 from portal.models import AuditEntry, User
-from portal.privacy_registry import PersonalData, register, undeclared, unregister
+from portal.privacy_registry import PersonalData, default_owner, register, undeclared, unregister, without_owner
 from tests.factories import make_consultation, make_user
 
 DOMAIN_APPS = ("consultations", "discussions", "funding", "reminders", "reviews")
@@ -54,6 +54,7 @@ def test_every_declaration_names_an_installed_model_and_says_what_happens_or_why
             apps.get_model(label)  # raises for a typo
         assert all(reason.strip() for reason in part.not_copied.values()), part.__name__
         assert all(what.strip() for what in part.erasure.values()), part.__name__
+        assert set(part.owner) | set(part.listed) <= declared, f"{part.__name__} names the owner of other models"
 
 
 def test_an_app_whose_part_is_not_registered_fails_the_declaration(parts):
@@ -103,6 +104,95 @@ def test_a_new_model_linked_to_a_person_fails_until_declared_for_the_copy_and_th
             erasure = {"tests.diary": "Deleted."}
 
         assert undeclared(candidates) == {"copy": [], "erasure": []}
+
+
+def test_every_model_says_which_link_makes_a_row_a_persons_own():
+    assert without_owner() == []
+
+
+def test_the_deciders_of_a_row_are_not_its_owners():
+    owners = {
+        label: privacy_registry.owner_lookup(part, label)
+        for part in privacy_registry.registered()
+        for label in part.copied
+    }
+
+    assert {label: owners[label] for label in owners if label.split(".")[0] in DOMAIN_APPS} == {
+        "consultations.registration": "user",  # not decided_by
+        "consultations.expressionofinterest": "user",
+        "consultations.proposal": "proposed_by",
+        "consultations.follow": "user",
+        "consultations.exportlog": None,  # listed in the exporter's copy
+        "discussions.post": "author",
+        "discussions.attachment": "post__author",
+        "discussions.appeal": "post__author",  # not first_moderator nor decided_by
+        "discussions.subscription": "user",
+        "discussions.moderationdecision": "post__author",  # not the moderator
+        "discussions.space": None,  # a role: listed in the moderators' copy
+        "funding.application": "applicant",
+        "funding.transition": "application__applicant",  # not the reviewer who acted
+        "funding.conflict": "member",
+        "funding.exportlog": None,
+        "reminders.reminder": "recipient",
+        "reminders.preference": "user",
+        "reviews.datechange": None,  # the calendar's: listed in the copy of who changed it
+    }
+    assert owners["portal.profile"] == "user"  # not verified_by
+
+
+def test_a_model_with_several_links_to_people_fails_until_it_says_which_is_its_owner(parts):
+    with isolate_apps("tests"):
+
+        class Ticket(models.Model):
+            holder = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+            checked_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
+
+            class Meta:
+                app_label = "tests"
+
+            def __str__(self) -> str:
+                return "ticket"
+
+        class Note(models.Model):
+            ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="+")
+            writer = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+
+            class Meta:
+                app_label = "tests"
+
+            def __str__(self) -> str:
+                return "note"
+
+        candidates = [Ticket, Note]
+        declarations = {"tests.ticket": "Deleted.", "tests.note": "Deleted."}
+
+        @register
+        class Silent(PersonalData):
+            copied = ("tests.ticket", "tests.note")
+            erasure = declarations
+
+        assert (default_owner(Note), default_owner(Ticket)) == ("writer", None)
+        assert without_owner(candidates) == ["tests.ticket"]
+
+        unregister(Silent)
+
+        @register
+        class Astray(PersonalData):
+            copied = ("tests.ticket", "tests.note")
+            erasure = declarations
+            owner = {"tests.ticket": "holder__profile", "tests.note": "ticket__holder"}
+
+        assert without_owner(candidates) == ["tests.ticket"]  # a profile is not a person
+
+        unregister(Astray)
+
+        @register
+        class Told(PersonalData):
+            copied = ("tests.ticket", "tests.note")
+            erasure = declarations
+            owner = {"tests.ticket": "holder", "tests.note": "ticket__holder"}
+
+        assert without_owner(candidates) == []
 
 
 def test_a_model_is_declared_by_one_app_only(parts):

@@ -18,13 +18,16 @@ def pending_profile(claim=ClaimedAffiliation.UN_SYSTEM, language="en"):
     )
 
 
-@pytest.mark.django_db(transaction=True)
-def test_affiliation_decide_approve_grants_role_and_mails_in_person_language(secretariat):
+@pytest.mark.django_db
+def test_affiliation_decide_approve_grants_role_and_mails_in_person_language(
+    secretariat, django_capture_on_commit_callbacks
+):
     profile = pending_profile(language="es")
 
-    services.affiliation_decide(
-        profile=profile, shown_version=services.affiliation_version(profile=profile), by=secretariat, approve=True
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        services.affiliation_decide(
+            profile=profile, shown_version=services.affiliation_version(profile=profile), by=secretariat, approve=True
+        )
 
     profile.refresh_from_db()
     assert profile.verification_status == VerificationStatus.APPROVED
@@ -35,17 +38,18 @@ def test_affiliation_decide_approve_grants_role_and_mails_in_person_language(sec
     assert mail.outbox[0].subject == "Se ha verificado su afiliación"
 
 
-@pytest.mark.django_db(transaction=True)
-def test_affiliation_decide_reject_keeps_no_role_and_sends_reason(secretariat):
+@pytest.mark.django_db
+def test_affiliation_decide_reject_keeps_no_role_and_sends_reason(secretariat, django_capture_on_commit_callbacks):
     profile = pending_profile(claim=ClaimedAffiliation.MEMBER_STATE)
 
-    services.affiliation_decide(
-        profile=profile,
-        shown_version=services.affiliation_version(profile=profile),
-        by=secretariat,
-        approve=False,
-        reason="Not on the delegation list",
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        services.affiliation_decide(
+            profile=profile,
+            shown_version=services.affiliation_version(profile=profile),
+            by=secretariat,
+            approve=False,
+            reason="Not on the delegation list",
+        )
 
     profile.refresh_from_db()
     assert profile.verification_status == VerificationStatus.REJECTED
@@ -54,20 +58,22 @@ def test_affiliation_decide_reject_keeps_no_role_and_sends_reason(secretariat):
     assert "Not on the delegation list" in mail.outbox[0].alternatives[0][0]
 
 
-@pytest.mark.django_db(transaction=True)
-def test_affiliation_decide_twice_sends_one_mail(secretariat):
+@pytest.mark.django_db
+def test_affiliation_decide_twice_sends_one_mail(secretariat, django_capture_on_commit_callbacks):
     profile = pending_profile()
 
-    services.affiliation_decide(
-        profile=profile, shown_version=services.affiliation_version(profile=profile), by=secretariat, approve=True
-    )
-    services.affiliation_decide(
-        profile=profile,
-        shown_version=services.affiliation_version(profile=profile),
-        by=secretariat,
-        approve=False,
-        reason="late",
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        services.affiliation_decide(
+            profile=profile, shown_version=services.affiliation_version(profile=profile), by=secretariat, approve=True
+        )
+    with django_capture_on_commit_callbacks(execute=True):
+        services.affiliation_decide(
+            profile=profile,
+            shown_version=services.affiliation_version(profile=profile),
+            by=secretariat,
+            approve=False,
+            reason="late",
+        )
 
     profile.refresh_from_db()
     assert profile.verification_status == VerificationStatus.APPROVED

@@ -24,17 +24,14 @@ whole file runs in well under a minute.
 import logging
 from copy import deepcopy
 from dataclasses import dataclass, field
-from datetime import date, timedelta
-from decimal import Decimal
+from datetime import timedelta
 from types import SimpleNamespace
 from urllib.parse import urlsplit
 
 import pytest
 from allauth.account.models import EmailAddress
-from django.conf import settings
 from django.contrib import admin
 from django.contrib.contenttypes.models import ContentType
-from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.test import Client
@@ -43,25 +40,26 @@ from django.urls.resolvers import LocalePrefixPattern
 from django.utils import timezone, translation
 
 from consultations import services as consultation_services
-from consultations.models import (
-    ExportLog,
-    ExpressionOfInterest,
-    Proposal,
-    Registration,
-    SummaryDocument,
-)
+from consultations.enums import RegistrationStatus
 from discussions import services as discussion_services
-from discussions.models import AnalysisPaper, Phase, Space, Tag
-from discussions.seed import add_questions
 from funding import services as funding_services
-from funding.models import Call, Conflict
-from funding.models import ExportLog as FundingExportLog
 from portal.enums import ClaimedAffiliation, Role, VerificationStatus
-from portal.models import AuditEntry, SignInLock, UnsentTask
+from portal.models import AuditEntry
 from reminders import services as reminder_services
-from reminders.models import Reminder
-from reviews.models import Source
-from tests.factories import PASSWORD, ProfileFactory, make_consultation, make_user, shown
+from tests import worlds
+from tests.factories import (
+    PASSWORD,
+    AnalysisPaperFactory,
+    AuditEntryFactory,
+    ExpressionOfInterestFactory,
+    ProfileFactory,
+    RegistrationFactory,
+    SourceFactory,
+    TagFactory,
+    application_data,
+    make_user,
+    shown,
+)
 from tests.fingerprint import fingerprint, fingerprint_sql
 
 ANONYMOUS = "anonymous"
@@ -412,49 +410,26 @@ def build_world() -> dict:
     owner = users[OWNER] = make_user(Role.STAKEHOLDER, display_name="Owner of things")
     now = timezone.now()
 
-    consultation = make_consultation(interest_deadline=now + timedelta(days=5))
+    stage = worlds.stage(moderator=users[Role.MODERATOR], interest_deadline=now + timedelta(days=5))
+    consultation, space, question, call = stage.consultation, stage.space, stage.question, stage.call
     event, region = consultation.event, consultation.event.region
-    source = Source.objects.create(code="000", title="Roadmap", as_of=date(2023, 9, 27))
+    records = worlds.admin_records(consultation=consultation, call=call, person=owner, exporter=users[Role.SECRETARIAT])
+    source = SourceFactory(title="Roadmap")
     registration = consultation_services.registration_create(
         consultation=consultation, user=owner, attendance="in_person"
     )
-    interest = ExpressionOfInterest.objects.create(
+    interest = ExpressionOfInterestFactory(
         consultation=consultation, user=owner, role="panel", topic="Decent work", statement="Experience."
     )
-    proposal = Proposal.objects.create(
-        kind="side_event",
-        title="Side event",
-        level="regional",
-        date=now.date() + timedelta(days=30),
-        organisers="Us",
-        proposed_by=owner,
+    # Someone else's registration, waiting for accreditation.
+    accreditation = RegistrationFactory(
+        consultation=consultation, attendance="virtual", status=RegistrationStatus.PENDING
     )
-    summary = SummaryDocument(
-        consultation=consultation, title="Summary", content_type="application/pdf", original_name="summary.pdf"
-    )
-    summary.file.save("summary.pdf", ContentFile(b"%PDF-1.7 summary"), save=True)
-    (settings.PRIVATE_ROOT / "exports").mkdir(parents=True, exist_ok=True)
-    (settings.PRIVATE_ROOT / "exports" / "matrix.xlsx").write_bytes(b"PK not really")
-    export = ExportLog.objects.create(
-        consultation=consultation, user=users[Role.SECRETARIAT], file_format="xlsx", file_name="matrix.xlsx"
-    )
-    waiting = make_user(Role.STAKEHOLDER)
-    accreditation = consultation_services.registration_create(
-        consultation=consultation, user=waiting, attendance="virtual"
-    )
-    Registration.objects.filter(pk=accreditation.pk).update(status="pending")
     pending_profile = ProfileFactory(
         claimed_affiliation=ClaimedAffiliation.MEMBER_STATE, verification_status=VerificationStatus.PENDING
     )
 
-    space = Space.objects.create(region=region, cycle=event.cycle, title="Africa space")
-    phase = Phase.objects.create(
-        space=space, number=1, opens_at=now - timedelta(days=1), closes_at=now + timedelta(days=20)
-    )
-    add_questions(phase, ["What works?"])
-    question = phase.questions.get()
-    space.moderators.add(users[Role.MODERATOR])
-    tag = Tag.objects.create(kind="objective", number=1, name="Collect data")
+    tag = TagFactory()
     approved = discussion_services.post_create(
         question=question,
         author=owner,
@@ -463,7 +438,7 @@ def build_world() -> dict:
         files=[(pdf("approved.pdf"), "application/pdf")],
     )
     discussion_services.post_moderate(
-        post=approved, shown_revision=shown(approved), moderator=users[Role.MODERATOR], approve=True
+        post=approved, shown_revision=shown(approved), by=users[Role.MODERATOR], approve=True
     )
     pending = discussion_services.post_create(question=question, author=owner, text="Pending text", language="en")
     refused, appealed = (
@@ -472,29 +447,13 @@ def build_world() -> dict:
     )
     for post in (refused, appealed):
         discussion_services.post_moderate(
-            post=post, shown_revision=shown(post), moderator=users[Role.MODERATOR], approve=False, reason="Off topic"
+            post=post, shown_revision=shown(post), by=users[Role.MODERATOR], approve=False, reason="Off topic"
         )
     appeal = discussion_services.appeal_create(post=appealed, author=owner, reason="It is on topic.")
-    paper = AnalysisPaper.objects.create(space=space, synthesis="A draft synthesis.")
+    paper = AnalysisPaperFactory(space=space)
 
-    call = Call.objects.create(
-        cycle=event.cycle,
-        title="Travel to the Africa consultation",
-        budget=Decimal("3000"),
-        opens_at=now - timedelta(days=1),
-        closes_at=now + timedelta(days=10),
-        time_zone="Africa/Addis_Ababa",
-        published=True,
-    )
-    call.consultations.add(consultation)
     draft = funding_services.application_save(call=call, applicant=owner, data=application_data(consultation))
     application = funding_services.application_submit(application=draft, applicant=owner)
-    other_member = make_user(Role.EXECUTIVE_COMMITTEE)
-    conflict = Conflict.objects.create(member=other_member, organisation="Somewhere else")
-    funding_export = FundingExportLog.objects.create(call=call, user=users[Role.SECRETARIAT], file_format="csv")
-    reminder = Reminder.objects.create(
-        recipient=owner, kind="consultation_week", target=f"consultation:{consultation.pk}", due_on=now.date()
-    )
 
     objects = {
         "auth.group": users[Role.STAKEHOLDER].groups.get(),
@@ -509,49 +468,37 @@ def build_world() -> dict:
         "consultations.registration": registration,
         "consultations.pendingaccreditation": accreditation,
         "consultations.expressionofinterest": interest,
-        "consultations.proposal": proposal,
+        "consultations.proposal": records["consultations.proposal"],
         "discussions.space": space,
-        "discussions.phase": phase,
+        "discussions.phase": stage.phase,
         "discussions.tag": tag,
         "discussions.analysispaper": paper,
         "discussions.pendingpost": pending,
         "discussions.post": approved,
         "funding.call": call,
         "funding.application": application,
-        "funding.conflict": conflict,
-        "funding.exportlog": funding_export,
-        "reminders.reminder": reminder,
+        "funding.conflict": records["funding.conflict"],
+        "funding.exportlog": records["funding.exportlog"],
+        "reminders.reminder": records["reminders.reminder"],
         "constance.config": SimpleNamespace(pk="MODERATION_BACKLOG_HOURS"),
     }
     if "portal.signinlock" in admin_models():
-        objects["portal.signinlock"] = SignInLock.objects.create(
-            username="someone@example.org",
-            ip_address="192.0.2.1",
-            failures_since_start=5,
-            user_agent="test",
-            http_accept="*/*",
-            path_info="/en/accounts/login/",
-            get_data="",
-            post_data="",
-        )
+        objects["portal.signinlock"] = records["portal.signinlock"]
     if "portal.auditentry" in admin_models():
-        objects["portal.auditentry"] = AuditEntry.objects.order_by("pk").first() or AuditEntry.objects.create(
-            actor=users[Role.SECRETARIAT],
-            action=AuditEntry._meta.get_field("action").choices[0][0],
-            target_type="portal.user",
-            target_id=str(owner.pk),
+        objects["portal.auditentry"] = AuditEntry.objects.order_by("pk").first() or AuditEntryFactory(
+            actor=users[Role.SECRETARIAT], action=AuditEntry._meta.get_field("action").choices[0][0], target=owner
         )
 
     if "portal.unsenttask" in admin_models():
-        objects["portal.unsenttask"] = UnsentTask.objects.create(signature={"task": "portal.tasks.example"})
+        objects["portal.unsenttask"] = records["portal.unsenttask"]
 
     return {
         "users": users,
         "consultation": consultation,
         "event": event,
         "region": region,
-        "summary": summary,
-        "export": export,
+        "summary": records["consultations.summarydocument"],
+        "export": records["consultations.exportlog"],
         "interest": interest,
         "space": space,
         "question": question,
@@ -564,19 +511,6 @@ def build_world() -> dict:
         "application": application,
         "unsubscribe": reminder_services.unsubscribe_token_create(user_id=owner.pk, kind="consultation_week"),
         "objects": objects,
-    }
-
-
-def application_data(consultation) -> dict:
-    return {
-        "consultation": consultation,
-        "travelling_from": "KE",
-        "travel_cost": Decimal("600"),
-        "accommodation_cost": Decimal("300"),
-        "daily_allowance": Decimal("100"),
-        "justification": "We run the migrant workers' helpline in Nairobi.",
-        "representation": "",
-        "self_identification": [],
     }
 
 

@@ -75,6 +75,7 @@ def test_a_reminder_the_mail_server_refuses_ends_failed_and_is_sent_again_from_t
     assert envelope.rcpt_tos == [secretariat.email]
 
 
+# transactional: a real Celery worker sends the reminder from its own thread and connection
 @pytest.mark.django_db(transaction=True)
 def test_reminders_due_while_redis_is_down_stay_pending_and_are_sent_once_it_is_back(review, secretariat, caplog):
     redis = RedisServer()
@@ -99,6 +100,7 @@ def test_reminders_due_while_redis_is_down_stay_pending_and_are_sent_once_it_is_
     assert message.to == [secretariat.email]
 
 
+# transactional: a real Celery worker sends the mail from its own thread and connection, reading the new account
 @pytest.mark.django_db(transaction=True)
 def test_sign_up_never_waits_on_the_mail_server_and_the_verification_mail_follows(smtp, client):
     """allauth's mail is rendered in the request and handed to a retrying task: a refusing server fails no page."""

@@ -49,7 +49,7 @@ def test_a_shorter_moderation_backlog_reminds_earlier(space_and_moderator, overr
         with override_config(MODERATION_BACKLOG_HOURS=24):
             assert due(D(2027, 4, 21), "moderation_backlog") == expected
             message = registry.rule("moderation_backlog").message(f"space:{space.pk}")
-            assert message.body == "1 posts have waited more than 24 hours for a moderator."
+            assert message.body == "1 post has waited more than 24 hours for a moderator."
             assert registry.label("moderation_backlog") == "Posts waiting for moderation for more than 24 hours"
     assert registry.label("moderation_backlog") == "Posts waiting for moderation for more than 48 hours"
 
@@ -68,8 +68,10 @@ def test_the_pre_consultation_reminder_goes_out_when_the_secretariat_says(review
 
 @pytest.mark.django_db
 def test_the_labels_on_the_preferences_page_and_in_the_e_mail_follow_the_settings(
-    client, review, secretariat, override_config, django_capture_on_commit_callbacks
+    client, review, secretariat, region, cycle, override_config, django_capture_on_commit_callbacks
 ):
+    # A secretariat member who also moderates a space is offered the moderators' reminders too.
+    Space.objects.create(region=region, cycle=cycle, title="Space").moderators.add(secretariat)
     client.force_login(secretariat)
     with override_config(MODERATION_BACKLOG_HOURS=36, PRE_CONSULTATION_REMINDER_WEEKS=1):
         page = client.get("/en/reminders/preferences/").content.decode()

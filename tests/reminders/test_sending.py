@@ -52,6 +52,7 @@ def test_scanning_again_sends_nothing_new(review, secretariat, django_capture_on
     assert Reminder.objects.count() == 1
 
 
+# transactional: three scanners race in their own threads and connections, which see only committed rows
 @pytest.mark.django_db(transaction=True)
 def test_three_scanners_at_once_send_each_reminder_once(review):
     people = secretaries(5)
@@ -166,9 +167,9 @@ def test_preferences_page(client, secretariat):
     client.force_login(secretariat)
     page = client.get("/en/reminders/preferences/").content.decode()
     assert "always sent" in page
-    data = {kind: "on" for kind in registry.rules() if kind != "moderation_backlog"}
+    data = {kind: "on" for kind in registry.rules_for(secretariat) if kind != "pre_consultation_opens"}
     assert client.post("/en/reminders/preferences/", data).status_code == 302
-    assert list(Preference.objects.filter(enabled=False).values_list("kind", flat=True)) == ["moderation_backlog"]
+    assert list(Preference.objects.filter(enabled=False).values_list("kind", flat=True)) == ["pre_consultation_opens"]
 
 
 @pytest.mark.django_db

@@ -1,6 +1,7 @@
 """The live settings page of the administration: the secretariat's and superusers', nobody else's."""
 
 import pytest
+from constance import config
 
 from portal.enums import Role
 from reminders import registry
@@ -45,3 +46,38 @@ def test_the_secretariat_reaches_the_live_settings(client, secretariat):
     client.force_login(secretariat)
 
     assert client.get(PAGE).status_code == 200
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        # Before the "closes in two weeks" reminder of the 12-week deadline: the order of the reminders breaks.
+        ("PRE_CONSULTATION_REMINDER_WEEKS", 14),
+        ("MODERATION_BACKLOG_HOURS", 0),
+        ("INTEREST_WORD_LIMIT", 1),  # nobody could offer to speak
+        ("INTEREST_MAX_CHARS", 100),
+        ("INTEREST_MAX_CHARS", 2001),  # more than the database holds
+    ],
+)
+def test_a_value_that_would_break_the_rules_is_refused(client, secretariat, name, value):
+    client.force_login(secretariat)
+    page = client.get(PAGE)
+    data = {
+        "PRE_CONSULTATION_REMINDER_WEEKS": 16,
+        "MODERATION_BACKLOG_HOURS": 48,
+        "INTEREST_WORD_LIMIT": 150,
+        "INTEREST_MAX_CHARS": 2000,
+        "version": page.context["form"].initial["version"],
+    } | {name: value}
+
+    response = client.post(PAGE, data)
+
+    assert response.status_code == 200
+    assert response.context["form"].errors[name]
+    assert (config.PRE_CONSULTATION_REMINDER_WEEKS, config.INTEREST_WORD_LIMIT, config.INTEREST_MAX_CHARS) == (
+        16,
+        150,
+        2000,
+    )
+    assert config.MODERATION_BACKLOG_HOURS == 48

@@ -246,3 +246,29 @@ def test_source_titles_and_notes_not_yet_translated_are_marked_as_english(client
     html = client.get("/fr/regions/africa/").content.decode()
 
     assert '<span lang="en">Undated; published after the roadmap of 27 September 2023</span>' in html
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("stated", "start", "days"), [("31 December 9999", "9999-12-31", 1), ("9999", "9999-01-01", 365)]
+)
+def test_ical_feeds_hold_an_event_on_the_last_day_of_the_calendar(client, seeded, stated, start, days):
+    """The day after 31 December 9999 does not exist: the span is given as a duration, and no feed fails."""
+    event = Event(
+        cycle=ReviewCycle.objects.get(code="2024-2025"),
+        region=Region.objects.get(code="africa"),
+        kind=EventKind.SIDE_EVENT,
+        title="At the end of time",
+        start=parse(stated)[0],
+    )
+    event.save()
+
+    for url in ("/en/calendar.ics", "/en/regions/africa/calendar.ics", f"/en/calendar/events/{event.pk}.ics"):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        (item,) = [e for e in Calendar.from_ical(response.content).walk("VEVENT") if "end of time" in e["summary"]]
+        assert (item.decoded("dtstart").isoformat(), item.decoded("duration").days, "DTEND" in item) == (
+            start,
+            days,
+            False,
+        )
