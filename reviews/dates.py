@@ -134,7 +134,24 @@ _TBD = re.compile(r"\(\s*(tbd|tbc|to be (?:determined|confirmed))\s*\)|\btbd\b",
 _PLACE = re.compile(r"\(([^)]*)\)")
 
 
+# The years a date of the calendar may fall in: from the United Nations' first year to well past any planning
+# horizon. Beyond them a date is a typing slip, and near the end of Python's calendar a week or a month could
+# not even be counted to its last day.
+FIRST_YEAR, LAST_YEAR = 1945, 2199
+
+
 def parse(wording: str, *, default_year: int | None = None) -> tuple[StatedDate, bool]:
+    """:func:`read`, refusing a date outside ``FIRST_YEAR``..``LAST_YEAR`` with a message that says so."""
+    stated, tentative = read(wording, default_year=default_year)
+    if not FIRST_YEAR <= stated.earliest.year <= LAST_YEAR:
+        raise DateParseError(
+            _("“%(wording)s” is outside the calendar: write a year from %(first)d to %(last)d.")
+            % {"wording": wording, "first": FIRST_YEAR, "last": LAST_YEAR}
+        )
+    return stated, tentative
+
+
+def read(wording: str, *, default_year: int | None = None) -> tuple[StatedDate, bool]:
     """Read an English wording into a :class:`StatedDate` and a tentative flag.
 
     Accepts what the planning documents write: "11 March 2024", "8 or 11 March

@@ -3,9 +3,11 @@
 from datetime import date
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.utils import translation
 
 from reviews.dates import DateParseError, StatedDate, parse
+from reviews.fields import StatedDateFormField
 from reviews.seed_calendar import EVENTS, _wording_for_parse
 
 D = date
@@ -137,3 +139,19 @@ def test_other_precisions():
     assert parse("early 2025")[0].canonical() == "part:2025-early"
     assert (parse("mid-2025")[0].earliest, parse("mid-2025")[0].latest) == (D(2025, 5, 1), D(2025, 8, 31))
     assert parse("2024-01-18")[0].canonical() == "day:2024-01-18"
+
+
+@pytest.mark.parametrize("wording", ["week of 27 December 9999", "9999-12-31", "December 9999", "0001", "late 1900"])
+def test_a_date_outside_the_calendar_is_refused_with_the_reason(wording):
+    with pytest.raises(DateParseError) as refused:
+        parse(wording)
+    assert "outside the calendar: write a year from 1945 to 2199" in str(refused.value)
+
+
+def test_the_calendar_form_field_answers_a_far_year_with_its_error():
+    field = StatedDateFormField()
+
+    with pytest.raises(ValidationError) as refused:
+        field.clean("week of 27 December 9999")
+
+    assert "outside the calendar" in " ".join(refused.value.messages)
