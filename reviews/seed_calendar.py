@@ -154,6 +154,13 @@ GLOBAL_1 = [
 ]
 
 # (key, cycle, region, kind, titles, modality, place, [(source, which, wording, default year)], description)
+#
+# A modality only where a source states it, blank ("not stated yet" on the pages) where none does. 000 says the
+# global consultations and the pre-consultations are virtual and the multi-stakeholder consultations in person;
+# 002 and 000 put the discussion spaces, their phases and their papers online (on the Hub, on the website); 004
+# says the 2020 UNECE review meeting is virtual. No document states it for the 2024-25 Regional Review meetings
+# (000 names Geneva for UNECE: a place, not a modality), for the 2024 GCM Talks (003: "previous talks" were
+# online or hybrid) or for the 2020 UNECE consultation (004 gives its agenda and hours only).
 EVENTS = [
     (
         "2024-global-consultation-1",
@@ -194,7 +201,7 @@ EVENTS = [
         None,
         EventKind.GCM_TALK,
         None,
-        Modality.HYBRID,
+        "",
         "",
         [("003", "start", "2024 (TBD)", None)],
         "GCM Talks may take place before the Regional Review meetings.",
@@ -229,7 +236,7 @@ EVENTS = [
         "europe-north-america",
         EventKind.REGIONAL_REVIEW,
         None,
-        Modality.IN_PERSON,
+        "",
         "Geneva",
         [("000", "start", "11 March (Geneva)", 2024), ("003", "start", "11 March 2024", None)],
         "",
@@ -285,7 +292,7 @@ EVENTS = [
         "africa",
         EventKind.REGIONAL_REVIEW,
         None,
-        Modality.IN_PERSON,
+        "",
         "",
         [("000", "start", "May", 2024), ("003", "start", "October 2024", None)],
         "",
@@ -319,7 +326,7 @@ EVENTS = [
         "arab-states",
         EventKind.REGIONAL_REVIEW,
         None,
-        Modality.IN_PERSON,
+        "",
         "",
         [("000", "start", "June", 2024), ("003", "start", "June 2024", None)],
         "",
@@ -353,7 +360,7 @@ EVENTS = [
         "latin-america-caribbean",
         EventKind.REGIONAL_REVIEW,
         None,
-        Modality.IN_PERSON,
+        "",
         "",
         [("000", "start", "Week of 3 November", 2024), ("003", "start", "Week of 3 November 2024", None)],
         "",
@@ -398,7 +405,7 @@ EVENTS = [
         "asia-pacific",
         EventKind.REGIONAL_REVIEW,
         None,
-        Modality.IN_PERSON,
+        "",
         "",
         [("000", "start", "2025", None), ("003", "start", "2025", None)],
         "",
@@ -410,7 +417,7 @@ EVENTS = [
         "europe-north-america",
         EventKind.MULTI_STAKEHOLDER_CONSULTATION,
         None,
-        Modality.VIRTUAL,
+        "",
         "",
         [("004", "start", "9 November 2020", None)],
         "",

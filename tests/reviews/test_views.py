@@ -272,3 +272,23 @@ def test_ical_feeds_hold_an_event_on_the_last_day_of_the_calendar(client, seeded
             days,
             False,
         )
+
+
+@pytest.mark.django_db
+def test_a_modality_no_source_states_reads_not_stated_yet_on_every_page(client, seeded):
+    review = Event.objects.get(key="2024-africa-review")  # no document says how it meets
+    consultation = Event.objects.get(key="2024-africa-msc")  # 000: in person
+
+    calendar = client.get("/en/calendar/?region=africa").content.decode()
+    event = client.get(review.get_absolute_url()).content.decode()
+    region = client.get("/en/regions/africa/").content.decode()
+
+    rows = calendar.split("<tr>")
+    review_row = next(row for row in rows if review.get_absolute_url() in row)
+    consultation_row = next(row for row in rows if consultation.get_absolute_url() in row)
+    assert "<td>Not stated yet</td>" in review_row.replace("\n", "")
+    assert "<td>In person</td>" in consultation_row.replace("\n", "")
+    assert "—" not in calendar.split("<tbody>")[1]
+    assert '<dt class="col-sm-3">Modality</dt><dd class="col-sm-9">Not stated yet' in event
+    assert region.count("Modality not stated yet") == 1  # the review; the pre-consultation and the consultation say
+
