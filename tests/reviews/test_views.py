@@ -290,5 +290,4 @@ def test_a_modality_no_source_states_reads_not_stated_yet_on_every_page(client, 
     assert "<td>In person</td>" in consultation_row.replace("\n", "")
     assert "—" not in calendar.split("<tbody>")[1]
     assert '<dt class="col-sm-3">Modality</dt><dd class="col-sm-9">Not stated yet' in event
-    assert region.count("Modality not stated yet") == 1  # the review; the pre-consultation and the consultation say
-
+    assert region.count("Modality not stated yet") == 1  # the review only: 000 states the other two
