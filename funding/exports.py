@@ -24,6 +24,7 @@ def _headings() -> list[str]:
         _("Recommended (USD)"),
         _("Approved (USD)"),
         _("Submitted on"),
+        _("The Chair's reason against the committee's recommendation"),
     ]
 
 
@@ -47,6 +48,7 @@ def _rows(call) -> Iterator[list[str]]:
                 application.recommended_amount or "",
                 application.approved_amount or "",
                 application.submitted_at.isoformat() if application.submitted_at else "",
+                application.reason_against_recommendation,
             )
         ]
 

@@ -108,6 +108,18 @@ class DecisionForm(BoundToRevision):
         required=False,
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Sent to the applicant with the decision."),
+    )
+    reason_against_recommendation = forms.CharField(
+        label=_("Why you decide against the Executive Committee's recommendation"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "Required when you approve an application the committee did not recommend, approve more than the "
+            "amount it recommended, or do not approve one it recommended. The committee and the secretariat read "
+            "it with the application; it is not part of the decision sent to the applicant."
+        ),
     )
 
 

@@ -106,6 +106,11 @@ class Application(models.Model):
     state = models.CharField(_("state"), max_length=20, choices=State.choices, default=State.DRAFT, db_index=True)
     recommended_amount = amount_field(_("recommended amount (USD)"), null=True, blank=True)
     approved_amount = amount_field(_("approved amount (USD)"), null=True, blank=True)
+    # 001: the Chair decides "based on recommendations from the Network Executive Committee". Deciding against
+    # them takes a written reason, for the committee (funding.services.application_decide); blank otherwise.
+    reason_against_recommendation = models.TextField(
+        _("the Chair's reason for deciding against the recommendation"), blank=True, max_length=2_000
+    )
     created_at = models.DateTimeField(_("created on"), default=timezone.now)
     submitted_at = models.DateTimeField(_("submitted on"), null=True, blank=True)
     notified_at = models.DateTimeField(_("applicant notified on"), null=True, blank=True)

@@ -52,8 +52,8 @@ DRAFT_FIELDS = (
 )
 
 
-def _move(application: Application, target: str, *, actor, reason: str = "", amount=None) -> Transition:
-    """Change state along an allowed transition, by the role the workflow names, and audit it."""
+def _move(application: Application, target: str, *, actor, reason: str = "", amount=None, note: str = "") -> Transition:
+    """Change state along an allowed transition, by the role the workflow names, and audit it (with ``note``)."""
     step = workflow.find(application.state, target)
     if step is None:
         raise FundingError(
@@ -76,9 +76,8 @@ def _move(application: Application, target: str, *, actor, reason: str = "", amo
         amount=amount,
     )
     if step.actor != workflow.APPLICANT:
-        audit_record(
-            actor=actor, action=AuditAction.FUNDING_DECISION, target=application, detail=f"{record.source} → {target}"
-        )
+        detail = f"{record.source} → {target}" + (f"; {note}" if note else "")
+        audit_record(actor=actor, action=AuditAction.FUNDING_DECISION, target=application, detail=detail)
     application.state = target
     application.revision += 1
     return record
@@ -353,8 +352,56 @@ def call_approved_total(*, call: Call) -> Decimal:
     return total or Decimal("0")
 
 
+def against_recommendation(*, application: Application, approve: bool, amount=None) -> str:
+    """Why the Chair's decision goes against the Executive Committee's recommendation, or "" if it does not.
+
+    Against it: approving an application the committee did not recommend, not approving one it recommended,
+    or approving more than the amount it recommended (the mean of its members'). Approving less stays within
+    the recommendation: the Chair allocates the call's budget (001).
+    """
+    if application.state == State.NOT_RECOMMENDED and approve:
+        return _("The Executive Committee did not recommend this application: write why you approve it.")
+    if application.state != State.RECOMMENDED:
+        return ""
+    if not approve:
+        return _("The Executive Committee recommended this application: write why you do not approve it.")
+    recommended = application.recommended_amount
+    if recommended is not None and amount is not None and amount > recommended:
+        return _("The Executive Committee recommended %(amount)s USD: write why you approve more.") % {
+            "amount": recommended
+        }
+    return ""
+
+
+def _check_against_recommendation(
+    application: Application, *, approve: bool, amount, reason: str, explanation: str
+) -> bool:
+    """Refuse a decision against the recommendation without its written reason, with every reason missing at once.
+
+    The reason to the applicant (required to refuse, funding.workflow) is asked in the same answer, so the Chair
+    is not sent back twice.
+    """
+    errors = {}
+    against = against_recommendation(application=application, approve=approve, amount=amount)
+    if against and not explanation.strip():
+        errors["reason_against_recommendation"] = against
+    step = workflow.find(application.state, State.APPROVED if approve else State.REJECTED)
+    if errors and step is not None and step.needs_reason and not reason.strip():
+        errors["reason"] = _("Please give the reason.")
+    if errors:
+        raise FundingError(errors=errors)
+    return bool(against)
+
+
 def application_decide(
-    *, application: Application, by, approve: bool, shown_revision: int, amount=None, reason: str = ""
+    *,
+    application: Application,
+    by,
+    approve: bool,
+    shown_revision: int,
+    amount=None,
+    reason: str = "",
+    reason_against_recommendation: str = "",
 ) -> Application:
     """The Chair's decision (001). Approving takes budget and an in-person place, each under its lock.
 
@@ -363,6 +410,13 @@ def application_decide(
     would exceed it is refused with the amount that remains. The consultation's
     row is locked next (as every registration does), so a funded traveller never
     takes a place that is not there.
+
+    001 has the Chair decide "based on recommendations from the Network Executive
+    Committee": a decision against them (:func:`against_recommendation`, judged on
+    the version the Chair was shown) is refused without a written reason, which is
+    kept for the committee and the secretariat. ``reason`` is the applicant's;
+    ``reason_against_recommendation`` is the committee's, and is not kept for a
+    decision in line with the recommendation.
     """
     if approve and (amount is None or amount <= 0):
         raise FundingError(errors={"amount": _("Give the amount you approve.")})
@@ -372,31 +426,36 @@ def application_decide(
         if not can(by, "funding.decide"):
             raise FundingError(_("Your role does not allow this step."))
         _check_reviewer(application, by, shown_revision)
-        if not approve:
-            _move(application, State.REJECTED, actor=by, reason=reason)
-            application.save(update_fields=["state", "revision"])
-            _notify(application)
-            return application
-        if amount > application.requested_amount:
+        if approve and amount > application.requested_amount:
             raise FundingError(
                 errors={
                     "amount": _("More than the %(amount)s USD requested.") % {"amount": application.requested_amount}
                 }
             )
+        against = _check_against_recommendation(
+            application, approve=approve, amount=amount, reason=reason, explanation=reason_against_recommendation
+        )
+        application.reason_against_recommendation = reason_against_recommendation.strip() if against else ""
+        note = "against the Executive Committee's recommendation" if against else ""
+        if not approve:
+            _move(application, State.REJECTED, actor=by, reason=reason, note=note)
+            application.save(update_fields=["state", "revision", "reason_against_recommendation"])
+            _notify(application)
+            return application
         remaining = call.budget - call_approved_total(call=call)
         if amount > remaining:
             raise FundingError(
                 _("This would exceed the call's budget: %(remaining)s USD remain.") % {"remaining": remaining},
                 {"amount": _("%(remaining)s USD remain in the budget.") % {"remaining": remaining}},
             )
-        _move(application, State.APPROVED, actor=by, reason=reason, amount=amount)
+        _move(application, State.APPROVED, actor=by, reason=reason, amount=amount, note=note)
         if application.consultation_id:
             try:
                 registration_confirm_funded(consultation=application.consultation, user=application.applicant, by=by)
             except ConsultationError as exc:
                 raise FundingError(str(exc)) from exc
         application.approved_amount = amount
-        application.save(update_fields=["state", "approved_amount", "revision"])
+        application.save(update_fields=["state", "approved_amount", "revision", "reason_against_recommendation"])
         _notify(application)
         return application
 

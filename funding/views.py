@@ -276,6 +276,7 @@ def _act(request, action, application, data) -> None:
             approve=data["approve"],
             amount=data["amount"],
             reason=data["reason"],
+            reason_against_recommendation=data["reason_against_recommendation"],
             shown_revision=data["revision"],
         )
         messages.success(request, _("Decision saved; the applicant is being told."))

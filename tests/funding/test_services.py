@@ -14,8 +14,10 @@ from funding.enums import SelfIdentification, State
 from funding.models import Application, Call, Transition
 from funding.tasks import send_decision
 from portal.enums import Constituency, Gender, Role
+from portal.models import AuditEntry
 from tests.concurrency import run_at_once
 from tests.factories import make_consultation, make_user, shown
+from tests.fingerprint import changed_tables, fingerprint
 from tests.funding.conftest import complete, recommended, submitted
 
 ROLES = [Role.STAKEHOLDER, Role.SECRETARIAT, Role.EXECUTIVE_COMMITTEE, Role.MPTF_CHAIR, Role.MODERATOR]
@@ -59,6 +61,7 @@ def _attempt(application, target, user):
         approve=target == State.APPROVED,
         amount=Decimal("500"),
         reason="Budget",
+        reason_against_recommendation="The committee's view was weighed",
     )
 
 
@@ -508,3 +511,171 @@ def test_missing_field_messages_are_in_the_applicants_language(call, consultatio
         services.application_submit(application=application, applicant=applicant)
 
     assert "Expliquez pourquoi vous devriez participer." in str(refused.value.errors)
+
+
+# --- The Chair against the Executive Committee's recommendation (001) -------------------------------------
+
+
+def not_recommended(call, consultation, secretariat, member) -> Application:
+    application = submitted(call, consultation)
+    services.application_screen(
+        application=application, shown_revision=shown(application), by=secretariat, eligible=True
+    )
+    return services.recommendation_record(
+        application=application,
+        shown_revision=shown(application),
+        by=member,
+        recommend=False,
+        amount=None,
+        comment="Another application covers the same network",
+    )
+
+
+AGAINST = [
+    pytest.param(
+        "not_recommended",
+        {"approve": True, "amount": Decimal("400")},
+        "The Executive Committee did not recommend this application: write why you approve it.",
+        id="approve-not-recommended",
+    ),
+    pytest.param(
+        "recommended",
+        {"approve": False, "reason": "The budget goes to first-time participants"},
+        "The Executive Committee recommended this application: write why you do not approve it.",
+        id="refuse-recommended",
+    ),
+]
+
+
+def _application(which, call, consultation, secretariat, member):
+    make = recommended if which == "recommended" else not_recommended
+    return make(call, consultation, secretariat, member)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("reason_against", ["", "  \n "])
+@pytest.mark.parametrize(("which", "decision", "message"), AGAINST)
+def test_a_decision_against_the_recommendation_without_a_reason_is_refused(
+    call, consultation, secretariat, member, chair, which, decision, message, reason_against
+):
+    application = _application(which, call, consultation, secretariat, member)
+    before = fingerprint()
+
+    with pytest.raises(services.FundingError) as error:
+        services.application_decide(
+            application=application,
+            shown_revision=shown(application),
+            by=chair,
+            reason_against_recommendation=reason_against,
+            **decision,
+        )
+
+    assert error.value.errors == {"reason_against_recommendation": message}
+    assert changed_tables(before, fingerprint()) == []
+
+
+@pytest.mark.django_db
+def test_approving_more_than_the_recommended_amount_is_against_the_recommendation(
+    call, consultation, secretariat, member, chair
+):
+    application = submitted(call, consultation)
+    services.application_screen(
+        application=application, shown_revision=shown(application), by=secretariat, eligible=True
+    )
+    services.recommendation_record(
+        application=application,
+        shown_revision=shown(application),
+        by=member,
+        recommend=True,
+        amount=Decimal("600"),
+        comment="Travel only",
+    )
+
+    with pytest.raises(services.FundingError) as error:
+        services.application_decide(
+            application=application, shown_revision=shown(application), by=chair, approve=True, amount=Decimal("600.01")
+        )
+
+    assert error.value.errors == {
+        "reason_against_recommendation": "The Executive Committee recommended 600.00 USD: write why you approve more."
+    }
+    decided = services.application_decide(
+        application=application,
+        shown_revision=shown(application),
+        by=chair,
+        approve=True,
+        amount=Decimal("1000"),
+        reason_against_recommendation="The hotel near the venue is the only accessible one.",
+    )
+    assert (decided.state, decided.approved_amount, decided.reason_against_recommendation) == (
+        State.APPROVED,
+        Decimal("1000"),
+        "The hotel near the venue is the only accessible one.",
+    )
+
+
+@pytest.mark.django_db
+def test_refusing_a_recommended_application_asks_both_reasons_at_once(call, consultation, secretariat, member, chair):
+    application = recommended(call, consultation, secretariat, member)
+
+    with pytest.raises(services.FundingError) as error:
+        services.application_decide(
+            application=application, shown_revision=shown(application), by=chair, approve=False, reason=" "
+        )
+
+    assert error.value.errors == {
+        "reason_against_recommendation": "The Executive Committee recommended this application: "
+        "write why you do not approve it.",
+        "reason": "Please give the reason.",
+    }
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("which", "decision", "_message"), AGAINST)
+def test_a_reason_against_the_recommendation_is_recorded_for_the_committee(
+    call, consultation, secretariat, member, chair, which, decision, _message
+):
+    application = _application(which, call, consultation, secretariat, member)
+
+    decided = services.application_decide(
+        application=application,
+        shown_revision=shown(application),
+        by=chair,
+        reason_against_recommendation="  The region has no other applicant from a migrant-led organisation.\n",
+        **decision,
+    )
+
+    stored = Application.objects.get(pk=application.pk)
+    assert stored.state == (State.APPROVED if decision["approve"] else State.REJECTED) == decided.state
+    assert stored.reason_against_recommendation == "The region has no other applicant from a migrant-led organisation."
+    audited = AuditEntry.objects.filter(target_type="funding.application", target_id=str(application.pk))
+    target = "approved" if decision["approve"] else "rejected"
+    assert audited.order_by("pk").values_list("detail", flat=True).last() == (
+        f"{which} → {target}; against the Executive Committee's recommendation"
+    )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("which", "decision"),
+    [
+        ("recommended", {"approve": True, "amount": Decimal("1000")}),  # the amount recommended
+        ("recommended", {"approve": True, "amount": Decimal("700")}),  # less: the Chair allocates the budget
+        ("not_recommended", {"approve": False, "reason": "Not recommended by the committee"}),
+    ],
+)
+def test_a_decision_in_line_with_the_recommendation_needs_no_reason(
+    call, consultation, secretariat, member, chair, which, decision
+):
+    application = _application(which, call, consultation, secretariat, member)
+
+    decided = services.application_decide(
+        application=application,
+        shown_revision=shown(application),
+        by=chair,
+        reason_against_recommendation="Typed by mistake",
+        **decision,
+    )
+
+    assert decided.state == (State.APPROVED if decision["approve"] else State.REJECTED)
+    assert Application.objects.get(pk=application.pk).reason_against_recommendation == ""

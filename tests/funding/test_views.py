@@ -332,3 +332,46 @@ def test_a_minimum_score_that_is_no_number_is_ignored(client, call, secretariat,
     client.force_login(secretariat)
 
     assert client.get(f"/en/funding/calls/{call.pk}/review/?min_score={value}").status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_committee_reads_why_the_chair_decided_against_its_recommendation(
+    client, call, consultation, secretariat, member, chair
+):
+    application = recommended(call, consultation, secretariat, member)
+    url = f"/en/funding/applications/{application.pk}/review/"
+    client.force_login(chair)
+    decision = {
+        "action": "decide",
+        "decide-approve": "0",
+        "decide-amount": "",
+        "decide-reason": "The call funds one person per organisation.",
+        "decide-reason_against_recommendation": "  ",
+        "decide-revision": shown(application),
+    }
+
+    refused = client.post(url, decision)
+
+    html = refused.content.decode()
+    assert refused.status_code == 400
+    assert refused.context["forms"]["decide"].errors == {
+        "reason_against_recommendation": [
+            "The Executive Committee recommended this application: write why you do not approve it."
+        ]
+    }
+    assert "The call funds one person per organisation.</textarea>" in html, "what the Chair typed stays"
+    assert Application.objects.get(pk=application.pk).state == State.RECOMMENDED
+
+    reason = "Two people of the same organisation were already funded for this consultation."
+    accepted = client.post(url, {**decision, "decide-reason_against_recommendation": reason})
+    assert accepted.status_code == 302, accepted.context["forms"]["decide"].errors
+
+    for reader in (member, secretariat):
+        client.force_login(reader)
+        page = client.get(url).content.decode()
+        listing = client.get(f"/en/funding/calls/{call.pk}/review/").content.decode()
+        assert "The Chair's decision differs from the committee's recommendation" in page
+        assert reason in page
+        assert "Against the committee's recommendation" in listing and reason in listing
+    client.force_login(application.applicant)
+    assert reason not in client.get(f"/en/funding/applications/{application.pk}/").content.decode()
