@@ -1,9 +1,14 @@
 """Who may see and do what in a discussion space (002), on top of portal.permissions."""
 
+from dataclasses import dataclass
+
+from constance.utils import get_values_for_keys
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
 from discussions.models import Post, Space
-from portal.permissions import can
+from portal.enums import Role
+from portal.permissions import can, roles_of
 
 
 def moderates(user, space: Space) -> bool:
@@ -29,8 +34,58 @@ def visible_posts(user, space: Space) -> QuerySet[Post]:
     return posts.filter(Q(approved_at__isnull=False) | Q(author=user))
 
 
-def may_post(user) -> bool:
-    return can(user, "discussions.post")
+# Two documents disagree on whether Member States post in the discussion spaces. The concept note of the spaces
+# (seed 002) says "only stakeholders and UN system members will be able to post"; the practical guide for migrants
+# (seed 003) calls the spaces "platforms for all stakeholders, including Member States, to share input". Neither
+# is dated (002 plans the January 2024 launch; 003 cites a November 2023 paper and also speaks of the launch to
+# come), so neither is shown later; 002 is the more specific, written for the spaces themselves by those who run
+# them, and is followed unless the live setting MEMBER_STATES_MAY_POST says otherwise. The titles are the
+# documents' own, in English.
+CONCEPT_NOTE = "GCM Regional Review for UNECE Stakeholder Online Discussion Space"
+PRACTICAL_GUIDE = (
+    "Migration Justice: A Practical Guide for Migrants and Other Stakeholders Using the Upcoming Regional Reviews "
+    "to Safeguard Human Rights"
+)
+
+
+@dataclass(frozen=True)
+class PostingRule:
+    """Who may post, and which document that follows where the other differs: read once per page."""
+
+    member_states: bool
+    followed: str
+    differing: str
+
+
+def member_states_may_post() -> bool:
+    return bool(get_values_for_keys(["MEMBER_STATES_MAY_POST"])["MEMBER_STATES_MAY_POST"])
+
+
+def posting_rule() -> PostingRule:
+    member_states = member_states_may_post()
+    if member_states:
+        return PostingRule(member_states=True, followed=PRACTICAL_GUIDE, differing=CONCEPT_NOTE)
+    return PostingRule(member_states=False, followed=CONCEPT_NOTE, differing=PRACTICAL_GUIDE)
+
+
+def may_post(user, *, member_states: bool | None = None) -> bool:
+    """Stakeholders and UN system members post (002); Member States too when MEMBER_STATES_MAY_POST is on (003).
+
+    ``member_states`` is the setting, for a caller that read it already (:func:`posting_rule`); otherwise it is
+    read here, and only for a Member State.
+    """
+    if can(user, "discussions.post"):
+        return True
+    if Role.MEMBER_STATE not in roles_of(user):
+        return False
+    return member_states_may_post() if member_states is None else member_states
+
+
+def posting_refusal() -> str:
+    """What someone who may not post is told, as the setting stands."""
+    if member_states_may_post():
+        return _("Only verified stakeholders, UN system members and Member States can post.")
+    return _("Only verified stakeholders and UN system members can post. Member States can read the discussion.")
 
 
 def may_decide_appeals(user, space: Space) -> bool:

@@ -27,7 +27,7 @@ from discussions.models import (
     Space,
     Subscription,
 )
-from discussions.permissions import may_decide_appeals, may_post, moderates
+from discussions.permissions import may_decide_appeals, may_post, moderates, posting_refusal
 from discussions.tasks import send_appeal_decision, send_moderation_decisions
 from portal import integrity
 from portal.cache import public_pages_changed
@@ -82,9 +82,7 @@ def post_create(
         if not moderates(author, space):
             raise DiscussionError(_("Only the moderators of this space can write moderator notes."))
     elif not may_post(author):
-        raise DiscussionError(
-            _("Only verified stakeholders and UN system members can post. Member States can read the discussion.")
-        )
+        raise DiscussionError(posting_refusal())
     if not phase.is_open():
         raise DiscussionError(_("This phase of the discussion is closed: posts are no longer taken."))
     if parent is not None and parent.question_id != question.pk:
@@ -142,9 +140,7 @@ def post_edit(*, post: Post, author, text: str, tags=None, files=()) -> Post:
     if post.author_id != author.pk:
         raise DiscussionError(_("You can only edit your own posts."))
     if not (post.is_moderator_note and moderates(author, post.space)) and not may_post(author):
-        raise DiscussionError(
-            _("Only verified stakeholders and UN system members can post. Member States can read the discussion.")
-        )
+        raise DiscussionError(posting_refusal())
     if not post.phase.is_open():
         raise DiscussionError(_("This phase of the discussion is closed: posts are no longer taken."))
     post.text, post.html = text, markup.render(text)

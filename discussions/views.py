@@ -18,7 +18,7 @@ from discussions.enums import AppealOutcome, FileStatus, PostStatus
 from discussions.filters import PostFilter
 from discussions.forms import AppealDecisionForm, AppealForm, ModerationForm, PostEditForm, PostForm
 from discussions.models import AnalysisPaper, Appeal, Attachment, GuidingQuestion, Post, Space, Subscription
-from discussions.permissions import may_post, moderates, visible_posts
+from discussions.permissions import may_post, moderates, posting_rule, visible_posts
 from portal import integrity
 from portal.permissions import can
 from portal.validators import whole_number
@@ -53,6 +53,7 @@ def space_detail(request, pk: int):
             "moderates": moderates(request.user, space),
             "following": _following(request.user, space),
             "paper_visible": _paper_visible(request.user, space, getattr(space, "analysis", None)),
+            "posting": posting_rule(),
         },
     )
 
@@ -103,6 +104,7 @@ def _has_appeal(post) -> bool:
 
 def _thread(request, space, guiding, page, form, status=200):
     is_moderator = moderates(request.user, space)
+    posting = posting_rule()
     for post in page.object_list:
         post.sees_current = is_moderator or post.author_id == request.user.pk
         # Readers see the approved tags and files; the author and moderators the submitted version's.
@@ -120,7 +122,8 @@ def _thread(request, space, guiding, page, form, status=200):
             "page": page,
             "posts": page.object_list,
             "form": form,
-            "may_post": may_post(request.user) or is_moderator,
+            "may_post": may_post(request.user, member_states=posting.member_states) or is_moderator,
+            "posting": posting,
             "phase_open": guiding.phase.is_open(),
             "moderates": is_moderator,
             # After a refused post the reply target comes back with the form, so it is not lost.
@@ -135,7 +138,8 @@ def _thread(request, space, guiding, page, form, status=200):
 @require_POST
 def post_create(request, pk: int, question: int):
     space = get_object_or_404(Space, pk=pk)
-    # 002: stakeholders and UN system members post, the space's moderators write notes; others only read.
+    # 002: stakeholders and UN system members post (Member States too when the live setting follows 003), the
+    # space's moderators write notes; others only read.
     if not (may_post(request.user) or moderates(request.user, space)):
         raise PermissionDenied
     guiding = get_object_or_404(GuidingQuestion.objects.select_related("phase__space"), pk=question, phase__space=space)

@@ -379,10 +379,11 @@ PORTAL_BASE_URL = env("PORTAL_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 FUNDING_LOCK_BUDGET = True  # switched off only by the control test that proves the race exists
 
 # Live settings: numbers the portal chose itself, not rules of the planning documents (those are in
-# reviews/planning.py), which the secretariat changes in the administration without a release. Read where they
-# are used, once per page, scan or e-mail, never per row, with constance.utils.get_values_for_keys: one query
-# on a small keyed table, never a write. constance's own cache is left off: it refuses the local-memory cache
-# of the embedded mode, and a cache emptied between two pages would make the first cost more than the next.
+# reviews/planning.py), and which of two documents the portal follows where they disagree; the secretariat
+# changes them in the administration without a release. Read where they are used, once per page, scan or
+# e-mail, never per row, with constance.utils.get_values_for_keys: one query on a small keyed table, never a
+# write. constance's own cache is left off: it refuses the local-memory cache of the embedded mode, and a cache
+# emptied between two pages would make the first cost more than the next.
 CONSTANCE_BACKEND = "constance.backends.database.DatabaseBackend"
 # Secretariat members get the page through their role's permissions (constance.view_config and
 # constance.change_config in portal.permissions.MODEL_PERMISSIONS); superusers always do; nobody else.
@@ -438,8 +439,21 @@ CONSTANCE_CONFIG = {
         ),
         "characters",
     ),
+    # Where two documents disagree (discussions.permissions): off follows the concept note of the spaces (002).
+    "MEMBER_STATES_MAY_POST": (
+        False,
+        _(
+            "Member States may post in the discussion spaces, not only read them. The documents disagree: the "
+            "concept note of the discussion spaces (GCM Regional Review for UNECE Stakeholder Online Discussion "
+            "Space) lets only stakeholders and UN system members post; the practical guide for migrants and other "
+            "stakeholders (Migration Justice) has Member States share input too. Off follows the concept note, the "
+            "more specific of the two; on follows the guide. The discussion spaces say which one the portal follows."
+        ),
+        bool,
+    ),
 }
 CONSTANCE_CONFIG_FIELDSETS = (
     (_("Reminders"), ("PRE_CONSULTATION_REMINDER_WEEKS", "MODERATION_BACKLOG_HOURS")),
     (_("Offers to speak"), ("INTEREST_WORD_LIMIT", "INTEREST_MAX_CHARS")),
+    (_("Discussion spaces"), ("MEMBER_STATES_MAY_POST",)),
 )

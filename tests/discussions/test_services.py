@@ -2,6 +2,8 @@ import re
 from datetime import timedelta
 
 import pytest
+from constance.test import override_config
+from django.conf import settings
 from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -169,3 +171,26 @@ def test_bulk_approval_takes_the_same_number_of_queries_for_10_and_100_posts(que
     assert Post.objects.filter(status="approved", approved_text__startswith="Post ").count() == 110
     assert ModerationDecision.objects.count() == 110
     assert not Attachment.objects.exclude(status="approved").exists()
+
+
+@pytest.mark.django_db
+def test_member_states_post_when_the_live_setting_follows_the_practical_guide(question):
+    member_state = make_user(Role.MEMBER_STATE)
+
+    with override_config(MEMBER_STATES_MAY_POST=True):
+        post = services.post_create(question=question, author=member_state, text="Our national report", language="en")
+        edited = services.post_edit(post=post, author=member_state, text="Our national report, revised")
+
+    assert (edited.status, edited.text) == ("pending", "Our national report, revised")
+
+
+@pytest.mark.django_db
+def test_with_member_states_posting_others_who_may_not_are_told_who_may(question):
+    with override_config(MEMBER_STATES_MAY_POST=True), pytest.raises(services.DiscussionError) as error:
+        services.post_create(question=question, author=make_user(Role.EXECUTIVE_COMMITTEE), text="x", language="en")
+
+    assert str(error.value) == "Only verified stakeholders, UN system members and Member States can post."
+
+
+def test_member_states_may_not_post_unless_the_secretariat_says_so():
+    assert settings.CONSTANCE_CONFIG["MEMBER_STATES_MAY_POST"][0] is False

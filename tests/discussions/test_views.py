@@ -1,8 +1,12 @@
 import pytest
+from constance import config
+from constance.test import override_config
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from discussions import services
 from discussions.models import Post, Subscription
+from discussions.permissions import CONCEPT_NOTE, PRACTICAL_GUIDE
+from portal.cache import version as cache_version
 from portal.enums import Role
 from tests.factories import SpaceFactory, make_user, shown
 
@@ -49,15 +53,6 @@ def test_bad_file_is_refused_naming_the_limit_and_text_is_kept(client, question,
     assert "report.pdf" in html and "not a PDF" in html
     assert "Keep this text" in html
     assert Post.objects.count() == 0
-
-
-@pytest.mark.django_db
-def test_member_state_gets_a_clear_message(client, question, space):
-    client.force_login(make_user(Role.MEMBER_STATE))
-
-    html = client.get(f"/en/discussions/{space.pk}/questions/{question.pk}/").content.decode()
-
-    assert "Member States can read the discussion" in html
 
 
 @pytest.mark.django_db
@@ -229,3 +224,64 @@ def test_following_the_question_of_another_space_is_not_found(client, question, 
 
     assert response.status_code == 404
     assert not Subscription.objects.exists()
+
+
+POST = {"text": "Our national report", "language": "en", "author_label": "display_name"}
+
+
+@pytest.mark.django_db
+def test_a_member_state_cannot_post_by_default_and_the_page_says_which_document_that_follows(client, question, space):
+    client.force_login(make_user(Role.MEMBER_STATE))
+
+    space_page = client.get(f"/en/discussions/{space.pk}/").content.decode()
+    thread = client.get(f"/en/discussions/{space.pk}/questions/{question.pk}/").content.decode()
+    refused = client.post(f"/en/discussions/{space.pk}/questions/{question.pk}/post/", POST)
+
+    for html in (space_page, thread):
+        text = " ".join(html.split())
+        assert (
+            "<strong>Who may post:</strong> verified stakeholders and UN system members. Member States and every "
+            "other registered user may read the discussion." in text
+        )
+        assert (
+            f'This follows <cite lang="en">{CONCEPT_NOTE}</cite>, the concept note of the discussion spaces, the more '
+            f'specific document on who may post. <cite lang="en">{PRACTICAL_GUIDE}</cite>, a practical guide for '
+            "migrants and other stakeholders, differs: it describes the spaces as open to input from Member States too."
+            in text
+        )
+    assert 'id="post-form-heading"' in thread and "Send for moderation" not in thread
+    assert refused.status_code == 403
+    assert Post.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_a_member_state_posts_when_the_setting_follows_the_practical_guide_and_the_page_says_so(
+    client, question, space
+):
+    client.force_login(make_user(Role.MEMBER_STATE))
+
+    with override_config(MEMBER_STATES_MAY_POST=True):
+        space_page = " ".join(client.get(f"/en/discussions/{space.pk}/").content.decode().split())
+        thread = client.get(f"/en/discussions/{space.pk}/questions/{question.pk}/").content.decode()
+        sent = client.post(f"/en/discussions/{space.pk}/questions/{question.pk}/post/", POST)
+
+    assert "<strong>Who may post:</strong> verified stakeholders, UN system members and Member States." in space_page
+    assert (
+        f'This follows <cite lang="en">{PRACTICAL_GUIDE}</cite>, the practical guide for migrants and other '
+        f'stakeholders, which has Member States share input in the spaces. <cite lang="en">{CONCEPT_NOTE}</cite>, '
+        "the concept note of the discussion spaces, differs: it lets only stakeholders and UN system members post."
+        in space_page
+    )
+    assert "Send for moderation" in thread
+    assert sent.status_code == 302
+    assert Post.objects.get().status == "pending"
+
+
+@pytest.mark.django_db
+def test_the_anonymous_copy_of_a_space_page_goes_when_the_setting_changes(django_capture_on_commit_callbacks):
+    before = cache_version()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        config.MEMBER_STATES_MAY_POST = True
+
+    assert cache_version() != before
