@@ -292,6 +292,10 @@ def generate(scale: Scale) -> dict:
             "thread": [f"en/discussions/{question.phase.space_id}/questions/{question.pk}/", "stakeholder"],
             "moderation queue": ["en/discussions/moderation/", "moderator"],
             "funding review": [f"en/funding/calls/{call.pk}/review/", "secretariat"],
+            "review dashboard": [
+                f"en/regions/{consultation.event.region.code}/{consultation.event.cycle.code}/workspace/",
+                "secretariat",
+            ],
         },
         "sessions": {
             "secretariat": session_cookie(staff[Role.SECRETARIAT]),

@@ -166,6 +166,31 @@ def funding_review():
     return f"/en/funding/calls/{call.pk}/review/", _user(Role.SECRETARIAT), add
 
 
+def workspace():
+    """The review's dashboard: one more consultation of the region (with a registration waiting for accreditation
+    and an offer to speak), one more post waiting for moderation, per row."""
+    from consultations.models import ExpressionOfInterest, Registration
+    from discussions.services import post_create
+    from portal.enums import Role
+    from tests.factories import make_consultation
+
+    page = _consultation()
+    _, question, _moderator = _space()
+    event = page.event
+
+    def add():
+        another = make_consultation(event=_event(region=event.region, cycle=event.cycle), accreditation_required=True)
+        Registration.objects.create(
+            consultation=another, user=_user(), attendance="in_person", status="pending", arrival=next(NUMBERS)
+        )
+        ExpressionOfInterest.objects.create(
+            consultation=another, user=_user(), role="panel", topic="Decent work", statement="…"
+        )
+        post_create(question=question, author=_user(), text="Waiting for a moderator", language="en")
+
+    return f"/en/regions/{event.region.code}/{event.cycle.code}/workspace/", _user(Role.SECRETARIAT), add
+
+
 SCENARIOS = {
     "home": home,
     "calendar": calendar,
@@ -176,6 +201,7 @@ SCENARIOS = {
     "thread": thread,
     "moderation queue": moderation_queue,
     "funding review": funding_review,
+    "review dashboard": workspace,
 }
 
 

@@ -18,6 +18,7 @@ from consultations.models import (
 )
 from portal import integrity
 from portal.admin_decisions import Shown, confirmation_page, confirmed_versions
+from portal.admin_regions import RegionScopedAdmin
 from portal.uploads import stored_file_name, validate_document
 
 
@@ -95,7 +96,10 @@ class SummaryDocumentInline(admin.StackedInline):
 
 
 @admin.register(Consultation)
-class ConsultationAdmin(TranslationAdmin):
+class ConsultationAdmin(RegionScopedAdmin, TranslationAdmin):
+    region_path = "event__region"
+    region_choices = {"event": "region"}
+
     form = ConsultationForm
     inlines = [SessionInline, SummaryDocumentInline]
     list_display = ["title", "event", "status", "capacity_in_person", "capacity_virtual", "registration_deadline"]
@@ -125,7 +129,9 @@ class ConsultationAdmin(TranslationAdmin):
 
 
 @admin.register(Registration)
-class RegistrationAdmin(admin.ModelAdmin):
+class RegistrationAdmin(RegionScopedAdmin, admin.ModelAdmin):
+    region_path = "consultation__event__region"
+
     list_display = ["user", "consultation", "attendance", "status", "arrival", "created_at"]
     list_filter = ["status", "attendance", "consultation"]
     list_select_related = ["user__profile", "consultation"]
@@ -141,8 +147,10 @@ class RefusalReasonForm(ActionForm):
 
 
 @admin.register(PendingAccreditation)
-class PendingAccreditationAdmin(admin.ModelAdmin):
+class PendingAccreditationAdmin(RegionScopedAdmin, admin.ModelAdmin):
     """The accreditation queue: approve or refuse in bulk, with a reason for refusals."""
+
+    region_path = "consultation__event__region"
 
     list_display = ["user", "consultation", "attendance", "created_at"]
     list_filter = ["consultation"]
@@ -203,8 +211,10 @@ class PendingAccreditationAdmin(admin.ModelAdmin):
 
 
 @admin.register(ExpressionOfInterest)
-class ExpressionOfInterestAdmin(admin.ModelAdmin):
+class ExpressionOfInterestAdmin(RegionScopedAdmin, admin.ModelAdmin):
     """Offers to speak as received. Who speaks is decided on the consultation's dashboard, never here."""
+
+    region_path = "consultation__event__region"
 
     list_display = ["submitted_at", "user", "consultation", "role", "topic", "status"]
     list_filter = ["consultation", "role", "status"]

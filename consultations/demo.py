@@ -9,7 +9,7 @@ from django.utils import timezone
 from consultations import services
 from consultations.enums import ConsultationStatus
 from consultations.models import Consultation, ExpressionOfInterest, Session
-from portal.enums import Constituency, Gender, Role
+from portal.enums import Constituency, Expertise, Gender, Role
 from portal.models import Profile, User
 from reviews.models import Event
 
@@ -56,14 +56,6 @@ def create_demo_consultation() -> Consultation | None:
         )
         user.groups.add(stakeholder)
         services.registration_create(consultation=consultation, user=user, attendance="in_person")
-        if index <= 2:
-            ExpressionOfInterest.objects.create(
-                consultation=consultation,
-                user=user,
-                role="panel",
-                topic="Regular pathways and decent work",
-                statement="Experience from a migrant-led organisation.",
-            )
     # An agenda shaped like the 2020 UNECE consultation (004).
 
     agenda = [
@@ -84,11 +76,32 @@ def create_demo_consultation() -> Consultation | None:
             floor_minutes=floor,
             minutes=minutes,
         )
+    # Offers to speak per roundtable (004), each with an area of expertise, for the task team to choose from.
+    first, second = consultation.sessions.filter(kind="roundtable").order_by("position")
+    offers = [
+        (1, "panel", first, Expertise.PATHWAYS, "Regular pathways and decent work"),
+        (2, "panel", first, Expertise.CLIMATE, "Climate mobility in the Pacific"),
+        (3, "panel", first, Expertise.LABOUR, "Recruitment fees and decent work"),
+        (4, "panel", second, Expertise.DATA, "Data on migrant workers"),
+        (5, "panel", second, Expertise.INCLUSION, "Access to services for migrants"),
+        (3, "moderator", second, Expertise.LABOUR, "Moderating a dialogue with trade unions"),
+        (4, "rapporteur", None, Expertise.DATA, "Reporting on the outcomes"),
+    ]
+    for index, role, session, expertise, topic in offers:
+        ExpressionOfInterest.objects.create(
+            consultation=consultation,
+            user=User.objects.get(email=f"participant{index}@demo.test"),
+            role=role,
+            session=session,
+            expertise=expertise,
+            topic=topic,
+            statement="Experience from a migrant-led organisation.",
+        )
     return consultation
 
 
 def seed() -> str | None:
     """For ``manage.py seed_demo``: what was created, or None when the demo data already exists."""
     if create_demo_consultation():
-        return "Demo consultation created: 3 registered, 2 on the waiting list, 2 offers to speak."
+        return "Demo consultation created: 3 registered, 2 on the waiting list, 7 offers to speak on two roundtables."
     return None

@@ -3,9 +3,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from consultations.enums import SpeakingRole
-from consultations.models import Proposal
+from consultations.enums import SessionKind, SpeakingRole
+from consultations.models import Proposal, SelectionCriteria, Session
 from consultations.services import interest_limits, proposal_date_limit, proposal_date_refusal, statement_word_count
+from consultations.slate import DIMENSIONS
+from portal.enums import Expertise
 from portal.validators import clean_name
 
 
@@ -21,10 +23,37 @@ class RegistrationForm(forms.Form):
 
 class InterestForm(forms.Form):
     role = forms.ChoiceField(label=_("I offer to be"), choices=SpeakingRole.choices)
+    session = forms.ModelChoiceField(
+        label=_("Roundtable"),
+        queryset=Session.objects.none(),
+        required=False,
+        help_text=_(
+            "Panelists, moderators and speakers from the floor offer for one roundtable; the rapporteur "
+            "reports on the whole consultation."
+        ),
+    )
+    expertise = forms.ChoiceField(
+        label=_("Area of expertise (optional)"),
+        choices=[("", "---------"), *Expertise.choices],
+        required=False,
+        help_text=_("The area you would speak to; the speakers' list is balanced by expertise too."),
+    )
     topic = forms.CharField(label=_("Topic"), max_length=200)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, consultation=None, user=None, **kwargs):
         super().__init__(*args, **kwargs)
+        roundtables = (
+            Session.objects.filter(consultation=consultation, kind=SessionKind.ROUNDTABLE).order_by("position", "pk")
+            if consultation is not None
+            else Session.objects.none()
+        )
+        self.fields["session"].queryset = roundtables
+        self.fields["session"].empty_label = _("None: I offer to be the rapporteur")
+        if consultation is None or not roundtables.exists():
+            del self.fields["session"]
+        profile = getattr(user, "profile", None) if user is not None and user.is_authenticated else None
+        if profile is not None and profile.expertise_codes:
+            self.fields["expertise"].initial = profile.expertise_codes[0]
         # Built here: the limits are live settings, and the help is formatted in the language of the request
         # (formatted at import it stayed in English).
         self.word_limit, char_limit = interest_limits()
@@ -35,6 +64,16 @@ class InterestForm(forms.Form):
             help_text=_("What you would say and the experience you bring, in at most %(limit)d words.")
             % {"limit": self.word_limit},
         )
+
+    def clean(self):
+        cleaned = super().clean()
+        if "session" in self.fields:
+            role, session = cleaned.get("role"), cleaned.get("session")
+            if role == SpeakingRole.RAPPORTEUR:
+                cleaned["session"] = None
+            elif role and session is None:
+                self.add_error("session", _("Choose the roundtable you offer to speak at."))
+        return cleaned
 
     def clean_topic(self):
         return clean_name(self.cleaned_data["topic"])
@@ -80,3 +119,57 @@ class ProposalForm(forms.ModelForm):
         if refusal := proposal_date_refusal(day=date):
             raise forms.ValidationError(refusal)
         return date
+
+
+class CriteriaForm(forms.ModelForm):
+    """The selection criteria of one consultation: limits per dimension, their order, and who may offer."""
+
+    SAVED = [*(f"max_{dim}" for dim in DIMENSIONS), "preference", "un_system_may_offer"]
+    RANKS = (
+        _("Kept longest (most important)"),
+        _("Second"),
+        _("Third"),
+        _("Fourth"),
+        _("Let go first (least important)"),
+    )
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+    class Meta:
+        model = SelectionCriteria
+        fields = [*(f"max_{dim}" for dim in DIMENSIONS), "un_system_may_offer"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        labels = dimension_labels()
+        self.fields["version"].initial = self.instance.version
+        order = self.instance.order
+        for index, label in enumerate(self.RANKS):
+            self.fields[f"rank_{index}"] = forms.ChoiceField(
+                label=label, choices=list(labels.items()), initial=order[index] if index < len(order) else None
+            )
+        for dim in DIMENSIONS:
+            self.fields[f"max_{dim}"].label = _("%(dimension)s: largest share of the list (%%)") % {
+                "dimension": labels[dim]
+            }
+            self.fields[f"max_{dim}"].help_text = ""
+
+    def clean(self):
+        cleaned = super().clean()
+        ranks = [cleaned.get(f"rank_{index}") for index in range(len(self.RANKS))]
+        if None not in ranks:
+            if sorted(ranks) != sorted(DIMENSIONS):
+                raise forms.ValidationError(_("Put each dimension once in the order of preference."))
+            cleaned["preference"] = ",".join(ranks)
+        return cleaned
+
+
+def dimension_labels() -> dict[str, str]:
+    """The balance dimensions of 001 Annex 2 as the pages name them."""
+    return {
+        "expertise": _("Expertise"),
+        "constituency": _("Sector"),
+        "country": _("Country"),
+        "subregion": _("Sub-region"),
+        "gender": _("Gender"),
+    }

@@ -4,6 +4,7 @@ from zoneinfo import available_timezones
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.storage import storages
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -23,12 +24,26 @@ from consultations.enums import (
     SessionKind,
     SpeakingRole,
 )
+from consultations.slate import DIMENSIONS
+from portal.enums import Expertise
 from reviews.enums import Modality
 
 
 def validate_time_zone(value: str) -> None:
     if value not in available_timezones():
         raise ValidationError(_("“%(value)s” is not a time zone name such as Europe/Zurich."), params={"value": value})
+
+
+def validate_preference(value: str) -> None:
+    """An order of preference names each balance dimension once."""
+    if sorted(value.split(",")) != sorted(DIMENSIONS):
+        raise ValidationError(_("Put each dimension once in the order of preference."))
+
+
+def _share_field(label, default: int) -> models.PositiveSmallIntegerField:
+    return models.PositiveSmallIntegerField(
+        label, default=default, validators=[MinValueValidator(1), MaxValueValidator(100)], help_text=_("% at most")
+    )
 
 
 def private_storage():
@@ -159,6 +174,17 @@ class ExpressionOfInterest(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="interests", verbose_name=_("person")
     )
     role = models.CharField(_("I offer to be"), max_length=20, choices=SpeakingRole.choices)
+    # 004: people "express their interest in providing speakers and moderators for each of the roundtables".
+    # Empty for the rapporteur, who reports on the whole consultation, and for offers made before roundtables.
+    session = models.ForeignKey(
+        "Session",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="offers",
+        verbose_name=_("roundtable"),
+    )
+    expertise = models.CharField(_("area of expertise"), max_length=32, choices=Expertise.choices, blank=True)
     topic = models.CharField(_("topic"), max_length=200)
     statement = models.TextField(_("short statement"), max_length=2_000)
     submitted_at = models.DateTimeField(_("received on"), default=timezone.now, db_index=True)
@@ -170,7 +196,18 @@ class ExpressionOfInterest(models.Model):
         ordering = ["submitted_at", "pk"]
         verbose_name = _("expression of interest")
         verbose_name_plural = _("expressions of interest")
-        constraints = [models.UniqueConstraint(fields=["consultation", "user", "role"], name="one_interest_per_role")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["consultation", "user", "role"],
+                condition=models.Q(session__isnull=True),
+                name="one_interest_per_role",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role", "session"],
+                condition=models.Q(session__isnull=False),
+                name="one_interest_per_role_and_roundtable",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.user} – {self.get_role_display()}"
@@ -214,6 +251,13 @@ class Session(models.Model):
     panel_minutes = models.PositiveSmallIntegerField(_("moderated panel (minutes)"), default=0)
     floor_minutes = models.PositiveSmallIntegerField(_("open floor (minutes)"), default=0)
     minutes = models.PositiveSmallIntegerField(_("length (minutes)"), default=0)
+    # 004: "Each roundtable will feature a panel of 4-5 panelists".
+    panel_size = models.PositiveSmallIntegerField(
+        _("panelists"),
+        default=5,
+        validators=[MinValueValidator(1), MaxValueValidator(20)],
+        help_text=_("How many panelists the agenda states for the roundtable (often 4 or 5)."),
+    )
     speakers = models.ManyToManyField(
         ExpressionOfInterest, blank=True, related_name="sessions", verbose_name=_("speakers")
     )
@@ -229,6 +273,49 @@ class Session(models.Model):
     @property
     def length(self) -> int:
         return self.minutes or (self.panel_minutes + self.floor_minutes)
+
+
+class SelectionCriteria(models.Model):
+    """How the speakers of one consultation are chosen, set by its region's task team (001 Annex 2).
+
+    The largest share of the speakers' list one value of each balance dimension may take, the order in which
+    the limits are let go when the offers cannot fill the list within all of them, and whether UN system
+    members may offer to speak. Without a row the defaults apply (:data:`DEFAULTS`).
+    """
+
+    consultation = models.OneToOneField(
+        Consultation, on_delete=models.CASCADE, related_name="criteria", verbose_name=_("consultation")
+    )
+    max_expertise = _share_field(_("one area of expertise"), 40)
+    max_constituency = _share_field(_("one sector"), 40)
+    max_country = _share_field(_("one country"), 25)
+    max_subregion = _share_field(_("one sub-region"), 50)
+    max_gender = _share_field(_("one gender"), 60)
+    preference = models.CharField(
+        _("order of preference"), max_length=100, default=",".join(DIMENSIONS), validators=[validate_preference]
+    )
+    # 001 and 004 give the speaking slots to stakeholders; a consultation may open them to the UN system.
+    un_system_may_offer = models.BooleanField(_("UN system members may offer to speak"), default=False)
+    version = models.PositiveIntegerField(default=0, editable=False)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("selection criteria")
+        verbose_name_plural = _("selection criteria")
+
+    def __str__(self) -> str:
+        return str(self.consultation)
+
+    @property
+    def max_shares(self) -> dict[str, float]:
+        return {dim: getattr(self, f"max_{dim}") / 100 for dim in DIMENSIONS}
+
+    @property
+    def order(self) -> tuple[str, ...]:
+        return tuple(self.preference.split(","))
 
 
 class Proposal(models.Model):

@@ -20,7 +20,11 @@ from portal.privacy_registry import PersonalData, register
 class Consultations(PersonalData):
     # A registration is the registered person's, not the member of staff's who decided it (``decided_by``). An
     # export names the registrations of others: listed in the copy of who exported it, as what they did.
-    owner = {"consultations.registration": "user", "consultations.exportlog": None}
+    owner = {
+        "consultations.registration": "user",
+        "consultations.exportlog": None,
+        "consultations.selectioncriteria": None,
+    }
     listed = {"consultations.exportlog": "user"}
     copied = (
         "consultations.registration",
@@ -29,6 +33,10 @@ class Consultations(PersonalData):
         "consultations.follow",
         "consultations.exportlog",
     )
+    not_copied = {
+        "consultations.selectioncriteria": "A consultation's criteria, about nobody; who changed them is in the "
+        "audit log.",
+    }
     erasure = {
         "consultations.registration": "Places at consultations still ahead are cancelled (the first person waiting "
         "gets the place); the decision note of every registration is erased; the rows stay for the counts. "
@@ -36,6 +44,8 @@ class Consultations(PersonalData):
         "consultations.expressionofinterest": "Offers not yet decided are deleted; the statement of the others is "
         "erased.",
         "consultations.proposal": "Deleted unless approved (an approved one is on the calendar).",
+        "consultations.selectioncriteria": "Kept: the criteria of a consultation, linked to the emptied account of "
+        "the task team member or secretariat member who last changed them.",
         "consultations.follow": "Deleted.",
         "consultations.exportlog": "Registration lists exported to files that may list the person are deleted "
         "(they can be exported again) and marked removed; the record of who exported stays, linked to the "

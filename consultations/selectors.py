@@ -1,7 +1,7 @@
 from django.db.models import Count, Q, QuerySet
 
 from consultations.enums import HOLDS_PLACE, ConsultationStatus, RegistrationStatus
-from consultations.models import Consultation, Registration
+from consultations.models import Consultation, Registration, SelectionCriteria
 
 
 def named_in_public() -> QuerySet[Consultation]:
@@ -23,6 +23,14 @@ def public_consultations() -> QuerySet[Consultation]:
         )
         .order_by("registration_deadline", "pk")
     )
+
+
+def criteria_of(consultation: Consultation) -> SelectionCriteria:
+    """The consultation's selection criteria, or the defaults (unsaved, version 0) while none were set."""
+    try:
+        return consultation.criteria
+    except SelectionCriteria.DoesNotExist:
+        return SelectionCriteria(consultation=consultation)
 
 
 def registration_of(consultation: Consultation, user) -> Registration | None:

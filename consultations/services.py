@@ -17,6 +17,7 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from consultations import selectors
 from consultations.enums import (
     HOLDS_PLACE,
     Attendance,
@@ -25,12 +26,23 @@ from consultations.enums import (
     InterestStatus,
     ProposalStatus,
     RegistrationStatus,
+    SessionKind,
+    SpeakingRole,
 )
-from consultations.models import Consultation, ExportLog, ExpressionOfInterest, Follow, Proposal, Registration
+from consultations.models import (
+    Consultation,
+    ExportLog,
+    ExpressionOfInterest,
+    Follow,
+    Proposal,
+    Registration,
+    SelectionCriteria,
+    Session,
+)
 from consultations.tasks import export_xlsx, send_interest_decision, send_proposal_decision, send_registration_mail
 from portal import integrity
-from portal.enums import AuditAction
-from portal.permissions import can
+from portal.enums import AuditAction, Expertise, Role
+from portal.permissions import can, can_in_region, roles_of
 from portal.services import audit_record
 from portal.tasks import enqueue
 from reviews.dates import StatedDate
@@ -181,8 +193,9 @@ def consultation_set_capacity(*, consultation: Consultation, in_person: int, vir
     return promoted
 
 
-def _check_manager(by) -> None:
-    if not can(by, "consultations.manage"):
+def _check_manager(by, region_ids=(), capability: str = "consultations.manage") -> None:
+    """Refuse unless ``by`` may do ``capability`` in every region of ``region_ids`` (a focal point: their own)."""
+    if not can(by, capability) or not all(can_in_region(by, capability, region) for region in region_ids):
         raise ConsultationError(_("Your role does not allow this decision."))
 
 
@@ -218,7 +231,10 @@ def accreditation_decide(*, registrations, by, approve: bool, versions: dict[int
     if not approve and not reason.strip():
         raise ConsultationError(_("Please give the reason for refusing."))
     ids = [registration.pk for registration in registrations]
-    current = list(Registration.objects.filter(pk__in=ids).select_related("user__profile").order_by("pk"))
+    current = list(
+        Registration.objects.filter(pk__in=ids).select_related("user__profile", "consultation__event").order_by("pk")
+    )
+    _check_manager(by, {r.consultation.event.region_id for r in current})
     _check_subjects(by, [r.user for r in current])
     changed = [r for r in current if versions.get(r.pk) != accreditation_version(registration=r)]
     if changed:
@@ -230,6 +246,7 @@ def accreditation_decide(*, registrations, by, approve: bool, versions: dict[int
     by_consultation: dict[int, list[int]] = {}
     for consultation_id, pk in Registration.objects.filter(pk__in=ids).values_list("consultation_id", "pk"):
         by_consultation.setdefault(consultation_id, []).append(pk)
+    regions = {r.consultation_id: r.consultation.event.region_id for r in current}
     for consultation_id, pks in sorted(by_consultation.items()):
         consultation = _locked(Consultation(pk=consultation_id))
         pending = Registration.objects.select_for_update().filter(pk__in=pks, status=RegistrationStatus.PENDING)
@@ -239,7 +256,14 @@ def accreditation_decide(*, registrations, by, approve: bool, versions: dict[int
             registration.decision_note = "" if approve else reason.strip()
             registration.decided_by, registration.decided_at = by, timezone.now()
             registration.save(update_fields=["status", "decision_note", "decided_by", "decided_at"])
-            audit_record(actor=by, action=AuditAction.ACCREDITATION, target=registration, detail=registration.status)
+            audit_record(
+                actor=by,
+                action=AuditAction.ACCREDITATION,
+                target=registration,
+                detail=registration.status,
+                capability="consultations.manage",
+                region_id=regions[consultation_id],
+            )
             _notify(registration, "decided")
             freed.add(registration.attendance)
             decided += 1
@@ -254,10 +278,52 @@ def statement_word_count(*, text: str) -> int:
     return len(text.split())
 
 
+def offer_refusal(*, consultation: Consultation, user, criteria: SelectionCriteria | None = None) -> str | None:
+    """Why ``user`` may not offer to speak at ``consultation``; None if they may.
+
+    The speaking slots are for stakeholders (001 Annex 2: "stakeholder speakers"; 004: stakeholders "express
+    their interest in providing speakers and moderators for each of the roundtables"); UN system members too
+    when the consultation's criteria say so; Member States never, the intergovernmental meeting is theirs.
+    """
+    roles = roles_of(user)
+    if Role.STAKEHOLDER in roles:
+        return None
+    criteria = criteria or selectors.criteria_of(consultation)
+    if Role.UN_SYSTEM in roles and criteria.un_system_may_offer:
+        return None
+    if Role.UN_SYSTEM in roles:
+        return _("The speaking slots of this consultation are for stakeholders.")
+    return _("Offers to speak are for stakeholders.")
+
+
 @transaction.atomic
-def interest_create(*, consultation: Consultation, user, role: str, topic: str, statement: str) -> ExpressionOfInterest:
-    """Record an offer to speak, time-stamped on arrival (Annex 2: first come); the person gets a receipt."""
+def interest_create(
+    *,
+    consultation: Consultation,
+    user,
+    role: str,
+    topic: str,
+    statement: str,
+    session: Session | None = None,
+    expertise: str = "",
+) -> ExpressionOfInterest:
+    """Record an offer to speak, time-stamped on arrival (Annex 2: first come); the person gets a receipt.
+
+    A panelist, moderator or speaker from the floor offers for one roundtable (004: "for each of the
+    roundtables"); the rapporteur reports on the whole consultation, so that offer names none.
+    """
     now = timezone.now()
+    if (refusal := offer_refusal(consultation=consultation, user=user)) is not None:
+        raise ConsultationError(refusal)
+    roundtables = Session.objects.filter(consultation=consultation, kind=SessionKind.ROUNDTABLE)
+    if role == SpeakingRole.RAPPORTEUR:
+        session = None
+    elif session is not None and not roundtables.filter(pk=session.pk).exists():
+        raise ConsultationError(_("Choose one of this consultation's roundtables."))
+    elif session is None and roundtables.exists():
+        raise ConsultationError(_("Choose the roundtable you offer to speak at."))
+    if expertise and expertise not in Expertise.values:
+        raise ConsultationError(_("Choose an area of expertise from the list."))
     if consultation.interest_deadline and now > consultation.interest_deadline:
         raise ConsultationError(_("The deadline to offer to speak has passed."))
     if consultation.status != ConsultationStatus.OPEN:
@@ -268,14 +334,53 @@ def interest_create(*, consultation: Consultation, user, role: str, topic: str, 
             _("Please keep your statement to %(words)d words and %(chars)d characters.")
             % {"words": word_limit, "chars": char_limit}
         )
-    if ExpressionOfInterest.objects.filter(consultation=consultation, user=user, role=role).exists():
+    if ExpressionOfInterest.objects.filter(consultation=consultation, user=user, role=role, session=session).exists():
         raise ConsultationError(_("You have already made this offer."))
 
     interest = ExpressionOfInterest.objects.create(
-        consultation=consultation, user=user, role=role, topic=topic, statement=statement, submitted_at=now
+        consultation=consultation,
+        user=user,
+        role=role,
+        session=session,
+        expertise=expertise,
+        topic=topic,
+        statement=statement,
+        submitted_at=now,
     )
     transaction.on_commit(lambda: enqueue(send_interest_decision.s(interest_id=interest.pk, received=True)))
     return interest
+
+
+@transaction.atomic
+def criteria_set(*, consultation: Consultation, by, shown_version: int, **values) -> SelectionCriteria:
+    """Set how the speakers of ``consultation`` are chosen: limits per dimension, order of preference, and
+    whether UN system members may offer (001 Annex 2: "agreed upon criteria by the regional stakeholder
+    mechanism or task team with support from the Network Executive Committee and Secretariat").
+
+    Only the region's task team and the secretariat set them. ``shown_version`` is the version the form was
+    read at: if someone changed the criteria since, nothing is saved and the new ones must be read.
+    """
+    _check_manager(by, {consultation.event.region_id}, capability="consultations.select_speakers")
+    criteria, _created = SelectionCriteria.objects.select_for_update().get_or_create(consultation=consultation)
+    if criteria.version != shown_version:
+        raise ConsultationError(
+            _("Someone changed these criteria since you opened the page: read them again before you save.")
+        )
+    for name, value in values.items():
+        setattr(criteria, name, value)
+    criteria.full_clean(exclude=["consultation"])
+    criteria.version += 1
+    criteria.updated_by, criteria.updated_at = by, timezone.now()
+    criteria.save()
+    audit_record(
+        actor=by,
+        action=AuditAction.SELECTION_CRITERIA,
+        target=criteria,
+        detail=" ".join(f"{name}={value}" for name, value in sorted(values.items())),
+        capability="consultations.select_speakers",
+        region_id=consultation.event.region_id,
+    )
+    return criteria
 
 
 @transaction.atomic
@@ -286,10 +391,13 @@ def slate_decide(*, consultation: Consultation, decisions: dict[int, bool], by) 
     offers not in it (arrived since, or not the decider's to decide) keep their
     status. Nobody selects themselves or someone of their own organisation: the
     whole list is refused, naming the person, and nothing changes (001 Annex 2:
-    speakers chosen on agreed criteria, not by the candidates).
+    speakers chosen on agreed criteria, not by the candidates). The region's task
+    team and the secretariat decide; a selected offer for a roundtable is put on
+    that roundtable's agenda, and taken off when no longer selected.
     """
 
-    _check_manager(by)
+    region_id = consultation.event.region_id
+    _check_manager(by, {region_id}, capability="consultations.select_speakers")
     offers = list(
         ExpressionOfInterest.objects.select_for_update(of=("self",))
         .select_related("user__profile")
@@ -303,7 +411,23 @@ def slate_decide(*, consultation: Consultation, decisions: dict[int, bool], by) 
         if interest.status != status:
             interest.status = status
             interest.save(update_fields=["status"])
-            audit_record(actor=by, action=AuditAction.SPEAKER_SELECTION, target=interest, detail=status)
+            if interest.session_id:
+                on_agenda = Session.speakers.through.objects.filter(
+                    session_id=interest.session_id, expressionofinterest_id=interest.pk
+                )
+                if status == InterestStatus.SELECTED:
+                    if not on_agenda.exists():
+                        interest.session.speakers.add(interest)
+                else:
+                    on_agenda.delete()
+            audit_record(
+                actor=by,
+                action=AuditAction.SPEAKER_SELECTION,
+                target=interest,
+                detail=status,
+                capability="consultations.select_speakers",
+                region_id=region_id,
+            )
             transaction.on_commit(lambda pk=interest.pk: enqueue(send_interest_decision.s(interest_id=pk)))
             changed += 1
     return changed

@@ -15,6 +15,7 @@ urlpatterns = [
     path("<int:pk>/cancel/", views.cancel, name="cancel"),
     path("<int:pk>/speak/", views.offer_to_speak, name="speak"),
     path("<int:pk>/dashboard/", views.dashboard, name="dashboard"),
+    path("<int:pk>/speakers/", views.speakers, name="speakers"),
     path("<int:pk>/registrations.csv", views.export_csv, name="export_csv"),
     path("<int:pk>/registrations.xlsx", views.export_xlsx_start, name="export_xlsx"),
     path("exports/<int:pk>/", views.export_status, name="export_status"),

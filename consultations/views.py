@@ -4,12 +4,13 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
-from django.http import FileResponse, Http404, StreamingHttpResponse
+from django.db.models import Count, Prefetch
+from django.http import FileResponse, Http404, HttpResponseNotAllowed, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from django_countries import countries
 
 from consultations import selectors, services, slate
 from consultations.enums import (
@@ -21,9 +22,11 @@ from consultations.enums import (
     InterestStatus,
     ProposalStatus,
     RegistrationStatus,
+    SessionKind,
+    SpeakingRole,
 )
 from consultations.exports import COLUMNS, DEFAULT_COLUMNS, csv_rows, export_queryset
-from consultations.forms import InterestForm, ProposalForm, RegistrationForm
+from consultations.forms import CriteriaForm, InterestForm, ProposalForm, RegistrationForm, dimension_labels
 from consultations.models import (
     Consultation,
     ExportLog,
@@ -33,7 +36,9 @@ from consultations.models import (
     Registration,
     SummaryDocument,
 )
-from portal.permissions import can
+from portal.enums import Constituency, Expertise, Gender
+from portal.m49 import SUBREGIONS
+from portal.permissions import can, can_in_region
 from portal.validators import whole_number
 
 
@@ -44,16 +49,19 @@ def consultation_list(request):
 
 def _visible(request, pk: int) -> Consultation:
     consultation = get_object_or_404(Consultation.objects.select_related("event__region", "event__cycle"), pk=pk)
-    if consultation.status == ConsultationStatus.DRAFT and not can(request.user, "consultations.manage"):
-        raise Http404  # a draft is the secretariat's alone: for anybody else it does not exist
+    if consultation.status == ConsultationStatus.DRAFT and not _manages(request.user, consultation):
+        raise Http404  # a draft is its planners' alone: for anybody else it does not exist
     return consultation
 
 
 def consultation_detail(request, pk: int, *, form=None, interest_form=None, status=200):
     consultation = _visible(request, pk)
+    criteria = selectors.criteria_of(consultation)
     registration = selectors.registration_of(consultation, request.user)
     interests = (
-        list(ExpressionOfInterest.objects.filter(consultation=consultation, user=request.user))
+        list(
+            ExpressionOfInterest.objects.filter(consultation=consultation, user=request.user).select_related("session")
+        )
         if request.user.is_authenticated
         else []
     )
@@ -67,8 +75,16 @@ def consultation_detail(request, pk: int, *, form=None, interest_form=None, stat
         "waitlist_position": selectors.waitlist_position(registration) if registration else None,
         "can_register": can(request.user, "consultations.register"),
         "form": form or RegistrationForm(consultation=consultation),
-        "interest_form": interest_form or InterestForm(),
+        "interest_form": interest_form or InterestForm(consultation=consultation, user=request.user),
         "interests": interests,
+        "offer_refusal": services.offer_refusal(consultation=consultation, user=request.user, criteria=criteria)
+        if request.user.is_authenticated
+        else None,
+        "criteria": criteria,
+        "criteria_rows": criteria_rows(criteria),
+        "roundtables": [s for s in consultation.sessions.all() if s.kind == SessionKind.ROUNDTABLE],
+        "manages": _manages(request.user, consultation),
+        "selects_speakers": _manages(request.user, consultation, "consultations.select_speakers"),
         "holds_place": registration is not None
         and registration.status
         in (RegistrationStatus.REGISTERED, RegistrationStatus.PENDING, RegistrationStatus.WAITLISTED),
@@ -131,7 +147,7 @@ def cancel(request, pk: int):
 def offer_to_speak(request, pk: int):
     _require_register(request)
     consultation = _visible(request, pk)
-    form = InterestForm(request.POST)
+    form = InterestForm(request.POST, consultation=consultation, user=request.user)
     if not form.is_valid():
         return consultation_detail(request, pk, interest_form=form, status=400)
     try:
@@ -143,10 +159,26 @@ def offer_to_speak(request, pk: int):
     return redirect(consultation)
 
 
-def _require_manage(request):
+def _manages(user, consultation: Consultation, capability: str = "consultations.manage") -> bool:
+    """The secretariat everywhere; a focal point (or the task team, for speakers) in their own regions only."""
+    return can_in_region(user, capability, consultation.event.region_id)
+
+
+def _managed(request, pk: int, capability: str = "consultations.manage") -> Consultation:
+    """The consultation ``pk`` if ``request.user`` may do ``capability`` for it; otherwise PermissionDenied.
+
+    Callers send anonymous people to sign in first (:func:`_require_manage`).
+    """
+    consultation = get_object_or_404(Consultation.objects.select_related("event__region", "event__cycle"), pk=pk)
+    if not _manages(request.user, consultation, capability):
+        raise PermissionDenied
+    return consultation
+
+
+def _require_manage(request, capability: str = "consultations.manage"):
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
-    if not can(request.user, "consultations.manage"):
+    if not can(request.user, capability):
         raise PermissionDenied
     return None
 
@@ -166,63 +198,15 @@ def _candidates(queryset) -> list[slate.Candidate]:
 
 
 def dashboard(request, pk: int):
-    """The secretariat's view of one consultation: places, waiting list, accreditation, speakers, exports."""
+    """The organisers' view of one consultation: places, waiting list, accreditation, funded people, exports.
+
+    Speakers are chosen on their own page (:func:`speakers`), by the region's task team with the secretariat.
+    """
     if (denied := _require_manage(request)) is not None:
         return denied
-    consultation = get_object_or_404(Consultation.objects.select_related("event__region"), pk=pk)
-    if request.method == "POST":
-        # The offers shown with a tick box, and which of them were ticked: offers that arrived since keep
-        # their status, so a list saved from an older page never decides on an offer nobody saw.
-        shown = {n for v in request.POST.getlist("shown") if (n := whole_number(v)) is not None}
-        selected = {n for v in request.POST.getlist("selected") if (n := whole_number(v)) is not None}
-        try:
-            changed = services.slate_decide(
-                consultation=consultation, decisions={pk: pk in selected for pk in shown}, by=request.user
-            )
-        except services.ConsultationError as exc:
-            messages.error(request, str(exc))
-        else:
-            messages.success(
-                request, _("The speakers' list has been saved; %(count)d people are being told.") % {"count": changed}
-            )
-        return redirect("consultations:dashboard", pk=pk)
-    profile_fields = [
-        "user__profile__constituency",
-        "user__profile__country",
-        "user__profile__subregion",
-        "user__profile__gender",
-    ]
-    interests = list(
-        ExpressionOfInterest.objects.filter(consultation=consultation)
-        .select_related("user__profile")
-        .order_by("submitted_at", "pk")
-    )
-    decidable = services.interests_decidable(by=request.user, interests=interests)
-    for interest in interests:
-        # One's own offer, or one from one's organisation, is shown without a tick box: a colleague decides it.
-        interest.decidable = interest.pk in decidable
-    interest_rows = ExpressionOfInterest.objects.filter(consultation=consultation).values(
-        "pk", "submitted_at", *profile_fields
-    )
-    pool = [
-        slate.Candidate(
-            id=r["pk"],
-            arrival=index,
-            constituency=r["user__profile__constituency"] or "",
-            country=r["user__profile__country"] or "",
-            subregion=r["user__profile__subregion"] or "",
-            gender=r["user__profile__gender"] or "",
-        )
-        for index, r in enumerate(sorted(interest_rows, key=lambda r: (r["submitted_at"], r["pk"])), start=1)
-    ]
-    registrants = _candidates(
-        Registration.objects.filter(consultation=consultation, status__in=HOLDS_PLACE).values(
-            "pk", "arrival", *profile_fields
-        )
-    )
-    size = max(1, min(whole_number(request.GET.get("size", "8")) or 8, 50))
-    suggested = slate.suggest(pool, size=size)
-    current = [c for c in pool if c.id in {i.pk for i in interests if i.status == InterestStatus.SELECTED}]
+    if request.method != "GET":
+        return HttpResponseNotAllowed(["GET"])
+    consultation = _managed(request, pk)
     counts = selectors.dashboard_counts(consultation)
     places = [
         {
@@ -235,6 +219,7 @@ def dashboard(request, pk: int):
     ]
     for row in places:
         row["free"] = max(row["capacity"] - row["taken"], 0)
+    criteria = selectors.criteria_of(consultation)
     return render(
         request,
         "consultations/dashboard.html",
@@ -246,14 +231,15 @@ def dashboard(request, pk: int):
             .select_related("applicant__profile")
             .order_by("pk"),
             "pending": sum(n for (status, _a), n in counts.items() if status == RegistrationStatus.PENDING),
-            "interests": interests,
-            "suggested": suggested,
-            "size": size,
-            "max_shares": [(slate_labels()[d], round(share * 100)) for d, share in slate.DEFAULT_MAX_SHARES.items()],
-            "balance": [
-                (slate_labels()[dim], rows)
-                for dim, rows in slate.balance({"slate": current, "pool": pool, "registrants": registrants}).items()
-            ],
+            "offers": dict(
+                ExpressionOfInterest.objects.filter(consultation=consultation)
+                .values_list("status")
+                .annotate(n=Count("pk"))
+                .order_by()
+            ),
+            "criteria": criteria,
+            "criteria_rows": criteria_rows(criteria),
+            "selects_speakers": _manages(request.user, consultation, "consultations.select_speakers"),
             "export_columns": [(key, label) for key, (label, *_how) in COLUMNS.items()],
             "default_columns": DEFAULT_COLUMNS,
             "statuses": RegistrationStatus.choices,
@@ -262,20 +248,21 @@ def dashboard(request, pk: int):
     )
 
 
+def criteria_rows(criteria) -> list[tuple[str, int]]:
+    """Each balance dimension's label and largest share, in the criteria's order of preference."""
+    labels = slate_labels()
+    return [(labels[dim], getattr(criteria, f"max_{dim}")) for dim in criteria.order]
+
+
 def slate_labels() -> dict:
-    return {
-        "constituency": _("Sector"),
-        "country": _("Country"),
-        "subregion": _("Sub-region"),
-        "gender": _("Gender"),
-    }
+    return dimension_labels()
 
 
 def export_csv(request, pk: int):
     """The registration list as CSV, streamed row by row from a server-side cursor."""
     if (denied := _require_manage(request)) is not None:
         return denied
-    consultation = get_object_or_404(Consultation, pk=pk)
+    consultation = _managed(request, pk)
     columns = [c for c in request.GET.getlist("columns") if c in COLUMNS] or DEFAULT_COLUMNS
     statuses = [s for s in request.GET.getlist("status") if s in RegistrationStatus.values]
     attendances = [a for a in request.GET.getlist("attendance") if a in Attendance.values]
@@ -300,7 +287,7 @@ def export_xlsx_start(request, pk: int):
     """Queue an XLSX export in Celery and send the person to its progress page."""
     if (denied := _require_manage(request)) is not None:
         return denied
-    consultation = get_object_or_404(Consultation, pk=pk)
+    consultation = _managed(request, pk)
     columns = [c for c in request.POST.getlist("columns") if c in COLUMNS] or DEFAULT_COLUMNS
     statuses = [s for s in request.POST.getlist("status") if s in RegistrationStatus.values]
     attendances = [a for a in request.POST.getlist("attendance") if a in Attendance.values]
@@ -317,8 +304,10 @@ def export_xlsx_start(request, pk: int):
 
 
 def _own_export(request, pk: int) -> ExportLog:
-    log = get_object_or_404(ExportLog.objects.select_related("consultation"), pk=pk)
-    if log.user_id != request.user.pk:
+    log = get_object_or_404(ExportLog.objects.select_related("consultation__event"), pk=pk)
+    # One's own file, and only while one still manages its consultation (a focal point moved to another region
+    # no longer downloads the lists of the first).
+    if log.user_id != request.user.pk or not _manages(request.user, log.consultation):
         raise PermissionDenied
     return log
 
@@ -388,9 +377,10 @@ def summary_document(request, pk: int, document_id: int):
     draft consultation's files are nobody else's.
     """
     document = get_object_or_404(
-        SummaryDocument.objects.select_related("consultation"), pk=document_id, consultation_id=pk
+        SummaryDocument.objects.select_related("consultation__event"), pk=document_id, consultation_id=pk
     )
-    consultation, manager = document.consultation, can(request.user, "consultations.manage")
+    consultation = document.consultation
+    manager = _manages(request.user, consultation)
     if document.kind == DocumentKind.MATERIAL:
         visible = consultation.status != ConsultationStatus.DRAFT
     else:
@@ -417,3 +407,165 @@ def follow(request, pk: int):
         services.follow_delete(user=request.user, consultation=consultation)
         messages.success(request, _("You no longer follow this consultation."))
     return redirect(consultation)
+
+
+DEFAULT_PANEL_SIZE = 5
+
+
+def _value_label(dim: str, value: str) -> str:
+    """What a balance value is called on the page: a label, never a code."""
+    if not value:
+        return _("Not given")
+    if dim == "expertise":
+        return str(dict(Expertise.choices).get(value, value))
+    if dim == "constituency":
+        return str(dict(Constituency.choices).get(value, value))
+    if dim == "country":
+        return str(countries.name(value) or value)
+    if dim == "subregion":
+        return str(SUBREGIONS.get(value, value))
+    return str(dict(Gender.choices).get(value, value))
+
+
+def _offer_candidate(offer: ExpressionOfInterest, arrival: int) -> slate.Candidate:
+    profile = offer.user.profile
+    return slate.Candidate(
+        id=offer.pk,
+        arrival=arrival,
+        expertise=offer.expertise,
+        constituency=profile.constituency or "",
+        country=str(profile.country or ""),
+        subregion=profile.subregion or "",
+        gender=profile.gender or "",
+    )
+
+
+def speakers(request, pk: int):
+    """The speakers' list, built per roundtable by the region's task team (or the secretariat) on the criteria
+    they set here (001 Annex 2; 004: a panel of 4–5 panelists, a moderator, and a rapporteur).
+
+    The balance panel counts the names ticked: a script updates it at each tick, and without the script "Check
+    the balance" shows the same counts for the ticked names (nothing is saved until "Save").
+    """
+    if (denied := _require_manage(request, "consultations.select_speakers")) is not None:
+        return denied
+    consultation = _managed(request, pk, "consultations.select_speakers")
+    criteria = selectors.criteria_of(consultation)
+    if request.method == "POST" and request.POST.get("action") == "criteria":
+        form = CriteriaForm(request.POST, instance=criteria)
+        if form.is_valid():
+            try:
+                services.criteria_set(
+                    consultation=consultation,
+                    by=request.user,
+                    shown_version=form.cleaned_data["version"],
+                    **{name: form.cleaned_data[name] for name in CriteriaForm.SAVED},
+                )
+            except services.ConsultationError as exc:
+                messages.error(request, str(exc))
+            else:
+                messages.success(request, _("The selection criteria have been saved."))
+                return redirect("consultations:speakers", pk=pk)
+        return _speakers_page(request, consultation, selectors.criteria_of(consultation), form, status=400)
+    selected = {n for v in request.POST.getlist("selected") if (n := whole_number(v)) is not None}
+    if request.method == "POST" and request.POST.get("action") == "check":
+        return _speakers_page(request, consultation, criteria, CriteriaForm(instance=criteria), ticked=selected)
+    if request.method == "POST":
+        shown = {n for v in request.POST.getlist("shown") if (n := whole_number(v)) is not None}
+        try:
+            changed = services.slate_decide(
+                consultation=consultation, decisions={pk: pk in selected for pk in shown}, by=request.user
+            )
+        except services.ConsultationError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(
+                request, _("The speakers' list has been saved; %(count)d people are being told.") % {"count": changed}
+            )
+        return redirect("consultations:speakers", pk=pk)
+    return _speakers_page(request, consultation, criteria, CriteriaForm(instance=criteria))
+
+
+def _speakers_page(request, consultation: Consultation, criteria, form, status: int = 200, ticked=None):
+    """``ticked``: the offers ticked on the page sent to check the balance (None: the saved list)."""
+    offers = list(
+        ExpressionOfInterest.objects.filter(consultation=consultation)
+        .select_related("user__profile", "session")
+        .order_by("submitted_at", "pk")
+    )
+    decidable = services.interests_decidable(by=request.user, interests=offers)
+    checking = ticked is not None
+    candidates = {}
+    for arrival, offer in enumerate(offers, start=1):
+        offer.decidable = offer.pk in decidable
+        # Checking the balance without a script shows the ticks as sent; one's own offer keeps its status.
+        offer.ticked = offer.pk in ticked if checking and offer.decidable else offer.status == InterestStatus.SELECTED
+        offer.candidate = candidates[offer.pk] = _offer_candidate(offer, arrival)
+        offer.values = {dim: getattr(offer.candidate, dim) for dim in slate.DIMENSIONS}
+
+    def suggested(pool: list, size: int) -> set[int]:
+        return set(
+            slate.suggest(
+                [o.candidate for o in pool], size=size, max_shares=criteria.max_shares, preference=criteria.order
+            )
+        )
+
+    blocks = []
+    for session in consultation.sessions.filter(kind=SessionKind.ROUNDTABLE).order_by("position", "pk"):
+        mine = [o for o in offers if o.session_id == session.pk]
+        panel = [o for o in mine if o.role == SpeakingRole.PANEL]
+        moderators = [o for o in mine if o.role == SpeakingRole.MODERATOR]
+        blocks.append(
+            {
+                "session": session,
+                "size": session.panel_size,
+                "groups": [
+                    (SpeakingRole.PANEL.label, panel, suggested(panel, session.panel_size)),
+                    (SpeakingRole.MODERATOR.label, moderators, suggested(moderators, 1)),
+                    (SpeakingRole.FLOOR.label, [o for o in mine if o.role == SpeakingRole.FLOOR], set()),
+                ],
+                "ticked_panel": sum(1 for o in panel if o.ticked),
+            }
+        )
+    rapporteurs = [o for o in offers if o.role == SpeakingRole.RAPPORTEUR]
+    loose = [o for o in offers if o.session_id is None and o.role != SpeakingRole.RAPPORTEUR]
+    # Offers made before the agenda had roundtables: one panel of the usual size (004: 4-5 panelists).
+    loose_suggested = suggested([o for o in loose if o.role == SpeakingRole.PANEL], DEFAULT_PANEL_SIZE)
+    registrants = _candidates(
+        Registration.objects.filter(consultation=consultation, status__in=HOLDS_PLACE).values(
+            "pk",
+            "arrival",
+            "user__profile__constituency",
+            "user__profile__country",
+            "user__profile__subregion",
+            "user__profile__gender",
+        )
+    )
+    pool = list(candidates.values())
+    table = slate.balance(
+        {"slate": [o.candidate for o in offers if o.ticked], "pool": pool, "registrants": registrants}
+    )
+    labels = slate_labels()
+    return render(
+        request,
+        "consultations/speakers.html",
+        {
+            "consultation": consultation,
+            "criteria": criteria,
+            "criteria_rows": criteria_rows(criteria),
+            "form": form,
+            "blocks": blocks,
+            "rapporteurs": (rapporteurs, suggested(rapporteurs, 1)),
+            "loose": (loose, loose_suggested),
+            "offers": offers,
+            "checking": checking,
+            "all_suggested": {pk for block in blocks for _label, _group, chosen in block["groups"] for pk in chosen}
+            | suggested(rapporteurs, 1)
+            | loose_suggested,
+            "balance": [
+                (dim, labels[dim], [{**row, "label": _value_label(dim, row["value"])} for row in rows])
+                for dim, rows in table.items()
+            ],
+        },
+        status=status,
+    )

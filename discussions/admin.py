@@ -20,8 +20,10 @@ from discussions.models import (
     Space,
     Tag,
 )
+from discussions.permissions import moderated_spaces
 from portal import integrity
 from portal.admin_decisions import Shown, confirmation_page, confirmed_versions
+from portal.admin_regions import RegionScopedAdmin
 from portal.validators import whole_number
 
 
@@ -31,19 +33,30 @@ class QuestionInline(TranslationStackedInline):
 
 
 @admin.register(Phase)
-class PhaseAdmin(admin.ModelAdmin):
+class PhaseAdmin(RegionScopedAdmin, admin.ModelAdmin):
+    region_capability = "reviews.manage_calendar"
+    region_path = "space__region"
+    region_choices = {"space": "region"}
+
     list_display = ["space", "number", "opens_at", "closes_at"]
     inlines = [QuestionInline]
 
 
 @admin.register(Space)
-class SpaceAdmin(TranslationAdmin):
+class SpaceAdmin(RegionScopedAdmin, TranslationAdmin):
+    region_capability = "reviews.manage_calendar"
+    region_choices = {"region": "pk"}
+
     list_display = ["title", "region", "cycle"]
 
 
 @admin.register(AnalysisPaper)
-class AnalysisPaperAdmin(TranslationAdmin):
+class AnalysisPaperAdmin(RegionScopedAdmin, TranslationAdmin):
     """The synthesis is written here in each language; figures and publishing are on the paper's page."""
+
+    region_capability = "reviews.manage_calendar"
+    region_path = "space__region"
+    region_choices = {"space": "region"}
 
     list_display = ["space", "published_at", "updated_at"]
     fields = ["space", "synthesis", "published_at"]
@@ -60,10 +73,10 @@ class TagAdmin(TranslationAdmin):
 
 
 def moderated_posts(request, queryset):
-    """Moderators see the posts of the spaces they are assigned to, and no others."""
+    """Moderators see the posts of the spaces they are assigned to, focal points those of their regions."""
     if request.user.is_superuser:
         return queryset
-    return queryset.filter(space__moderators=request.user)
+    return queryset.filter(space__in=moderated_spaces(request.user))
 
 
 class DecisionInline(admin.TabularInline):

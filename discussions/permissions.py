@@ -8,18 +8,37 @@ from django.utils.translation import gettext as _
 
 from discussions.models import Post, Space
 from portal.enums import Role
-from portal.permissions import can, roles_of
+from portal.permissions import can, regions_held, roles_of
+
+
+def moderated_spaces(user) -> QuerySet[Space]:
+    """The spaces ``user`` moderates: those a moderator is assigned to, and every space of a focal point's regions.
+
+    Being on a space's list of moderators without the moderator role gives nothing (the secretariat manages
+    the lists; the role is granted apart).
+    """
+    if not can(user, "discussions.moderate"):
+        return Space.objects.none()
+    if user.is_superuser:
+        return Space.objects.all()
+    roles = roles_of(user)
+    where = Q(pk__in=[])
+    if Role.MODERATOR in roles:
+        where |= Q(pk__in=Space.moderators.through.objects.filter(user=user).values("space_id"))
+    if Role.FOCAL_POINT in roles:
+        where |= Q(region_id__in=regions_held(user, Role.FOCAL_POINT))
+    return Space.objects.filter(where)
 
 
 def moderates(user, space: Space) -> bool:
-    """A moderator sees and decides only in the spaces they are assigned to."""
+    """A moderator sees and decides only in the spaces they are assigned to; a focal point in their regions'."""
     if not can(user, "discussions.moderate"):
         return False
     if user.is_superuser:
         return True
     cache = getattr(user, "_moderated_space_ids", None)
     if cache is None:
-        cache = set(user.moderated_spaces.values_list("pk", flat=True))
+        cache = set(moderated_spaces(user).values_list("pk", flat=True))
         user._moderated_space_ids = cache
     return space.pk in cache
 

@@ -27,13 +27,13 @@ from discussions.models import (
     Space,
     Subscription,
 )
-from discussions.permissions import may_decide_appeals, may_post, moderates, posting_refusal
+from discussions.permissions import may_decide_appeals, may_post, moderated_spaces, moderates, posting_refusal
 from discussions.tasks import send_appeal_decision, send_moderation_decisions
 from portal import integrity
 from portal.cache import public_pages_changed
 from portal.enums import AuditAction
 from portal.models import AuditEntry, User
-from portal.permissions import can, forget_roles
+from portal.permissions import acting_role, can, forget_roles
 from portal.services import audit_record
 from portal.tasks import enqueue
 from portal.uploads import stored_file_name
@@ -205,7 +205,7 @@ def posts_moderate(*, versions: dict[int, int], by, approve: bool, reason: str =
     with transaction.atomic():
         pending = Post.objects.select_for_update(of=("self",)).filter(pk__in=list(versions), status=PostStatus.PENDING)
         if not by.is_superuser:
-            pending = pending.filter(space__moderators=by)
+            pending = pending.filter(space__in=moderated_spaces(by))
         rows = list(pending.values_list("pk", "revision", "author_id"))
         if not rows:
             return 0
@@ -238,6 +238,7 @@ def _record(ids: list[int], *, moderator, approve: bool, reason: str, action: st
             for pk in ids
         ]
     )
+    regions = dict(Post.objects.filter(pk__in=ids).values_list("pk", "space__region_id"))
     AuditEntry.objects.bulk_create(
         [
             AuditEntry(
@@ -247,6 +248,9 @@ def _record(ids: list[int], *, moderator, approve: bool, reason: str, action: st
                 target_id=str(pk),
                 detail=new_status,
                 at=now,
+                role=acting_role(moderator, "discussions.moderate", regions[pk])
+                or acting_role(moderator, "discussions.analyse", regions[pk]),
+                region_id=regions[pk],
             )
             for pk in ids
         ]

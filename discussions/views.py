@@ -18,7 +18,7 @@ from discussions.enums import AppealOutcome, FileStatus, PostStatus
 from discussions.filters import PostFilter
 from discussions.forms import AppealDecisionForm, AppealForm, ModerationForm, PostEditForm, PostForm
 from discussions.models import AnalysisPaper, Appeal, Attachment, GuidingQuestion, Post, Space, Subscription
-from discussions.permissions import may_post, moderates, posting_rule, visible_posts
+from discussions.permissions import may_post, moderated_spaces, moderates, posting_rule, visible_posts
 from portal import integrity
 from portal.permissions import can
 from portal.validators import whole_number
@@ -219,12 +219,7 @@ def moderation_queue(request):
         raise PermissionDenied
     # Posts waiting for moderation: only for moderators, in the spaces assigned to them. Being put on a space's
     # list of moderators without the moderator role (the secretariat manages the lists) shows nothing.
-    if request.user.is_superuser:
-        spaces = Space.objects.all()
-    elif can(request.user, "discussions.moderate"):
-        spaces = request.user.moderated_spaces.all()
-    else:
-        spaces = Space.objects.none()
+    spaces = moderated_spaces(request.user)
     pending = (
         Post.objects.filter(space__in=spaces, status=PostStatus.PENDING)
         .select_related("space", "question", "author__profile")
@@ -268,7 +263,7 @@ def _open_appeals(user) -> list:
         "post__space", "post__question", "post__author__profile", "first_moderator__profile"
     )
     if not (user.is_superuser or can(user, "discussions.analyse")):
-        appeals = appeals.filter(post__space__moderators=user)
+        appeals = appeals.filter(post__space__in=moderated_spaces(user))
     appeals = list(appeals.order_by("created_at", "pk")[:PAGE_SIZE])
     conflicted = integrity.conflicted(user, {appeal.post.author_id for appeal in appeals})
     for appeal in appeals:

@@ -11,7 +11,7 @@ from portal import services
 from portal.admin_decisions import Shown, confirmation_page, confirmed_versions
 from portal.enums import AuditAction, Role, VerificationStatus
 from portal.forms import ProfileFieldsMixin
-from portal.models import AuditEntry, PendingVerification, Profile, SignInLock, UnsentTask, User
+from portal.models import AuditEntry, PendingVerification, Profile, RegionalRole, SignInLock, UnsentTask, User
 
 
 class RoleFilter(admin.SimpleListFilter):
@@ -68,9 +68,35 @@ class ProfileInline(admin.StackedInline):
     ]
 
 
+class RegionalRoleInline(admin.TabularInline):
+    """The regions where the person is on the task team or a focal point; superusers grant them, never to
+    themselves (as with the other roles)."""
+
+    model = RegionalRole
+    fk_name = "user"
+    extra = 0
+    fields = ["role", "region", "granted_at"]
+    readonly_fields = ["granted_at"]
+
+    def _may_grant(self, request, obj) -> bool:
+        return request.user.is_superuser and (obj is None or obj.pk != request.user.pk)
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return self._may_grant(request, obj)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return self._may_grant(request, obj)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return self._may_grant(request, obj)
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return request.user.has_perm("portal.view_user")
+
+
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
-    inlines = [ProfileInline]
+    inlines = [ProfileInline, RegionalRoleInline]
     ordering = ["email"]
     list_display = ["email", "display_name", "constituency", "country", "is_active", "date_joined"]
     list_filter = ["is_active", RoleFilter, "profile__constituency", "profile__verification_status"]
@@ -117,7 +143,10 @@ class UserAdmin(DjangoUserAdmin):
 
     def save_related(self, request, form, formsets, change):
         before = set(form.instance.groups.values_list("name", flat=True)) if change else set()
+        regional_before = services.regional_roles_held(user=form.instance) if change else set()
         super().save_related(request, form, formsets, change)
+        # A regional role's group follows its regions, whatever was ticked among the groups.
+        services.regional_roles_sync(user=form.instance, by=request.user, before=regional_before)
         after = set(form.instance.groups.values_list("name", flat=True))
         if before != after:
             services.audit_record(
@@ -295,10 +324,10 @@ class SignInLockAdmin(admin.ModelAdmin):
 class AuditEntryAdmin(admin.ModelAdmin):
     """The audit log, read-only: staff actions on personal data, newest first."""
 
-    list_display = ["at", "actor", "action", "target_type", "target_id", "detail"]
-    list_filter = ["action", "target_type"]
+    list_display = ["at", "actor", "acting_role", "region", "action", "target_type", "target_id", "detail"]
+    list_filter = ["action", "target_type", "region"]
     search_fields = ["target_id", "actor__email", "detail"]
-    list_select_related = ["actor__profile"]
+    list_select_related = ["actor__profile", "region"]
     date_hierarchy = "at"
 
     def has_add_permission(self, request) -> bool:
@@ -309,6 +338,10 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+    @admin.display(description=_("in the role of"), ordering="role")
+    def acting_role(self, obj) -> str:
+        return str(dict(Role.choices).get(obj.role, obj.role))
 
 
 @admin.register(UnsentTask)

@@ -31,33 +31,39 @@ DEMO_ACCOUNTS = [
 @transaction.atomic
 def create_demo_accounts() -> list[tuple[str, str]]:
     """Create (or reset) one verified account per role; returns (role, e-mail) pairs."""
-    if not settings.EMBEDDED:
-        raise ImproperlyConfigured("Demo accounts exist only in the embedded mode (PORTAL_ENV=embedded).")
     created = []
     for role, email, name, constituency, country in DEMO_ACCOUNTS:
-        user, _ = User.objects.get_or_create(email=email)
-        user.set_password(DEMO_PASSWORD)
-        user.save()
-        EmailAddress.objects.update_or_create(user=user, email=email, defaults={"verified": True, "primary": True})
-        claim = role if role in ClaimedAffiliation.values else ClaimedAffiliation.STAKEHOLDER
-        Profile.objects.update_or_create(
-            user=user,
-            defaults={
-                "display_name": name,
-                "constituency": constituency,
-                "country": country,
-                "preferred_language": "en",
-                "privacy_consent_at": timezone.now(),
-                "claimed_affiliation": claim,
-                "verification_status": (
-                    VerificationStatus.NOT_NEEDED
-                    if claim == ClaimedAffiliation.STAKEHOLDER
-                    else VerificationStatus.APPROVED
-                ),
-            },
-        )
-        user.groups.set([Group.objects.get(name=role)])
-        if role in STAFF_ROLES and not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
-            TOTP.activate(user, DEMO_TOTP_SECRET)
+        demo_account(role=role, email=email, name=name, constituency=constituency, country=country)
         created.append((str(role), email))
     return created
+
+
+def demo_account(*, role: str, email: str, name: str, constituency: str, country: str) -> User:
+    """Create (or reset) one verified demo account holding ``role``, with the demo second factor for staff."""
+    if not settings.EMBEDDED:
+        raise ImproperlyConfigured("Demo accounts exist only in the embedded mode (PORTAL_ENV=embedded).")
+    user, _ = User.objects.get_or_create(email=email)
+    user.set_password(DEMO_PASSWORD)
+    user.save()
+    EmailAddress.objects.update_or_create(user=user, email=email, defaults={"verified": True, "primary": True})
+    claim = role if role in ClaimedAffiliation.values else ClaimedAffiliation.STAKEHOLDER
+    Profile.objects.update_or_create(
+        user=user,
+        defaults={
+            "display_name": name,
+            "constituency": constituency,
+            "country": country,
+            "preferred_language": "en",
+            "privacy_consent_at": timezone.now(),
+            "claimed_affiliation": claim,
+            "verification_status": (
+                VerificationStatus.NOT_NEEDED
+                if claim == ClaimedAffiliation.STAKEHOLDER
+                else VerificationStatus.APPROVED
+            ),
+        },
+    )
+    user.groups.set([Group.objects.get(name=role)])
+    if role in STAFF_ROLES and not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+        TOTP.activate(user, DEMO_TOTP_SECRET)
+    return user

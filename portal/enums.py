@@ -21,6 +21,24 @@ class Constituency(models.TextChoices):
     OTHER = "other", _("Other relevant stakeholder")
 
 
+class Expertise(models.TextChoices):
+    """Areas of the GCM a person can speak to (001 Annex 2 balances speakers by expertise), grouped from its
+    23 objectives into a short list people can find themselves in."""
+
+    DATA = "data", _("Data and evidence")
+    LABOUR = "labour", _("Labour migration and decent work")
+    PATHWAYS = "pathways", _("Regular pathways and family reunification")
+    PROTECTION = "protection", _("Human rights and migrants in vulnerable situations")
+    CLIMATE = "climate", _("Climate change, disasters and displacement")
+    BORDERS = "borders", _("Border governance, smuggling and trafficking")
+    DETENTION = "detention", _("Alternatives to immigration detention")
+    MISSING = "missing", _("Missing migrants and consular protection")
+    INCLUSION = "inclusion", _("Inclusion, social cohesion and basic services")
+    REMITTANCES = "remittances", _("Remittances, diaspora and development")
+    RETURN = "return", _("Return, readmission and reintegration")
+    GENDER_CHILDREN = "gender_children", _("Gender-responsive and child-sensitive approaches")
+
+
 class Gender(models.TextChoices):
     WOMAN = "woman", _("Woman")
     MAN = "man", _("Man")
@@ -38,6 +56,10 @@ class Role(models.TextChoices):
     SECRETARIAT = "secretariat", _("Secretariat")
     EXECUTIVE_COMMITTEE = "executive_committee", _("Executive Committee member")
     MPTF_CHAIR = "mptf_chair", _("MPTF Steering Committee Chair")
+    # Held for one or more regions (portal.RegionalRole), never globally: 001 Annex 2's "regional stakeholder
+    # mechanism or task team" and the Regional Networks' focal points.
+    TASK_TEAM = "task_team", _("Regional task team member")
+    FOCAL_POINT = "focal_point", _("Regional focal point")
 
 
 class ClaimedAffiliation(models.TextChoices):
@@ -64,6 +86,7 @@ class AuditAction(models.TextChoices):
     APPEAL = "appeal", _("Decision on an appeal")
     ACCREDITATION = "accreditation", _("Accreditation decision")
     SPEAKER_SELECTION = "speaker_selection", _("Speaker selection")
+    SELECTION_CRITERIA = "selection_criteria", _("Speaker selection criteria")
     PROPOSAL_DECISION = "proposal_decision", _("Decision on a GCM Talk or side event")
     SECOND_FACTOR_RESET = "second_factor_reset", _("Second factor reset")
     FUNDING_DECISION = "funding_decision", _("Funding decision")

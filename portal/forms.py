@@ -12,7 +12,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from portal import services
-from portal.enums import ClaimedAffiliation, Constituency, Gender
+from portal.enums import ClaimedAffiliation, Constituency, Expertise, Gender
 from portal.models import Profile
 from portal.tasks import enqueue, send_second_factor_warning
 from portal.validators import clean_name
@@ -26,6 +26,21 @@ PROFILE_FIELDS = [
     "preferred_language",
     "claimed_affiliation",
 ]
+
+
+class ExpertiseField(forms.MultipleChoiceField):
+    """Ticked areas of portal.enums.Expertise, kept as one text of codes (Profile.expertise)."""
+
+    widget = forms.CheckboxSelectMultiple
+
+    def __init__(self, **kwargs):
+        super().__init__(choices=Expertise.choices, required=False, **kwargs)
+
+    def prepare_value(self, value):
+        return value.split(",") if isinstance(value, str) else value
+
+    def clean(self, value):
+        return ",".join(super().clean(value))
 
 
 class ProfileFieldsMixin:
@@ -96,9 +111,14 @@ class ProfileForm(ProfileFieldsMixin, forms.ModelForm):
     """A person's own profile. The view saves it with ``services.profile_update``, where a changed affiliation
     takes the role away until it is verified; never with ``save()``."""
 
+    expertise = ExpertiseField(
+        label=_("Areas of expertise (optional)"),
+        help_text=_("Used, with sector, country and gender, to balance the speakers of a consultation."),
+    )
+
     class Meta:
         model = Profile
-        fields = PROFILE_FIELDS
+        fields = [*PROFILE_FIELDS, "expertise"]
         labels = {
             "organisation": _("Organisation (optional)"),
             "gender": _("Gender (optional)"),

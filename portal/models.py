@@ -7,7 +7,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
-from portal.enums import AuditAction, ClaimedAffiliation, Constituency, Gender, VerificationStatus
+from portal.enums import AuditAction, ClaimedAffiliation, Constituency, Expertise, Gender, Role, VerificationStatus
 from portal.m49 import SUBREGIONS, subregion_for_country
 
 
@@ -91,6 +91,8 @@ class Profile(models.Model):
         _("sub-region"), max_length=3, choices=list(SUBREGIONS.items()), blank=True, editable=False, db_index=True
     )
     gender = models.CharField(_("gender"), max_length=16, choices=Gender.choices, blank=True)
+    # Codes of portal.enums.Expertise, separated by commas; optional, like gender.
+    expertise = models.CharField(_("areas of expertise"), max_length=200, blank=True)
     preferred_language = models.CharField(
         _("preferred language"), max_length=8, choices=settings.LANGUAGES, default="en"
     )
@@ -145,6 +147,14 @@ class Profile(models.Model):
             )
 
     @property
+    def expertise_codes(self) -> list[str]:
+        return [code for code in self.expertise.split(",") if code in Expertise.values]
+
+    @property
+    def expertise_labels(self) -> list[str]:
+        return [str(Expertise(code).label) for code in self.expertise_codes]
+
+    @property
     def public_name(self) -> str:
         """The display name, or a neutral one once the person erased their account."""
         return self.display_name or gettext("Former participant")
@@ -174,6 +184,38 @@ class OrganisationHistory(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class RegionalRole(models.Model):
+    """A role held for one region: a member of its task team, or a focal point of its Regional Network.
+
+    The person also belongs to the role's group (kept in step by portal.services.regional_roles_sync); what
+    the role allows holds only in the regions listed here (portal.permissions.can_in_region).
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="regional_roles", verbose_name=_("person")
+    )
+    role = models.CharField(
+        _("role"),
+        max_length=16,
+        choices=[(Role.TASK_TEAM.value, Role.TASK_TEAM.label), (Role.FOCAL_POINT.value, Role.FOCAL_POINT.label)],
+    )
+    region = models.ForeignKey(
+        "reviews.Region", on_delete=models.CASCADE, related_name="regional_roles", verbose_name=_("region")
+    )
+    granted_at = models.DateTimeField(_("since"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("regional role")
+        verbose_name_plural = _("regional roles")
+        ordering = ["region", "role", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "role", "region"], name="one_regional_role_per_region"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_role_display()} – {self.region}"
 
 
 class PendingVerification(Profile):
@@ -214,6 +256,16 @@ class AuditEntry(models.Model):
     target_type = models.CharField(_("record type"), max_length=100)
     target_id = models.CharField(_("record"), max_length=64, blank=True)
     detail = models.CharField(_("detail"), max_length=300, blank=True)
+    # In which role, and for which region, the actor acted (regional roles act only in their regions).
+    role = models.CharField(_("in the role of"), max_length=32, blank=True)
+    region = models.ForeignKey(
+        "reviews.Region",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("region"),
+    )
 
     class Meta:
         verbose_name = _("audit entry")

@@ -8,6 +8,12 @@ and the portal's own pages never disagree.
 
 UN system and Member State roles are only granted once the secretariat has
 verified the claim made at sign-up (see ``portal.services``).
+
+Two roles are held per region (:data:`REGIONAL_ROLES`): the regional task team
+and the Regional Networks' focal points. Their group says a person holds the
+role somewhere; the regions are the person's ``portal.RegionalRole`` rows, and
+what the role allows holds only there (:func:`can_in_region`,
+:func:`regions_for`). Either half alone grants nothing.
 """
 
 from collections.abc import Iterable
@@ -20,14 +26,21 @@ SIGNED_IN = "__signed_in__"
 
 # Capabilities of the portal's own pages.
 CAPABILITIES: dict[str, frozenset[str]] = {
-    "portal.access_admin": frozenset({Role.SECRETARIAT, Role.MODERATOR, Role.EXECUTIVE_COMMITTEE, Role.MPTF_CHAIR}),
+    "portal.access_admin": frozenset(
+        {Role.SECRETARIAT, Role.MODERATOR, Role.EXECUTIVE_COMMITTEE, Role.MPTF_CHAIR, Role.FOCAL_POINT}
+    ),
     "portal.verify_roles": frozenset({Role.SECRETARIAT}),
-    "reviews.manage_calendar": frozenset({Role.SECRETARIAT}),
+    "reviews.manage_calendar": frozenset({Role.SECRETARIAT, Role.FOCAL_POINT}),
+    # The review's workspace: its dashboard, for the region's team, its focal points and the secretariat.
+    "reviews.workspace": frozenset({Role.SECRETARIAT, Role.TASK_TEAM, Role.FOCAL_POINT}),
     "consultations.register": frozenset({Role.STAKEHOLDER, Role.UN_SYSTEM, Role.MEMBER_STATE}),
-    "consultations.manage": frozenset({Role.SECRETARIAT}),
+    "consultations.manage": frozenset({Role.SECRETARIAT, Role.FOCAL_POINT}),
+    # 001 Annex 2: speakers "decided based on agreed upon criteria by the regional stakeholder mechanism or task
+    # team with support from the Network Executive Committee and Secretariat".
+    "consultations.select_speakers": frozenset({Role.SECRETARIAT, Role.TASK_TEAM}),
     "discussions.read": frozenset({SIGNED_IN}),
     "discussions.post": frozenset({Role.STAKEHOLDER, Role.UN_SYSTEM}),
-    "discussions.moderate": frozenset({Role.MODERATOR}),
+    "discussions.moderate": frozenset({Role.MODERATOR, Role.FOCAL_POINT}),
     "discussions.analyse": frozenset({Role.SECRETARIAT}),
     "funding.apply": frozenset({Role.STAKEHOLDER}),
     "funding.screen": frozenset({Role.SECRETARIAT}),
@@ -93,7 +106,45 @@ MODEL_PERMISSIONS: dict[str, frozenset[str]] = {
     ),
     Role.EXECUTIVE_COMMITTEE: frozenset(),
     Role.MPTF_CHAIR: frozenset(),
+    # Planning, consultations and moderation, in the administration too; every list there is cut to the
+    # focal point's regions (portal.admin_regions.RegionScopedAdmin).
+    Role.FOCAL_POINT: frozenset(
+        {
+            "reviews.view_region",
+            "reviews.view_reviewcycle",
+            *(f"reviews.{action}_source" for action in ("view", "add", "change")),
+            *(
+                f"reviews.{action}_{model}"
+                for model in ("event", "datestatement")
+                for action in ("view", "add", "change", "delete")
+            ),
+            "reviews.view_datechange",
+            *(
+                f"consultations.{action}_{model}"
+                for model in ("consultation", "session", "summarydocument")
+                for action in ("view", "add", "change", "delete")
+            ),
+            "consultations.view_expressionofinterest",
+            "consultations.view_registration",
+            "consultations.view_pendingaccreditation",
+            "consultations.change_pendingaccreditation",
+            "consultations.export_registrations",
+            *(
+                f"discussions.{action}_{model}"
+                for model in ("space", "phase", "guidingquestion")
+                for action in ("view", "change")
+            ),
+            "discussions.view_post",
+            "discussions.change_post",
+            "discussions.view_pendingpost",
+            "discussions.change_pendingpost",
+            "discussions.view_moderationdecision",
+        }
+    ),
+    Role.TASK_TEAM: frozenset(),
 }
+
+REGIONAL_ROLES = frozenset({Role.TASK_TEAM, Role.FOCAL_POINT})
 
 
 def roles_of(user) -> frozenset[str]:
@@ -109,8 +160,9 @@ def roles_of(user) -> frozenset[str]:
 
 def forget_roles(user) -> None:
     """Drop the cached roles after group membership changed."""
-    if hasattr(user, "_portal_roles"):
-        del user._portal_roles
+    for attr in ("_portal_roles", "_portal_regions", "_moderated_space_ids"):
+        if hasattr(user, attr):
+            delattr(user, attr)
     for attr in ("_perm_cache", "_user_perm_cache", "_group_perm_cache"):
         if hasattr(user, attr):
             delattr(user, attr)
@@ -131,17 +183,77 @@ def has_any_role(user, roles: Iterable[str]) -> bool:
     return bool(roles_of(user) & set(roles))
 
 
-# Staff roles are those that open the administration: a staff role added later is one by the same rule.
-STAFF_ROLES = CAPABILITIES["portal.access_admin"]
+def _regional_rows(user) -> dict[str, frozenset[int]]:
+    """The regions of each regional role ``user`` holds, read once and kept on the object."""
+    cached = getattr(user, "_portal_regions", None)
+    if cached is None:
+        held = roles_of(user) & REGIONAL_ROLES
+        rows: dict[str, set[int]] = {role: set() for role in held}
+        if held:
+            for role, region_id in user.regional_roles.filter(role__in=held).values_list("role", "region_id"):
+                rows[role].add(region_id)
+        cached = {role: frozenset(ids) for role, ids in rows.items()}
+        user._portal_regions = cached
+    return cached
+
+
+def regions_held(user, role: str) -> frozenset[int]:
+    """The ids of the regions where ``user`` holds the regional ``role``."""
+    return _regional_rows(user).get(role, frozenset())
+
+
+def regions_for(user, capability: str) -> frozenset[int] | None:
+    """The ids of the regions where ``user`` may do ``capability``; None means every region.
+
+    A global role (the secretariat, a superuser, a moderator for moderation) answers None; a regional role
+    answers its rows; without the capability the answer is empty.
+    """
+    if not can(user, capability):
+        return frozenset()
+    if user.is_superuser:
+        return None
+    granting = roles_of(user) & CAPABILITIES[capability]
+    if granting - REGIONAL_ROLES:
+        return None
+    rows = _regional_rows(user)
+    return frozenset().union(*(rows.get(role, frozenset()) for role in granting))
+
+
+def can_in_region(user, capability: str, region_id: int | None) -> bool:
+    """True if ``user`` may do ``capability`` for something of region ``region_id``.
+
+    Something of no region (a global GCM Talk, say) is for global roles only.
+    """
+    regions = regions_for(user, capability)
+    return regions is None or (region_id is not None and region_id in regions)
+
+
+def acting_role(user, capability: str, region_id: int | None = None) -> str:
+    """The role in which ``user`` does ``capability`` there, for the audit log: a global role first."""
+    if user is None or not user.is_authenticated:
+        return ""
+    if user.is_superuser:
+        return "superuser"
+    granting = roles_of(user) & CAPABILITIES[capability]
+    global_roles = sorted(granting - REGIONAL_ROLES)
+    if global_roles:
+        return global_roles[0]
+    rows = _regional_rows(user)
+    return next((role for role in sorted(granting) if region_id in rows.get(role, ())), "")
+
+
+# Staff roles decide for others and must use a second factor: every role that opens the administration, and the
+# regional task team, who choose speakers. A staff role added to the table later is one by the same rule.
+STAFF_ROLES = CAPABILITIES["portal.access_admin"] | {Role.TASK_TEAM}
 
 
 def is_staff_member(user) -> bool:
-    """Whoever decides for others: every role that opens the administration, and superusers.
+    """Whoever decides for others: every role that opens the administration, the task team, and superusers.
 
     They must use a second factor. Read from the table at each call, so a staff role added to it later is
     covered at once.
     """
-    return can(user, "portal.access_admin")
+    return can(user, "portal.access_admin") or can(user, "consultations.select_speakers")
 
 
 class RoleBackend(BaseBackend):

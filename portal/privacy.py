@@ -55,7 +55,7 @@ from django.utils import timezone, translation
 from portal import privacy_registry as registry
 from portal.cache import public_pages_changed
 from portal.enums import AuditAction
-from portal.models import AuditEntry, OrganisationHistory, Profile, UnsentTask, User
+from portal.models import AuditEntry, OrganisationHistory, Profile, RegionalRole, UnsentTask, User
 from portal.privacy_registry import PersonalData, register, rows, rows_of
 from portal.tasks import enqueue, send_account_deleted
 
@@ -109,6 +109,7 @@ def _empty_account(user: User) -> None:
         profile.display_name = ""
         profile.organisation = ""
         profile.verification_note = ""
+        profile.expertise = ""
         profile.privacy_consent_at = None
         profile.save()
     user.email = f"erased-{user.pk}@erased.invalid"
@@ -117,6 +118,7 @@ def _empty_account(user: User) -> None:
     user.last_login = None
     user.save()
     user.groups.clear()
+    user.regional_roles.all().delete()
     user.user_permissions.clear()
 
 
@@ -309,6 +311,7 @@ class Account(PersonalData):
         "portal.user",
         "portal.profile",
         "portal.organisationhistory",
+        "portal.regionalrole",
         "account.emailaddress",
         "mfa.authenticator",
     )
@@ -322,9 +325,10 @@ class Account(PersonalData):
         "portal.user": "Emptied once every part has run: the address replaced, the password unusable, no roles, "
         "inactive. The row stays, for the counts.",
         "portal.profile": "Emptied with the account: display name, organisation, verification note and consent "
-        "go; constituency, country, sub-region and gender stay, for the counts. Profiles the person verified as "
-        "staff keep the link to the emptied account.",
+        "go; constituency, country, sub-region and gender stay, for the counts; the areas of expertise go. "
+        "Profiles the person verified as staff keep the link to the emptied account.",
         "portal.organisationhistory": "Deleted.",
+        "portal.regionalrole": "Deleted with the other roles.",
         "portal.auditentry": "Kept: the audit trail names the account by its number, and the account is emptied.",
         "portal.unsenttask": "Mail to the address not yet handed to the mail server is deleted.",
         "account.emailaddress": "Deleted (their confirmations go with them).",
@@ -339,6 +343,7 @@ class Account(PersonalData):
             "portal.user": User.objects.filter(pk=user.pk),
             "portal.profile": rows_of(Profile, "user", user),
             "portal.organisationhistory": OrganisationHistory.objects.filter(user=user),
+            "portal.regionalrole": RegionalRole.objects.filter(user=user),
             "account.emailaddress": EmailAddress.objects.filter(user=user),
             "mfa.authenticator": Authenticator.objects.filter(user=user),
         }
@@ -351,7 +356,7 @@ class Account(PersonalData):
             "profile": rows(Profile.objects.filter(pk=profile.pk))[0] if profile else None,
             "roles": sorted(user.groups.values_list("name", flat=True)),
         }
-        for label in ("portal.organisationhistory", "account.emailaddress", "mfa.authenticator"):
+        for label in ("portal.organisationhistory", "portal.regionalrole", "account.emailaddress", "mfa.authenticator"):
             # A second factor's data is its secret: the copy says which factors there are, not their keys.
             found = rows(owned[label], leave_out=("data",) if label == "mfa.authenticator" else ())
             if found:

@@ -10,24 +10,62 @@ from portal import integrity
 from portal.enums import AuditAction, ClaimedAffiliation, Role, VerificationStatus
 from portal.integrity import organisation_key
 from portal.models import AuditEntry, Profile, User
-from portal.permissions import can, forget_roles
+from portal.permissions import REGIONAL_ROLES, acting_role, can, forget_roles
 from portal.tasks import enqueue, send_affiliation_decision, send_second_factor_reset
 
 # Roles that a person may claim at sign-up; only "stakeholder" is granted at once.
 CLAIMABLE_ROLES = {choice.value for choice in ClaimedAffiliation}
 
 
-def audit_record(*, actor, action: str, target, detail: str = "") -> AuditEntry:
-    """Write one audit entry. ``target`` is a model instance, or a model class for actions on many rows."""
+def audit_record(
+    *, actor, action: str, target, detail: str = "", capability: str = "", region_id: int | None = None
+) -> AuditEntry:
+    """Write one audit entry. ``target`` is a model instance, or a model class for actions on many rows.
+
+    With ``capability``, the entry also says in which role the actor used it, and for which region.
+    """
     meta = target._meta
     target_id = "" if isinstance(target, type) else str(target.pk)
+    actor = actor if actor is not None and actor.is_authenticated else None
     return AuditEntry.objects.create(
-        actor=actor if actor is not None and actor.is_authenticated else None,
+        actor=actor,
         action=action,
         target_type=meta.label_lower,
         target_id=target_id,
         detail=detail[:300],
+        role=acting_role(actor, capability, region_id) if capability and actor else "",
+        region_id=region_id,
     )
+
+
+def regional_roles_sync(*, user: User, by, before: set[tuple[str, int]]) -> None:
+    """Keep the regional roles' groups in step with the person's regional rows, and audit what changed.
+
+    ``before``: the (role, region code) pairs the person held before the edit (:func:`regional_roles_held`).
+    Holding a role in no region leaves its group; the first region joins it.
+    """
+    rows = regional_roles_held(user=user)
+    held = {role for role, _region in rows}
+    user.groups.remove(*Group.objects.filter(name__in=REGIONAL_ROLES - held))
+    user.groups.add(*Group.objects.filter(name__in=held))
+    forget_roles(user)
+    if rows != before:
+        audit_record(
+            actor=by,
+            action=AuditAction.ROLE_CHANGE,
+            target=user,
+            detail=" ".join(
+                [
+                    *(f"+{role}@{region}" for role, region in sorted(rows - before)),
+                    *(f"-{role}@{region}" for role, region in sorted(before - rows)),
+                ]
+            ),
+        )
+
+
+def regional_roles_held(*, user: User) -> set[tuple[str, str]]:
+    """The (role, region code) pairs of the regional roles ``user`` holds."""
+    return set(user.regional_roles.values_list("role", "region__code")) if user.pk else set()
 
 
 def _set_claimable_role(user: User, role: str | None) -> None:

@@ -43,6 +43,7 @@ class ProfileView(LoginRequiredMixin, UpdateView):
         profile = services.profile_update(
             profile=Profile.objects.get(pk=form.instance.pk),
             **{name: form.cleaned_data[name] for name in PROFILE_FIELDS},
+            expertise=form.cleaned_data["expertise"],
         )
         messages.success(self.request, _("Your profile has been saved."))
         if profile.preferred_language != self.saved_language:

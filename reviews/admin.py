@@ -3,6 +3,7 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 
+from portal.admin_regions import RegionScopedAdmin
 from reviews import selectors, services
 from reviews.models import DateChange, DateStatement, Event, Region, ReviewCycle, Source
 
@@ -65,7 +66,10 @@ class DateChangeInline(admin.TabularInline):
 
 
 @admin.register(Event)
-class EventAdmin(TranslationAdmin):
+class EventAdmin(RegionScopedAdmin, TranslationAdmin):
+    region_capability = "reviews.manage_calendar"
+    region_choices = {"region": "pk"}
+
     list_display = ["__str__", "date", "cycle", "region", "kind", "modality"]
     list_filter = ["cycle", "region", "kind"]
     list_select_related = ["region", "cycle"]

@@ -11,5 +11,7 @@ urlpatterns = [
     path("calendar/events/<int:pk>/", public_page(views.EventView.as_view()), name="event"),
     path("calendar/events/<int:pk>.ics", public_page(views.event_ics), name="event_ics"),
     path("regions/<slug:code>/", public_page(views.RegionView.as_view()), name="region"),
+    path("workspace/", views.workspaces, name="workspaces"),
+    path("regions/<slug:code>/<slug:cycle>/workspace/", views.workspace, name="workspace"),
     path("regions/<slug:code>/calendar.ics", public_page(views.region_ics), name="region_ics"),
 ]

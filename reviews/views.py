@@ -3,15 +3,17 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, TemplateView
 
-from portal.permissions import can
+from portal.permissions import can, can_in_region, regions_for
 from reviews import selectors
+from reviews import workspace as workspace_engine
 from reviews.filters import EventFilter
 from reviews.ical import build_calendar
-from reviews.models import Event, Region
+from reviews.models import Event, Region, ReviewCycle
 
 PAGE_SIZE = 20
 
@@ -40,7 +42,7 @@ class RegionView(TemplateView):
             "upcoming": selectors.upcoming_events(limit=3, region=region),
             "conflicting": {e.pk for e in events if selectors.conflicts(e)},
         }
-        if cycle and can(self.request.user, "reviews.manage_calendar"):
+        if cycle and can_in_region(self.request.user, "reviews.manage_calendar", region.pk):
             context["rule_results"] = selectors.rule_results(region=region, cycle=cycle)
         return context
 
@@ -68,10 +70,16 @@ class RulesOverviewView(TemplateView):
 
     def get_context_data(self, **kwargs):
         cycle = selectors.current_cycle()
+        regions = regions_for(self.request.user, "reviews.manage_calendar")
         return {
             **super().get_context_data(**kwargs),
             "cycle": cycle,
-            "overview": selectors.rule_overview(cycle=cycle) if cycle else [],
+            # A focal point sees the regions they plan; the secretariat every region.
+            "overview": [
+                (region, results)
+                for region, results in (selectors.rule_overview(cycle=cycle) if cycle else [])
+                if regions is None or region.pk in regions
+            ],
         }
 
 
@@ -122,3 +130,41 @@ class ContactsView(TemplateView):
 
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), "regions": selectors.regions_for_contacts()}
+
+
+def workspace(request, code: str, cycle: str):
+    """The review's dashboard for one region and cycle: its task team, its focal points and the secretariat.
+
+    Every tile (reviews.workspace) says where one part of the review stands and links to the list behind it.
+    """
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    region = get_object_or_404(Region, code=code)
+    review_cycle = get_object_or_404(ReviewCycle, code=cycle)
+    if not can_in_region(request.user, "reviews.workspace", region.pk):
+        raise PermissionDenied
+    tiles, deadlines = workspace_engine.rendered(region=region, cycle=review_cycle, user=request.user)
+    shown = [
+        (tile, render_to_string(tile.template, {**context, "region": region, "cycle": review_cycle}, request=request))
+        for tile, context in tiles
+    ]
+    return render(
+        request,
+        "reviews/workspace.html",
+        {"region": region, "cycle": review_cycle, "tiles": shown, "deadlines": deadlines},
+    )
+
+
+def workspaces(request):
+    """The review dashboards a person may open: their regions (every region for the secretariat), each cycle."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if not can(request.user, "reviews.workspace"):
+        raise PermissionDenied
+    regions = regions_for(request.user, "reviews.workspace")
+    shown = Region.objects.order_by("position") if regions is None else Region.objects.filter(pk__in=regions)
+    return render(
+        request,
+        "reviews/workspaces.html",
+        {"regions": list(shown.order_by("position")), "cycles": list(ReviewCycle.objects.order_by("-start_year"))},
+    )

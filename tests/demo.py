@@ -33,6 +33,7 @@ def make_demo(settings) -> dict:
     mine = Application.objects.filter(applicant__email__startswith="participant").first()
     post = Post.objects.filter(status="approved").first()
     event = Event.objects.get(key="2024-africa-review")
+    cycle = consultation.event.cycle.code
     # Someone waiting for the secretariat to verify a UN-system claim: the verification pages show it.
     claimant = ProfileFactory(
         claimed_affiliation=ClaimedAffiliation.UN_SYSTEM, verification_status=VerificationStatus.PENDING
@@ -79,7 +80,9 @@ def make_demo(settings) -> dict:
             "moderator": ["discussions/moderation/", f"discussions/{space.pk}/analysis/"],
             "secretariat": [
                 "calendar/rules/",
+                f"regions/asia-pacific/{cycle}/workspace/",
                 f"consultations/{consultation.pk}/dashboard/",
+                f"consultations/{consultation.pk}/speakers/",
                 f"funding/calls/{call.pk}/dashboard/",
                 f"funding/calls/{call.pk}/review/",
                 f"funding/applications/{submitted.pk}/review/",
@@ -100,6 +103,17 @@ def make_demo(settings) -> dict:
                 "admin/funding/call/add/",
                 "admin/funding/application/",
                 "admin/reminders/reminder/",
+            ],
+            # The task team and a focal point of Asia and the Pacific, where the demo consultation is.
+            "taskteam-asia-pacific": [
+                "workspace/",
+                f"regions/asia-pacific/{cycle}/workspace/",
+                f"consultations/{consultation.pk}/speakers/",
+            ],
+            "focalpoint-asia-pacific": [
+                f"regions/asia-pacific/{cycle}/workspace/",
+                f"consultations/{consultation.pk}/dashboard/",
+                "admin/consultations/consultation/",
             ],
             "excom": [f"funding/calls/{call.pk}/review/", f"funding/applications/{submitted.pk}/review/"],
             "mptfchair": [f"funding/applications/{submitted.pk}/review/"],

@@ -130,17 +130,20 @@ def enrol_second_factor(user, secret: str = TOTP_SECRET) -> None:
     TOTP.activate(user, secret)
 
 
-def make_user(role: str = Role.STAKEHOLDER, *, second_factor: bool | None = None, **profile_fields) -> User:
+def make_user(role: str = Role.STAKEHOLDER, *, second_factor: bool | None = None, regions=(), **profile_fields) -> User:
     """A signed-up, verified person holding ``role`` (roles needing verification are verified).
 
     Staff come with an authenticator app set up, as the portal requires; ``second_factor=False`` makes one who
     has not set it up yet. ``profile_fields`` go to ``ProfileFactory`` (``user__email=...`` to the account).
+    A regional role (task team, focal point) is held in ``regions``; without any it allows nothing.
     """
 
     claim = role if role in ClaimedAffiliation.values else ClaimedAffiliation.STAKEHOLDER
     status = VerificationStatus.NOT_NEEDED if claim == ClaimedAffiliation.STAKEHOLDER else VerificationStatus.APPROVED
     profile = ProfileFactory(claimed_affiliation=claim, verification_status=status, **profile_fields)
     profile.user.groups.add(Group.objects.get(name=role))
+    for region in regions:
+        portal_models.RegionalRole.objects.create(user=profile.user, role=role, region=region)
     if second_factor if second_factor is not None else role in STAFF_ROLES:
         enrol_second_factor(profile.user)
     return profile.user
@@ -173,6 +176,17 @@ class AuditEntryFactory(factory.django.DjangoModelFactory):
     action = AuditAction.ROLE_CHANGE
     target_type = factory.LazyAttribute(lambda o: o.target._meta.label_lower)
     target_id = factory.LazyAttribute(lambda o: str(o.target.pk))
+
+
+class RegionalRoleFactory(factory.django.DjangoModelFactory):
+    """A focal point for a region (``make_user(role, regions=[...])`` also adds the role's group)."""
+
+    class Meta:
+        model = portal_models.RegionalRole
+
+    user = _person(Role.FOCAL_POINT)
+    role = Role.FOCAL_POINT
+    region = factory.SubFactory("tests.factories.RegionFactory")
 
 
 class UnsentTaskFactory(factory.django.DjangoModelFactory):
@@ -389,6 +403,18 @@ class SessionFactory(factory.django.DjangoModelFactory):
     title = factory.Sequence(lambda n: f"Roundtable {n}")
     panel_minutes = 45
     floor_minutes = 30
+
+
+class SelectionCriteriaFactory(factory.django.DjangoModelFactory):
+    """A consultation's speaker selection criteria as a task team member set them: the defaults, version 1."""
+
+    class Meta:
+        model = consultation_models.SelectionCriteria
+
+    consultation = factory.SubFactory(ConsultationFactory)
+    version = 1
+    updated_by = _person(Role.TASK_TEAM)
+    updated_at = factory.LazyFunction(timezone.now)
 
 
 class ProposalFactory(factory.django.DjangoModelFactory):

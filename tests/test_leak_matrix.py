@@ -14,7 +14,8 @@ Viewers: anonymous; stakeholder (a different one); owner (the post's author,
 the applicant, the registrant or the person who offered to speak);
 member_state; un_system; other_moderator (moderates another space);
 space_moderator; secretariat; excom (Executive Committee member, who declared a
-conflict with the "conflicted" application); chair (MPTF Steering Committee).
+conflict with the "conflicted" application); chair (MPTF Steering Committee); task_team and focal_point (of the
+consultation's region, Africa); focal_point_elsewhere (of another region).
 
 Who may see what, and why:
 
@@ -40,10 +41,13 @@ Funding applications (001 "Financial implications")
   dashboard                            secretariat, aggregates only: no name, text or single amount.
 
 Consultation registrations and offers to speak (001 Annex 2, 004)
-  who registered (name, organisation,  the registrant and the secretariat (dashboard, CSV/XLSX export, admin).
+  who registered (name, organisation,  the registrant, the secretariat and the region's focal point (CSV/XLSX
+                                       export, admin).
   e-mail, country, gender)             Reason: DOMAIN, the secretariat runs registrations and exports lists;
                                        "collect the least personal data that serves".
-  offer to speak (topic, statement)    the person who offered (consultation page) and the secretariat.
+  offer to speak (topic, statement)    the person who offered (consultation page), the secretariat and the
+                                       region's focal point (admin); name and topic to the region's task team
+                                       (speakers' page, 001 Annex 2). A focal point of another region: nothing.
   selected speaker's organisation      everyone, on the public agenda (control).
   declined offer put on a session      nobody on the public agenda: the person was told they are not speaking.
   an XLSX export file                  only the secretariat member who made it.
@@ -84,7 +88,7 @@ from funding import services as funding_services
 from funding.models import Call, Conflict
 from portal.enums import Role
 from tests import worlds
-from tests.factories import SessionFactory, SpaceFactory, make_user, shown
+from tests.factories import RegionFactory, SessionFactory, SpaceFactory, make_user, shown
 
 pytestmark = pytest.mark.django_db
 
@@ -99,8 +103,16 @@ VIEWERS = [
     "secretariat",
     "excom",
     "chair",
+    "task_team",
+    "focal_point",
+    "focal_point_elsewhere",
 ]
 SIGNED_IN = frozenset(VIEWERS) - {"anonymous"}
+# Who runs the consultation's registrations (dashboard, exports, admin): the secretariat, and the focal point of
+# its region; a focal point of another region is like any reader there.
+RUNS_REGISTRATIONS = ("secretariat", "focal_point")
+# Who moderates the Africa spaces: their assigned moderator and the region's focal point.
+MODERATES_HERE = ("space_moderator", "focal_point")
 
 
 @dataclass
@@ -327,6 +339,7 @@ def _consultation_items(consultation) -> list[Item]:
             consultation=consultation,
             user=speaker,
             role="panel",
+            session=roundtable,
             topic=markers["topic"],
             statement=markers["statement"],
         )
@@ -357,6 +370,10 @@ def _build() -> World:
         title="Consultation for Africa",
     )
     consultation, space, question, call = stage.consultation, stage.space, stage.question, stage.call
+    region = consultation.event.region
+    users["task_team"] = make_user(Role.TASK_TEAM, regions=[region])
+    users["focal_point"] = make_user(Role.FOCAL_POINT, regions=[region])
+    users["focal_point_elsewhere"] = make_user(Role.FOCAL_POINT, regions=[RegionFactory()])
     # The same region's space of another cycle, moderated by the other moderator.
     SpaceFactory(region=consultation.event.region, title="Another space", moderators=[users["other_moderator"]])
 
@@ -426,7 +443,7 @@ def never(viewer, item, name) -> bool:
 
 def reads_current_post(viewer, item, name) -> bool:
     """The version last submitted: its author and the space's moderators; the approved one, every reader."""
-    return viewer in ("owner", "space_moderator") or (name in item.public and viewer in SIGNED_IN)
+    return viewer in ("owner", *MODERATES_HERE) or (name in item.public and viewer in SIGNED_IN)
 
 
 def reads_published_post(viewer, item, name) -> bool:
@@ -436,12 +453,13 @@ def reads_published_post(viewer, item, name) -> bool:
 
 def moderates_pending(viewer, item, name) -> bool:
     """The queue: what waits for a decision, to the moderators of its space."""
-    return viewer == "space_moderator" and item.state in ("pending", "edit_pending")
+    return viewer in MODERATES_HERE and item.state in ("pending", "edit_pending")
 
 
 def space_moderator(viewer, item, name) -> bool:
-    """The posts admin: everything of a space, to its moderators (other moderators see their own spaces)."""
-    return viewer == "space_moderator"
+    """The posts admin: everything of a space, to its moderators (other moderators see their own spaces) and the
+    region's focal point."""
+    return viewer in MODERATES_HERE
 
 
 def secretariat_reads_published(viewer, item, name) -> bool:
@@ -485,8 +503,13 @@ def secretariat_on_conflict(viewer, item, name) -> bool:
 
 
 def secretariat(viewer, item, name) -> bool:
-    """Registrations and offers to speak: the secretariat runs them (dashboard, exports, admin)."""
-    return viewer == "secretariat"
+    """Registrations and offers to speak: the secretariat and the region's focal point run them (exports, admin)."""
+    return viewer in RUNS_REGISTRATIONS
+
+
+def chooses_speakers(viewer, item, name) -> bool:
+    """Offers to speak, on the speakers' page: the secretariat and the region's task team (001 Annex 2)."""
+    return item.kind == "offer" and viewer in ("secretariat", "task_team") and name != "statement"
 
 
 def public_field(viewer, item, name) -> bool:
@@ -718,8 +741,15 @@ PATHS: dict[str, Path] = {
     # Consultations: registrations and offers to speak
     "consultations/detail": Path(lambda w, i: f"{_c(w)}/", PEOPLE, own_topic, frozenset({"offer.topic"})),
     "consultations/agenda": Path(lambda w, i: f"{_c(w)}/agenda/", PEOPLE, public_field, frozenset({"offer.org"})),
-    "consultations/dashboard": Path(
-        lambda w, i: f"{_c(w)}/dashboard/", PEOPLE, secretariat, frozenset({"offer.name", "offer.topic"})
+    # The organisers' dashboard counts; names and topics of offers are on the speakers' page.
+    "consultations/dashboard": Path(lambda w, i: f"{_c(w)}/dashboard/", PEOPLE, never),
+    "consultations/speakers": Path(
+        lambda w, i: f"{_c(w)}/speakers/", PEOPLE, chooses_speakers, frozenset({"offer.name", "offer.topic"})
+    ),
+    "reviews/workspace": Path(
+        lambda w, i: f"/en/regions/{w.consultation.event.region.code}/{w.consultation.event.cycle.code}/workspace/",
+        ALL_KINDS,
+        never,
     ),
     "consultations/csv-export": Path(
         lambda w, i: f"{_c(w)}/registrations.csv?" + "&".join(f"columns={c}" for c in COLUMNS),
@@ -875,7 +905,8 @@ def test_digest_sends_followers_the_approved_version_only(client, world, viewer,
 
 @pytest.mark.parametrize("viewer", VIEWERS)
 def test_analysis_page_and_pdf_count_approved_posts_only(client, world, viewer, monkeypatch):
-    """The draft paper: secretariat and the space's moderators; figures over the 3 approved posts, no post text."""
+    """The draft paper: secretariat and the space's moderators (the region's focal point too); figures over the 3
+    approved posts, no post text."""
 
     rendered = []
     real_html = weasyprint.HTML
@@ -885,7 +916,7 @@ def test_analysis_page_and_pdf_count_approved_posts_only(client, world, viewer, 
         return real_html(*args, **kwargs)
 
     monkeypatch.setattr(weasyprint, "HTML", spy)
-    may = viewer in ("secretariat", "space_moderator")
+    may = viewer in ("secretariat", *MODERATES_HERE)
     owners = [item.owner for item in world.of(POST)] if viewer == "owner" else [None]
     for person in owners:
         client.logout()

@@ -459,10 +459,10 @@ def via_speakers_dashboard(client):
         consultation=consultation, user=subject_for(secretariat, "subject"), role="panel", topic="t", statement="s"
     )
     client.force_login(secretariat)
-    page = client.get(f"/en/consultations/{consultation.pk}/dashboard/").content.decode()
+    page = client.get(f"/en/consultations/{consultation.pk}/speakers/").content.decode()
     assert f'name="selected" value="{offer.pk}"' not in page, "no tick box for one's own offer, nor a suggestion"
     return lambda: client.post(
-        f"/en/consultations/{consultation.pk}/dashboard/", {"shown": [offer.pk], "selected": [offer.pk]}, follow=True
+        f"/en/consultations/{consultation.pk}/speakers/", {"shown": [offer.pk], "selected": [offer.pk]}, follow=True
     )
 
 

@@ -112,6 +112,7 @@ def kwargs_for(name: str, pattern, world) -> dict:
         "mfa_remove_webauthn": {"pk": 1},
         "portal:confirm_sign_in": {"token": "not-a-token"},
         "mfa_edit_webauthn": {"pk": 1},
+        "reviews:workspace": {"code": "africa", "cycle": world["event"].cycle.code},
     }
     if name in by_name:
         return by_name[name]

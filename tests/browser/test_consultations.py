@@ -10,7 +10,14 @@ from consultations.enums import RegistrationStatus
 from consultations.models import ExpressionOfInterest, Registration
 from portal.enums import Role
 from tests.browser.conftest import assert_accessible
-from tests.factories import PASSWORD, make_consultation, make_user, totp_code
+from tests.factories import (
+    PASSWORD,
+    ExpressionOfInterestFactory,
+    SessionFactory,
+    make_consultation,
+    make_user,
+    totp_code,
+)
 
 
 @pytest.fixture
@@ -91,11 +98,14 @@ def test_secretariat_accredits_picks_speakers_and_exports(new_page):
     page.wait_for_load_state()
     assert set(Registration.objects.values_list("status", flat=True)) == {"registered"}
 
-    page.goto(f"/en/consultations/{consultation.pk}/dashboard/")
+    page.goto(f"/en/consultations/{consultation.pk}/speakers/")
     assert_accessible(page)
-    page.get_by_role("button", name="Accept the suggested list").click()
-    page.wait_for_url(re.compile(r"/dashboard/$"))
+    page.get_by_role("button", name="Accept the suggested lists").click()
+    page.wait_for_url(re.compile(r"/speakers/$"))
     assert set(ExpressionOfInterest.objects.values_list("status", flat=True)) == {"selected"}
+    assert_accessible(page)
+
+    page.goto(f"/en/consultations/{consultation.pk}/dashboard/")
     assert_accessible(page)
 
     with page.expect_download() as download:
@@ -113,6 +123,7 @@ def test_consultation_pages_have_no_axe_violation(new_page, language):
         "consultations/",
         f"consultations/{consultation.pk}/",
         f"consultations/{consultation.pk}/dashboard/",
+        f"consultations/{consultation.pk}/speakers/",
         "admin/consultations/consultation/",
         f"admin/consultations/consultation/{consultation.pk}/change/",
     ]:
@@ -121,3 +132,57 @@ def test_consultation_pages_have_no_axe_violation(new_page, language):
     stakeholder_page = new_page(make_user(Role.STAKEHOLDER, preferred_language=language), language)
     stakeholder_page.goto(f"/{language}/consultations/{consultation.pk}/")
     assert_accessible(stakeholder_page)
+
+
+def test_a_task_team_member_chooses_a_balanced_panel_per_roundtable(new_page):
+    """001 Annex 2 and 004: the region's task team ticks panelists per roundtable; the balance panel follows
+    each tick without a reload, in labels; the list saved is the one ticked, and each person is told."""
+    consultation = make_consultation()
+    first = SessionFactory(consultation=consultation, title="Roundtable on labour", panel_size=2)
+    second = SessionFactory(consultation=consultation, title="Roundtable on climate", panel_size=2)
+    offers = {
+        name: ExpressionOfInterestFactory(
+            consultation=consultation,
+            session=session,
+            expertise=expertise,
+            user=make_user(Role.STAKEHOLDER, country=country, gender=gender, display_name=name),
+        )
+        for name, session, country, gender, expertise in (
+            ("Wanjiru", first, "KE", "woman", "labour"),
+            ("Kofi", first, "GH", "man", "labour"),
+            ("Amaru", second, "BO", "man", "climate"),
+            ("Salote", second, "TO", "woman", "climate"),
+        )
+    }
+    team = make_user(Role.TASK_TEAM, regions=[consultation.event.region])
+    page = new_page(team)
+
+    page.goto(f"/en/consultations/{consultation.pk}/speakers/")
+    assert_accessible(page)
+    women = page.locator('td[data-dim="gender"][data-value="woman"]')
+    assert women.inner_text() == "0 (0 %)"
+    page.get_by_label("Put Wanjiru on the list").check()
+    page.get_by_label("Put Salote on the list").check()
+    assert women.inner_text() == "2 (100 %)", "the panel follows the ticks without a reload"
+    page.get_by_label("Put Kofi on the list").check()
+    page.get_by_label("Put Amaru on the list").check()
+    assert women.inner_text() == "2 (50 %)"
+    assert page.locator('td[data-dim="expertise"][data-value="labour"]').inner_text() == "2 (50 %)"
+    assert page.get_by_role("rowheader", name="Labour migration and decent work").count() == 1
+    assert page.locator("[data-roundtable]").first.locator("[data-ticked-count]").inner_text() == "2"
+    page.get_by_label("Put Kofi on the list").uncheck()
+    assert page.locator("[data-roundtable]").first.locator("[data-ticked-count]").inner_text() == "1"
+    assert_accessible(page)
+
+    page.get_by_role("button", name="Save the speakers' list and tell people").click()
+    page.wait_for_url(re.compile(r"/speakers/$"))
+
+    chosen = dict(ExpressionOfInterest.objects.values_list("pk", "status"))
+    assert chosen == {
+        offers["Wanjiru"].pk: "selected",
+        offers["Kofi"].pk: "not_selected",
+        offers["Amaru"].pk: "selected",
+        offers["Salote"].pk: "selected",
+    }
+    assert list(first.speakers.all()) == [offers["Wanjiru"]]
+    assert sorted(s.pk for s in second.speakers.all()) == sorted([offers["Amaru"].pk, offers["Salote"].pk])

@@ -170,7 +170,7 @@ def test_saving_the_speakers_list_tells_each_person(client, secretariat, django_
 
     with django_capture_on_commit_callbacks(execute=True):
         client.post(
-            f"/en/consultations/{consultation.pk}/dashboard/",
+            f"/en/consultations/{consultation.pk}/speakers/",
             {"shown": [i.pk for i in interests], "selected": [interests[0].pk, interests[2].pk]},
         )
 

@@ -38,6 +38,7 @@ def test_small_bench_runs_and_writes_its_results(tmp_path):
         "dashboard",
         "thread",
         "moderation queue",
+        "review dashboard",
         "funding review",
     }
     assert all(page["requests"] > 0 and page["errors"] == 0 for page in results["pages"].values())

@@ -13,8 +13,8 @@ from django.core import mail
 
 from portal import services
 from portal.enums import AuditAction, Role
-from portal.models import AuditEntry, SignInLock
-from tests.factories import make_user
+from portal.models import AuditEntry, RegionalRole, SignInLock
+from tests.factories import RegionFactory, make_user
 
 ROOT = Path(__file__).resolve().parents[2]
 LOGIN = "/en/accounts/login/"
@@ -232,10 +232,42 @@ def test_role_change_in_the_admin_is_audited(client, stakeholder):
     page = client.get(f"/en/admin/portal/user/{stakeholder.pk}/change/")
     assert page.status_code == 200
     moderator_group = Group.objects.get(name=Role.MODERATOR)
-    data = {
-        "email": stakeholder.email,
+    data = _user_form(stakeholder, extra_groups=[moderator_group])
+
+    response = client.post(f"/en/admin/portal/user/{stakeholder.pk}/change/", data)
+
+    assert response.status_code == 302, response.content.decode()[:3000]
+    entry = AuditEntry.objects.get(action=AuditAction.ROLE_CHANGE)
+    assert (entry.actor, entry.target_id, entry.detail) == (root, str(stakeholder.pk), "+moderator")
+
+    # A regional role: its row for the region, its group with it, and the audit entry naming the region.
+    region = RegionFactory(code="africa")
+    data.update(
+        {
+            "groups": [g.pk for g in stakeholder.groups.all()],
+            "regional_roles-TOTAL_FORMS": "1",
+            "regional_roles-0-role": Role.FOCAL_POINT,
+            "regional_roles-0-region": region.pk,
+        }
+    )
+    response = client.post(f"/en/admin/portal/user/{stakeholder.pk}/change/", data)
+
+    assert response.status_code == 302, response.content.decode()[:3000]
+    assert stakeholder.groups.filter(name=Role.FOCAL_POINT).exists()
+    assert list(RegionalRole.objects.filter(user=stakeholder).values_list("role", "region")) == [
+        (Role.FOCAL_POINT, region.pk)
+    ]
+    latest = AuditEntry.objects.filter(action=AuditAction.ROLE_CHANGE).order_by("-pk")[:2]
+    assert sorted(entry.detail for entry in latest) == ["+focal_point", "+focal_point@africa"]
+
+
+def _user_form(person, *, extra_groups=()) -> dict:
+    """The person's page in the administration as a superuser sends it back, with ``extra_groups`` ticked."""
+    profile = person.profile
+    return {
+        "email": person.email,
         "is_active": "on",
-        "groups": [g.pk for g in stakeholder.groups.all()] + [moderator_group.pk],
+        "groups": [g.pk for g in person.groups.all()] + [g.pk for g in extra_groups],
         "last_login_0": "",
         "date_joined_0": "2026-01-01",
         "date_joined_1": "10:00:00",
@@ -245,20 +277,33 @@ def test_role_change_in_the_admin_is_audited(client, stakeholder):
         "profile-INITIAL_FORMS": "1",
         "profile-MIN_NUM_FORMS": "0",
         "profile-MAX_NUM_FORMS": "1",
-        "profile-0-id": stakeholder.profile.pk,
-        "profile-0-user": stakeholder.pk,
-        "profile-0-display_name": stakeholder.profile.display_name,
-        "profile-0-constituency": stakeholder.profile.constituency,
-        "profile-0-country": stakeholder.profile.country.code,
+        "profile-0-id": profile.pk,
+        "profile-0-user": person.pk,
+        "profile-0-display_name": profile.display_name,
+        "profile-0-constituency": profile.constituency,
+        "profile-0-country": profile.country.code,
         "profile-0-preferred_language": "en",
-        "profile-0-claimed_affiliation": stakeholder.profile.claimed_affiliation,
+        "profile-0-claimed_affiliation": profile.claimed_affiliation,
+        "regional_roles-TOTAL_FORMS": "0",
+        "regional_roles-INITIAL_FORMS": "0",
+        "regional_roles-MIN_NUM_FORMS": "0",
+        "regional_roles-MAX_NUM_FORMS": "1000",
     }
+
+
+@pytest.mark.django_db
+def test_a_regional_group_without_a_region_is_taken_away_on_save(client, stakeholder):
+    """Ticking the focal point group in the admin grants nothing: the group follows the regions held."""
+    root = make_user(Role.SECRETARIAT)
+    root.is_superuser = True
+    root.save()
+    client.force_login(root)
+    data = _user_form(stakeholder, extra_groups=[Group.objects.get(name=Role.FOCAL_POINT)])
 
     response = client.post(f"/en/admin/portal/user/{stakeholder.pk}/change/", data)
 
     assert response.status_code == 302, response.content.decode()[:3000]
-    entry = AuditEntry.objects.get(action=AuditAction.ROLE_CHANGE)
-    assert (entry.actor, entry.target_id, entry.detail) == (root, str(stakeholder.pk), "+moderator")
+    assert not stakeholder.groups.filter(name=Role.FOCAL_POINT).exists()
 
 
 @pytest.mark.django_db

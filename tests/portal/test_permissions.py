@@ -15,12 +15,24 @@ EXPECTED = {
         "portal.verify_roles",
         "reviews.manage_calendar",
         "consultations.manage",
+        "consultations.select_speakers",
+        "reviews.workspace",
         "discussions.read",
         "discussions.analyse",
         "funding.screen",
     },
     Role.EXECUTIVE_COMMITTEE: {"portal.access_admin", "discussions.read", "funding.recommend"},
     Role.MPTF_CHAIR: {"portal.access_admin", "discussions.read", "funding.decide"},
+    # Somewhere: in which regions is each person's portal.RegionalRole rows (tests/test_region_matrix.py).
+    Role.TASK_TEAM: {"discussions.read", "consultations.select_speakers", "reviews.workspace"},
+    Role.FOCAL_POINT: {
+        "portal.access_admin",
+        "discussions.read",
+        "reviews.manage_calendar",
+        "reviews.workspace",
+        "consultations.manage",
+        "discussions.moderate",
+    },
 }
 
 

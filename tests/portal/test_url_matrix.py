@@ -44,7 +44,8 @@ from consultations.enums import RegistrationStatus
 from discussions import services as discussion_services
 from funding import services as funding_services
 from portal.enums import ClaimedAffiliation, Role, VerificationStatus
-from portal.models import AuditEntry
+from portal.models import AuditEntry, RegionalRole
+from portal.permissions import REGIONAL_ROLES
 from reminders import services as reminder_services
 from tests import worlds
 from tests.factories import (
@@ -76,9 +77,12 @@ STAKEHOLDERS = frozenset({Role.STAKEHOLDER, OWNER})
 REGISTRANTS = STAKEHOLDERS | {Role.UN_SYSTEM, Role.MEMBER_STATE}
 # 002: stakeholders and UN system members post; the space's moderators write moderator notes.
 POSTERS = STAKEHOLDERS | {Role.UN_SYSTEM}
-STAFF = frozenset({Role.MODERATOR, Role.SECRETARIAT, Role.EXECUTIVE_COMMITTEE, Role.MPTF_CHAIR})
+STAFF = frozenset({Role.MODERATOR, Role.SECRETARIAT, Role.EXECUTIVE_COMMITTEE, Role.MPTF_CHAIR, Role.FOCAL_POINT})
 SECRETARIAT = frozenset({Role.SECRETARIAT})
 MODERATOR = frozenset({Role.MODERATOR})
+# Held for the world's region: planning, consultations and moderation there; the task team chooses speakers.
+FOCAL_POINT = frozenset({Role.FOCAL_POINT})
+TASK_TEAM = frozenset({Role.TASK_TEAM})
 # 001: the secretariat screens, the Executive Committee recommends, the MPTF Chair decides.
 REVIEWERS = frozenset({Role.SECRETARIAT, Role.EXECUTIVE_COMMITTEE, Role.MPTF_CHAIR})
 
@@ -136,7 +140,10 @@ MATRIX: dict[str, Rule] = {
     # reviews: the calendar is public; the rule checks are the secretariat's.
     "reviews:calendar": allow(PUBLIC),
     "reviews:calendar_ics": allow(PUBLIC),
-    "reviews:rules": allow(SECRETARIAT),
+    "reviews:rules": allow(SECRETARIAT | FOCAL_POINT),
+    # The review's workspace, for its region's task team and focal points and the secretariat.
+    "reviews:workspaces": allow(SECRETARIAT | FOCAL_POINT | TASK_TEAM),
+    "reviews:workspace": allow(SECRETARIAT | FOCAL_POINT | TASK_TEAM),
     "reviews:event": allow(PUBLIC),
     "reviews:event_ics": allow(PUBLIC),
     "reviews:region": allow(PUBLIC),
@@ -146,7 +153,7 @@ MATRIX: dict[str, Rule] = {
     "consultations:detail": allow(PUBLIC),
     "consultations:agenda": allow(PUBLIC),
     # The summary is not published yet: only the secretariat may read it; for everybody else it does not exist.
-    "consultations:summary_document": allow(SECRETARIAT, hides=True),
+    "consultations:summary_document": allow(SECRETARIAT | FOCAL_POINT, hides=True),
     # Everybody sees the approved talks; those who may register propose one.
     "consultations:talks": allow(PUBLIC, post=REGISTRANTS),
     "consultations:register": allow(REGISTRANTS, post_only=True),
@@ -154,9 +161,11 @@ MATRIX: dict[str, Rule] = {
     # The view looks up the person's own registration: somebody else's is not found.
     "consultations:cancel": allow({OWNER}, post_only=True, hides=True),
     "consultations:speak": allow(REGISTRANTS, post_only=True),
-    "consultations:dashboard": allow(SECRETARIAT),
-    "consultations:export_csv": allow(SECRETARIAT),
-    "consultations:export_xlsx": allow(SECRETARIAT, post_only=True),
+    "consultations:dashboard": allow(SECRETARIAT | FOCAL_POINT),
+    # 001 Annex 2: the region's task team chooses the speakers, with the secretariat.
+    "consultations:speakers": allow(SECRETARIAT | TASK_TEAM),
+    "consultations:export_csv": allow(SECRETARIAT | FOCAL_POINT),
+    "consultations:export_xlsx": allow(SECRETARIAT | FOCAL_POINT, post_only=True),
     # The export log belongs to the secretariat member who started it.
     "consultations:export_status": allow(SECRETARIAT),
     "consultations:export_download": allow(SECRETARIAT),
@@ -167,23 +176,24 @@ MATRIX: dict[str, Rule] = {
     "discussions:follow": allow(SIGNED_IN, post_only=True),
     # The analysis paper is a draft: the secretariat and the space's moderators see it; for others it does
     # not exist until published.
-    "discussions:analysis": allow(SECRETARIAT | MODERATOR, hides=True),
-    "discussions:analysis_pdf": allow(SECRETARIAT | MODERATOR, hides=True),
+    # A focal point moderates every space of their region: they see its draft analysis as its moderators do.
+    "discussions:analysis": allow(SECRETARIAT | MODERATOR | FOCAL_POINT, hides=True),
+    "discussions:analysis_pdf": allow(SECRETARIAT | MODERATOR | FOCAL_POINT, hides=True),
     "discussions:analysis_publish": allow(SECRETARIAT, post_only=True),
     "discussions:export": allow(SECRETARIAT),
     "discussions:question": allow(SIGNED_IN),
-    "discussions:post": allow(POSTERS | MODERATOR, post_only=True),
+    "discussions:post": allow(POSTERS | MODERATOR | FOCAL_POINT, post_only=True),
     # The view looks up the person's own post: somebody else's is not found.
     "discussions:edit": allow({OWNER}, hides=True),
     # A file is served only to those who may see its post; to anybody else it does not exist.
     "discussions:attachment": allow(SIGNED_IN, hides=True),
     # The queue: moderators decide posts; the secretariat takes second reviews (appeals) there too.
-    "discussions:moderation": allow(MODERATOR | SECRETARIAT),
-    "discussions:moderate": allow(MODERATOR, post_only=True),
+    "discussions:moderation": allow(MODERATOR | SECRETARIAT | FOCAL_POINT),
+    "discussions:moderate": allow(MODERATOR | FOCAL_POINT, post_only=True),
     # The view looks up the person's own refused post: somebody else's is not found.
     "discussions:appeal": allow({OWNER}, hides=True),
     # The moderator who took the first decision is refused by the service, with the reason, on the queue.
-    "discussions:appeal_decide": allow(MODERATOR | SECRETARIAT, post_only=True),
+    "discussions:appeal_decide": allow(MODERATOR | SECRETARIAT | FOCAL_POINT, post_only=True),
     # funding
     "funding:list": allow(PUBLIC),
     "funding:call": allow(PUBLIC),
@@ -225,10 +235,12 @@ MATRIX: dict[str, Rule] = {
     "mfa_index": allow(SIGNED_IN),
     # Only while a sign-in waits for its code: anybody else is sent on.
     "mfa_authenticate": allow(NOBODY, elsewhere=HOME),
-    "mfa_reauthenticate": allow(STAFF, elsewhere=frozenset({"account_reauthenticate"})),
+    "mfa_reauthenticate": allow(STAFF | TASK_TEAM, elsewhere=frozenset({"account_reauthenticate"})),
     "mfa_activate_totp": allow(SIGNED_IN, ok=302, ok_to=dict.fromkeys(SIGNED_IN, "account_reauthenticate")),
     # Only an account with an authenticator app can remove it; for the others there is none to find.
-    "mfa_deactivate_totp": allow(STAFF, ok=302, ok_to=dict.fromkeys(STAFF, "account_reauthenticate"), hides=True),
+    "mfa_deactivate_totp": allow(
+        STAFF | TASK_TEAM, ok=302, ok_to=dict.fromkeys(STAFF | TASK_TEAM, "account_reauthenticate"), hides=True
+    ),
     "mfa_view_recovery_codes": allow(NOBODY, hides=True),
     "mfa_generate_recovery_codes": allow(SIGNED_IN, ok=302, ok_to=dict.fromkeys(SIGNED_IN, "account_reauthenticate")),
     "mfa_download_recovery_codes": allow(NOBODY, hides=True),
@@ -263,7 +275,7 @@ ADMIN_SITE: dict[str, Rule] = {
     "admin:jsi18n": allow(STAFF),
     "admin:view_on_site": allow(STAFF, ok=302),
     # An application's index lists what the person may see; one with nothing for them is not found.
-    "admin:app_list": allow(SECRETARIAT, hides=True),
+    "admin:app_list": allow(SECRETARIAT | FOCAL_POINT, hides=True),
     # Any other address in the admin: not found, once through the door.
     "<language>/admin/(?P<url>.*)$": allow(STAFF, ok=404),
 }
@@ -298,26 +310,30 @@ ADMIN_MODELS: dict[str, AdminModel] = {
     # The live settings (django-constance): one page, which its "add" address also opens; a "change" address
     # only sends any staff member back to it (where only the secretariat gets in).
     "constance.config": see(SECRETARIAT, add=SECRETARIAT, constance_config_change=allow(STAFF, ok=302)),
-    # The calendar is the secretariat's; the five regions are fixed.
-    "reviews.region": see(SECRETARIAT),
-    "reviews.reviewcycle": see(SECRETARIAT, add=SECRETARIAT, delete=SECRETARIAT),
-    "reviews.source": see(SECRETARIAT, add=SECRETARIAT, delete=SECRETARIAT),
-    "reviews.event": see(SECRETARIAT, add=SECRETARIAT, delete=SECRETARIAT),
-    # Consultations are the secretariat's; registrations come from the people themselves.
-    "consultations.consultation": see(SECRETARIAT, add=SECRETARIAT, delete=SECRETARIAT),
-    "consultations.registration": see(SECRETARIAT),
-    "consultations.pendingaccreditation": see(SECRETARIAT),
+    # The calendar is the secretariat's and, for their region's events, the focal points'; the five regions
+    # are fixed. (Out of their region a focal point finds nothing: tests/test_region_matrix.py.)
+    "reviews.region": see(SECRETARIAT | FOCAL_POINT),
+    "reviews.reviewcycle": see(SECRETARIAT | FOCAL_POINT, add=SECRETARIAT, delete=SECRETARIAT),
+    "reviews.source": see(SECRETARIAT | FOCAL_POINT, add=SECRETARIAT | FOCAL_POINT, delete=SECRETARIAT),
+    "reviews.event": see(SECRETARIAT | FOCAL_POINT, add=SECRETARIAT | FOCAL_POINT, delete=SECRETARIAT | FOCAL_POINT),
+    # Consultations are the secretariat's and their region's focal points'; registrations come from the people
+    # themselves.
+    "consultations.consultation": see(
+        SECRETARIAT | FOCAL_POINT, add=SECRETARIAT | FOCAL_POINT, delete=SECRETARIAT | FOCAL_POINT
+    ),
+    "consultations.registration": see(SECRETARIAT | FOCAL_POINT),
+    "consultations.pendingaccreditation": see(SECRETARIAT | FOCAL_POINT),
     # Offers and proposals come from the people who make them; the decisions are taken on the dashboard and
     # by the admin's actions, through the services, where nobody decides their own.
-    "consultations.expressionofinterest": see(SECRETARIAT, delete=SECRETARIAT),
+    "consultations.expressionofinterest": see(SECRETARIAT | FOCAL_POINT, delete=SECRETARIAT),
     "consultations.proposal": see(SECRETARIAT, delete=SECRETARIAT),
     # The secretariat sets up spaces; only moderators see posts, and only those of their own spaces.
-    "discussions.space": see(SECRETARIAT, add=SECRETARIAT),
-    "discussions.phase": see(SECRETARIAT, add=SECRETARIAT),
+    "discussions.space": see(SECRETARIAT | FOCAL_POINT, add=SECRETARIAT),
+    "discussions.phase": see(SECRETARIAT | FOCAL_POINT, add=SECRETARIAT),
     "discussions.tag": see(SECRETARIAT, add=SECRETARIAT),
     "discussions.analysispaper": see(SECRETARIAT, add=SECRETARIAT),
-    "discussions.pendingpost": see(MODERATOR),
-    "discussions.post": see(MODERATOR),
+    "discussions.pendingpost": see(MODERATOR | FOCAL_POINT),
+    "discussions.post": see(MODERATOR | FOCAL_POINT),
     # The secretariat publishes calls and follows applications; the decisions are made in the portal.
     "funding.call": see(SECRETARIAT, add=SECRETARIAT),
     "funding.application": see(SECRETARIAT),
@@ -413,6 +429,9 @@ def build_world() -> dict:
     stage = worlds.stage(moderator=users[Role.MODERATOR], interest_deadline=now + timedelta(days=5))
     consultation, space, question, call = stage.consultation, stage.space, stage.question, stage.call
     event, region = consultation.event, consultation.event.region
+    # The regional roles hold the world's region (tests/test_region_matrix.py shows them kept out of others).
+    for role in REGIONAL_ROLES:
+        RegionalRole.objects.create(user=users[role], role=role, region=region)
     records = worlds.admin_records(consultation=consultation, call=call, person=owner, exporter=users[Role.SECRETARIAT])
     source = SourceFactory(title="Roadmap")
     registration = consultation_services.registration_create(
@@ -516,6 +535,7 @@ def build_world() -> dict:
 
 # The arguments of each URL with parameters, taken from the world.
 KWARGS = {
+    "reviews:workspace": lambda w: {"code": w["region"].code, "cycle": w["event"].cycle.code},
     "reviews:event": lambda w: {"pk": w["event"].pk},
     "reviews:event_ics": lambda w: {"pk": w["event"].pk},
     "reviews:region": lambda w: {"code": w["region"].code},
@@ -594,8 +614,8 @@ PAYLOADS = {
     },
     "consultations:register": lambda w: {"attendance": "virtual"},
     "consultations:follow": lambda w: {"follow": "1"},
-    "consultations:speak": lambda w: {"role": "floor", "topic": "Decent work", "statement": "Experience."},
-    "consultations:dashboard": lambda w: {"shown": [w["interest"].pk], "selected": [w["interest"].pk]},
+    "consultations:speak": lambda w: {"role": "rapporteur", "topic": "Decent work", "statement": "Experience."},
+    "consultations:speakers": lambda w: {"shown": [w["interest"].pk], "selected": [w["interest"].pk]},
     "consultations:export_xlsx": lambda w: {"columns": ["display_name"]},
     "discussions:follow": lambda w: {"follow": "1"},
     "discussions:analysis_publish": lambda w: {"publish": "1"},
@@ -638,8 +658,8 @@ CONTROLS = {
     "consultations:register": (Role.STAKEHOLDER, "post"),
     "consultations:follow": (Role.MEMBER_STATE, "post"),
     "consultations:cancel": (OWNER, "post"),
-    "consultations:speak": (Role.UN_SYSTEM, "post"),
-    "consultations:dashboard": (Role.SECRETARIAT, "post"),
+    "consultations:speak": (Role.STAKEHOLDER, "post"),
+    "consultations:speakers": (Role.SECRETARIAT, "post"),
     "consultations:export_csv": (Role.SECRETARIAT, "get"),
     "consultations:export_xlsx": (Role.SECRETARIAT, "post"),
     "discussions:follow": (Role.MEMBER_STATE, "post"),

@@ -1,0 +1,62 @@
+"""The discussion space of a review on its workspace (reviews.workspace): its phases, the moderation backlog,
+open appeals and the analysis paper's due date (002), in a fixed number of queries."""
+
+from datetime import timedelta
+
+from django.db.models import Count, Min, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from discussions.enums import AppealOutcome, PostStatus
+from discussions.models import AnalysisPaper, Appeal, Post, Space
+from discussions.permissions import moderates
+from discussions.reminders import backlog_hours
+from portal.permissions import can
+from reviews.enums import EventKind
+from reviews.models import Event
+from reviews.workspace import Tile, register
+
+
+def build(*, region, cycle, user) -> dict:
+    space = Space.objects.filter(region=region, cycle=cycle).prefetch_related("phases").first()
+    due = (
+        Event.objects.filter(region=region, cycle=cycle, kind=EventKind.SUMMARY_DUE).order_by("start_earliest").first()
+    )
+    if space is None:
+        return {"space": None, "due": due, "deadlines": []}
+    hours = backlog_hours()
+    late = timezone.now() - timedelta(hours=hours)
+    backlog = Post.objects.filter(space=space, status=PostStatus.PENDING).aggregate(
+        waiting=Count("pk"), late=Count("pk", filter=Q(submitted_at__lt=late)), oldest=Min("submitted_at")
+    )
+    paper = AnalysisPaper.objects.filter(space=space).only("published_at", "space_id").first()
+    phases = list(space.phases.all())
+    deadlines = [
+        (
+            phase.closes_at.date(),
+            _("Phase %(number)d of the discussion space closes") % {"number": phase.number},
+            space.get_absolute_url(),
+        )
+        for phase in phases
+        if phase.closes_at
+    ]
+    if due is not None:
+        deadlines.append((due.start_earliest, _("Summary of the discussion space due"), due.get_absolute_url()))
+    return {
+        "space": space,
+        "phases": phases,
+        "backlog": backlog,
+        "hours": hours,
+        "appeals": Appeal.objects.filter(post__space=space, outcome=AppealOutcome.OPEN).count(),
+        "paper": paper,
+        "due": due,
+        "queue": reverse("discussions:moderation") if moderates(user, space) else "",
+        "analysis": reverse("discussions:analysis", args=[space.pk])
+        if moderates(user, space) or can(user, "discussions.analyse") or (paper and paper.published_at)
+        else "",
+        "deadlines": deadlines,
+    }
+
+
+register(Tile("discussion", 30, "discussions/tiles/discussion.html", build))

@@ -1,0 +1,148 @@
+"""The review's workspace: one page per region and cycle with every tile, its figures linked to their lists,
+its deadlines of the next four weeks, and a query count that does not grow with the data."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from consultations.enums import RegistrationStatus
+from funding.enums import State
+from portal.enums import Role
+from reviews.dates import StatedDate
+from reviews.enums import EventKind, Precision
+from tests import worlds
+from tests.factories import (
+    ApplicationFactory,
+    EventFactory,
+    ExpressionOfInterestFactory,
+    PostFactory,
+    RegistrationFactory,
+    SessionFactory,
+    make_consultation,
+    make_user,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def url(stage) -> str:
+    return f"/en/regions/{stage.event.region.code}/{stage.event.cycle.code}/workspace/"
+
+
+def grow(stage, n: int) -> None:
+    """``n`` more of everything the tiles count."""
+    for _ in range(n):
+        consultation = make_consultation(
+            event=EventFactory(region=stage.event.region, cycle=stage.event.cycle), title="Another consultation"
+        )
+        RegistrationFactory(consultation=consultation, status=RegistrationStatus.PENDING)
+        ExpressionOfInterestFactory(consultation=consultation, session=SessionFactory(consultation=consultation))
+        PostFactory(question=stage.question)
+        ApplicationFactory(call=stage.call, state=State.SUBMITTED)
+
+
+def test_the_secretariat_sees_every_tile_with_its_figures_linked(client):
+    stage = worlds.stage(capacity_in_person=3)
+    consultation = stage.consultation
+    RegistrationFactory(consultation=consultation, attendance="in_person")
+    RegistrationFactory(consultation=consultation, attendance="in_person", status=RegistrationStatus.PENDING)
+    PostFactory(question=stage.question)
+    approved = ApplicationFactory(call=stage.call, state=State.SUBMITTED)
+    approved.state, approved.approved_amount = State.APPROVED, Decimal("1200")
+    approved.save()
+    client.force_login(make_user(Role.SECRETARIAT))
+
+    page = client.get(url(stage)).content.decode()
+
+    assert "Engagement rules" in page
+    assert f'href="/en/consultations/{consultation.pk}/dashboard/">In person: 2 / 3<' in page
+    assert f'consultation__id__exact={consultation.pk}">1</a>' in page, "the accreditation queue, linked"
+    assert f'href="/en/consultations/{consultation.pk}/speakers/">0 chosen, 0 offers waiting<' in page
+    assert "1 post waiting for moderation" in page
+    assert "Budget left: 1800.00 of 3000.00 USD" in page
+    assert f'href="/en/funding/calls/{stage.call.pk}/review/?state=approved">1</a>' in page
+
+
+def test_deadlines_of_the_next_four_weeks_only(client):
+    stage = worlds.stage(registration_deadline=timezone.now() + timedelta(days=10), call=False)
+    stage.consultation.interest_deadline = timezone.now() + timedelta(days=40)
+    stage.consultation.save()
+    client.force_login(make_user(Role.SECRETARIAT))
+
+    page = client.get(url(stage)).content.decode()
+
+    assert "Registration closes: Multi-stakeholder consultation for Africa" in page
+    assert "Offers to speak close" not in page, "40 days ahead is outside the four weeks"
+    assert "Phase 1 of the discussion space closes" in page
+
+
+def test_a_broken_rule_says_what_to_do_next(client):
+    stage = worlds.stage(call=False)
+    review_day = timezone.localdate() + timedelta(weeks=10)
+    EventFactory(
+        region=stage.event.region,
+        cycle=stage.event.cycle,
+        kind=EventKind.REGIONAL_REVIEW,
+        start=StatedDate(precision=Precision.DAY, days=(review_day,)),
+    )
+    EventFactory(
+        region=stage.event.region,
+        cycle=stage.event.cycle,
+        kind=EventKind.PRE_CONSULTATION,
+        start=StatedDate(precision=Precision.DAY, days=(review_day - timedelta(weeks=4),)),
+    )
+    client.force_login(make_user(Role.SECRETARIAT))
+
+    page = client.get(url(stage)).content.decode()
+
+    assert "Hold the pre-consultation earlier: at least 12 weeks before the Regional Review" in page
+
+
+def test_links_follow_what_each_person_may_open(client):
+    stage = worlds.stage()
+    region = stage.event.region
+    consultation = stage.consultation
+
+    client.force_login(make_user(Role.TASK_TEAM, regions=[region]))
+    page = client.get(url(stage)).content.decode()
+    assert f"/consultations/{consultation.pk}/speakers/" in page
+    assert f"/consultations/{consultation.pk}/dashboard/" not in page
+    assert "pendingaccreditation" not in page
+    assert "/discussions/moderation/" not in page.split("<main")[1]
+    assert "/review/?state=" not in page
+
+    client.force_login(make_user(Role.FOCAL_POINT, regions=[region]))
+    page = client.get(url(stage)).content.decode()
+    assert f"/consultations/{consultation.pk}/dashboard/" in page
+    assert f"/consultations/{consultation.pk}/speakers/" not in page
+    assert "/discussions/moderation/" in page.split("<main")[1]
+
+
+def test_the_query_count_does_not_grow_with_the_data(client):
+    stage = worlds.stage()
+    client.force_login(make_user(Role.SECRETARIAT))
+    grow(stage, 1)
+    client.get(url(stage))  # warm the caches a first request fills
+
+    with CaptureQueriesContext(connection) as small:
+        assert client.get(url(stage)).status_code == 200
+    grow(stage, 15)
+    with CaptureQueriesContext(connection) as large:
+        assert client.get(url(stage)).status_code == 200
+
+    assert len(large) == len(small)
+
+
+def test_the_list_of_dashboards_names_only_ones_own_regions(client):
+    stage = worlds.stage(call=False)
+    other = make_consultation(event=EventFactory(cycle=stage.event.cycle)).event.region
+    client.force_login(make_user(Role.FOCAL_POINT, regions=[other]))
+
+    page = client.get("/en/workspace/").content.decode()
+
+    assert f"/regions/{other.code}/{stage.event.cycle.code}/workspace/" in page
+    assert f"/regions/{stage.event.region.code}/" not in page.split("<main")[1].split("<footer")[0]
