@@ -71,7 +71,7 @@ class InterestForm(forms.Form):
             role, session = cleaned.get("role"), cleaned.get("session")
             if role == SpeakingRole.RAPPORTEUR:
                 cleaned["session"] = None
-            elif role and session is None:
+            elif role and session is None and "session" not in self.errors:
                 self.add_error("session", _("Choose the roundtable you offer to speak at."))
         return cleaned
 
@@ -149,10 +149,12 @@ class CriteriaForm(forms.ModelForm):
                 label=label, choices=list(labels.items()), initial=order[index] if index < len(order) else None
             )
         for dim in DIMENSIONS:
-            self.fields[f"max_{dim}"].label = _("%(dimension)s: largest share of the list (%%)") % {
-                "dimension": labels[dim]
-            }
-            self.fields[f"max_{dim}"].help_text = ""
+            # The model's bounds (1 % to 100 %), checked once with one message, and in the page too.
+            self.fields[f"max_{dim}"] = forms.IntegerField(
+                label=_("%(dimension)s: largest share of the list (%%)") % {"dimension": labels[dim]},
+                min_value=1,
+                max_value=100,
+            )
 
     def clean(self):
         cleaned = super().clean()

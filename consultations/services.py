@@ -384,16 +384,21 @@ def criteria_set(*, consultation: Consultation, by, shown_version: int, **values
 
 
 @transaction.atomic
-def slate_decide(*, consultation: Consultation, decisions: dict[int, bool], by) -> int:
+def slate_decide(*, consultation: Consultation, decisions: dict[int, bool], shown: dict[int, str], by) -> int:
     """Record the choice of speakers for the offers the decider was shown: selected or not; each person is told.
 
     ``decisions`` maps each offer shown with a tick box to whether it was ticked;
-    offers not in it (arrived since, or not the decider's to decide) keep their
-    status. Nobody selects themselves or someone of their own organisation: the
-    whole list is refused, naming the person, and nothing changes (001 Annex 2:
-    speakers chosen on agreed criteria, not by the candidates). The region's task
-    team and the secretariat decide; a selected offer for a roundtable is put on
-    that roundtable's agenda, and taken off when no longer selected.
+    offers not in it (arrived since, on another roundtable's form, or not the
+    decider's to decide) keep their status. ``shown`` is the status each offer had
+    on the page: if someone decided one of them since, the whole list is refused,
+    naming the person, so two people saving at once never overwrite each other.
+    Nobody selects themselves or someone of their own organisation, nor a person
+    the consultation's criteria no longer let speak (a UN system member once the
+    slots are kept for stakeholders): the whole list is refused and nothing changes
+    (001 Annex 2: speakers chosen on agreed criteria, not by the candidates). The
+    region's task team and the secretariat decide; a selected offer for a
+    roundtable is put on that roundtable's agenda, and taken off when no longer
+    selected.
     """
 
     region_id = consultation.event.region_id
@@ -405,6 +410,22 @@ def slate_decide(*, consultation: Consultation, decisions: dict[int, bool], by) 
         .order_by("pk")
     )
     _check_subjects(by, [offer.user for offer in offers])
+    moved = [offer for offer in offers if shown.get(offer.pk) != offer.status]
+    if moved:
+        raise ConsultationError(
+            _(
+                "The offer of %(name)s was decided by someone else since you opened the page: nothing was saved. "
+                "Read the list again before you save."
+            )
+            % {"name": moved[0].user.profile.public_name}
+        )
+    criteria = selectors.criteria_of(consultation)
+    for offer in offers:
+        if decisions[offer.pk] and offer_refusal(consultation=consultation, user=offer.user, criteria=criteria):
+            raise ConsultationError(
+                _("%(name)s may not speak under this consultation's criteria: nothing was saved.")
+                % {"name": offer.user.profile.public_name}
+            )
     changed = 0
     for interest in offers:
         status = InterestStatus.SELECTED if decisions[interest.pk] else InterestStatus.NOT_SELECTED

@@ -7,7 +7,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
 from django.http import FileResponse, Http404, HttpResponseNotAllowed, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_countries import countries
@@ -49,7 +49,7 @@ def consultation_list(request):
 
 def _visible(request, pk: int) -> Consultation:
     consultation = get_object_or_404(Consultation.objects.select_related("event__region", "event__cycle"), pk=pk)
-    if consultation.status == ConsultationStatus.DRAFT and not _manages(request.user, consultation):
+    if consultation.status == ConsultationStatus.DRAFT and not _plans(request.user, consultation):
         raise Http404  # a draft is its planners' alone: for anybody else it does not exist
     return consultation
 
@@ -164,13 +164,21 @@ def _manages(user, consultation: Consultation, capability: str = "consultations.
     return can_in_region(user, capability, consultation.event.region_id)
 
 
+def _plans(user, consultation: Consultation) -> bool:
+    """Who sees a consultation still in draft: those who run it or choose its speakers, in its region."""
+    return _manages(user, consultation) or _manages(user, consultation, "consultations.select_speakers")
+
+
 def _managed(request, pk: int, capability: str = "consultations.manage") -> Consultation:
-    """The consultation ``pk`` if ``request.user`` may do ``capability`` for it; otherwise PermissionDenied.
+    """The consultation ``pk`` if ``request.user`` may do ``capability`` for it; otherwise PermissionDenied, or
+    404 for a draft the person may not see at all (its existence is nobody else's business).
 
     Callers send anonymous people to sign in first (:func:`_require_manage`).
     """
     consultation = get_object_or_404(Consultation.objects.select_related("event__region", "event__cycle"), pk=pk)
     if not _manages(request.user, consultation, capability):
+        if consultation.status == ConsultationStatus.DRAFT and not _plans(request.user, consultation):
+            raise Http404
         raise PermissionDenied
     return consultation
 
@@ -202,8 +210,8 @@ def dashboard(request, pk: int):
 
     Speakers are chosen on their own page (:func:`speakers`), by the region's task team with the secretariat.
     """
-    if (denied := _require_manage(request)) is not None:
-        return denied
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
     if request.method != "GET":
         return HttpResponseNotAllowed(["GET"])
     consultation = _managed(request, pk)
@@ -260,12 +268,14 @@ def slate_labels() -> dict:
 
 def export_csv(request, pk: int):
     """The registration list as CSV, streamed row by row from a server-side cursor."""
-    if (denied := _require_manage(request)) is not None:
-        return denied
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
     consultation = _managed(request, pk)
-    columns = [c for c in request.GET.getlist("columns") if c in COLUMNS] or DEFAULT_COLUMNS
-    statuses = [s for s in request.GET.getlist("status") if s in RegistrationStatus.values]
-    attendances = [a for a in request.GET.getlist("attendance") if a in Attendance.values]
+    # Sent by the dashboard's form as a POST (its CSRF token stays out of the address); a GET link works too.
+    params = request.POST if request.method == "POST" else request.GET
+    columns = [c for c in params.getlist("columns") if c in COLUMNS] or DEFAULT_COLUMNS
+    statuses = [s for s in params.getlist("status") if s in RegistrationStatus.values]
+    attendances = [a for a in params.getlist("attendance") if a in Attendance.values]
     queryset = export_queryset(consultation, statuses=statuses, attendances=attendances)
     services.export_log(
         consultation=consultation,
@@ -285,8 +295,8 @@ def export_csv(request, pk: int):
 @require_POST
 def export_xlsx_start(request, pk: int):
     """Queue an XLSX export in Celery and send the person to its progress page."""
-    if (denied := _require_manage(request)) is not None:
-        return denied
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
     consultation = _managed(request, pk)
     columns = [c for c in request.POST.getlist("columns") if c in COLUMNS] or DEFAULT_COLUMNS
     statuses = [s for s in request.POST.getlist("status") if s in RegistrationStatus.values]
@@ -444,14 +454,16 @@ def speakers(request, pk: int):
     """The speakers' list, built per roundtable by the region's task team (or the secretariat) on the criteria
     they set here (001 Annex 2; 004: a panel of 4–5 panelists, a moderator, and a rapporteur).
 
-    The balance panel counts the names ticked: a script updates it at each tick, and without the script "Check
-    the balance" shows the same counts for the ticked names (nothing is saved until "Save").
+    Each roundtable (and the rapporteur) is its own form: saving one decides only the offers it shows, with the
+    status each had on the page. The balance panel counts the names ticked: a script updates it at each tick,
+    and without the script "Check the balance" shows the same counts for the ticks sent (nothing is saved).
     """
-    if (denied := _require_manage(request, "consultations.select_speakers")) is not None:
-        return denied
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
     consultation = _managed(request, pk, "consultations.select_speakers")
     criteria = selectors.criteria_of(consultation)
-    if request.method == "POST" and request.POST.get("action") == "criteria":
+    action = request.POST.get("action", "save")
+    if request.method == "POST" and action == "criteria":
         form = CriteriaForm(request.POST, instance=criteria)
         if form.is_valid():
             try:
@@ -467,84 +479,116 @@ def speakers(request, pk: int):
                 messages.success(request, _("The selection criteria have been saved."))
                 return redirect("consultations:speakers", pk=pk)
         return _speakers_page(request, consultation, selectors.criteria_of(consultation), form, status=400)
-    selected = {n for v in request.POST.getlist("selected") if (n := whole_number(v)) is not None}
-    if request.method == "POST" and request.POST.get("action") == "check":
-        return _speakers_page(request, consultation, criteria, CriteriaForm(instance=criteria), ticked=selected)
-    if request.method == "POST":
-        shown = {n for v in request.POST.getlist("shown") if (n := whole_number(v)) is not None}
-        try:
-            changed = services.slate_decide(
-                consultation=consultation, decisions={pk: pk in selected for pk in shown}, by=request.user
+    if request.method != "POST":
+        return _speakers_page(request, consultation, criteria, CriteriaForm(instance=criteria))
+    # Each shown offer comes as "id:status", the status it had on the page.
+    shown: dict[int, str] = {}
+    for value in request.POST.getlist("shown"):
+        offer_id, _sep, status = value.partition(":")
+        if (number := whole_number(offer_id)) is not None and status in InterestStatus.values:
+            shown[number] = status
+    # "Accept the suggestion": the offers the page suggested, as it showed them.
+    chosen = request.POST.getlist("suggested" if action == "accept" else "selected")
+    ticked = {n for v in chosen if (n := whole_number(v)) is not None} & set(shown)
+    if action == "check":
+        return _speakers_page(
+            request, consultation, criteria, CriteriaForm(instance=criteria), ticked=(set(shown), ticked)
+        )
+    try:
+        changed = services.slate_decide(
+            consultation=consultation, decisions={pk: pk in ticked for pk in shown}, shown=shown, by=request.user
+        )
+    except services.ConsultationError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request,
+            ngettext(
+                "The speakers' list has been saved; %(count)d person is being told.",
+                "The speakers' list has been saved; %(count)d people are being told.",
+                changed,
             )
-        except services.ConsultationError as exc:
-            messages.error(request, str(exc))
-        else:
-            messages.success(
-                request, _("The speakers' list has been saved; %(count)d people are being told.") % {"count": changed}
-            )
-        return redirect("consultations:speakers", pk=pk)
-    return _speakers_page(request, consultation, criteria, CriteriaForm(instance=criteria))
+            % {"count": changed},
+        )
+    return redirect("consultations:speakers", pk=pk)
 
 
 def _speakers_page(request, consultation: Consultation, criteria, form, status: int = 200, ticked=None):
-    """``ticked``: the offers ticked on the page sent to check the balance (None: the saved list)."""
+    """``ticked``: (the offers of the form sent to check the balance, those ticked there); None: the saved list.
+
+    Suggestions give each person one speaking slot: someone suggested for an earlier roundtable (or as its
+    moderator) is not suggested again.
+    """
     offers = list(
         ExpressionOfInterest.objects.filter(consultation=consultation)
         .select_related("user__profile", "session")
         .order_by("submitted_at", "pk")
     )
     decidable = services.interests_decidable(by=request.user, interests=offers)
-    checking = ticked is not None
+    sent, ticks = ticked if ticked is not None else (set(), set())
     candidates = {}
     for arrival, offer in enumerate(offers, start=1):
         offer.decidable = offer.pk in decidable
-        # Checking the balance without a script shows the ticks as sent; one's own offer keeps its status.
-        offer.ticked = offer.pk in ticked if checking and offer.decidable else offer.status == InterestStatus.SELECTED
+        # The criteria may since have kept the slots for stakeholders: such an offer can only be turned down.
+        offer.ineligible = services.offer_refusal(consultation=consultation, user=offer.user, criteria=criteria)
+        offer.ticked = offer.pk in ticks if offer.pk in sent else offer.status == InterestStatus.SELECTED
         offer.candidate = candidates[offer.pk] = _offer_candidate(offer, arrival)
         offer.values = {dim: getattr(offer.candidate, dim) for dim in slate.DIMENSIONS}
+    taken: set[int] = set()
 
     def suggested(pool: list, size: int) -> set[int]:
-        return set(
+        eligible = [o for o in pool if not o.ineligible and o.user_id not in taken]
+        chosen = set(
             slate.suggest(
-                [o.candidate for o in pool], size=size, max_shares=criteria.max_shares, preference=criteria.order
+                [o.candidate for o in eligible], size=size, max_shares=criteria.max_shares, preference=criteria.order
             )
         )
+        taken.update(o.user_id for o in eligible if o.pk in chosen)
+        return chosen
 
     blocks = []
     for session in consultation.sessions.filter(kind=SessionKind.ROUNDTABLE).order_by("position", "pk"):
         mine = [o for o in offers if o.session_id == session.pk]
         panel = [o for o in mine if o.role == SpeakingRole.PANEL]
         moderators = [o for o in mine if o.role == SpeakingRole.MODERATOR]
-        blocks.append(
-            {
-                "session": session,
-                "size": session.panel_size,
-                "groups": [
-                    (SpeakingRole.PANEL.label, panel, suggested(panel, session.panel_size)),
-                    (SpeakingRole.MODERATOR.label, moderators, suggested(moderators, 1)),
-                    (SpeakingRole.FLOOR.label, [o for o in mine if o.role == SpeakingRole.FLOOR], set()),
-                ],
-                "ticked_panel": sum(1 for o in panel if o.ticked),
-            }
-        )
+        groups = [
+            (SpeakingRole.PANEL.label, panel, suggested(panel, session.panel_size)),
+            (SpeakingRole.MODERATOR.label, moderators, suggested(moderators, 1)),
+            (SpeakingRole.FLOOR.label, [o for o in mine if o.role == SpeakingRole.FLOOR], None),
+        ]
+        blocks.append(_block(f"roundtable-{session.pk}", str(session), groups, size=session.panel_size))
     rapporteurs = [o for o in offers if o.role == SpeakingRole.RAPPORTEUR]
-    loose = [o for o in offers if o.session_id is None and o.role != SpeakingRole.RAPPORTEUR]
-    # Offers made before the agenda had roundtables: one panel of the usual size (004: 4-5 panelists).
-    loose_suggested = suggested([o for o in loose if o.role == SpeakingRole.PANEL], DEFAULT_PANEL_SIZE)
-    registrants = _candidates(
-        Registration.objects.filter(consultation=consultation, status__in=HOLDS_PLACE).values(
-            "pk",
-            "arrival",
-            "user__profile__constituency",
-            "user__profile__country",
-            "user__profile__subregion",
-            "user__profile__gender",
+    blocks.append(
+        _block(
+            "rapporteur", _("Rapporteur"), [(_("Offers to be the rapporteur"), rapporteurs, suggested(rapporteurs, 1))]
         )
     )
-    pool = list(candidates.values())
-    table = slate.balance(
-        {"slate": [o.candidate for o in offers if o.ticked], "pool": pool, "registrants": registrants}
-    )
+    loose = [o for o in offers if o.session_id is None and o.role != SpeakingRole.RAPPORTEUR]
+    if loose:
+        # Offers made before the agenda had roundtables: one panel of the usual size (004: 4-5 panelists).
+        panel = [o for o in loose if o.role == SpeakingRole.PANEL]
+        blocks.append(
+            _block(
+                "loose",
+                _("Offers not tied to a roundtable"),
+                [(_("Offers made before the roundtables were set"), loose, suggested(panel, DEFAULT_PANEL_SIZE))],
+            )
+        )
+    manages = _manages(request.user, consultation)
+    groups_for_balance = {"slate": [o.candidate for o in offers if o.ticked], "pool": list(candidates.values())}
+    if manages:
+        # Who registered, counted: for those who run the registrations only (with few people, a count is a name).
+        groups_for_balance["registrants"] = _candidates(
+            Registration.objects.filter(consultation=consultation, status__in=HOLDS_PLACE).values(
+                "pk",
+                "arrival",
+                "user__profile__constituency",
+                "user__profile__country",
+                "user__profile__subregion",
+                "user__profile__gender",
+            )
+        )
+    table = slate.balance(groups_for_balance)
     labels = slate_labels()
     return render(
         request,
@@ -555,17 +599,36 @@ def _speakers_page(request, consultation: Consultation, criteria, form, status: 
             "criteria_rows": criteria_rows(criteria),
             "form": form,
             "blocks": blocks,
-            "rapporteurs": (rapporteurs, suggested(rapporteurs, 1)),
-            "loose": (loose, loose_suggested),
             "offers": offers,
-            "checking": checking,
-            "all_suggested": {pk for block in blocks for _label, _group, chosen in block["groups"] for pk in chosen}
-            | suggested(rapporteurs, 1)
-            | loose_suggested,
+            "checking": ticked is not None,
+            "show_registrants": manages,
             "balance": [
-                (dim, labels[dim], [{**row, "label": _value_label(dim, row["value"])} for row in rows])
+                (
+                    dim,
+                    labels[dim],
+                    sorted(
+                        ({**row, "label": _value_label(dim, row["value"])} for row in rows),
+                        key=lambda row: (not row["value"], row["label"]),
+                    ),
+                )
                 for dim, rows in table.items()
             ],
         },
         status=status,
     )
+
+
+def _block(key: str, title: str, groups: list, size: int | None = None) -> dict:
+    """One form of the speakers page: a roundtable (panel, moderator, floor), the rapporteur, or older offers."""
+    offers = [offer for _label, group, _chosen in groups for offer in group]
+    panel = groups[0][1] if size else []
+    return {
+        "key": key,
+        "title": title,
+        "size": size,
+        "groups": groups,
+        "offers": offers,
+        "decidable": any(offer.decidable for offer in offers),
+        "suggested": {pk for _label, _group, chosen in groups for pk in (chosen or ())},
+        "ticked_panel": sum(1 for offer in panel if offer.ticked),
+    }

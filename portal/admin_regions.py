@@ -11,6 +11,17 @@ from django.contrib.admin.utils import get_fields_from_path
 from portal.permissions import regions_for
 
 
+class RegionRelatedFilter(admin.RelatedOnlyFieldListFilter):
+    """A filter by a related row that lists only the rows seen, and still applies with one or none of them.
+
+    Django drops a filter that offers fewer than two choices, and with it the parameter of a link such as
+    "registrations to accredit for this consultation": the list would show every row instead.
+    """
+
+    def has_output(self) -> bool:
+        return True
+
+
 class RegionScopedAdmin:
     """Mix into a ModelAdmin (or an inline) before admin.ModelAdmin.
 
@@ -42,6 +53,7 @@ class RegionScopedAdmin:
             field.queryset = field.queryset.filter(**{f"{lookup}__in": regions})
             # A regional role creates nothing without a region: the empty choice would make a global row.
             field.required = True
+            field.help_text = ""
         return field
 
     def get_list_filter(self, request):
@@ -51,7 +63,7 @@ class RegionScopedAdmin:
         if self.regions(request) is None:
             return filters
         return [
-            (entry, admin.RelatedOnlyFieldListFilter)
+            (entry, RegionRelatedFilter)
             if isinstance(entry, str) and get_fields_from_path(self.model, entry)[-1].is_relation
             else entry
             for entry in filters

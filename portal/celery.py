@@ -4,6 +4,8 @@ import os
 
 from celery import Celery
 
+from portal import broker  # noqa: F401 - registers the embedded mode's broker transport ("portalfs://")
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.base")
 
 app = Celery("portal")

@@ -112,7 +112,8 @@ MODEL_PERMISSIONS: dict[str, frozenset[str]] = {
         {
             "reviews.view_region",
             "reviews.view_reviewcycle",
-            *(f"reviews.{action}_source" for action in ("view", "add", "change")),
+            # Source documents are quoted by every region's calendar: the secretariat keeps them.
+            "reviews.view_source",
             *(
                 f"reviews.{action}_{model}"
                 for model in ("event", "datestatement")

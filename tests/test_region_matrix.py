@@ -117,7 +117,7 @@ def world():
 MAY_IN_A = {
     "dashboard": {"secretariat", "focal_a"},
     "export": {"secretariat", "focal_a"},
-    "draft page": {"secretariat", "focal_a"},
+    "draft page": {"secretariat", "focal_a", "task_a"},
     "material file": {"secretariat", "focal_a"},
     "speakers": {"secretariat", "task_a"},
     "workspace": {"secretariat", "focal_a", "task_a"},
@@ -283,7 +283,10 @@ def test_the_task_team_decides_speakers_and_criteria_in_its_region_only(world, s
 
     def decide():
         consultation_services.slate_decide(
-            consultation=objects.consultation, decisions={objects.offer.pk: True}, by=team
+            consultation=objects.consultation,
+            decisions={objects.offer.pk: True},
+            shown={objects.offer.pk: "received"},
+            by=team,
         )
 
     def criteria():
@@ -324,8 +327,32 @@ def test_a_regional_role_without_a_region_allows_nothing(client, world):
     client.force_login(loose)
     for side in ("A", "B"):
         objects = world[side]
-        assert client.get(f"/en/consultations/{objects.consultation.pk}/dashboard/").status_code == 403
+        assert client.get(f"/en/consultations/{objects.consultation.pk}/dashboard/").status_code == 404  # a draft
         assert (
             objects.markers["consultation"] not in client.get("/en/admin/consultations/consultation/").content.decode()
         )
         assert objects.markers["post"] not in client.get("/en/discussions/moderation/").content.decode()
+
+
+def test_another_regions_draft_does_not_exist_on_any_page(client, world):
+    """A draft is its planners' alone: a focal point or task team member of another region gets the same 404 on
+    its public page, its dashboard and its speakers page, so not even its existence shows."""
+    draft = world["B"].consultation
+    for person in ("focal_a", "task_a"):
+        client.force_login(world["people"][person])
+        for suffix in ("", "dashboard/", "speakers/", "registrations.csv"):
+            assert client.get(f"/en/consultations/{draft.pk}/{suffix}").status_code == 404, (person, suffix)
+
+
+def test_the_accreditation_link_of_a_consultation_lists_only_its_registrations(client, world):
+    """A focal point's filter by consultation keeps its parameter even when it has one choice or none."""
+    side = world["A"]
+    empty = make_consultation(event=side.event, title="Consultation A without anybody waiting")
+    client.force_login(world["people"]["focal_a"])
+
+    page = client.get(f"/en/admin/consultations/pendingaccreditation/?consultation__id__exact={empty.pk}")
+
+    assert page.status_code == 200
+    assert side.markers["registrant"] not in page.content.decode()
+    page = client.get(f"/en/admin/consultations/pendingaccreditation/?consultation__id__exact={side.consultation.pk}")
+    assert side.markers["registrant"] in page.content.decode()

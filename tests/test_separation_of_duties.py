@@ -227,7 +227,7 @@ def speaker_selection(relation: str) -> Decision:
     return Decision(
         secretariat,
         lambda: consultation_services.slate_decide(
-            consultation=consultation, decisions={offer.pk: True}, by=secretariat
+            consultation=consultation, decisions={offer.pk: True}, shown={offer.pk: offer.status}, by=secretariat
         ),
         consultation_services.ConsultationError,
     )
@@ -462,7 +462,9 @@ def via_speakers_dashboard(client):
     page = client.get(f"/en/consultations/{consultation.pk}/speakers/").content.decode()
     assert f'name="selected" value="{offer.pk}"' not in page, "no tick box for one's own offer, nor a suggestion"
     return lambda: client.post(
-        f"/en/consultations/{consultation.pk}/speakers/", {"shown": [offer.pk], "selected": [offer.pk]}, follow=True
+        f"/en/consultations/{consultation.pk}/speakers/",
+        {"shown": [f"{offer.pk}:received"], "selected": [offer.pk]},
+        follow=True,
     )
 
 

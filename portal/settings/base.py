@@ -288,7 +288,8 @@ else:
     # Every process that sends a task needs these folders, not only the worker.
     for _folder in ("queue", "processed", "results", "control"):
         (_broker_dir / _folder).mkdir(parents=True, exist_ok=True)
-    CELERY_BROKER_URL = "filesystem://"
+    # kombu's filesystem transport with whole-message writes (portal/broker.py).
+    CELERY_BROKER_URL = "portalfs://"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_broker_dir / "queue"),
         "data_folder_out": str(_broker_dir / "queue"),

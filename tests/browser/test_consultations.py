@@ -100,7 +100,7 @@ def test_secretariat_accredits_picks_speakers_and_exports(new_page):
 
     page.goto(f"/en/consultations/{consultation.pk}/speakers/")
     assert_accessible(page)
-    page.get_by_role("button", name="Accept the suggested lists").click()
+    page.get_by_role("button", name="Accept the suggestion and tell people").click()
     page.wait_for_url(re.compile(r"/speakers/$"))
     assert set(ExpressionOfInterest.objects.values_list("status", flat=True)) == {"selected"}
     assert_accessible(page)
@@ -174,7 +174,14 @@ def test_a_task_team_member_chooses_a_balanced_panel_per_roundtable(new_page):
     assert page.locator("[data-roundtable]").first.locator("[data-ticked-count]").inner_text() == "1"
     assert_accessible(page)
 
-    page.get_by_role("button", name="Save the speakers' list and tell people").click()
+    page.get_by_role("button", name="Save “Roundtable on labour” and tell people").click()
+    page.wait_for_url(re.compile(r"/speakers/$"))
+    assert set(ExpressionOfInterest.objects.filter(session=second).values_list("status", flat=True)) == {"received"}, (
+        "saving one roundtable leaves the others as they are"
+    )
+    page.get_by_label("Put Amaru on the list").check()
+    page.get_by_label("Put Salote on the list").check()
+    page.get_by_role("button", name="Save “Roundtable on climate” and tell people").click()
     page.wait_for_url(re.compile(r"/speakers/$"))
 
     chosen = dict(ExpressionOfInterest.objects.values_list("pk", "status"))

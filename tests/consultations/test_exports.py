@@ -171,7 +171,7 @@ def test_saving_the_speakers_list_tells_each_person(client, secretariat, django_
     with django_capture_on_commit_callbacks(execute=True):
         client.post(
             f"/en/consultations/{consultation.pk}/speakers/",
-            {"shown": [i.pk for i in interests], "selected": [interests[0].pk, interests[2].pk]},
+            {"shown": [f"{i.pk}:received" for i in interests], "selected": [interests[0].pk, interests[2].pk]},
         )
 
     assert list(ExpressionOfInterest.objects.order_by("pk").values_list("status", flat=True)) == [

@@ -186,7 +186,10 @@ def test_slate_decision_audit_names_the_decider(django_capture_on_commit_callbac
 
     with django_capture_on_commit_callbacks(execute=True):
         changed = services.slate_decide(
-            consultation=consultation, decisions={chosen.pk: True, passed_over.pk: False}, by=decider
+            consultation=consultation,
+            decisions={chosen.pk: True, passed_over.pk: False},
+            shown={chosen.pk: "received", passed_over.pk: "received"},
+            by=decider,
         )
 
     assert changed == 2

@@ -253,10 +253,10 @@ def test_a_selected_panelist_goes_on_the_roundtable_agenda_and_off_again(django_
     made = ExpressionOfInterestFactory(consultation=consultation, session=roundtable)
     team = make_user(Role.TASK_TEAM, regions=[consultation.event.region])
 
-    services.slate_decide(consultation=consultation, decisions={made.pk: True}, by=team)
+    services.slate_decide(consultation=consultation, decisions={made.pk: True}, shown={made.pk: "received"}, by=team)
     assert list(roundtable.speakers.all()) == [made]
 
-    services.slate_decide(consultation=consultation, decisions={made.pk: False}, by=team)
+    services.slate_decide(consultation=consultation, decisions={made.pk: False}, shown={made.pk: "selected"}, by=team)
     assert list(roundtable.speakers.all()) == []
     assert ExpressionOfInterest.objects.get().status == InterestStatus.NOT_SELECTED
 
@@ -294,7 +294,12 @@ def test_the_balance_panel_shows_labels_and_counts_the_ticked_names_without_a_sc
     client.force_login(make_user(Role.SECRETARIAT))
 
     response = client.post(
-        f"/en/consultations/{consultation.pk}/speakers/", {"action": "check", "selected": [kenyan.pk]}
+        f"/en/consultations/{consultation.pk}/speakers/",
+        {
+            "action": "check",
+            "shown": [f"{o.pk}:received" for o in ExpressionOfInterest.objects.all()],
+            "selected": [kenyan.pk],
+        },
     )
 
     page = response.content.decode()
@@ -317,3 +322,94 @@ def test_the_public_page_says_who_chooses_and_how(client):
     assert "The regional task team for" in page
     assert "Roundtable on labour: a panel of 4 panelists" in page
     assert "The speaking slots are for stakeholders." in page
+
+
+def test_two_people_saving_at_once_never_overwrite_each_other(client):
+    """The list binds to the status each offer had on the page: the second save, read before the first, is
+    refused and changes nothing."""
+    consultation = make_consultation()
+    roundtable = SessionFactory(consultation=consultation)
+    first, second = (ExpressionOfInterestFactory(consultation=consultation, session=roundtable) for _ in range(2))
+    url = f"/en/consultations/{consultation.pk}/speakers/"
+    shown = [f"{first.pk}:received", f"{second.pk}:received"]
+    client.force_login(make_user(Role.TASK_TEAM, regions=[consultation.event.region]))
+
+    client.post(url, {"shown": shown, "selected": [first.pk]})
+    response = client.post(url, {"shown": shown, "selected": [second.pk]}, follow=True)
+
+    assert "was decided by someone else since you opened the page" in response.content.decode()
+    assert dict(ExpressionOfInterest.objects.values_list("pk", "status")) == {
+        first.pk: InterestStatus.SELECTED,
+        second.pk: InterestStatus.NOT_SELECTED,
+    }
+
+
+def test_saving_one_roundtable_leaves_the_others_and_accepting_takes_the_suggestion_shown(client):
+    consultation = make_consultation()
+    one, two = SessionFactory(consultation=consultation), SessionFactory(consultation=consultation)
+    here = ExpressionOfInterestFactory(consultation=consultation, session=one)
+    there = ExpressionOfInterestFactory(consultation=consultation, session=two)
+    client.force_login(make_user(Role.SECRETARIAT))
+
+    client.post(
+        f"/en/consultations/{consultation.pk}/speakers/",
+        {"action": "accept", "shown": [f"{here.pk}:received"], "suggested": [here.pk, there.pk]},
+    )
+
+    assert dict(ExpressionOfInterest.objects.values_list("pk", "status")) == {
+        here.pk: InterestStatus.SELECTED,
+        there.pk: InterestStatus.RECEIVED,
+    }
+
+
+def test_a_person_the_criteria_no_longer_let_speak_is_neither_suggested_nor_selectable(client):
+    consultation = make_consultation()
+    roundtable = SessionFactory(consultation=consultation)
+    criteria = SelectionCriteriaFactory(consultation=consultation, un_system_may_offer=True)
+    offer(consultation, make_user(Role.UN_SYSTEM), session=roundtable)
+    criteria.un_system_may_offer = False
+    criteria.save()
+    made = ExpressionOfInterest.objects.get()
+    client.force_login(make_user(Role.SECRETARIAT))
+
+    page = client.get(f"/en/consultations/{consultation.pk}/speakers/").content.decode()
+    assert f'id="select-{made.pk}"' not in page
+    assert "The speaking slots of this consultation are for stakeholders." in page
+    with (
+        pytest.raises(services.ConsultationError, match="may not speak under this consultation's criteria"),
+        transaction.atomic(),
+    ):
+        services.slate_decide(
+            consultation=consultation,
+            decisions={made.pk: True},
+            shown={made.pk: "received"},
+            by=make_user(Role.SECRETARIAT),
+        )
+    assert ExpressionOfInterest.objects.get().status == InterestStatus.RECEIVED
+
+
+def test_one_person_is_suggested_for_one_slot_only(client):
+    consultation = make_consultation()
+    first, second = SessionFactory(consultation=consultation), SessionFactory(consultation=consultation)
+    person = make_user(Role.STAKEHOLDER)
+    early = ExpressionOfInterestFactory(consultation=consultation, session=first, user=person)
+    late = ExpressionOfInterestFactory(consultation=consultation, session=second, user=person)
+    client.force_login(make_user(Role.SECRETARIAT))
+
+    page = client.get(f"/en/consultations/{consultation.pk}/speakers/").content.decode()
+
+    assert f'name="suggested" value="{early.pk}"' in page
+    assert f'name="suggested" value="{late.pk}"' not in page
+
+
+def test_the_task_team_sees_no_count_of_who_registered(client):
+    consultation = make_consultation()
+    SessionFactory(consultation=consultation)
+    ExpressionOfInterestFactory(consultation=consultation, session=consultation.sessions.get())
+    region = consultation.event.region
+
+    client.force_login(make_user(Role.TASK_TEAM, regions=[region]))
+    assert ">Registered<" not in client.get(f"/en/consultations/{consultation.pk}/speakers/").content.decode()
+    client.force_login(make_user(Role.FOCAL_POINT, regions=[region]))
+    client.force_login(make_user(Role.SECRETARIAT))
+    assert ">Registered<" in client.get(f"/en/consultations/{consultation.pk}/speakers/").content.decode()

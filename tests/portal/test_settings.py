@@ -62,7 +62,7 @@ def test_embedded_mode_uses_local_cache_and_no_server():
     assert result.stdout.split() == [
         "django.core.cache.backends.locmem.LocMemCache",
         "django.db.backends.sqlite3",
-        "filesystem://",
+        "portalfs://",
         "django.core.mail.backends.console.EmailBackend",
         "False",
     ]

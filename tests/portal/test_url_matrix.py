@@ -314,7 +314,7 @@ ADMIN_MODELS: dict[str, AdminModel] = {
     # are fixed. (Out of their region a focal point finds nothing: tests/test_region_matrix.py.)
     "reviews.region": see(SECRETARIAT | FOCAL_POINT),
     "reviews.reviewcycle": see(SECRETARIAT | FOCAL_POINT, add=SECRETARIAT, delete=SECRETARIAT),
-    "reviews.source": see(SECRETARIAT | FOCAL_POINT, add=SECRETARIAT | FOCAL_POINT, delete=SECRETARIAT),
+    "reviews.source": see(SECRETARIAT | FOCAL_POINT, add=SECRETARIAT, delete=SECRETARIAT),
     "reviews.event": see(SECRETARIAT | FOCAL_POINT, add=SECRETARIAT | FOCAL_POINT, delete=SECRETARIAT | FOCAL_POINT),
     # Consultations are the secretariat's and their region's focal points'; registrations come from the people
     # themselves.
@@ -615,7 +615,7 @@ PAYLOADS = {
     "consultations:register": lambda w: {"attendance": "virtual"},
     "consultations:follow": lambda w: {"follow": "1"},
     "consultations:speak": lambda w: {"role": "rapporteur", "topic": "Decent work", "statement": "Experience."},
-    "consultations:speakers": lambda w: {"shown": [w["interest"].pk], "selected": [w["interest"].pk]},
+    "consultations:speakers": lambda w: {"shown": [f"{w['interest'].pk}:received"], "selected": [w["interest"].pk]},
     "consultations:export_xlsx": lambda w: {"columns": ["display_name"]},
     "discussions:follow": lambda w: {"follow": "1"},
     "discussions:analysis_publish": lambda w: {"publish": "1"},

@@ -3,7 +3,7 @@
 // "Check the balance" button shows the same counts from the server.
 (function () {
   "use strict";
-  var form = document.getElementById("slate-form");
+  var form = document.getElementById("slate");
   var panel = document.getElementById("balance-panel");
   if (!form || !panel) {
     return;
