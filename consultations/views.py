@@ -543,7 +543,9 @@ def _speakers_page(request, consultation: Consultation, criteria, form, status: 
                 [o.candidate for o in eligible], size=size, max_shares=criteria.max_shares, preference=criteria.order
             )
         )
-        taken.update(o.user_id for o in eligible if o.pk in chosen)
+        for chosen_offer in eligible:
+            if chosen_offer.pk in chosen:
+                taken.add(chosen_offer.user_id)
         return chosen
 
     blocks = []
