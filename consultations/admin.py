@@ -6,15 +6,18 @@ from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationAdmin, TranslationStackedInline
 
 from consultations import services
-from consultations.enums import HOLDS_PLACE, Attendance, InterestStatus, RegistrationStatus
+from consultations.enums import HOLDS_PLACE, Attendance, InputStatus, InterestStatus, RegistrationStatus
 from consultations.models import (
     Consultation,
     ExpressionOfInterest,
+    InputCall,
     PendingAccreditation,
+    PendingInput,
     Proposal,
     Registration,
     Session,
     SummaryDocument,
+    WrittenInput,
 )
 from portal import integrity
 from portal.admin_decisions import Shown, confirmation_page, confirmed_versions
@@ -98,7 +101,7 @@ class SummaryDocumentInline(admin.StackedInline):
 @admin.register(Consultation)
 class ConsultationAdmin(RegionScopedAdmin, TranslationAdmin):
     region_path = "event__region"
-    region_choices = {"event": "region"}
+    region_choices = {"event": "region", "feeds": "event__region"}
 
     form = ConsultationForm
     inlines = [SessionInline, SummaryDocumentInline]
@@ -294,3 +297,97 @@ class ProposalAdmin(admin.ModelAdmin):
     @admin.action(description=_("Decline (give a reason)"), permissions=["change"])
     def decline(self, request, queryset):
         self._decide(request, queryset, approve=False)
+
+
+@admin.register(InputCall)
+class InputCallAdmin(RegionScopedAdmin, TranslationAdmin):
+    """Calls for written inputs: the secretariat's, and a focal point's for their region."""
+
+    region_choices = {"region": "pk"}
+    list_display = ["title", "region", "cycle", "deadline", "published"]
+    list_filter = ["region", "cycle", "published"]
+
+
+class InputRefusalForm(ActionForm):
+    reason = forms.CharField(label=_("Reason (sent to the sender when not publishing)"), required=False, max_length=500)
+
+
+@admin.register(PendingInput)
+class PendingInputAdmin(RegionScopedAdmin, admin.ModelAdmin):
+    """The screening queue of written inputs: publish or decline in bulk, each exactly as shown."""
+
+    region_path = "call__region"
+    list_display = ["title", "organisation", "submitted_as", "language", "call", "submitted_at"]
+    list_filter = ["call", "language"]
+    list_select_related = ["call"]
+    action_form = InputRefusalForm
+    actions = ["publish", "decline"]
+    readonly_fields = ["call", "organisation", "submitted_as", "title", "summary", "language", "original_name"]
+    fields = readonly_fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(status=InputStatus.SUBMITTED)
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    def _decide(self, request, queryset, publish: bool):
+        reason = request.POST.get("reason", "")
+        inputs = list(queryset.select_related("author__profile", "call"))
+        shown = confirmed_versions(request)
+        if shown is None:
+            return confirmation_page(
+                self,
+                request,
+                action="publish" if publish else "decline",
+                heading=_("Publish these written inputs?") if publish else _("Decline these written inputs?"),
+                question=_("Each input below is listed on the region's page exactly as shown.")
+                if publish
+                else _("Each input below stays unlisted, with this reason sent to its sender: %(reason)s")
+                % {"reason": reason},
+                button=_("Yes, publish") if publish else _("Yes, decline"),
+                items=[Shown(obj=w, version=services.written_input_version(written=w)) for w in inputs],
+                item_template="admin/consultations/_input_item.html",
+                carry={"reason": reason},
+            )
+        try:
+            count = services.written_inputs_screen(
+                inputs=inputs, by=request.user, publish=publish, versions=shown, reason=reason
+            )
+        except services.ConsultationError as exc:
+            self.message_user(request, str(exc), messages.ERROR)
+            return None
+        self.message_user(
+            request,
+            ngettext("%(count)d written input decided.", "%(count)d written inputs decided.", count) % {"count": count},
+        )
+        return None
+
+    @admin.action(description=_("Publish the selected written inputs"), permissions=["change"])
+    def publish(self, request, queryset):
+        return self._decide(request, queryset, publish=True)
+
+    @admin.action(description=_("Decline the selected written inputs (give a reason)"), permissions=["change"])
+    def decline(self, request, queryset):
+        return self._decide(request, queryset, publish=False)
+
+
+@admin.register(WrittenInput)
+class WrittenInputAdmin(RegionScopedAdmin, admin.ModelAdmin):
+    """Every written input, as sent and as decided (read only: decisions are taken in the screening queue)."""
+
+    region_path = "call__region"
+    list_display = ["title", "organisation", "status", "language", "call", "submitted_at"]
+    list_filter = ["status", "call", "language"]
+    list_select_related = ["call"]
+    readonly_fields = [f.name for f in WrittenInput._meta.fields if f.name not in ("id", "file", "author")]
+    fields = readonly_fields
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

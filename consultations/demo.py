@@ -3,12 +3,13 @@
 from datetime import time, timedelta
 
 from django.contrib.auth.models import Group
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
 from consultations import services
 from consultations.enums import ConsultationStatus
-from consultations.models import Consultation, ExpressionOfInterest, Session
+from consultations.models import Consultation, ExpressionOfInterest, InputCall, Session, WrittenInput
 from portal.enums import Constituency, Expertise, Gender, Role
 from portal.models import Profile, User
 from reviews.models import Event
@@ -76,6 +77,21 @@ def create_demo_consultation() -> Consultation | None:
             floor_minutes=floor,
             minutes=minutes,
         )
+    # A sub-regional pre-consultation whose published summary feeds this consultation's agenda (000).
+    pre_event = Event.objects.filter(key="2024-ap-pre-pacific").first()
+    if pre_event is not None:
+        Consultation.objects.create(
+            event=pre_event,
+            title="Pacific stakeholder pre-consultation (demo)",
+            modality="virtual",
+            capacity_virtual=100,
+            registration_opens_at=now - timedelta(days=60),
+            registration_deadline=now - timedelta(days=30),
+            status=ConsultationStatus.SUMMARY_PUBLISHED,
+            summary="Participants asked for climate mobility and labour migration to be on the regional agenda.",
+            summary_published_at=now - timedelta(days=20),
+            feeds=consultation,
+        )
     # Offers to speak per roundtable (004), each with an area of expertise, for the task team to choose from.
     first, second = consultation.sessions.filter(kind="roundtable").order_by("position")
     offers = [
@@ -100,8 +116,53 @@ def create_demo_consultation() -> Consultation | None:
     return consultation
 
 
+DEMO_PDF = b"%PDF-1.4\n% A demo written input\n"
+
+
+@transaction.atomic
+def create_demo_inputs() -> InputCall | None:
+    """An open call for written inputs to the Asia and the Pacific review, one input published, one waiting."""
+    event = Event.objects.filter(key="2024-ap-msc").select_related("region", "cycle").first()
+    if event is None or InputCall.objects.filter(region=event.region, cycle=event.cycle).exists():
+        return None
+    call = InputCall.objects.create(
+        region=event.region,
+        cycle=event.cycle,
+        title="Written inputs to the Asia and the Pacific Regional Review (demo)",
+        description="Member States and stakeholders may send an input with a short summary; it is listed once "
+        "screened.",
+        deadline=timezone.now() + timedelta(days=21),
+        published=True,
+    )
+    for index, (status, title) in enumerate(
+        (("published", "Recruitment fees in the Pacific"), ("submitted", "Climate mobility and decent work")), start=1
+    ):
+        author = User.objects.get(email=f"participant{index}@demo.test")
+        written = WrittenInput(
+            call=call,
+            author=author,
+            submitted_as="stakeholder",
+            constituency=author.profile.constituency,
+            organisation="Pacific migrant workers' network (demo)",
+            title=title,
+            summary="Three recommendations from migrant workers, with examples from the region.",
+            language="en",
+            content_type="application/pdf",
+            original_name="input.pdf",
+            status=status,
+        )
+        written.file.save("input.pdf", ContentFile(DEMO_PDF), save=False)
+        written.save()
+    return call
+
+
 def seed() -> str | None:
     """For ``manage.py seed_demo``: what was created, or None when the demo data already exists."""
+    made = []
     if create_demo_consultation():
-        return "Demo consultation created: 3 registered, 2 on the waiting list, 7 offers to speak on two roundtables."
-    return None
+        made.append(
+            "Demo consultation created: 3 registered, 2 on the waiting list, 7 offers to speak on two roundtables."
+        )
+    if create_demo_inputs():
+        made.append("Demo call for written inputs created: one input published, one waiting for screening.")
+    return "\n".join(made) or None

@@ -77,3 +77,18 @@ class ProposalStatus(models.TextChoices):
 class DocumentKind(models.TextChoices):
     MATERIAL = "material", _("Meeting material")
     SUMMARY = "summary", _("Summary document")
+
+
+class InputStatus(models.TextChoices):
+    """A written input to a review (004), screened before it is listed."""
+
+    SUBMITTED = "submitted", _("Waiting for screening")
+    PUBLISHED = "published", _("Published")
+    DECLINED = "declined", _("Not published")
+
+
+class InputAuthor(models.TextChoices):
+    """Who a written input comes from: 004 asks "Member States and stakeholders"."""
+
+    STAKEHOLDER = "stakeholder", _("Stakeholder")
+    MEMBER_STATE = "member_state", _("Member State")

@@ -1,13 +1,21 @@
 from django import forms
-from django.utils import timezone
+from django.conf import settings
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from consultations.enums import SessionKind, SpeakingRole
 from consultations.models import Proposal, SelectionCriteria, Session
-from consultations.services import interest_limits, proposal_date_limit, proposal_date_refusal, statement_word_count
+from consultations.services import (
+    INPUT_SUMMARY_WORDS,
+    interest_limits,
+    proposal_date_limit,
+    proposal_date_refusal,
+    statement_word_count,
+)
 from consultations.slate import DIMENSIONS
 from portal.enums import Expertise
+from portal.uploads import validate_document
 from portal.validators import clean_name
 
 
@@ -175,3 +183,61 @@ def dimension_labels() -> dict[str, str]:
         "subregion": _("Sub-region"),
         "gender": _("Gender"),
     }
+
+
+class WrittenInputForm(forms.Form):
+    """A written input to a call (004): on whose behalf, a title, a short summary, its language and the document."""
+
+    organisation = forms.CharField(
+        label=_("On behalf of"),
+        max_length=200,
+        help_text=_("The organisation, network or government the input is from. It is shown with the input."),
+    )
+    title = forms.CharField(label=_("Title"), max_length=200)
+    summary = forms.CharField(
+        label=_("Short summary"),
+        max_length=2_000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+    language = forms.ChoiceField(label=_("Language of the document"), choices=settings.LANGUAGES)
+    document = forms.FileField(
+        label=_("Document"),
+        help_text=_("A PDF or an office document (Word, OpenDocument), at most 20 MB."),
+    )
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["summary"].help_text = _("What the input says, in at most %(words)d words.") % {
+            "words": INPUT_SUMMARY_WORDS
+        }
+        self.fields["document"].max_length = None
+        profile = getattr(user, "profile", None) if user is not None and user.is_authenticated else None
+        if profile is not None:
+            self.fields["organisation"].initial = profile.organisation
+        self.fields["language"].initial = translation.get_language()
+        self.content_type = ""
+
+    def clean_organisation(self):
+        return clean_name(self.cleaned_data["organisation"])
+
+    def clean_title(self):
+        return clean_name(self.cleaned_data["title"])
+
+    def clean_summary(self):
+        summary = self.cleaned_data["summary"].strip()
+        over = statement_word_count(text=summary) - INPUT_SUMMARY_WORDS
+        if over > 0:
+            raise forms.ValidationError(
+                ngettext(
+                    "Please shorten the summary by %(over)d word (limit: %(limit)d).",
+                    "Please shorten the summary by %(over)d words (limit: %(limit)d).",
+                    over,
+                )
+                % {"over": over, "limit": INPUT_SUMMARY_WORDS}
+            )
+        return summary
+
+    def clean_document(self):
+        upload = self.cleaned_data["document"]
+        self.content_type = validate_document(upload)
+        return upload

@@ -16,6 +16,8 @@ from consultations.enums import (
     ConsultationStatus,
     DocumentKind,
     ExportStatus,
+    InputAuthor,
+    InputStatus,
     InterestStatus,
     ProposalKind,
     ProposalLevel,
@@ -25,7 +27,7 @@ from consultations.enums import (
     SpeakingRole,
 )
 from consultations.slate import DIMENSIONS
-from portal.enums import Expertise
+from portal.enums import Constituency, Expertise
 from reviews.enums import Modality
 
 
@@ -85,6 +87,17 @@ class Consultation(models.Model):
     )
     summary = models.TextField(_("summary"), blank=True, max_length=50_000)
     summary_published_at = models.DateTimeField(_("summary published on"), null=True, blank=True)
+    # 000: a pre-consultation draws "inputs which would feed into the inter-governmental review meeting
+    # discussions and the agenda of the multi-stakeholder consultation": its outputs show on that agenda.
+    feeds = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="fed_by",
+        verbose_name=_("its outputs feed"),
+        help_text=_("The consultation of the same review whose agenda this one's summary feeds."),
+    )
 
     class Meta:
         ordering = ["registration_deadline", "pk"]
@@ -97,6 +110,17 @@ class Consultation(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("consultations:detail", kwargs={"pk": self.pk})
+
+    def clean(self):
+        super().clean()
+        if self.feeds_id is None or self.event_id is None:
+            return
+        fed = self.feeds
+        if fed.pk == self.pk or (fed.event.cycle_id, fed.event.region_id) != (
+            self.event.cycle_id,
+            self.event.region_id,
+        ):
+            raise ValidationError({"feeds": _("Choose another consultation of the same region and review cycle.")})
 
     def capacity(self, attendance: str) -> int:
         return self.capacity_in_person if attendance == Attendance.IN_PERSON else self.capacity_virtual
@@ -404,3 +428,102 @@ class Follow(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} → {self.consultation}"
+
+
+def _input_path(instance, filename: str) -> str:
+    return f"inputs/{instance.call_id}/{uuid.uuid4().hex}"
+
+
+class InputCall(models.Model):
+    """A call for voluntary written inputs to one region's review (004: "Member States and stakeholders are
+    invited to submit voluntary inputs … by 30 October 2020 … posted on the regional landing page")."""
+
+    region = models.ForeignKey(
+        "reviews.Region", on_delete=models.PROTECT, related_name="input_calls", verbose_name=_("region")
+    )
+    cycle = models.ForeignKey(
+        "reviews.ReviewCycle", on_delete=models.PROTECT, related_name="input_calls", verbose_name=_("review cycle")
+    )
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True, max_length=10_000)
+    deadline = models.DateTimeField(_("deadline"))
+    time_zone = models.CharField(
+        _("time zone"),
+        max_length=64,
+        default="UTC",
+        validators=[validate_time_zone],
+        help_text=_("For example Europe/Geneva."),
+    )
+    published = models.BooleanField(_("published"), default=False)
+
+    class Meta:
+        ordering = ["-deadline", "pk"]
+        verbose_name = _("call for written inputs")
+        verbose_name_plural = _("calls for written inputs")
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("consultations:inputs", kwargs={"pk": self.pk})
+
+    def is_open(self, now=None) -> bool:
+        return self.published and (now or timezone.now()) < self.deadline
+
+
+class WrittenInput(models.Model):
+    """One document sent to a call, with a short summary; listed on the region's page once screened."""
+
+    call = models.ForeignKey(InputCall, on_delete=models.CASCADE, related_name="inputs", verbose_name=_("call"))
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="written_inputs", verbose_name=_("sent by")
+    )
+    submitted_as = models.CharField(_("from"), max_length=16, choices=InputAuthor.choices)
+    # The constituency at the time of sending (a Member State's is "member_state"): the list filters by it.
+    constituency = models.CharField(_("constituency"), max_length=32, db_index=True)
+    organisation = models.CharField(
+        _("on behalf of"), max_length=200, help_text=_("The organisation, network or government the input is from.")
+    )
+    title = models.CharField(_("title"), max_length=200)
+    summary = models.TextField(_("short summary"), max_length=2_000)
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, db_index=True)
+    file = models.FileField(_("document"), upload_to=_input_path, storage=private_storage)
+    content_type = models.CharField(max_length=120, editable=False)
+    original_name = models.CharField(max_length=200, editable=False)
+    status = models.CharField(
+        _("status"), max_length=16, choices=InputStatus.choices, default=InputStatus.SUBMITTED, db_index=True
+    )
+    submitted_at = models.DateTimeField(_("received on"), default=timezone.now)
+    decision_note = models.CharField(_("reason"), max_length=500, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided on"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-submitted_at", "-pk"]
+        verbose_name = _("written input")
+        verbose_name_plural = _("written inputs")
+        constraints = [models.UniqueConstraint(fields=["call", "author"], name="one_written_input_per_call")]
+        indexes = [models.Index(fields=["call", "status", "submitted_at"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def constituency_label(self) -> str:
+        return str(dict(Constituency.choices).get(self.constituency, self.constituency))
+
+
+class PendingInput(WrittenInput):
+    """The screening queue of written inputs (admin only)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("written input to screen")
+        verbose_name_plural = _("written inputs to screen")

@@ -6,11 +6,19 @@ Registered in :mod:`portal.privacy_registry`; the privacy notice says what erasu
 from __future__ import annotations
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.utils import timezone
 
-from consultations.enums import ExportStatus, InterestStatus, ProposalStatus, RegistrationStatus
-from consultations.models import ExportLog, ExpressionOfInterest, Follow, Proposal, Registration
+from consultations.enums import ExportStatus, InputStatus, InterestStatus, ProposalStatus, RegistrationStatus
+from consultations.models import (
+    ExportLog,
+    ExpressionOfInterest,
+    Follow,
+    Proposal,
+    Registration,
+    WrittenInput,
+    private_storage,
+)
 from consultations.services import registration_cancel
 from portal.models import User
 from portal.privacy_registry import PersonalData, register
@@ -24,6 +32,7 @@ class Consultations(PersonalData):
         "consultations.registration": "user",
         "consultations.exportlog": None,
         "consultations.selectioncriteria": None,
+        "consultations.writteninput": "author",
     }
     listed = {"consultations.exportlog": "user"}
     copied = (
@@ -32,6 +41,7 @@ class Consultations(PersonalData):
         "consultations.proposal",
         "consultations.follow",
         "consultations.exportlog",
+        "consultations.writteninput",
     )
     not_copied = {
         "consultations.selectioncriteria": "A consultation's criteria, about nobody; who changed them is in the "
@@ -44,6 +54,9 @@ class Consultations(PersonalData):
         "consultations.expressionofinterest": "Offers not yet decided are deleted; the statement of the others is "
         "erased.",
         "consultations.proposal": "Deleted unless approved (an approved one is on the calendar).",
+        "consultations.writteninput": "Inputs not published yet, or declined, are deleted with their documents. "
+        "Published ones stay listed, as public contributions to the review, under the organisation named on them; "
+        "the person's name is not shown with them. Inputs the person screened as staff stay whole.",
         "consultations.selectioncriteria": "Kept: the criteria of a consultation, linked to the emptied account of "
         "the task team member or secretariat member who last changed them.",
         "consultations.follow": "Deleted.",
@@ -73,4 +86,8 @@ class Consultations(PersonalData):
         ExpressionOfInterest.objects.filter(user=user, status=InterestStatus.RECEIVED).delete()
         ExpressionOfInterest.objects.filter(user=user).update(statement="")
         Follow.objects.filter(user=user).delete()
+        unlisted = WrittenInput.objects.filter(author=user).exclude(status=InputStatus.PUBLISHED)
+        names = list(unlisted.values_list("file", flat=True))
+        unlisted.delete()
+        transaction.on_commit(lambda: [private_storage().delete(name) for name in names])
         Proposal.objects.filter(proposed_by=user).exclude(status=ProposalStatus.APPROVED).delete()

@@ -1,5 +1,6 @@
-"""The consultations' reminders: deadlines for those who follow a consultation, and the consultation itself for
-those registered. Found and registered when the apps load (reminders.registry).
+"""The consultations' reminders: deadlines for those who follow a consultation, the consultation itself for
+those registered, and the deadline of a call for written inputs for those taking part in its review. Found and
+registered when the apps load (reminders.registry).
 """
 
 from collections.abc import Callable, Iterator
@@ -16,8 +17,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from consultations.enums import HOLDS_PLACE, ConsultationStatus, RegistrationStatus
-from consultations.models import Consultation, ExpressionOfInterest, Registration
-from portal.permissions import can
+from consultations.models import Consultation, ExpressionOfInterest, InputCall, Registration, WrittenInput
+from portal.permissions import CAPABILITIES, can
 from reminders.registry import Due, Message, Rule, active_ids, register, split_target, window
 
 User = get_user_model()
@@ -201,4 +202,69 @@ CONSULTATION_WEEK = register(
 )
 CONSULTATION_DAY = register(
     _rule(_DAY, gettext_lazy("Your consultation tomorrow"), _attendance_find(1), REGISTERED, _may_be_registered)
+)
+
+
+# --- Calls for written inputs (004) ------------------------------------------------------------------------
+
+_INPUT_CALL = "input_call_deadline"
+INPUT_SENDERS = gettext_lazy(
+    "Stakeholders and Member State representatives registered for a meeting of the review, until they send an input"
+)
+
+
+def _input_senders(call: InputCall) -> list[int]:
+    """Who is reminded of a call: those holding a place at a consultation of its region and cycle who may send an
+    input and have not (the call's natural audience; nobody is written to only because they have an account)."""
+    sent = WrittenInput.objects.filter(call=call).values("author_id")
+    people = User.objects.filter(
+        registrations__consultation__event__region_id=call.region_id,
+        registrations__consultation__event__cycle_id=call.cycle_id,
+        registrations__status__in=HOLDS_PLACE,
+        groups__name__in=CAPABILITIES["consultations.send_input"],
+    ).exclude(pk__in=sent)
+    return active_ids(people.distinct())
+
+
+def _input_call_find(today: date) -> Iterator[Due]:
+    start, end = window(today)
+    calls = InputCall.objects.filter(
+        published=True, deadline__date__gte=start + DEADLINE_NOTICE, deadline__date__lte=end + DEADLINE_NOTICE
+    )
+    for call in calls:
+        due_on = call.deadline.date() - DEADLINE_NOTICE
+        for person in _input_senders(call):
+            yield Due(person, f"inputcall:{call.pk}", due_on)
+
+
+def _input_call_message(target: str) -> Message | None:
+    call = InputCall.objects.filter(pk=split_target(target)[1], published=True).first()
+    if call is None or not call.is_open():
+        return None
+    return Message(
+        _("Send a written input to “%(title)s”") % {"title": call.title},
+        _("The call for written inputs closes soon; inputs are listed on the region's page once screened."),
+        call.get_absolute_url(),
+        f"{date_format(timezone.localtime(call.deadline, ZoneInfo(call.time_zone)), 'DATETIME_FORMAT')} "
+        f"({call.time_zone})",
+    )
+
+
+def _input_still_needed(recipient_id: int, target: str) -> bool:
+    return not WrittenInput.objects.filter(call_id=split_target(target)[1], author_id=recipient_id).exists()
+
+
+INPUT_CALL_DEADLINE = register(
+    Rule(
+        kind=_INPUT_CALL,
+        label=gettext_lazy("Deadline of a call for written inputs to a review you take part in"),
+        audience=INPUT_SENDERS,
+        find=_input_call_find,
+        message=_input_call_message,
+        still_needed_by=_input_still_needed,
+        region_of=lambda target: (
+            InputCall.objects.filter(pk=split_target(target)[1]).values_list("region__code", flat=True).first()
+        ),
+        for_user=lambda user: can(user, "consultations.send_input"),
+    )
 )

@@ -23,6 +23,8 @@ from consultations.enums import (
     Attendance,
     ConsultationStatus,
     ExportStatus,
+    InputAuthor,
+    InputStatus,
     InterestStatus,
     ProposalStatus,
     RegistrationStatus,
@@ -34,17 +36,27 @@ from consultations.models import (
     ExportLog,
     ExpressionOfInterest,
     Follow,
+    InputCall,
     Proposal,
     Registration,
     SelectionCriteria,
     Session,
+    WrittenInput,
+    private_storage,
 )
-from consultations.tasks import export_xlsx, send_interest_decision, send_proposal_decision, send_registration_mail
+from consultations.tasks import (
+    export_xlsx,
+    send_input_mail,
+    send_interest_decision,
+    send_proposal_decision,
+    send_registration_mail,
+)
 from portal import integrity
 from portal.enums import AuditAction, Expertise, Role
 from portal.permissions import can, can_in_region, roles_of
 from portal.services import audit_record
 from portal.tasks import enqueue
+from portal.uploads import stored_file_name
 from reviews.dates import StatedDate
 from reviews.enums import EventKind
 from reviews.models import Event, ReviewCycle
@@ -661,3 +673,120 @@ def registration_confirm_funded(*, consultation: Consultation, user, by) -> Regi
         _fill_places(consultation, freed)  # the online place they leave goes to the next person waiting
     _notify(registration, "decided")
     return registration
+
+
+# --- Written inputs (004) ----------------------------------------------------------------------------------
+
+# The short summary that goes with a written input: the portal's own limit, so the list stays readable.
+INPUT_SUMMARY_WORDS = 200
+
+
+def input_refusal(*, call: InputCall, user) -> str | None:
+    """Why ``user`` may not send a written input to ``call`` now; None if they may.
+
+    004: "Member States and stakeholders are invited to submit voluntary inputs" by the call's deadline. A
+    Member State's role is verified by the secretariat first; one input per person and call.
+    """
+    if not call.is_open():
+        return _("This call for written inputs is closed.")
+    if not can(user, "consultations.send_input"):
+        return _("Written inputs come from stakeholders and Member States.")
+    if WrittenInput.objects.filter(call=call, author=user).exists():
+        return _("You have already sent a written input to this call.")
+    return None
+
+
+@transaction.atomic
+def written_input_create(
+    *, call: InputCall, author, title: str, summary: str, language: str, organisation: str, upload, content_type: str
+) -> WrittenInput:
+    """Receive a written input: checked, stored under a generated name, waiting for screening; a receipt by mail.
+
+    ``upload`` was checked by its content (portal.uploads.validate_document, which gave ``content_type``).
+    """
+    InputCall.objects.select_for_update().filter(pk=call.pk).first()
+    if (refusal := input_refusal(call=call, user=author)) is not None:
+        raise ConsultationError(refusal)
+    if statement_word_count(text=summary) > INPUT_SUMMARY_WORDS:
+        raise ConsultationError(_("Please keep the summary to %(words)d words.") % {"words": INPUT_SUMMARY_WORDS})
+    member_state = Role.MEMBER_STATE in roles_of(author) and Role.STAKEHOLDER not in roles_of(author)
+    written = WrittenInput(
+        call=call,
+        author=author,
+        submitted_as=InputAuthor.MEMBER_STATE if member_state else InputAuthor.STAKEHOLDER,
+        constituency="member_state" if member_state else author.profile.constituency,
+        organisation=organisation,
+        title=title,
+        summary=summary,
+        language=language,
+        content_type=content_type,
+        # The name a download is offered under, with the extension of what the file really is.
+        original_name=stored_file_name(upload.name, content_type),
+    )
+    written.file.save(upload.name, upload, save=False)
+    written.save()
+    transaction.on_commit(lambda: enqueue(send_input_mail.s(input_id=written.pk)))
+    return written
+
+
+def written_input_version(*, written: WrittenInput) -> str:
+    """What a screening decision binds to: this input as sent (its title, summary and file)."""
+    return f"{written.submitted_at.isoformat()}:{written.file.name}:{len(written.summary)}:{written.title}"
+
+
+@transaction.atomic
+def written_inputs_screen(*, inputs, by, publish: bool, versions: dict[int, str], reason: str = "") -> int:
+    """Publish written inputs on the region's page, or decline them with a reason; each sender is told.
+
+    The secretariat screens every region's inputs, a focal point those of their region. Nobody screens their
+    own input or one from their organisation; a decision binds to the input as it was shown (``versions``, from
+    :func:`written_input_version`). The whole decision is refused, naming the input, when one fails.
+    """
+    reason = reason.strip()
+    if not publish and not reason:
+        raise ConsultationError(_("Please give the reason for not publishing."))
+    ids = [written.pk for written in inputs]
+    current = list(
+        WrittenInput.objects.select_for_update(of=("self",))
+        .select_related("author__profile", "call")
+        .filter(pk__in=ids)
+        .order_by("pk")
+    )
+    _check_manager(by, {written.call.region_id for written in current})
+    _check_subjects(by, [written.author for written in current])
+    changed = [w for w in current if versions.get(w.pk) != written_input_version(written=w)]
+    if changed:
+        raise ConsultationError(
+            _("The written input “%(title)s” changed since you opened the list: read it again before you decide.")
+            % {"title": changed[0].title}
+        )
+    decided = 0
+    for written in current:
+        if written.status != InputStatus.SUBMITTED:
+            continue
+        written.status = InputStatus.PUBLISHED if publish else InputStatus.DECLINED
+        written.decision_note = "" if publish else reason
+        written.decided_by, written.decided_at = by, timezone.now()
+        written.save(update_fields=["status", "decision_note", "decided_by", "decided_at"])
+        audit_record(
+            actor=by,
+            action=AuditAction.INPUT_SCREENING,
+            target=written,
+            detail=written.status,
+            capability="consultations.manage",
+            region_id=written.call.region_id,
+        )
+        transaction.on_commit(lambda pk=written.pk: enqueue(send_input_mail.s(input_id=pk)))
+        decided += 1
+    return decided
+
+
+@transaction.atomic
+def written_input_withdraw(*, written: WrittenInput, author) -> None:
+    """The sender takes back an input not screened yet; its file goes with it."""
+    locked = WrittenInput.objects.select_for_update().filter(pk=written.pk, author=author).first()
+    if locked is None or locked.status != InputStatus.SUBMITTED:
+        raise ConsultationError(_("Only an input still waiting for screening can be withdrawn."))
+    name = locked.file.name
+    locked.delete()
+    transaction.on_commit(lambda: private_storage().delete(name))

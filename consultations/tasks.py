@@ -3,10 +3,10 @@ import uuid
 from celery import shared_task
 from django.conf import settings
 
-from consultations.enums import ExportStatus, ProposalStatus, RegistrationStatus
+from consultations.enums import ExportStatus, InputStatus, ProposalStatus, RegistrationStatus
 from consultations.exports import export_queryset, write_xlsx
 from consultations.ical import consultation_ics
-from consultations.models import ExportLog, ExpressionOfInterest, Proposal, Registration
+from consultations.models import ExportLog, ExpressionOfInterest, Proposal, Registration, WrittenInput
 from portal.mail import language_of, mail_task, send_templated_mail
 
 
@@ -88,3 +88,20 @@ def export_xlsx(*, log_id: int) -> None:
         ExportLog.objects.filter(pk=log_id).update(status=ExportStatus.FAILED)
         raise
     ExportLog.objects.filter(pk=log_id).update(status=ExportStatus.READY, progress=100, rows=rows, file_name=name)
+
+
+@mail_task
+def send_input_mail(*, input_id: int) -> None:
+    """Tell the sender of a written input, in their language, that it arrived or what the screening decided."""
+
+    written = WrittenInput.objects.select_related("author__profile", "call").filter(pk=input_id).first()
+    if written is None:
+        return
+    send_templated_mail(
+        template="consultations/email/input_received"
+        if written.status == InputStatus.SUBMITTED
+        else "consultations/email/input_decision",
+        to=[written.author.email],
+        language=language_of(written.author),
+        context={"written": written, "call": written.call},
+    )

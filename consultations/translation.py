@@ -1,6 +1,6 @@
 from modeltranslation.translator import TranslationOptions, register
 
-from consultations.models import Consultation, Session
+from consultations.models import Consultation, InputCall, Session
 
 
 @register(Consultation)
@@ -11,3 +11,8 @@ class ConsultationTranslationOptions(TranslationOptions):
 @register(Session)
 class SessionTranslationOptions(TranslationOptions):
     fields = ("title",)
+
+
+@register(InputCall)
+class InputCallTranslationOptions(TranslationOptions):
+    fields = ("title", "description")

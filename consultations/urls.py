@@ -19,5 +19,9 @@ urlpatterns = [
     path("<int:pk>/registrations.csv", views.export_csv, name="export_csv"),
     path("<int:pk>/registrations.xlsx", views.export_xlsx_start, name="export_xlsx"),
     path("exports/<int:pk>/", views.export_status, name="export_status"),
+    path("inputs/<int:pk>/", public_page(views.inputs), name="inputs"),
+    path("inputs/<int:pk>/send/", views.input_send, name="input_send"),
+    path("inputs/documents/<int:pk>/", views.input_file, name="input_file"),
+    path("inputs/documents/<int:pk>/withdraw/", views.input_withdraw, name="input_withdraw"),
     path("exports/<int:pk>/download/", views.export_download, name="export_download"),
 ]

@@ -19,6 +19,7 @@ from consultations.enums import (
     ConsultationStatus,
     DocumentKind,
     ExportStatus,
+    InputStatus,
     InterestStatus,
     ProposalStatus,
     RegistrationStatus,
@@ -26,20 +27,31 @@ from consultations.enums import (
     SpeakingRole,
 )
 from consultations.exports import COLUMNS, DEFAULT_COLUMNS, csv_rows, export_queryset
-from consultations.forms import CriteriaForm, InterestForm, ProposalForm, RegistrationForm, dimension_labels
+from consultations.forms import (
+    CriteriaForm,
+    InterestForm,
+    ProposalForm,
+    RegistrationForm,
+    WrittenInputForm,
+    dimension_labels,
+)
 from consultations.models import (
     Consultation,
     ExportLog,
     ExpressionOfInterest,
     Follow,
+    InputCall,
     Proposal,
     Registration,
     SummaryDocument,
+    WrittenInput,
 )
 from portal.enums import Constituency, Expertise, Gender
 from portal.m49 import SUBREGIONS
 from portal.permissions import can, can_in_region
 from portal.validators import whole_number
+
+PAGE_SIZE = 20
 
 
 def consultation_list(request):
@@ -351,7 +363,18 @@ def agenda(request, pk: int):
     # public agenda even if it was put on a session.
     speakers = ExpressionOfInterest.objects.filter(status=InterestStatus.SELECTED).select_related("user__profile")
     sessions = consultation.sessions.prefetch_related(Prefetch("speakers", queryset=speakers))
-    return render(request, "consultations/agenda.html", {"consultation": consultation, "sessions": sessions})
+    # 000: the pre-consultations' outputs "feed into … the agenda of the multi-stakeholder consultation": the
+    # published summaries of the consultations that feed this one, with their summary documents.
+    summaries = SummaryDocument.objects.filter(kind=DocumentKind.SUMMARY)
+    fed_by = (
+        consultation.fed_by.filter(status=ConsultationStatus.SUMMARY_PUBLISHED)
+        .select_related("event")
+        .prefetch_related(Prefetch("documents", queryset=summaries, to_attr="summaries"))
+        .order_by("registration_deadline", "pk")
+    )
+    return render(
+        request, "consultations/agenda.html", {"consultation": consultation, "sessions": sessions, "fed_by": fed_by}
+    )
 
 
 def talks(request):
@@ -634,3 +657,103 @@ def _block(key: str, title: str, groups: list, size: int | None = None) -> dict:
         "suggested": {pk for _label, _group, chosen in groups for pk in (chosen or ())},
         "ticked_panel": sum(1 for offer in panel if offer.ticked),
     }
+
+
+# --- Written inputs (004) ----------------------------------------------------------------------------------
+
+
+def _input_call(request, pk: int) -> InputCall:
+    call = get_object_or_404(InputCall.objects.select_related("region", "cycle"), pk=pk)
+    if not call.published and not can_in_region(request.user, "consultations.manage", call.region_id):
+        raise Http404  # a call being prepared is its organisers' alone
+    return call
+
+
+def inputs(request, pk: int, *, form=None, status: int = 200):
+    """A call for written inputs: what it asks and by when, the form to send one, and the inputs published so
+    far, filtered by constituency and language (004: "posted on the regional landing page")."""
+    call = _input_call(request, pk)
+    published = WrittenInput.objects.filter(call=call, status=InputStatus.PUBLISHED).order_by("-submitted_at", "pk")
+    constituency = request.GET.get("constituency", "")
+    language = request.GET.get("language", "")
+    constituencies = [*Constituency.choices, ("member_state", _("Member State"))]
+    if constituency in dict(constituencies):
+        published = published.filter(constituency=constituency)
+    if language in dict(settings.LANGUAGES):
+        published = published.filter(language=language)
+    page = Paginator(published, PAGE_SIZE).get_page(request.GET.get("page"))
+    mine = list(WrittenInput.objects.filter(call=call, author=request.user)) if request.user.is_authenticated else []
+    refusal = services.input_refusal(call=call, user=request.user) if request.user.is_authenticated else None
+    return render(
+        request,
+        "consultations/inputs.html",
+        {
+            "call": call,
+            "page": page,
+            "inputs": page.object_list,
+            "constituencies": constituencies,
+            "languages": settings.LANGUAGES,
+            "chosen": {"constituency": constituency, "language": language},
+            "mine": mine,
+            "refusal": refusal,
+            "form": form or (WrittenInputForm(user=request.user) if refusal is None else None),
+            "summary_words": services.INPUT_SUMMARY_WORDS,
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def input_send(request, pk: int):
+    if not can(request.user, "consultations.send_input"):
+        raise PermissionDenied
+    call = _input_call(request, pk)
+    form = WrittenInputForm(request.POST, request.FILES, user=request.user)
+    if not form.is_valid():
+        return inputs(request, pk, form=form, status=400)
+    data = form.cleaned_data
+    try:
+        services.written_input_create(
+            call=call,
+            author=request.user,
+            title=data["title"],
+            summary=data["summary"],
+            language=data["language"],
+            organisation=data["organisation"],
+            upload=data["document"],
+            content_type=form.content_type,
+        )
+    except services.ConsultationError as exc:
+        form.add_error(None, str(exc))
+        return inputs(request, pk, form=form, status=400)
+    messages.success(request, _("Thank you: your written input has arrived. It is listed once it has been screened."))
+    return redirect(call)
+
+
+@login_required
+@require_POST
+def input_withdraw(request, pk: int):
+    written = get_object_or_404(WrittenInput, pk=pk, author=request.user)
+    try:
+        services.written_input_withdraw(written=written, author=request.user)
+    except services.ConsultationError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Your written input has been withdrawn."))
+    return redirect("consultations:inputs", pk=written.call_id)
+
+
+def input_file(request, pk: int):
+    """The document of a written input: to everybody once published; before, to its sender and its screeners."""
+    written = get_object_or_404(WrittenInput.objects.select_related("call"), pk=pk)
+    may = (
+        (written.status == InputStatus.PUBLISHED and written.call.published)
+        or (request.user.is_authenticated and written.author_id == request.user.pk)
+        or can_in_region(request.user, "consultations.manage", written.call.region_id)
+    )
+    if not may:
+        raise Http404
+    return FileResponse(
+        written.file.open("rb"), as_attachment=True, filename=written.original_name, content_type=written.content_type
+    )

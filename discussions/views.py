@@ -22,6 +22,8 @@ from discussions.permissions import may_post, moderated_spaces, moderates, posti
 from portal import integrity
 from portal.permissions import can
 from portal.validators import whole_number
+from reviews.enums import EventKind
+from reviews.models import Event
 
 PAGE_SIZE = 20
 
@@ -54,6 +56,12 @@ def space_detail(request, pk: int):
             "following": _following(request.user, space),
             "paper_visible": _paper_visible(request.user, space, getattr(space, "analysis", None)),
             "posting": posting_rule(),
+            # 002: phase 2 "may then feed into preparatory processes for the IMRF": the Forum that follows.
+            "imrf": Event.objects.filter(kind=EventKind.IMRF, cycle_id=space.cycle_id)
+            .order_by("start_earliest")
+            .first()
+            if any(phase.number == 2 for phase in phases)
+            else None,
         },
     )
 

@@ -25,7 +25,11 @@ def _costs(consultation, justification):
 
 @transaction.atomic
 def create_demo_call() -> Call | None:
-    consultation = Consultation.objects.filter(title__endswith="(demo)").select_related("event__cycle").first()
+    consultation = (
+        Consultation.objects.filter(event__key="2024-ap-msc", title__endswith="(demo)")
+        .select_related("event__cycle")
+        .first()
+    )
     if consultation is None or Call.objects.exists():
         return None
     accounts = {u.email: u for u in User.objects.filter(email__endswith="@demo.test")}

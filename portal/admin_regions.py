@@ -51,9 +51,10 @@ class RegionScopedAdmin:
         lookup = self.region_choices.get(db_field.name)
         if field is not None and regions is not None and lookup:
             field.queryset = field.queryset.filter(**{f"{lookup}__in": regions})
-            # A regional role creates nothing without a region: the empty choice would make a global row.
-            field.required = True
-            field.help_text = ""
+            if db_field.name == self.region_path.split("__")[0]:
+                # A regional role creates nothing without a region: the empty choice would make a global row.
+                field.required = True
+                field.help_text = ""
         return field
 
     def get_list_filter(self, request):

@@ -87,6 +87,7 @@ class AuditAction(models.TextChoices):
     ACCREDITATION = "accreditation", _("Accreditation decision")
     SPEAKER_SELECTION = "speaker_selection", _("Speaker selection")
     SELECTION_CRITERIA = "selection_criteria", _("Speaker selection criteria")
+    INPUT_SCREENING = "input_screening", _("Screening of a written input")
     PROPOSAL_DECISION = "proposal_decision", _("Decision on a GCM Talk or side event")
     SECOND_FACTOR_RESET = "second_factor_reset", _("Second factor reset")
     FUNDING_DECISION = "funding_decision", _("Funding decision")

@@ -34,6 +34,8 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     # The review's workspace: its dashboard, for the region's team, its focal points and the secretariat.
     "reviews.workspace": frozenset({Role.SECRETARIAT, Role.TASK_TEAM, Role.FOCAL_POINT}),
     "consultations.register": frozenset({Role.STAKEHOLDER, Role.UN_SYSTEM, Role.MEMBER_STATE}),
+    # 004: "Member States and stakeholders are invited to submit voluntary inputs".
+    "consultations.send_input": frozenset({Role.STAKEHOLDER, Role.MEMBER_STATE}),
     "consultations.manage": frozenset({Role.SECRETARIAT, Role.FOCAL_POINT}),
     # 001 Annex 2: speakers "decided based on agreed upon criteria by the regional stakeholder mechanism or task
     # team with support from the Network Executive Committee and Secretariat".
@@ -47,6 +49,16 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "funding.recommend": frozenset({Role.EXECUTIVE_COMMITTEE}),
     "funding.decide": frozenset({Role.MPTF_CHAIR}),
 }
+
+# Calls for written inputs and their screening (004), for the secretariat and a region's focal points.
+WRITTEN_INPUTS = frozenset(
+    {
+        *(f"consultations.{action}_inputcall" for action in ("view", "add", "change", "delete")),
+        "consultations.view_writteninput",
+        "consultations.view_pendinginput",
+        "consultations.change_pendinginput",
+    }
+)
 
 # Django model permissions, per role, for the administration.
 MODEL_PERMISSIONS: dict[str, frozenset[str]] = {
@@ -76,6 +88,7 @@ MODEL_PERMISSIONS: dict[str, frozenset[str]] = {
             "consultations.view_pendingaccreditation",
             "consultations.change_pendingaccreditation",
             "consultations.export_registrations",
+            *WRITTEN_INPUTS,
             *(
                 f"discussions.{action}_{model}"
                 for model in ("space", "phase", "guidingquestion", "tag", "analysispaper")
@@ -130,6 +143,7 @@ MODEL_PERMISSIONS: dict[str, frozenset[str]] = {
             "consultations.view_pendingaccreditation",
             "consultations.change_pendingaccreditation",
             "consultations.export_registrations",
+            *WRITTEN_INPUTS,
             *(
                 f"discussions.{action}_{model}"
                 for model in ("space", "phase", "guidingquestion")

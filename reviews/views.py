@@ -41,6 +41,8 @@ class RegionView(TemplateView):
             "events": events,
             "upcoming": selectors.upcoming_events(limit=3, region=region),
             "conflicting": {e.pk for e in events if selectors.conflicts(e)},
+            # Calls for written inputs (004: "posted on the regional landing page"), newest first.
+            "input_calls": list(region.input_calls.filter(published=True).select_related("cycle")),
         }
         if cycle and can_in_region(self.request.user, "reviews.manage_calendar", region.pk):
             context["rule_results"] = selectors.rule_results(region=region, cycle=cycle)

@@ -9,7 +9,7 @@ from io import StringIO
 
 from django.core.management import call_command
 
-from consultations.models import Consultation
+from consultations.models import Consultation, InputCall
 from discussions.models import Post, Space
 from funding.models import Application, Call
 from portal.enums import ClaimedAffiliation, VerificationStatus
@@ -25,7 +25,7 @@ def make_demo(settings) -> dict:
     call_command("seed_demo", stdout=StringIO())
 
     users = {u.email.split("@")[0]: u for u in User.objects.filter(email__endswith="@demo.test")}
-    consultation = Consultation.objects.get(title__endswith="(demo)")
+    consultation = Consultation.objects.get(title="Multi-stakeholder consultation for Asia and the Pacific (demo)")
     space = Space.objects.get(region__code="asia-pacific")
     question = space.phases.get(number=1).questions.first()
     call = Call.objects.get()
@@ -34,6 +34,7 @@ def make_demo(settings) -> dict:
     post = Post.objects.filter(status="approved").first()
     event = Event.objects.get(key="2024-africa-review")
     cycle = consultation.event.cycle.code
+    inputs = InputCall.objects.get(title__endswith="(demo)")
     # Someone waiting for the secretariat to verify a UN-system claim: the verification pages show it.
     claimant = ProfileFactory(
         claimed_affiliation=ClaimedAffiliation.UN_SYSTEM, verification_status=VerificationStatus.PENDING
@@ -62,6 +63,8 @@ def make_demo(settings) -> dict:
                 f"discussions/{space.pk}/",
                 "funding/",
                 f"funding/calls/{call.pk}/",
+                f"consultations/inputs/{inputs.pk}/",
+                "regions/asia-pacific/",
             ],
             "stakeholder": [
                 "profile/",
@@ -72,6 +75,7 @@ def make_demo(settings) -> dict:
                 f"funding/calls/{call.pk}/apply/",
                 "funding/applications/",
                 "regions/latin-america-caribbean/",
+                f"consultations/inputs/{inputs.pk}/",
                 "accounts/email/",
                 "accounts/password/change/",
                 "accounts/2fa/",
@@ -97,6 +101,8 @@ def make_demo(settings) -> dict:
                 "admin/consultations/consultation/",
                 "admin/consultations/consultation/add/",
                 "admin/consultations/registration/",
+                "admin/consultations/pendinginput/",
+                "admin/consultations/inputcall/",
                 "admin/discussions/space/",
                 "admin/discussions/analysispaper/add/",
                 "admin/funding/call/",

@@ -447,6 +447,39 @@ class SummaryDocumentFactory(factory.django.DjangoModelFactory):
     original_name = "summary.pdf"
 
 
+class InputCallFactory(factory.django.DjangoModelFactory):
+    """A published call for written inputs to Africa's review, closing in two weeks."""
+
+    class Meta:
+        model = consultation_models.InputCall
+
+    region = factory.LazyFunction(lambda: africa())
+    cycle = factory.LazyFunction(lambda: shared_cycle())
+    title = "Call for written inputs to the Regional Review"
+    description = "Send your organisation's input with a short summary."
+    deadline = _now_plus(days=14)
+    published = True
+
+
+class WrittenInputFactory(factory.django.DjangoModelFactory):
+    """A stakeholder's input as ``written_input_create`` stores it: a PDF, waiting for screening."""
+
+    class Meta:
+        model = consultation_models.WrittenInput
+
+    call = factory.SubFactory(InputCallFactory)
+    author = _person()
+    submitted_as = "stakeholder"
+    constituency = factory.LazyAttribute(lambda o: o.author.profile.constituency)
+    organisation = "Migrant Workers' Network"
+    title = "What works for migrant workers"
+    summary = "Three recommendations on recruitment fees."
+    language = "en"
+    file = factory.django.FileField(data=b"%PDF-1.7 input", filename="input.pdf")
+    content_type = "application/pdf"
+    original_name = "input.pdf"
+
+
 class FollowFactory(factory.django.DjangoModelFactory):
     """A person following a consultation's deadlines."""
 

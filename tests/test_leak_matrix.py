@@ -68,6 +68,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import Decimal
 
+import factory
 import pytest
 import weasyprint
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -88,7 +89,15 @@ from funding import services as funding_services
 from funding.models import Call, Conflict
 from portal.enums import Role
 from tests import worlds
-from tests.factories import RegionFactory, SessionFactory, SpaceFactory, make_user, shown
+from tests.factories import (
+    InputCallFactory,
+    RegionFactory,
+    SessionFactory,
+    SpaceFactory,
+    WrittenInputFactory,
+    make_user,
+    shown,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -351,6 +360,31 @@ def _consultation_items(consultation) -> list[Item]:
     return items
 
 
+def _input_items(consultation) -> list[Item]:
+    """A written input to the region's call in each state of its screening (004)."""
+    call = InputCallFactory(region=consultation.event.region, cycle=consultation.event.cycle, title="Inputs call")
+    items = []
+    for state in ("submitted", "declined", "published"):
+        upper = state.upper()
+        markers = {
+            "title": f"SECRET-INPUT-TITLE-{upper}",
+            "summary": f"SECRET-INPUT-SUMMARY-{upper}",
+            "onbehalf": f"SECRET-INPUT-ORG-{upper}",
+            "filebody": f"SECRET-INPUT-FILE-{upper}",
+        }
+        written = WrittenInputFactory(
+            call=call,
+            status=state,
+            title=markers["title"],
+            summary=markers["summary"],
+            organisation=markers["onbehalf"],
+            file=factory.django.FileField(data=f"%PDF-1.7 {markers['filebody']}".encode(), filename="input.pdf"),
+        )
+        public = frozenset(markers) if state == "published" else frozenset()
+        items.append(Item("input", state, written.author, markers, public=public, obj=written))
+    return items
+
+
 def _build() -> World:
     users = {
         "stakeholder": make_user(Role.STAKEHOLDER),
@@ -381,6 +415,7 @@ def _build() -> World:
         *_post_items(question, users["space_moderator"]),
         *_application_items(call, consultation, users),
         *_consultation_items(consultation),
+        *_input_items(consultation),
     ]
     # An XLSX registration list another secretariat member made: the file is theirs alone.
     log = consultation_services.export_log(
@@ -512,6 +547,22 @@ def chooses_speakers(viewer, item, name) -> bool:
     return item.kind == "offer" and viewer in ("secretariat", "task_team") and name != "statement"
 
 
+def reads_input(viewer, item, name) -> bool:
+    """A written input: everybody once published; its sender and its screeners (the secretariat and the region's
+    focal point) before. Reason: 004, inputs are "posted on the regional landing page" after screening."""
+    return item.state == "published" or viewer == "owner" or viewer in RUNS_REGISTRATIONS
+
+
+def input_call_page(viewer, item, name) -> bool:
+    """The call's page lists published inputs; the sender sees the title of their own in any state."""
+    return item.state == "published" or (viewer == "owner" and name == "title")
+
+
+def screens_inputs(viewer, item, name) -> bool:
+    """The administration's input lists: title and organisation, to the secretariat and the region's focal point."""
+    return viewer in RUNS_REGISTRATIONS and name in ("title", "onbehalf")
+
+
 def public_field(viewer, item, name) -> bool:
     """The public agenda: a selected speaker's organisation, to everybody."""
     return name in item.public
@@ -575,10 +626,11 @@ def _xlsx_registrations(client, world: World, item: Item) -> str:
     return body_of(status_page) + body_of(download)
 
 
-ALL_KINDS = ("post", "application", "registration", "offer")
+ALL_KINDS = ("post", "application", "registration", "offer", "input")
 POST = ("post",)
 APPLICATION = ("application",)
 PEOPLE = ("registration", "offer")
+INPUT = ("input",)
 
 
 def _d(world, item=None) -> str:
@@ -794,6 +846,29 @@ PATHS: dict[str, Path] = {
         secretariat,
         frozenset({"offer.statement", "offer.topic"}),
     ),
+    # Written inputs (004)
+    "consultations/input-call": Path(
+        lambda w, i: i.obj.call.get_absolute_url(),
+        INPUT,
+        input_call_page,
+        frozenset({"input.title", "input.summary", "input.onbehalf"}),
+    ),
+    "consultations/input-file": Path(
+        lambda w, i: f"/en/consultations/inputs/documents/{i.obj.pk}/",
+        INPUT,
+        reads_input,
+        frozenset({"input.filebody"}),
+        file=True,
+    ),
+    "admin/pendinginput-changelist": Path(
+        lambda w, i: "/en/admin/consultations/pendinginput/",
+        INPUT,
+        lambda v, i, n: screens_inputs(v, i, n) and i.state == "submitted",
+        frozenset({"input.title"}),
+    ),
+    "admin/writteninput-changelist": Path(
+        lambda w, i: "/en/admin/consultations/writteninput/", INPUT, screens_inputs, frozenset({"input.title"})
+    ),
     # Pages every app shares, and public feeds: nothing private, ever
     "home": _sweep("/en/"),
     "calendar": _sweep("/en/calendar/"),
@@ -819,7 +894,17 @@ PATHS: dict[str, Path] = {
     "profile/my-data-download": _sweep(
         "/en/profile/data/download/",
         own_data,
-        {"*.name", "*.org", "*.email", "post.text", "application.justification", "offer.topic", "offer.statement"},
+        {
+            "*.name",
+            "*.org",
+            "*.email",
+            "post.text",
+            "application.justification",
+            "offer.topic",
+            "offer.statement",
+            "input.title",
+            "input.summary",
+        },
     ),
     "profile/delete": _sweep("/en/profile/delete/", own_identity),
 }

@@ -21,12 +21,14 @@ from tests.factories import (
     ExportLogFactory,
     FundingExportLogFactory,
     GuidingQuestionFactory,
+    InputCallFactory,
     PhaseFactory,
     ProposalFactory,
     ReminderFactory,
     SpaceFactory,
     SummaryDocumentFactory,
     UnsentTaskFactory,
+    WrittenInputFactory,
     make_consultation,
     make_user,
 )
@@ -82,6 +84,9 @@ def admin_records(*, consultation: Consultation, call: Call, person: User, expor
 
     return {
         "consultations.proposal": ProposalFactory(proposed_by=person, level="regional"),
+        "consultations.writteninput": WrittenInputFactory(
+            author=person, call=InputCallFactory(region=consultation.event.region, cycle=consultation.event.cycle)
+        ),
         "consultations.summarydocument": SummaryDocumentFactory(consultation=consultation),
         "consultations.exportlog": ExportLogFactory(
             consultation=consultation, user=exporter, file_format="xlsx", file=b"PK not really"

@@ -54,7 +54,7 @@ def build_world() -> dict:
     """The demo world, and one of each kind it lacks, so every URL points at a real object."""
 
     stakeholder = make_user(Role.STAKEHOLDER)
-    consultation = Consultation.objects.get(title__endswith="(demo)")
+    consultation = Consultation.objects.get(title="Multi-stakeholder consultation for Asia and the Pacific (demo)")
     post = Post.objects.filter(status="approved").first()
     call = Call.objects.get()
     superuser = make_user(Role.SECRETARIAT, user__is_superuser=True)

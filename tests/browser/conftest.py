@@ -34,7 +34,10 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.browser)
 
 
-@pytest.fixture(scope="session")
+# One browser per test module, not per session: Playwright's sync API keeps an event loop running in the thread
+# while it is open, and a test of another module run after it on the same worker would find one (django-constance
+# then answers settings asynchronously, and overriding one fails).
+@pytest.fixture(scope="module")
 def browser():
     executable = shutil.which("chromium") or "/usr/bin/chromium"
     with sync_playwright() as playwright:

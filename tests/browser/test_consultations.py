@@ -13,6 +13,7 @@ from tests.browser.conftest import assert_accessible
 from tests.factories import (
     PASSWORD,
     ExpressionOfInterestFactory,
+    InputCallFactory,
     SessionFactory,
     make_consultation,
     make_user,
@@ -193,3 +194,39 @@ def test_a_task_team_member_chooses_a_balanced_panel_per_roundtable(new_page):
     }
     assert list(first.speakers.all()) == [offers["Wanjiru"]]
     assert sorted(s.pk for s in second.speakers.all()) == sorted([offers["Amaru"].pk, offers["Salote"].pk])
+
+
+def test_a_written_input_is_sent_screened_by_the_focal_point_and_listed(new_page, tmp_path):
+    """004: a stakeholder sends a document with a short summary; the region's focal point publishes it after
+    reading it as shown; it is then listed on the call's page, filterable by language."""
+    call = InputCallFactory(title="Inputs to the review")
+    document = tmp_path / "our-input.pdf"
+    document.write_bytes(b"%PDF-1.7 our input")
+    page = new_page(make_user(Role.STAKEHOLDER, organisation="Coastal migrants' network"))
+
+    page.goto(call.get_absolute_url())
+    assert_accessible(page)
+    page.get_by_label("Title").fill("Recruitment fees in practice")
+    page.get_by_label("Short summary").fill("Three recommendations from migrant workers.")
+    page.locator("#id_document").set_input_files(str(document))
+    page.get_by_role("button", name="Send my input").click()
+    page.wait_for_url(re.compile(rf"/inputs/{call.pk}/$"))
+    assert page.get_by_text("Waiting for screening").is_visible()
+    assert_accessible(page)
+
+    focal = new_page(make_user(Role.FOCAL_POINT, regions=[call.region]))
+    focal.goto("/en/admin/consultations/pendinginput/")
+    focal.locator("#action-toggle").check()
+    focal.locator("select[name=action]").select_option("publish")
+    focal.locator("button[name=index]").click()
+    focal.wait_for_load_state()
+    assert focal.get_by_text("Three recommendations from migrant workers.").is_visible(), "read before deciding"
+    assert_accessible(focal)
+    focal.locator("main form input[type=submit]").click()
+    focal.wait_for_load_state()
+
+    page.goto(f"{call.get_absolute_url()}?language=en")
+    listed = page.get_by_role("article")
+    assert listed.get_by_role("link", name="Recruitment fees in practice").is_visible()
+    assert listed.get_by_text("Coastal migrants' network").is_visible()
+    assert page.get_by_text("Published").is_visible(), "the sender's own input, now published"

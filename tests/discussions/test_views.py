@@ -8,7 +8,8 @@ from discussions.models import Post, Subscription
 from discussions.permissions import CONCEPT_NOTE, PRACTICAL_GUIDE
 from portal.cache import version as cache_version
 from portal.enums import Role
-from tests.factories import SpaceFactory, make_user, shown
+from reviews.enums import EventKind
+from tests.factories import EventFactory, PhaseFactory, SpaceFactory, make_user, shown
 
 
 @pytest.mark.django_db
@@ -285,3 +286,16 @@ def test_the_anonymous_copy_of_a_space_page_goes_when_the_setting_changes(django
         config.MEMBER_STATES_MAY_POST = True
 
     assert cache_version() != before
+
+
+@pytest.mark.django_db
+def test_phase_2_says_it_feeds_the_imrf_and_links_the_forum(client):
+    """002: the second phase, after the Regional Review, "may then feed into preparatory processes for the IMRF"."""
+    space = SpaceFactory()
+    PhaseFactory(space=space, number=2)
+    forum = EventFactory(cycle=space.cycle, region=None, kind=EventKind.IMRF)
+
+    page = client.get(space.get_absolute_url()).content.decode()
+
+    assert f"International Migration Review Forum {space.cycle.imrf_year}" in page
+    assert f'href="{forum.get_absolute_url()}"' in page

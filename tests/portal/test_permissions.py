@@ -6,9 +6,15 @@ from portal.permissions import CAPABILITIES, can
 from tests.factories import make_user
 
 EXPECTED = {
-    Role.STAKEHOLDER: {"consultations.register", "discussions.read", "discussions.post", "funding.apply"},
+    Role.STAKEHOLDER: {
+        "consultations.register",
+        "consultations.send_input",
+        "discussions.read",
+        "discussions.post",
+        "funding.apply",
+    },
     Role.UN_SYSTEM: {"consultations.register", "discussions.read", "discussions.post"},
-    Role.MEMBER_STATE: {"consultations.register", "discussions.read"},
+    Role.MEMBER_STATE: {"consultations.register", "consultations.send_input", "discussions.read"},
     Role.MODERATOR: {"portal.access_admin", "discussions.read", "discussions.moderate"},
     Role.SECRETARIAT: {
         "portal.access_admin",

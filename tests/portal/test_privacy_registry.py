@@ -123,6 +123,7 @@ def test_the_deciders_of_a_row_are_not_its_owners():
         "consultations.proposal": "proposed_by",
         "consultations.follow": "user",
         "consultations.exportlog": None,  # listed in the exporter's copy
+        "consultations.writteninput": "author",  # not decided_by
         "discussions.post": "author",
         "discussions.attachment": "post__author",
         "discussions.appeal": "post__author",  # not first_moderator nor decided_by

@@ -164,6 +164,12 @@ MATRIX: dict[str, Rule] = {
     "consultations:dashboard": allow(SECRETARIAT | FOCAL_POINT),
     # 001 Annex 2: the region's task team chooses the speakers, with the secretariat.
     "consultations:speakers": allow(SECRETARIAT | TASK_TEAM),
+    # Written inputs (004): the call and its published inputs are public; stakeholders and Member States send
+    # one each (the owner already has); a document waiting for screening is its sender's and its screeners'.
+    "consultations:inputs": allow(PUBLIC),
+    "consultations:input_send": allow(STAKEHOLDERS | {Role.MEMBER_STATE}, post_only=True),
+    "consultations:input_file": allow({OWNER, Role.SECRETARIAT, Role.FOCAL_POINT}, hides=True),
+    "consultations:input_withdraw": allow({OWNER}, post_only=True, hides=True, ok=302),
     "consultations:export_csv": allow(SECRETARIAT | FOCAL_POINT),
     "consultations:export_xlsx": allow(SECRETARIAT | FOCAL_POINT, post_only=True),
     # The export log belongs to the secretariat member who started it.
@@ -327,6 +333,12 @@ ADMIN_MODELS: dict[str, AdminModel] = {
     # by the admin's actions, through the services, where nobody decides their own.
     "consultations.expressionofinterest": see(SECRETARIAT | FOCAL_POINT, delete=SECRETARIAT),
     "consultations.proposal": see(SECRETARIAT, delete=SECRETARIAT),
+    # Calls for written inputs and their screening (004): the secretariat, and the region's focal point.
+    "consultations.inputcall": see(
+        SECRETARIAT | FOCAL_POINT, add=SECRETARIAT | FOCAL_POINT, delete=SECRETARIAT | FOCAL_POINT
+    ),
+    "consultations.writteninput": see(SECRETARIAT | FOCAL_POINT),
+    "consultations.pendinginput": see(SECRETARIAT | FOCAL_POINT),
     # The secretariat sets up spaces; only moderators see posts, and only those of their own spaces.
     "discussions.space": see(SECRETARIAT | FOCAL_POINT, add=SECRETARIAT),
     "discussions.phase": see(SECRETARIAT | FOCAL_POINT, add=SECRETARIAT),
@@ -488,6 +500,9 @@ def build_world() -> dict:
         "consultations.pendingaccreditation": accreditation,
         "consultations.expressionofinterest": interest,
         "consultations.proposal": records["consultations.proposal"],
+        "consultations.inputcall": records["consultations.writteninput"].call,
+        "consultations.writteninput": records["consultations.writteninput"],
+        "consultations.pendinginput": records["consultations.writteninput"],
         "discussions.space": space,
         "discussions.phase": stage.phase,
         "discussions.tag": tag,
@@ -536,6 +551,10 @@ def build_world() -> dict:
 # The arguments of each URL with parameters, taken from the world.
 KWARGS = {
     "reviews:workspace": lambda w: {"code": w["region"].code, "cycle": w["event"].cycle.code},
+    "consultations:inputs": lambda w: {"pk": w["objects"]["consultations.writteninput"].call_id},
+    "consultations:input_send": lambda w: {"pk": w["objects"]["consultations.writteninput"].call_id},
+    "consultations:input_file": lambda w: {"pk": w["objects"]["consultations.writteninput"].pk},
+    "consultations:input_withdraw": lambda w: {"pk": w["objects"]["consultations.writteninput"].pk},
     "reviews:event": lambda w: {"pk": w["event"].pk},
     "reviews:event_ics": lambda w: {"pk": w["event"].pk},
     "reviews:region": lambda w: {"code": w["region"].code},
@@ -617,6 +636,13 @@ PAYLOADS = {
     "consultations:speak": lambda w: {"role": "rapporteur", "topic": "Decent work", "statement": "Experience."},
     "consultations:speakers": lambda w: {"shown": [f"{w['interest'].pk}:received"], "selected": [w["interest"].pk]},
     "consultations:export_xlsx": lambda w: {"columns": ["display_name"]},
+    "consultations:input_send": lambda w: {
+        "organisation": "A network",
+        "title": "Our input",
+        "summary": "Three points.",
+        "language": "en",
+        "document": pdf("input.pdf"),
+    },
     "discussions:follow": lambda w: {"follow": "1"},
     "discussions:analysis_publish": lambda w: {"publish": "1"},
     "discussions:post": lambda w: {
@@ -660,6 +686,8 @@ CONTROLS = {
     "consultations:cancel": (OWNER, "post"),
     "consultations:speak": (Role.STAKEHOLDER, "post"),
     "consultations:speakers": (Role.SECRETARIAT, "post"),
+    "consultations:input_send": (Role.STAKEHOLDER, "post"),
+    "consultations:input_withdraw": (OWNER, "post"),
     "consultations:export_csv": (Role.SECRETARIAT, "get"),
     "consultations:export_xlsx": (Role.SECRETARIAT, "post"),
     "discussions:follow": (Role.MEMBER_STATE, "post"),
@@ -840,7 +868,9 @@ def test_only_the_listed_roles_get_in(world, pattern):
     if pattern.key in CONTROLS:
         identity, method = CONTROLS[pattern.key]
         before = fingerprint(sql)
-        response = clients[identity].post(url, payload) if method == "post" else clients[identity].get(url)
+        # A fresh payload: an uploaded file in the one above was read by the requests before.
+        fresh = PAYLOADS[pattern.key](world) if pattern.key in PAYLOADS else payload
+        response = clients[identity].post(url, fresh) if method == "post" else clients[identity].get(url)
         if fingerprint(sql) == before:
             failures.append(
                 f"control: {identity}'s {method.upper()} changed nothing ({response.status_code}), "

@@ -15,13 +15,15 @@ from tests.factories import SpaceFactory, make_consultation, make_user
 FOLLOWING = {"registration_deadline", "interest_deadline"}
 REGISTERED = {"consultation_week", "consultation_day"}
 SECRETARIAT = {"pre_consultation_opens", "pre_consultation_closing", "discussion_space_due", "analysis_paper_due"}
+# 004: stakeholders and Member States send written inputs.
+INPUTS = {"input_call_deadline"}
 # The discussion spaces' own rules (discussions/reminders.py) say who gets them with their own ``for_user``.
 DISCUSSIONS_OWN = {"phase_closing", "phase_opening", "moderation_backlog"}
 
 EXPECTED = {
-    Role.STAKEHOLDER: FOLLOWING | REGISTERED | {"funding_draft", "phase_opening"},
+    Role.STAKEHOLDER: FOLLOWING | REGISTERED | INPUTS | {"funding_draft", "phase_opening"},
     Role.UN_SYSTEM: FOLLOWING | REGISTERED | {"phase_opening"},
-    Role.MEMBER_STATE: FOLLOWING | REGISTERED,
+    Role.MEMBER_STATE: FOLLOWING | REGISTERED | INPUTS,
     Role.SECRETARIAT: FOLLOWING | SECRETARIAT | {"phase_closing"},
     Role.MODERATOR: FOLLOWING,
     Role.EXECUTIVE_COMMITTEE: FOLLOWING,

@@ -16,7 +16,13 @@ DOMAIN_APPS = ("reviews", "consultations", "discussions", "funding")
 # The kinds written on the reminders and preferences already in the database: they stay valid.
 KINDS = {
     "reviews": {"pre_consultation_opens", "pre_consultation_closing"},
-    "consultations": {"registration_deadline", "interest_deadline", "consultation_week", "consultation_day"},
+    "consultations": {
+        "registration_deadline",
+        "interest_deadline",
+        "consultation_week",
+        "consultation_day",
+        "input_call_deadline",
+    },
     "discussions": {
         "discussion_space_due",
         "analysis_paper_due",

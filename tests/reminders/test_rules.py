@@ -224,3 +224,51 @@ def test_funding_draft_before_the_call_closes(consultation):
     assert due(D(2027, 4, 12), "funding_draft") == {("funding_draft", f"call:{call.pk}", D(2027, 4, 12), drafter.pk)}
     assert due(D(2027, 4, 11), "funding_draft") == set()
     assert due(D(2027, 4, 12) + timedelta(days=3), "funding_draft") == set()
+
+
+@pytest.mark.django_db
+def test_a_call_for_written_inputs_reminds_those_taking_part_until_they_send_one():
+    """Three days before a call's deadline: people holding a place at a meeting of its region and cycle who may
+    send an input (stakeholders, Member States), not those who sent one, not the UN system."""
+    from consultations.models import InputCall, WrittenInput  # noqa: PLC0415 - only this test
+    from reminders.registry import rule  # noqa: PLC0415 - only this test
+
+    consultation = make_consultation(
+        registration_opens_at=datetime(2027, 3, 1, tzinfo=UTC),
+        registration_deadline=datetime(2027, 9, 30, tzinfo=UTC),
+        capacity_in_person=10,
+    )
+    call = InputCall.objects.create(
+        region=consultation.event.region,
+        cycle=consultation.event.cycle,
+        title="Inputs",
+        deadline=datetime(2027, 6, 10, 21, tzinfo=UTC),
+        published=True,
+    )
+    taking_part, sent, un_system = make_user(Role.STAKEHOLDER), make_user(Role.STAKEHOLDER), make_user(Role.UN_SYSTEM)
+    with time_machine.travel(datetime(2027, 4, 1, tzinfo=UTC)):
+        for person in (taking_part, sent, un_system):
+            registration_create(consultation=consultation, user=person, attendance="in_person")
+    WrittenInput.objects.create(
+        call=call,
+        author=sent,
+        submitted_as="stakeholder",
+        constituency="migrant",
+        organisation="o",
+        title="t",
+        summary="s",
+        language="en",
+        file="inputs/x.pdf",
+        content_type="application/pdf",
+        original_name="x.pdf",
+    )
+    target = f"inputcall:{call.pk}"
+
+    assert due(D(2027, 6, 6), "input_call_deadline") == set()
+    assert due(D(2027, 6, 7), "input_call_deadline") == {("input_call_deadline", target, D(2027, 6, 7), taking_part.pk)}
+    with time_machine.travel(datetime(2027, 6, 7, 8, tzinfo=UTC)):
+        message = rule("input_call_deadline").message(target)
+        assert "Inputs" in message.subject
+        assert rule("input_call_deadline").still_needed_by(sent.pk, target) is False
+    with time_machine.travel(datetime(2027, 6, 11, tzinfo=UTC)):
+        assert rule("input_call_deadline").message(target) is None, "the call has closed"
