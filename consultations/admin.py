@@ -22,13 +22,25 @@ from consultations.models import (
 from portal import integrity
 from portal.admin_decisions import Shown, confirmation_page, confirmed_versions
 from portal.admin_regions import RegionScopedAdmin
+from portal.admin_zones import ZonedTimesAdminMixin, ZonedTimesForm
 from portal.uploads import stored_file_name, validate_document
 
 
-class ConsultationForm(forms.ModelForm):
+class ConsultationForm(ZonedTimesForm):
+    """The meeting's times are typed in its own time zone, as the meeting states them (004: "10:00 – 15:00 CET")."""
+
+    zoned_fields = (
+        "starts_at",
+        "ends_at",
+        "registration_opens_at",
+        "registration_deadline",
+        "interest_deadline",
+        "materials_due",
+    )
+
     class Meta:
         model = Consultation
-        fields = "__all__"  # noqa: DJ007 - the admin chooses the fields it shows
+        fields = "__all__"
 
     def clean(self):
         cleaned = super().clean()
@@ -53,8 +65,19 @@ class ConsultationForm(forms.ModelForm):
 
 class SessionInline(TranslationStackedInline):
     model = Session
+    fk_name = "consultation"
     extra = 0
-    fields = ["position", "kind", "title", "starts_at", "panel_minutes", "floor_minutes", "minutes", "speakers"]
+    fields = [
+        "position",
+        "kind",
+        "title",
+        "starts_at",
+        "panel_minutes",
+        "floor_minutes",
+        "minutes",
+        "speakers",
+        "reports_on",
+    ]
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name == "speakers":
@@ -99,7 +122,7 @@ class SummaryDocumentInline(admin.StackedInline):
 
 
 @admin.register(Consultation)
-class ConsultationAdmin(RegionScopedAdmin, TranslationAdmin):
+class ConsultationAdmin(ZonedTimesAdminMixin, RegionScopedAdmin, TranslationAdmin):
     region_path = "event__region"
     region_choices = {"event": "region", "feeds": "event__region"}
 
@@ -299,9 +322,20 @@ class ProposalAdmin(admin.ModelAdmin):
         self._decide(request, queryset, approve=False)
 
 
+class InputCallForm(ZonedTimesForm):
+    zoned_fields = ("deadline",)
+
+    class Meta:
+        model = InputCall
+        fields = "__all__"
+
+
 @admin.register(InputCall)
-class InputCallAdmin(RegionScopedAdmin, TranslationAdmin):
-    """Calls for written inputs: the secretariat's, and a focal point's for their region."""
+class InputCallAdmin(ZonedTimesAdminMixin, RegionScopedAdmin, TranslationAdmin):
+    """Calls for written inputs: the secretariat's, and a focal point's for their region; the deadline is typed
+    in the call's time zone."""
+
+    form = InputCallForm
 
     region_choices = {"region": "pk"}
     list_display = ["title", "region", "cycle", "deadline", "published"]

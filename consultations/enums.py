@@ -55,6 +55,8 @@ class SessionKind(models.TextChoices):
     ROUNDTABLE = "roundtable", _("Roundtable")
     BREAK = "break", _("Break")
     CLOSING = "closing", _("Closing plenary")
+    # 004: "A Rapporteur will report on the outcomes … during the opening segment of the intergovernmental meeting".
+    RAPPORTEUR = "rapporteur", _("Rapporteur's briefing")
 
 
 class ProposalKind(models.TextChoices):
@@ -63,9 +65,32 @@ class ProposalKind(models.TextChoices):
 
 
 class ProposalLevel(models.TextChoices):
-    GLOBAL = "global", _("Global")
+    """001: GCM Talks and side events "at country, sub-regional, regional or global levels"."""
+
+    COUNTRY = "country", _("Country")
+    SUBREGIONAL = "subregional", _("Sub-regional")
     REGIONAL = "regional", _("Regional")
-    NATIONAL = "national", _("National")
+    GLOBAL = "global", _("Global")
+
+
+class TalkRole(models.TextChoices):
+    """003: talks "included Member States, UN entities, migrants, civil society … as panelists, moderators"."""
+
+    PANELIST = "panelist", _("Panelist")
+    MODERATOR = "moderator", pgettext_lazy("talk", "Moderator")
+
+
+class BriefingKind(models.TextChoices):
+    """000: "To request briefings and consultations for specific stakeholder networks"."""
+
+    BRIEFING = "briefing", _("A briefing")
+    CONSULTATION = "consultation", _("A consultation")
+
+
+class BriefingStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for an answer")
+    ACCEPTED = "accepted", _("Accepted")
+    DECLINED = "declined", _("Declined")
 
 
 class ProposalStatus(models.TextChoices):
@@ -92,3 +117,20 @@ class InputAuthor(models.TextChoices):
 
     STAKEHOLDER = "stakeholder", _("Stakeholder")
     MEMBER_STATE = "member_state", _("Member State")
+
+
+class ReportStatus(models.TextChoices):
+    """A rapporteur's outcome report (004): written in the portal, public once published."""
+
+    DRAFT = "draft", pgettext_lazy("report", "Draft")
+    PUBLISHED = "published", pgettext_lazy("report", "Published")
+
+
+class Rating(models.IntegerChoices):
+    """How a question of the feedback form is answered (000: feedback "on the organizational aspects")."""
+
+    VERY_POOR = 1, _("Very poor")
+    POOR = 2, _("Poor")
+    FAIR = 3, _("Fair")
+    GOOD = 4, _("Good")
+    VERY_GOOD = 5, _("Very good")

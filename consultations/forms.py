@@ -4,9 +4,11 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from consultations.enums import SessionKind, SpeakingRole
-from consultations.models import Proposal, SelectionCriteria, Session
+from consultations import selectors
+from consultations.enums import SessionKind, SpeakingRole, TalkRole
+from consultations.models import BriefingRequest, FeedbackResponse, Proposal, SelectionCriteria, Session
 from consultations.services import (
+    BRIEFING_FIELDS,
     INPUT_SUMMARY_WORDS,
     interest_limits,
     proposal_date_limit,
@@ -17,6 +19,7 @@ from consultations.slate import DIMENSIONS
 from portal.enums import Expertise
 from portal.uploads import validate_document
 from portal.validators import clean_name
+from reviews.enums import Modality
 
 
 class RegistrationForm(forms.Form):
@@ -101,14 +104,24 @@ class InterestForm(forms.Form):
         return statement
 
 
+def _meeting_label(consultation) -> str:
+    region = consultation.event.region.name if consultation.event.region_id else "—"
+    return f"{consultation.title} ({region})"
+
+
 class ProposalForm(forms.ModelForm):
     class Meta:
         model = Proposal
-        fields = ["kind", "title", "level", "region", "date", "organisers", "link"]
-        widgets = {"date": forms.DateInput(attrs={"type": "date"})}
+        fields = ["kind", "title", "topic", "outline", "level", "region", "meeting", "modality", "date", "organisers"]
+        fields += ["link"]
+        widgets = {"date": forms.DateInput(attrs={"type": "date"}), "outline": forms.Textarea(attrs={"rows": 5})}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["meeting"].queryset = selectors.named_in_public().select_related("event__region")
+        self.fields["meeting"].label_from_instance = _meeting_label
+        self.fields["meeting"].empty_label = _("None, or not a side event")
+        self.fields["modality"].choices = [("", _("Not decided yet")), *Modality.choices]
         # The browser's date picker offers only the days the form takes; the server checks them all the same.
         today = timezone.localdate()
         self.fields["date"].widget.attrs.update(
@@ -127,6 +140,135 @@ class ProposalForm(forms.ModelForm):
         if refusal := proposal_date_refusal(day=date):
             raise forms.ValidationError(refusal)
         return date
+
+    def clean_topic(self):
+        return clean_name(self.cleaned_data["topic"])
+
+
+class TalkSpeakerForm(forms.Form):
+    role = forms.ChoiceField(label=_("Role"), choices=TalkRole.choices)
+    name = forms.CharField(label=_("Name"), max_length=200)
+    organisation = forms.CharField(label=_("Organisation (optional)"), max_length=200, required=False)
+
+    def has_changed(self):
+        # An empty row keeps its role's first choice selected: only a name makes it a person.
+        return bool((self.data.get(self.add_prefix("name")) or "").strip()) or bool(self.initial)
+
+    def clean_name(self):
+        return clean_name(self.cleaned_data["name"])
+
+
+TalkSpeakerFormSet = forms.formset_factory(TalkSpeakerForm, extra=2, can_delete=True, max_num=30, validate_max=True)
+
+
+class TalkSummaryForm(forms.Form):
+    summary = forms.CharField(
+        label=_("Summary"),
+        max_length=20_000,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=_("Public on the page of the GCM Talk or side event once posted."),
+    )
+
+
+class PledgeForm(forms.Form):
+    pledged_by = forms.CharField(
+        label=_("Pledged by"), max_length=200, help_text=_("The organisation or Member State that pledges.")
+    )
+    text = forms.CharField(label=_("Pledge"), max_length=2_000, widget=forms.Textarea(attrs={"rows": 4}))
+    objectives = forms.TypedMultipleChoiceField(
+        label=_("GCM objectives it serves (optional)"),
+        choices=[(n, _("Objective %(number)d") % {"number": n}) for n in range(1, 24)],
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    dashboard_link = forms.URLField(
+        label=_("Pledging Dashboard entry (optional)"), required=False, max_length=200, assume_scheme="https"
+    )
+
+    def clean_pledged_by(self):
+        return clean_name(self.cleaned_data["pledged_by"])
+
+
+class TalkRegistrationForm(forms.Form):
+    """Open registrations for an approved talk: a consultation with its places and deadline."""
+
+    capacity_in_person = forms.IntegerField(label=_("Places in the room"), min_value=0, max_value=100_000, initial=0)
+    capacity_virtual = forms.IntegerField(label=_("Places online"), min_value=0, max_value=100_000, initial=100)
+    registration_deadline = forms.DateTimeField(
+        label=_("Registration deadline"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("capacity_in_person", 0) + cleaned.get("capacity_virtual", 0) == 0 and not self.errors:
+            raise forms.ValidationError(_("Give the number of places in the room, online, or both."))
+        return cleaned
+
+
+class BriefingRequestForm(forms.ModelForm):
+    """A request for a briefing or a consultation for a stakeholder network (000)."""
+
+    languages = forms.MultipleChoiceField(
+        label=_("Languages"), choices=settings.LANGUAGES, widget=forms.CheckboxSelectMultiple
+    )
+
+    class Meta:
+        model = BriefingRequest
+        fields = list(BRIEFING_FIELDS)
+        widgets = {
+            "kind": forms.RadioSelect,
+            "needs": forms.Textarea(attrs={"rows": 5}),
+            "preferred_from": forms.DateInput(attrs={"type": "date"}),
+            "preferred_to": forms.DateInput(attrs={"type": "date"}),
+        }
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["cycle"].required = False
+        self.fields["cycle"].empty_label = _("Not sure")
+        self.fields["needs"].help_text = _("What the meeting should cover, who would attend, any access needs.")
+        today = timezone.localdate()
+        for name in ("preferred_from", "preferred_to"):
+            self.fields[name].widget.attrs.update({"min": today.isoformat()})
+        if self.instance.pk:
+            self.initial["languages"] = self.instance.languages.split(",")
+        else:
+            self.fields["languages"].initial = [translation.get_language()]
+            profile = getattr(user, "profile", None) if user is not None and user.is_authenticated else None
+            if profile is not None and profile.organisation:
+                self.fields["network"].initial = profile.organisation
+
+    def clean_network(self):
+        return clean_name(self.cleaned_data["network"])
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("preferred_from"), cleaned.get("preferred_to")
+        if start and start < timezone.localdate():
+            self.add_error("preferred_from", _("The preferred period has started; choose one to come."))
+        if start and end and end < start:
+            self.add_error("preferred_to", _("The preferred period ends before it starts."))
+        return cleaned
+
+    def _post_clean(self):
+        # The service writes the row (and its version); the model's checks are the service's.
+        pass
+
+
+class BriefingDecisionForm(forms.Form):
+    revision = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[("accept", _("Accept: it becomes a meeting")), ("decline", _("Decline"))],
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        label=_("Reason (sent to the requester when declining)"),
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
 
 
 class CriteriaForm(forms.ModelForm):
@@ -241,3 +383,37 @@ class WrittenInputForm(forms.Form):
         upload = self.cleaned_data["document"]
         self.content_type = validate_document(upload)
         return upload
+
+
+class ReportForm(forms.Form):
+    """The rapporteur's report in one language (consultations.reports)."""
+
+    revision = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    title = forms.CharField(label=_("Title"), max_length=200, required=False)
+    text = forms.CharField(
+        label=_("Report"),
+        max_length=50_000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 18}),
+        help_text=_("Plain text; an empty line starts a new paragraph."),
+    )
+
+
+class FeedbackForm(forms.ModelForm):
+    """The short form after a meeting (consultations.feedback): ratings of the organisation and one comment."""
+
+    class Meta:
+        model = FeedbackResponse
+        fields = ["overall", "information", "access", "interpretation", "speaking_time", "comment"]
+        widgets = {"comment": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("overall", "information", "access", "interpretation", "speaking_time"):
+            field = self.fields[name]
+            field.widget = forms.RadioSelect()
+            choices = [choice for choice in field.choices if choice[0] != ""]
+            if not field.required:
+                choices.append(("", _("Does not apply / no answer")))
+            field.choices = choices
+        self.fields["comment"].help_text = _("Optional. Please do not name anyone: answers are anonymous.")

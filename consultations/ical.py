@@ -1,4 +1,5 @@
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.utils import timezone
@@ -17,8 +18,11 @@ def consultation_ics(consultation) -> bytes:
     item.add("dtstamp", timezone.now())
     item.add("summary", consultation.title)
     if consultation.starts_at:
-        item.add("dtstart", consultation.starts_at)
-        item.add("dtend", consultation.ends_at or consultation.starts_at + timedelta(hours=2))
+        # In the meeting's own zone (TZID, with its VTIMEZONE): calendars show it in the reader's zone too.
+        zone = ZoneInfo(consultation.time_zone)
+        ends_at = consultation.ends_at or consultation.starts_at + timedelta(hours=2)
+        item.add("dtstart", consultation.starts_at.astimezone(zone))
+        item.add("dtend", ends_at.astimezone(zone))
         item.add("status", "CONFIRMED")
     else:
         event = consultation.event
@@ -29,4 +33,5 @@ def consultation_ics(consultation) -> bytes:
     if consultation.join_link:
         item.add("url", consultation.join_link)
     calendar.add_component(item)
+    calendar.add_missing_timezones()
     return calendar.to_ical()

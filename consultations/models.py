@@ -1,5 +1,4 @@
 import uuid
-from zoneinfo import available_timezones
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -13,6 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from consultations.enums import (
     HOLDS_PLACE,
     Attendance,
+    BriefingKind,
+    BriefingStatus,
     ConsultationStatus,
     DocumentKind,
     ExportStatus,
@@ -22,18 +23,17 @@ from consultations.enums import (
     ProposalKind,
     ProposalLevel,
     ProposalStatus,
+    Rating,
     RegistrationStatus,
+    ReportStatus,
     SessionKind,
     SpeakingRole,
+    TalkRole,
 )
 from consultations.slate import DIMENSIONS
 from portal.enums import Constituency, Expertise
+from portal.timezones import validate_time_zone
 from reviews.enums import Modality
-
-
-def validate_time_zone(value: str) -> None:
-    if value not in available_timezones():
-        raise ValidationError(_("“%(value)s” is not a time zone name such as Europe/Zurich."), params={"value": value})
 
 
 def validate_preference(value: str) -> None:
@@ -45,6 +45,18 @@ def validate_preference(value: str) -> None:
 def _share_field(label, default: int) -> models.PositiveSmallIntegerField:
     return models.PositiveSmallIntegerField(
         label, default=default, validators=[MinValueValidator(1), MaxValueValidator(100)], help_text=_("% at most")
+    )
+
+
+def decider_field() -> models.ForeignKey:
+    """Who decided a row (accredited a registration, screened an input, answered a request): never its owner."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
     )
 
 
@@ -87,6 +99,13 @@ class Consultation(models.Model):
     )
     summary = models.TextField(_("summary"), blank=True, max_length=50_000)
     summary_published_at = models.DateTimeField(_("summary published on"), null=True, blank=True)
+    # 000: materials are shared "well in advance"; the organisers are reminded as this day approaches.
+    materials_due = models.DateTimeField(
+        _("materials due"),
+        null=True,
+        blank=True,
+        help_text=_("When the meeting's materials should be published; the organisers are reminded before."),
+    )
     # 000: a pre-consultation draws "inputs which would feed into the inter-governmental review meeting
     # discussions and the agenda of the multi-stakeholder consultation": its outputs show on that agenda.
     feeds = models.ForeignKey(
@@ -152,14 +171,7 @@ class Registration(models.Model):
     promoted_at = models.DateTimeField(_("moved from the waiting list on"), null=True, blank=True)
     cancelled_at = models.DateTimeField(_("cancelled on"), null=True, blank=True)
     decision_note = models.CharField(_("reason"), max_length=500, blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("decided by"),
-    )
+    decided_by = decider_field()
     decided_at = models.DateTimeField(_("decided on"), null=True, blank=True)
 
     class Meta:
@@ -285,6 +297,16 @@ class Session(models.Model):
     speakers = models.ManyToManyField(
         ExpressionOfInterest, blank=True, related_name="sessions", verbose_name=_("speakers")
     )
+    # 004: the rapporteur of the multi-stakeholder consultation reports on its outcomes at the review meeting.
+    reports_on = models.ForeignKey(
+        Consultation,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="briefing_slots",
+        verbose_name=_("outcomes of"),
+        help_text=_("For a rapporteur's briefing: the consultation whose rapporteur reports in this slot."),
+    )
 
     class Meta:
         ordering = ["position", "pk"]
@@ -354,6 +376,25 @@ class Proposal(models.Model):
     date = models.DateField(_("date"))
     organisers = models.CharField(_("organisers"), max_length=300)
     link = models.URLField(_("link"), blank=True)
+    # 003: "Suggest a topic and outline for a GCM talk on a priority issue for regional collaboration".
+    topic = models.CharField(_("topic"), max_length=200, blank=True)
+    outline = models.TextField(_("short outline"), max_length=3_000, blank=True)
+    modality = models.CharField(
+        _("modality"), max_length=20, choices=Modality.choices, blank=True, help_text=_("Leave empty if not decided.")
+    )
+    # 001: side events take place "during the meetings": the consultation of the same region it is held at.
+    meeting = models.ForeignKey(
+        Consultation,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="side_events",
+        verbose_name=_("held during"),
+        help_text=_("For a side event: the meeting of the same region it takes place at."),
+    )
+    # 003: "Summaries are posted on the Network's website": public once posted.
+    summary = models.TextField(_("summary"), max_length=20_000, blank=True)
+    summary_posted_at = models.DateTimeField(_("summary posted on"), null=True, blank=True)
     proposed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="proposals", verbose_name=_("proposed by")
     )
@@ -379,6 +420,140 @@ class Proposal(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def get_absolute_url(self) -> str:
+        return reverse("consultations:talk", kwargs={"pk": self.pk})
+
+    def clean(self):
+        super().clean()
+        if self.meeting_id is None:
+            return
+        if self.kind != ProposalKind.SIDE_EVENT:
+            raise ValidationError({"meeting": _("Only a side event takes place during a meeting.")})
+        if self.region_id is None or self.meeting.event.region_id != self.region_id:
+            raise ValidationError({"meeting": _("Choose a meeting of the side event's region.")})
+
+
+class TalkSpeaker(models.Model):
+    """A panelist or moderator of a GCM Talk or side event: a name, as the organisers give it (no account)."""
+
+    proposal = models.ForeignKey(
+        Proposal, on_delete=models.CASCADE, related_name="speakers", verbose_name=_("GCM Talk or side event")
+    )
+    role = models.CharField(_("role"), max_length=20, choices=TalkRole.choices)
+    name = models.CharField(_("name"), max_length=200)
+    organisation = models.CharField(_("organisation"), max_length=200, blank=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = _("panelist or moderator")
+        verbose_name_plural = _("panelists and moderators")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Pledge(models.Model):
+    """A pledge announced at a GCM Talk (000: talks aim at "initiating pledges"), as the organisers record it."""
+
+    proposal = models.ForeignKey(
+        Proposal, on_delete=models.CASCADE, related_name="pledges", verbose_name=_("GCM Talk or side event")
+    )
+    pledged_by = models.CharField(
+        _("pledged by"), max_length=200, help_text=_("The organisation or Member State that pledges.")
+    )
+    text = models.TextField(_("pledge"), max_length=2_000)
+    # The GCM's objectives by number (1 to 23), separated by commas.
+    objectives = models.CharField(_("GCM objectives"), max_length=100, blank=True)
+    dashboard_link = models.URLField(
+        _("Pledging Dashboard entry"), blank=True, help_text=_("The pledge's page on the Pledging Dashboard, if any.")
+    )
+    recorded_at = models.DateTimeField(_("recorded on"), default=timezone.now)
+
+    class Meta:
+        ordering = ["recorded_at", "pk"]
+        verbose_name = _("pledge")
+        verbose_name_plural = _("pledges")
+
+    def __str__(self) -> str:
+        return f"{self.pledged_by}: {self.text[:60]}"
+
+    @property
+    def objective_numbers(self) -> list[int]:
+        return [int(n) for n in self.objectives.split(",") if n.strip().isdigit()]
+
+
+class BriefingRequest(models.Model):
+    """A stakeholder network asking for a briefing or a consultation (000: "To request briefings and consultations
+    for specific stakeholder networks (sectoral or regional)"); accepted, it becomes a meeting on the calendar."""
+
+    requester = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="briefing_requests",
+        verbose_name=_("requested by"),
+    )
+    kind = models.CharField(_("what is asked for"), max_length=20, choices=BriefingKind.choices)
+    network = models.CharField(_("network or organisation"), max_length=200)
+    region = models.ForeignKey(
+        "reviews.Region", on_delete=models.PROTECT, related_name="briefing_requests", verbose_name=_("region")
+    )
+    cycle = models.ForeignKey(
+        "reviews.ReviewCycle",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="briefing_requests",
+        verbose_name=_("review cycle"),
+    )
+    topic = models.CharField(_("topic"), max_length=200)
+    needs = models.TextField(_("what you need"), max_length=3_000)
+    preferred_from = models.DateField(_("preferred period: from"))
+    preferred_to = models.DateField(_("preferred period: until"))
+    languages = models.CharField(_("languages"), max_length=60, help_text=_("Language codes, separated by commas."))
+    expected_participants = models.PositiveIntegerField(
+        _("expected participants"), validators=[MinValueValidator(1), MaxValueValidator(100_000)]
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=BriefingStatus.choices, default=BriefingStatus.PENDING, db_index=True
+    )
+    # Each change by the requester makes a new version: a decision binds to the version the decider read.
+    revision = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    created_at = models.DateTimeField(_("requested on"), default=timezone.now)
+    updated_at = models.DateTimeField(_("changed on"), default=timezone.now)
+    decision_note = models.CharField(_("reason"), max_length=500, blank=True)
+    decided_by = decider_field()
+    decided_at = models.DateTimeField(_("decided on"), null=True, blank=True)
+    consultation = models.OneToOneField(
+        Consultation,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="briefing_request",
+        verbose_name=_("meeting"),
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("request for a briefing or consultation")
+        verbose_name_plural = _("requests for a briefing or consultation")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(preferred_to__gte=models.F("preferred_from")), name="briefing_period_in_order"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.topic
+
+    def get_absolute_url(self) -> str:
+        return reverse("consultations:briefing_request", kwargs={"pk": self.pk})
+
+    @property
+    def language_names(self) -> list[str]:
+        names = dict(settings.LANGUAGES)
+        return [str(names[c]) for c in self.languages.split(",") if c in names]
+
 
 def _summary_path(instance, filename: str) -> str:
 
@@ -402,6 +577,7 @@ class SummaryDocument(models.Model):
     link = models.URLField(_("link"), blank=True)
     content_type = models.CharField(max_length=120, editable=False)
     original_name = models.CharField(max_length=200, editable=False)
+    added_at = models.DateTimeField(_("added on"), default=timezone.now, db_index=True)
 
     class Meta:
         verbose_name = _("document")
@@ -452,7 +628,7 @@ class InputCall(models.Model):
         max_length=64,
         default="UTC",
         validators=[validate_time_zone],
-        help_text=_("For example Europe/Geneva."),
+        help_text=_("For example Europe/Zurich."),
     )
     published = models.BooleanField(_("published"), default=False)
 
@@ -495,14 +671,7 @@ class WrittenInput(models.Model):
     )
     submitted_at = models.DateTimeField(_("received on"), default=timezone.now)
     decision_note = models.CharField(_("reason"), max_length=500, blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("decided by"),
-    )
+    decided_by = decider_field()
     decided_at = models.DateTimeField(_("decided on"), null=True, blank=True)
 
     class Meta:
@@ -527,3 +696,94 @@ class PendingInput(WrittenInput):
         proxy = True
         verbose_name = _("written input to screen")
         verbose_name_plural = _("written inputs to screen")
+
+
+class RapporteurReport(models.Model):
+    """The outcome report of a consultation, written in the portal by its rapporteur (004).
+
+    Written in any of the six languages (each a translated field); readers get their language where the
+    rapporteur wrote it, else the language it was first written in. Public once published.
+    """
+
+    consultation = models.OneToOneField(
+        Consultation, on_delete=models.CASCADE, related_name="report", verbose_name=_("consultation")
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="rapporteur_reports",
+        verbose_name=_("rapporteur"),
+    )
+    original_language = models.CharField(_("written in"), max_length=8, choices=settings.LANGUAGES)
+    title = models.CharField(_("title"), max_length=200, blank=True)
+    text = models.TextField(
+        _("report"),
+        blank=True,
+        max_length=50_000,
+        help_text=_("Plain text; an empty line starts a new paragraph."),
+    )
+    status = models.CharField(_("status"), max_length=12, choices=ReportStatus.choices, default=ReportStatus.DRAFT)
+    revision = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    updated_at = models.DateTimeField(_("updated on"), default=timezone.now)
+    published_at = models.DateTimeField(_("published on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("rapporteur's report")
+        verbose_name_plural = _("rapporteurs' reports")
+
+    def __str__(self) -> str:
+        return str(self.consultation)
+
+    def get_absolute_url(self) -> str:
+        return reverse("consultations:report", kwargs={"pk": self.consultation_id})
+
+
+class FeedbackResponse(models.Model):
+    """One anonymous answer to a meeting's feedback form (000: "subject to feedback … on the organizational
+    aspects").
+
+    Tied to no person: a random key, the day only, and no link to who answered (FeedbackGiven records that
+    someone answered, so nobody answers twice, without saying what).
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    consultation = models.ForeignKey(
+        Consultation, on_delete=models.CASCADE, related_name="feedback", verbose_name=_("meeting")
+    )
+    submitted_on = models.DateField(_("answered on"))
+    overall = models.PositiveSmallIntegerField(_("The meeting as a whole"), choices=Rating.choices)
+    information = models.PositiveSmallIntegerField(
+        _("Information and materials before the meeting"), choices=Rating.choices, null=True, blank=True
+    )
+    access = models.PositiveSmallIntegerField(
+        _("Registration and access (venue or online platform)"), choices=Rating.choices, null=True, blank=True
+    )
+    interpretation = models.PositiveSmallIntegerField(
+        _("Interpretation"), choices=Rating.choices, null=True, blank=True
+    )
+    speaking_time = models.PositiveSmallIntegerField(
+        _("Time for stakeholders to speak"), choices=Rating.choices, null=True, blank=True
+    )
+    comment = models.TextField(_("What should change next time?"), blank=True, max_length=2_000)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("feedback answer")
+        verbose_name_plural = _("feedback answers")
+
+    def __str__(self) -> str:
+        return str(self.consultation)
+
+
+class FeedbackGiven(models.Model):
+    """That a person answered a meeting's feedback form: nothing of what they answered."""
+
+    consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="feedback_given")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["consultation", "user"], name="one_feedback_per_person")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} → {self.consultation_id}"

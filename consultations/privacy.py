@@ -9,12 +9,23 @@ from django.conf import settings
 from django.db import models, transaction
 from django.utils import timezone
 
-from consultations.enums import ExportStatus, InputStatus, InterestStatus, ProposalStatus, RegistrationStatus
+from consultations.enums import (
+    BriefingStatus,
+    ExportStatus,
+    InputStatus,
+    InterestStatus,
+    ProposalStatus,
+    RegistrationStatus,
+    ReportStatus,
+)
 from consultations.models import (
+    BriefingRequest,
     ExportLog,
     ExpressionOfInterest,
+    FeedbackGiven,
     Follow,
     Proposal,
+    RapporteurReport,
     Registration,
     WrittenInput,
     private_storage,
@@ -33,6 +44,9 @@ class Consultations(PersonalData):
         "consultations.exportlog": None,
         "consultations.selectioncriteria": None,
         "consultations.writteninput": "author",
+        "consultations.briefingrequest": "requester",  # not decided_by
+        "consultations.rapporteurreport": "author",
+        "consultations.feedbackgiven": "user",
     }
     listed = {"consultations.exportlog": "user"}
     copied = (
@@ -42,6 +56,9 @@ class Consultations(PersonalData):
         "consultations.follow",
         "consultations.exportlog",
         "consultations.writteninput",
+        "consultations.briefingrequest",
+        "consultations.rapporteurreport",
+        "consultations.feedbackgiven",
     )
     not_copied = {
         "consultations.selectioncriteria": "A consultation's criteria, about nobody; who changed them is in the "
@@ -60,6 +77,13 @@ class Consultations(PersonalData):
         "consultations.selectioncriteria": "Kept: the criteria of a consultation, linked to the emptied account of "
         "the task team member or secretariat member who last changed them.",
         "consultations.follow": "Deleted.",
+        "consultations.briefingrequest": "Requests waiting for an answer, or declined, are deleted. An accepted "
+        "one stays with the meeting it became, its description of needs erased, linked to the emptied account. "
+        "Requests the person answered as staff stay whole.",
+        "consultations.rapporteurreport": "Drafts are deleted. A published report stays, as the public record of "
+        "the consultation's outcomes, linked to the emptied account.",
+        "consultations.feedbackgiven": "Deleted. The answer itself was never tied to the person: it stays in the "
+        "anonymous counts.",
         "consultations.exportlog": "Registration lists exported to files that may list the person are deleted "
         "(they can be exported again) and marked removed; the record of who exported stays, linked to the "
         "emptied account of an exporter who erased theirs.",
@@ -91,3 +115,7 @@ class Consultations(PersonalData):
         unlisted.delete()
         transaction.on_commit(lambda: [private_storage().delete(name) for name in names])
         Proposal.objects.filter(proposed_by=user).exclude(status=ProposalStatus.APPROVED).delete()
+        BriefingRequest.objects.filter(requester=user).exclude(status=BriefingStatus.ACCEPTED).delete()
+        BriefingRequest.objects.filter(requester=user).update(needs="", decision_note="")
+        RapporteurReport.objects.filter(author=user, status=ReportStatus.DRAFT).delete()
+        FeedbackGiven.objects.filter(user=user).delete()

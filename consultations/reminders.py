@@ -10,15 +10,27 @@ from zoneinfo import ZoneInfo
 
 from django.contrib.auth import get_user_model
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from consultations.enums import HOLDS_PLACE, ConsultationStatus, RegistrationStatus
-from consultations.models import Consultation, ExpressionOfInterest, InputCall, Registration, WrittenInput
-from portal.permissions import CAPABILITIES, can
+from consultations import feedback
+from consultations.enums import HOLDS_PLACE, BriefingStatus, ConsultationStatus, DocumentKind, RegistrationStatus
+from consultations.models import (
+    BriefingRequest,
+    Consultation,
+    ExpressionOfInterest,
+    FeedbackGiven,
+    InputCall,
+    Registration,
+    SummaryDocument,
+    WrittenInput,
+)
+from portal import integrity
+from portal.permissions import CAPABILITIES, can, holder_ids
 from reminders.registry import Due, Message, Rule, active_ids, register, split_target, window
 
 User = get_user_model()
@@ -124,6 +136,9 @@ def _consultation_message(target: str, kind: str) -> Message | None:
             url,
             when,
             not_final=consultation.starts_at is None and not consultation.event.is_exact,
+            starts_at=consultation.starts_at,
+            ends_at=consultation.ends_at,
+            time_zone=consultation.time_zone,
         )
         if day
         else None
@@ -266,5 +281,239 @@ INPUT_CALL_DEADLINE = register(
             InputCall.objects.filter(pk=split_target(target)[1]).values_list("region__code", flat=True).first()
         ),
         for_user=lambda user: can(user, "consultations.send_input"),
+    )
+)
+
+
+# --- Materials before a meeting, the feedback form after it (000) -------------------------------------------
+
+_MATERIALS_DUE = "materials_due"
+_MATERIALS_PUBLISHED = "materials_published"
+_FEEDBACK = "meeting_feedback"
+ORGANISERS = gettext_lazy("Those who run the meeting: the secretariat and the region's focal points")
+HELD_PLACE = gettext_lazy("People who had a place at the meeting, until they answer")
+# 000 asks for materials "well in advance": the organisers are told a week before the day they set.
+MATERIALS_NOTICE = timedelta(days=7)
+
+
+def _has_materials(consultation_id: int) -> bool:
+    return SummaryDocument.objects.filter(consultation_id=consultation_id, kind=DocumentKind.MATERIAL).exists()
+
+
+def _materials_due_find(today: date) -> Iterator[Due]:
+    start, end = window(today)
+    due = (
+        Consultation.objects.exclude(status=ConsultationStatus.DRAFT)
+        .filter(
+            materials_due__date__gte=start + MATERIALS_NOTICE,
+            materials_due__date__lte=end + MATERIALS_NOTICE,
+        )
+        .exclude(documents__kind=DocumentKind.MATERIAL)
+        .select_related("event")
+    )
+    for consultation in due:
+        due_on = consultation.materials_due.date() - MATERIALS_NOTICE
+        for person in holder_ids("consultations.manage", consultation.event.region_id):
+            yield Due(person, f"consultation:{consultation.pk}", due_on)
+
+
+def _materials_due_message(target: str) -> Message | None:
+    consultation = Consultation.objects.filter(pk=split_target(target)[1]).first()
+    if consultation is None or consultation.materials_due is None or _has_materials(consultation.pk):
+        return None
+    return Message(
+        _("Publish the materials of “%(title)s”") % {"title": consultation.title},
+        _(
+            "The meeting's materials are due soon and none is published yet: add them on the consultation's page in "
+            "the administration. Registered people are told when they appear."
+        ),
+        consultation.get_absolute_url(),
+        date_format(timezone.localtime(consultation.materials_due, ZoneInfo(consultation.time_zone)), "DATE_FORMAT"),
+    )
+
+
+def _materials_published_find(today: date) -> Iterator[Due]:
+    start, end = window(today)
+    added = (
+        SummaryDocument.objects.filter(kind=DocumentKind.MATERIAL, added_at__date__gte=start, added_at__date__lte=end)
+        .exclude(consultation__status=ConsultationStatus.DRAFT)
+        .values_list("consultation_id", "added_at")
+        .order_by("consultation_id", "added_at")
+    )
+    first_added: dict[int, date] = {}
+    for consultation_id, added_at in added:
+        first_added.setdefault(consultation_id, timezone.localdate(added_at))
+    for consultation_id, day in first_added.items():
+        people = Registration.objects.filter(
+            consultation_id=consultation_id, status__in=HOLDS_PLACE, user__is_active=True
+        ).values_list("user_id", flat=True)
+        for person in people.order_by("user_id"):
+            yield Due(person, f"consultation:{consultation_id}", day)
+
+
+def _materials_published_message(target: str) -> Message | None:
+    consultation = Consultation.objects.filter(pk=split_target(target)[1]).first()
+    if consultation is None or not _has_materials(consultation.pk):
+        return None
+    if consultation.starts_at and consultation.starts_at <= timezone.now():
+        return None  # the meeting has begun: the notice is no longer news
+    return Message(
+        _("Materials for “%(title)s” are published") % {"title": consultation.title},
+        _("The materials of a meeting you registered for are on its page."),
+        consultation.get_absolute_url(),
+        starts_at=consultation.starts_at,
+        ends_at=consultation.ends_at,
+        time_zone=consultation.time_zone,
+    )
+
+
+def _feedback_find(today: date) -> Iterator[Due]:
+    start, end = window(today)
+    # A meeting ended on one of the window's days: by its end time, or (without times) its last calendar day.
+    ended = (
+        Consultation.objects.exclude(status=ConsultationStatus.DRAFT)
+        .filter(
+            Q(ends_at__date__gte=start, ends_at__date__lte=end)
+            | Q(ends_at__isnull=True, starts_at__date__gte=start, starts_at__date__lte=end)
+            | Q(
+                starts_at__isnull=True,
+                event__start_latest__gte=start - timedelta(days=1),
+                event__start_latest__lte=end,
+            )
+        )
+        .select_related("event")
+    )
+    for consultation in ended:
+        opens = feedback.meeting_end(consultation)
+        due_on = timezone.localdate(opens)
+        if not start <= due_on <= end or opens > timezone.now():
+            continue
+        given = FeedbackGiven.objects.filter(consultation=consultation).values("user_id")
+        people = (
+            Registration.objects.filter(
+                consultation=consultation, status=RegistrationStatus.REGISTERED, user__is_active=True
+            )
+            .exclude(user_id__in=given)
+            .values_list("user_id", flat=True)
+        )
+        for person in people.order_by("user_id"):
+            yield Due(person, f"consultation:{consultation.pk}", due_on)
+
+
+def _feedback_message(target: str) -> Message | None:
+    consultation = Consultation.objects.select_related("event").filter(pk=split_target(target)[1]).first()
+    if consultation is None or not feedback.is_open(consultation):
+        return None
+    return Message(
+        _("How was “%(title)s”?") % {"title": consultation.title},
+        _("A few questions on how the meeting was organised: it takes two minutes and your answer is anonymous."),
+        reverse("consultations:feedback", kwargs={"pk": consultation.pk}),
+    )
+
+
+def _feedback_still_needed(recipient_id: int, target: str) -> bool:
+    return not FeedbackGiven.objects.filter(consultation_id=split_target(target)[1], user_id=recipient_id).exists()
+
+
+MATERIALS_DUE = register(
+    Rule(
+        kind=_MATERIALS_DUE,
+        label=gettext_lazy("Materials of a meeting you run are due"),
+        audience=ORGANISERS,
+        find=_materials_due_find,
+        message=_materials_due_message,
+        region_of=_region_of,
+        for_user=lambda user: can(user, "consultations.manage"),
+    )
+)
+MATERIALS_PUBLISHED = register(
+    Rule(
+        kind=_MATERIALS_PUBLISHED,
+        label=gettext_lazy("Materials published for a meeting you registered for"),
+        audience=REGISTERED,
+        find=_materials_published_find,
+        message=_materials_published_message,
+        region_of=_region_of,
+        for_user=_may_be_registered,
+    )
+)
+MEETING_FEEDBACK = register(
+    Rule(
+        kind=_FEEDBACK,
+        label=gettext_lazy("Feedback form after a meeting you attended"),
+        audience=HELD_PLACE,
+        find=_feedback_find,
+        message=_feedback_message,
+        still_needed_by=_feedback_still_needed,
+        region_of=_region_of,
+        for_user=_may_be_registered,
+    )
+)
+
+
+# --- Requests for a briefing or consultation (000) ---------------------------------------------------------
+
+_BRIEFING_WAITING = "briefing_request_waiting"
+# A request is answered within two working days (the portal's own promise, not a rule of the documents).
+BRIEFING_ANSWER_WORKING_DAYS = 2
+
+
+def working_days_after(day: date, count: int) -> date:
+    """The day ``count`` working days (Monday to Friday) after ``day``."""
+    while count > 0:
+        day += timedelta(days=1)
+        if day.weekday() < 5:
+            count -= 1
+    return day
+
+
+def _briefing_deciders(request) -> list[int]:
+    """Who answers a request: the secretariat and the focal points of its region; never its requester nor
+    someone of the requester's organisation (portal.integrity)."""
+    ids = holder_ids("consultations.manage", request.region_id)
+    return [pk for pk in ids if not integrity.conflicted(User(pk=pk), {request.requester_id})]
+
+
+def _briefing_find(today: date) -> Iterator[Due]:
+    start, end = window(today)
+    # Created at least two working days before the window's start (weekends in between: up to four days more).
+    waiting = BriefingRequest.objects.filter(
+        status=BriefingStatus.PENDING, created_at__date__lte=end - timedelta(days=BRIEFING_ANSWER_WORKING_DAYS)
+    ).order_by("pk")
+    for request in waiting:
+        due_on = working_days_after(timezone.localdate(request.created_at), BRIEFING_ANSWER_WORKING_DAYS)
+        if not start <= due_on <= end:
+            continue
+        for person in _briefing_deciders(request):
+            yield Due(person, f"briefingrequest:{request.pk}", due_on)
+
+
+def _briefing_message(target: str) -> Message | None:
+    request = BriefingRequest.objects.filter(pk=split_target(target)[1], status=BriefingStatus.PENDING).first()
+    if request is None:
+        return None
+    return Message(
+        _("A request for a briefing or consultation waits for an answer: “%(topic)s”") % {"topic": request.topic},
+        _("%(network)s asked for it more than two working days ago. Answer it, or ask a colleague to.")
+        % {"network": request.network},
+        request.get_absolute_url(),
+        date_format(timezone.localdate(request.created_at), "DATE_FORMAT"),
+    )
+
+
+BRIEFING_REQUEST_WAITING = register(
+    Rule(
+        kind=_BRIEFING_WAITING,
+        label=gettext_lazy("A request for a briefing or consultation waits more than two working days"),
+        audience=gettext_lazy("The secretariat and the region's focal points"),
+        find=_briefing_find,
+        message=_briefing_message,
+        still_needed_by=lambda recipient_id, target: BriefingRequest.objects.filter(
+            pk=split_target(target)[1], status=BriefingStatus.PENDING
+        ).exists(),
+        region_of=lambda target: (
+            BriefingRequest.objects.filter(pk=split_target(target)[1]).values_list("region__code", flat=True).first()
+        ),
+        for_user=lambda user: can(user, "consultations.manage"),
     )
 )

@@ -1,7 +1,7 @@
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case, Count, Q, QuerySet, When
 
-from consultations.enums import HOLDS_PLACE, ConsultationStatus, RegistrationStatus
-from consultations.models import Consultation, Registration, SelectionCriteria
+from consultations.enums import HOLDS_PLACE, BriefingStatus, ConsultationStatus, ProposalStatus, RegistrationStatus
+from consultations.models import BriefingRequest, Consultation, Proposal, Registration, SelectionCriteria
 
 
 def named_in_public() -> QuerySet[Consultation]:
@@ -64,3 +64,23 @@ def dashboard_counts(consultation: Consultation) -> dict:
     for row in rows:
         counts[(row["status"], row["attendance"])] = row["n"]
     return counts
+
+
+def public_talks() -> QuerySet[Proposal]:
+    """Approved GCM Talks and side events, for the public list and pages."""
+    return Proposal.objects.filter(status=ProposalStatus.APPROVED).select_related("region", "event")
+
+
+def talk_consultation(proposal) -> Consultation | None:
+    """The consultation people register through for an approved talk (on its calendar event), if opened."""
+    if proposal.event_id is None:
+        return None
+    return Consultation.objects.filter(event_id=proposal.event_id).order_by("pk").first()
+
+
+def briefing_requests_for(regions) -> QuerySet:
+    """The requests for a briefing or consultation of ``regions`` (None: every region), waiting ones first."""
+    queryset = BriefingRequest.objects.select_related("region", "cycle", "requester__profile", "consultation__event")
+    if regions is not None:
+        queryset = queryset.filter(region_id__in=regions)
+    return queryset.order_by(Case(When(status=BriefingStatus.PENDING, then=0), default=1), "created_at", "pk")

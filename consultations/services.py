@@ -7,7 +7,7 @@ exceeded (001, Annex 2: "within physical meeting space or virtual meeting
 capacity"). Mail is queued on commit.
 """
 
-from datetime import date
+from datetime import date, datetime, time
 
 from constance.utils import get_values_for_keys
 from django.conf import settings
@@ -21,44 +21,53 @@ from consultations import selectors
 from consultations.enums import (
     HOLDS_PLACE,
     Attendance,
+    BriefingKind,
+    BriefingStatus,
     ConsultationStatus,
     ExportStatus,
     InputAuthor,
     InputStatus,
     InterestStatus,
+    ProposalKind,
     ProposalStatus,
     RegistrationStatus,
     SessionKind,
     SpeakingRole,
+    TalkRole,
 )
 from consultations.models import (
+    BriefingRequest,
     Consultation,
     ExportLog,
     ExpressionOfInterest,
     Follow,
     InputCall,
+    Pledge,
     Proposal,
     Registration,
     SelectionCriteria,
     Session,
+    TalkSpeaker,
     WrittenInput,
     private_storage,
 )
 from consultations.tasks import (
     export_xlsx,
+    send_briefing_request_mail,
     send_input_mail,
     send_interest_decision,
     send_proposal_decision,
     send_registration_mail,
 )
 from portal import integrity
+from portal.cache import public_pages_changed
 from portal.enums import AuditAction, Expertise, Role
 from portal.permissions import can, can_in_region, roles_of
 from portal.services import audit_record
 from portal.tasks import enqueue
 from portal.uploads import stored_file_name
 from reviews.dates import StatedDate
-from reviews.enums import EventKind
+from reviews.enums import EventKind, Modality
 from reviews.models import Event, ReviewCycle
 
 # The limits of a statement offering to speak, in words and (a wall of text in any script is refused too) in
@@ -540,13 +549,35 @@ def proposal_date_refusal(*, day: date) -> str | None:
 
 
 @transaction.atomic
-def proposal_create(*, proposed_by, kind: str, title: str, level: str, region, date, organisers: str, link: str = ""):
+def proposal_create(
+    *,
+    proposed_by,
+    kind: str,
+    title: str,
+    level: str,
+    region,
+    date,
+    organisers: str,
+    link: str = "",
+    topic: str = "",
+    outline: str = "",
+    modality: str = "",
+    meeting: Consultation | None = None,
+):
     """Record a proposed GCM Talk or side event, waiting for the secretariat's decision; the proposer gets a receipt.
 
-    The date is checked as the form checks it (:func:`proposal_date_refusal`), for any other caller.
+    The date is checked as the form checks it (:func:`proposal_date_refusal`), for any other caller; a side event's
+    meeting must be a public consultation of its region (001: side events "during the meetings").
     """
     if refusal := proposal_date_refusal(day=date):
         raise ConsultationError(refusal)
+    if meeting is not None and (
+        kind != ProposalKind.SIDE_EVENT
+        or region is None
+        or meeting.event.region_id != region.pk
+        or not selectors.named_in_public().filter(pk=meeting.pk).exists()
+    ):
+        raise ConsultationError(_("Choose a meeting of the side event's region."))
     proposal = Proposal.objects.create(
         proposed_by=proposed_by,
         kind=kind,
@@ -556,6 +587,10 @@ def proposal_create(*, proposed_by, kind: str, title: str, level: str, region, d
         date=date,
         organisers=organisers,
         link=link,
+        topic=topic,
+        outline=outline,
+        modality=modality,
+        meeting=meeting if kind == ProposalKind.SIDE_EVENT else None,
     )
     transaction.on_commit(lambda: enqueue(send_proposal_decision.s(proposal_id=proposal.pk)))
     return proposal
@@ -596,6 +631,7 @@ def proposal_decide(*, proposal, by, approve: bool, reason: str = ""):
             kind=EventKind.GCM_TALK if proposal.kind == "gcm_talk" else EventKind.SIDE_EVENT,
             title=proposal.title,
             link=proposal.link,
+            modality=proposal.modality,
             start=StatedDate(precision="day", days=(proposal.date,)),
         )
         event.save()
@@ -790,3 +826,257 @@ def written_input_withdraw(*, written: WrittenInput, author) -> None:
     name = locked.file.name
     locked.delete()
     transaction.on_commit(lambda: private_storage().delete(name))
+
+
+# --- GCM Talks and side events in depth (001, 003) ---------------------------------------------------------
+
+
+def talk_editable_by(*, proposal: Proposal, user) -> bool:
+    """Who edits a talk's panel, summary, pledges and registrations: its proposer, or who runs consultations
+    in its region (the secretariat everywhere, a focal point in their region; a global talk: the secretariat)."""
+    if user is None or not user.is_authenticated:
+        return False
+    return proposal.proposed_by_id == user.pk or can_in_region(user, "consultations.manage", proposal.region_id)
+
+
+def _talk_locked(proposal: Proposal, by, *, approved: bool = True) -> Proposal:
+    locked = Proposal.objects.select_for_update().get(pk=proposal.pk)
+    if not talk_editable_by(proposal=locked, user=by):
+        raise ConsultationError(_("Only the proposer and the secretariat edit this GCM Talk or side event."))
+    if approved and locked.status != ProposalStatus.APPROVED:
+        raise ConsultationError(_("This can be done once the secretariat has approved the GCM Talk or side event."))
+    return locked
+
+
+@transaction.atomic
+def talk_speakers_set(*, proposal: Proposal, by, speakers: list[tuple[str, str, str]]) -> list[TalkSpeaker]:
+    """Replace the panelists and moderators of an approved talk with ``speakers`` ((role, name, organisation),
+    in order). 003: talks have "panelists, moderators and participants"."""
+    proposal = _talk_locked(proposal, by)
+    if any(role not in TalkRole.values or not name.strip() for role, name, _organisation in speakers):
+        raise ConsultationError(_("Give each panelist or moderator a name and a role."))
+    TalkSpeaker.objects.filter(proposal=proposal).delete()
+    public_pages_changed()  # bulk_create sends no signal: the talk's cached public page goes too
+    return TalkSpeaker.objects.bulk_create(
+        TalkSpeaker(proposal=proposal, role=role, name=name.strip(), organisation=organisation.strip(), position=n)
+        for n, (role, name, organisation) in enumerate(speakers, start=1)
+    )
+
+
+@transaction.atomic
+def talk_summary_post(*, proposal: Proposal, by, summary: str) -> Proposal:
+    """Post (or correct) the summary of an approved talk: public from then on (003: "Summaries are posted")."""
+    proposal = _talk_locked(proposal, by)
+    summary = summary.strip()
+    if not summary:
+        raise ConsultationError(_("Write the summary before posting it."))
+    proposal.summary = summary
+    proposal.summary_posted_at = proposal.summary_posted_at or timezone.now()
+    proposal.save(update_fields=["summary", "summary_posted_at"])
+    return proposal
+
+
+GCM_OBJECTIVES = range(1, 24)  # the Global Compact's 23 objectives, by number
+
+
+@transaction.atomic
+def pledge_add(
+    *, proposal: Proposal, by, pledged_by: str, text: str, objectives: list[int] = (), dashboard_link: str = ""
+) -> Pledge:
+    """Record a pledge announced at a talk (000: the talks aim at "initiating pledges"), by its proposer or the
+    secretariat. Listed on the talk's public page once the talk is approved."""
+    proposal = _talk_locked(proposal, by, approved=False)
+    if proposal.status == ProposalStatus.DECLINED:
+        raise ConsultationError(_("This GCM Talk or side event was declined."))
+    if not pledged_by.strip() or not text.strip():
+        raise ConsultationError(_("Say who pledges and what."))
+    if any(n not in GCM_OBJECTIVES for n in objectives):
+        raise ConsultationError(_("The GCM has 23 objectives: choose from 1 to 23."))
+    return Pledge.objects.create(
+        proposal=proposal,
+        pledged_by=pledged_by.strip(),
+        text=text.strip(),
+        objectives=",".join(str(n) for n in sorted(set(objectives))),
+        dashboard_link=dashboard_link,
+    )
+
+
+@transaction.atomic
+def talk_registration_open(
+    *, proposal: Proposal, by, capacity_in_person: int, capacity_virtual: int, registration_deadline
+) -> Consultation:
+    """Open registrations for an approved talk: a consultation on its calendar event, so the places, the waiting
+    list, accreditation and the reminders are those of every consultation (registration_create and the rest)."""
+    proposal = _talk_locked(proposal, by)
+    if proposal.event_id is None:
+        raise ConsultationError(_("This GCM Talk or side event is not on the calendar."))
+    if Consultation.objects.filter(event_id=proposal.event_id).exists():
+        raise ConsultationError(_("Registrations are already open for this GCM Talk or side event."))
+    if capacity_in_person < 0 or capacity_virtual < 0 or capacity_in_person + capacity_virtual == 0:
+        raise ConsultationError(_("Give the number of places in the room, online, or both."))
+    if registration_deadline <= timezone.now():
+        raise ConsultationError(_("The registration deadline has passed; choose a later one."))
+    consultation = Consultation.objects.create(
+        event_id=proposal.event_id,
+        title=proposal.title,
+        description=proposal.outline,
+        modality=proposal.modality or (Modality.VIRTUAL if not capacity_in_person else Modality.HYBRID),
+        capacity_in_person=capacity_in_person,
+        capacity_virtual=capacity_virtual,
+        join_link=proposal.link,
+        registration_deadline=registration_deadline,
+        status=ConsultationStatus.OPEN,
+    )
+    audit_record(actor=by, action=AuditAction.PROPOSAL_DECISION, target=proposal, detail="registrations opened")
+    return consultation
+
+
+# --- Requests for a briefing or consultation (000) -----------------------------------------------------------
+
+# Fields a requester sets and may change while the request waits.
+BRIEFING_FIELDS = (
+    "kind",
+    "network",
+    "region",
+    "cycle",
+    "topic",
+    "needs",
+    "preferred_from",
+    "preferred_to",
+    "languages",
+    "expected_participants",
+)
+
+
+def briefing_request_refusal(*, user) -> str | None:
+    """Why ``user`` may not ask for a briefing; None if they may (those who take part in consultations)."""
+    if not can(user, "consultations.register"):
+        return _("Briefings and consultations are requested by stakeholders for their networks.")
+    return None
+
+
+def _briefing_values(values: dict) -> dict:
+    today = timezone.localdate()
+    if values["preferred_from"] < today:
+        raise ConsultationError(_("The preferred period has started; choose one to come."))
+    if values["preferred_to"] < values["preferred_from"]:
+        raise ConsultationError(_("The preferred period ends before it starts."))
+    if values["preferred_from"] > proposal_date_limit(today=today):
+        raise ConsultationError(_("The preferred period is too far ahead."))
+    codes = list(values["languages"]) if not isinstance(values["languages"], str) else values["languages"].split(",")
+    if not codes or any(code not in dict(settings.LANGUAGES) for code in codes):
+        raise ConsultationError(_("Choose at least one of the six languages."))
+    if values["kind"] not in BriefingKind.values:
+        raise ConsultationError(_("Say whether you ask for a briefing or a consultation."))
+    return {**values, "languages": ",".join(codes)}
+
+
+@transaction.atomic
+def briefing_request_create(*, requester, **values) -> BriefingRequest:
+    """Record a request for a briefing or a consultation for a stakeholder network (000); the requester gets a
+    receipt, and the secretariat and the region's focal points answer it."""
+    if (refusal := briefing_request_refusal(user=requester)) is not None:
+        raise ConsultationError(refusal)
+    values = _briefing_values({name: values[name] for name in BRIEFING_FIELDS})
+    request = BriefingRequest.objects.create(requester=requester, **values)
+    transaction.on_commit(lambda: enqueue(send_briefing_request_mail.s(request_id=request.pk)))
+    return request
+
+
+@transaction.atomic
+def briefing_request_update(*, request: BriefingRequest, requester, **values) -> BriefingRequest:
+    """The requester changes a request still waiting: a new version, so a decision on the old one is refused."""
+    locked = BriefingRequest.objects.select_for_update().filter(pk=request.pk, requester=requester).first()
+    if locked is None or locked.status != BriefingStatus.PENDING:
+        raise ConsultationError(_("Only a request still waiting for an answer can be changed."))
+    values = _briefing_values({name: values[name] for name in BRIEFING_FIELDS})
+    for name, value in values.items():
+        setattr(locked, name, value)
+    locked.revision += 1
+    locked.updated_at = timezone.now()
+    locked.save()
+    return locked
+
+
+def briefing_decider(*, user, request: BriefingRequest) -> bool:
+    """Who answers a request: the secretariat, and the focal points of its region."""
+    return can_in_region(user, "consultations.manage", request.region_id)
+
+
+def briefing_requests_decidable(*, by, requests) -> set[int]:
+    """The requests ``by`` is shown the decision form for: not theirs, nor their organisation's."""
+    conflicted = integrity.conflicted(by, {request.requester_id for request in requests})
+    return {request.pk for request in requests if request.requester_id not in conflicted}
+
+
+def _cycle_for(day) -> ReviewCycle | None:
+    return (
+        ReviewCycle.objects.filter(start_year__lte=day.year, end_year__gte=day.year).order_by("start_year").first()
+        or ReviewCycle.objects.order_by("-start_year").first()
+    )
+
+
+@transaction.atomic
+def briefing_request_decide(
+    *, request: BriefingRequest, by, accept: bool, shown_revision: int, reason: str = ""
+) -> BriefingRequest:
+    """Accept or decline a request for a briefing or consultation, as the decider read it.
+
+    ``shown_revision`` is the version on the decider's page: a request changed since is refused and must be read
+    again. Nobody answers their own request or their organisation's. Accepted, it becomes a meeting: a calendar
+    event (a briefing, or a pre-consultation for a consultation) in the region and cycle, on the first day of
+    the preferred period, to be confirmed, and a draft consultation on it that the secretariat completes and
+    opens for registration. The requester is told in their language.
+    """
+    locked = (
+        BriefingRequest.objects.select_for_update(of=("self",))
+        .select_related("requester__profile", "region", "cycle")
+        .get(pk=request.pk)
+    )
+    _check_manager(by, {locked.region_id})
+    _check_subjects(by, [locked.requester])
+    if locked.revision != shown_revision:
+        raise ConsultationError(
+            _("The request “%(topic)s” changed since you opened it: read it again before you decide.")
+            % {"topic": locked.topic}
+        )
+    if locked.status != BriefingStatus.PENDING:
+        raise ConsultationError(_("This request has already been answered."))
+    reason = reason.strip()
+    if not accept and not reason:
+        raise ConsultationError(_("Please give the reason for declining."))
+    if accept:
+        day = max(locked.preferred_from, timezone.localdate())
+        cycle = locked.cycle or _cycle_for(day)
+        if cycle is None:
+            raise ConsultationError(_("No review cycle is on the calendar yet."))
+        event = Event(
+            cycle=cycle,
+            region=locked.region,
+            kind=EventKind.BRIEFING if locked.kind == BriefingKind.BRIEFING else EventKind.PRE_CONSULTATION,
+            title=locked.topic,
+            start=StatedDate(precision="day", days=(day,)),
+            start_tentative=True,
+        )
+        event.save()
+        locked.consultation = Consultation.objects.create(
+            event=event,
+            title=locked.topic,
+            interpretation_languages=locked.languages,
+            registration_deadline=timezone.make_aware(datetime.combine(day, time.min)),
+            status=ConsultationStatus.DRAFT,
+        )
+    locked.status = BriefingStatus.ACCEPTED if accept else BriefingStatus.DECLINED
+    locked.decision_note = reason
+    locked.decided_by, locked.decided_at = by, timezone.now()
+    locked.save()
+    audit_record(
+        actor=by,
+        action=AuditAction.BRIEFING_DECISION,
+        target=locked,
+        detail=f"briefing request {locked.status} (version {shown_revision})",
+        capability="consultations.manage",
+        region_id=locked.region_id,
+    )
+    transaction.on_commit(lambda: enqueue(send_briefing_request_mail.s(request_id=locked.pk)))
+    return locked

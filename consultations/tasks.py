@@ -3,10 +3,17 @@ import uuid
 from celery import shared_task
 from django.conf import settings
 
-from consultations.enums import ExportStatus, InputStatus, ProposalStatus, RegistrationStatus
+from consultations.enums import BriefingStatus, ExportStatus, InputStatus, ProposalStatus, RegistrationStatus
 from consultations.exports import export_queryset, write_xlsx
 from consultations.ical import consultation_ics
-from consultations.models import ExportLog, ExpressionOfInterest, Proposal, Registration, WrittenInput
+from consultations.models import (
+    BriefingRequest,
+    ExportLog,
+    ExpressionOfInterest,
+    Proposal,
+    Registration,
+    WrittenInput,
+)
 from portal.mail import language_of, mail_task, send_templated_mail
 
 
@@ -104,4 +111,24 @@ def send_input_mail(*, input_id: int) -> None:
         to=[written.author.email],
         language=language_of(written.author),
         context={"written": written, "call": written.call},
+    )
+
+
+@mail_task
+def send_briefing_request_mail(*, request_id: int) -> None:
+    """Tell the requester of a briefing or consultation, in their language, that it arrived or what was decided."""
+
+    request = (
+        BriefingRequest.objects.select_related("requester__profile", "region", "consultation__event")
+        .filter(pk=request_id)
+        .first()
+    )
+    if request is None:
+        return
+    received = request.status == BriefingStatus.PENDING
+    send_templated_mail(
+        template="consultations/email/briefing_received" if received else "consultations/email/briefing_decision",
+        to=[request.requester.email],
+        language=language_of(request.requester),
+        context={"request": request},
     )

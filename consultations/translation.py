@@ -1,6 +1,6 @@
 from modeltranslation.translator import TranslationOptions, register
 
-from consultations.models import Consultation, InputCall, Session
+from consultations.models import Consultation, InputCall, RapporteurReport, Session
 
 
 @register(Consultation)
@@ -16,3 +16,9 @@ class SessionTranslationOptions(TranslationOptions):
 @register(InputCall)
 class InputCallTranslationOptions(TranslationOptions):
     fields = ("title", "description")
+
+
+@register(RapporteurReport)
+class RapporteurReportTranslationOptions(TranslationOptions):
+    fields = ("title", "text")
+    fallback_undefined = {"title": "", "text": ""}

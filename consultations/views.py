@@ -1,3 +1,5 @@
+import csv
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -5,14 +7,14 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
-from django.http import FileResponse, Http404, HttpResponseNotAllowed, StreamingHttpResponse
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotAllowed, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_countries import countries
 
-from consultations import selectors, services, slate
+from consultations import feedback, selectors, services, slate
 from consultations.enums import (
     HOLDS_PLACE,
     Attendance,
@@ -23,32 +25,43 @@ from consultations.enums import (
     InterestStatus,
     ProposalStatus,
     RegistrationStatus,
+    ReportStatus,
     SessionKind,
     SpeakingRole,
 )
-from consultations.exports import COLUMNS, DEFAULT_COLUMNS, csv_rows, export_queryset
+from consultations.exports import COLUMNS, DEFAULT_COLUMNS, csv_rows, export_queryset, neutralise
 from consultations.forms import (
+    BriefingDecisionForm,
+    BriefingRequestForm,
     CriteriaForm,
     InterestForm,
+    PledgeForm,
     ProposalForm,
     RegistrationForm,
+    TalkRegistrationForm,
+    TalkSpeakerFormSet,
+    TalkSummaryForm,
     WrittenInputForm,
     dimension_labels,
 )
 from consultations.models import (
+    BriefingRequest,
     Consultation,
     ExportLog,
     ExpressionOfInterest,
     Follow,
     InputCall,
+    Pledge,
     Proposal,
+    RapporteurReport,
     Registration,
     SummaryDocument,
     WrittenInput,
 )
+from portal import integrity
 from portal.enums import Constituency, Expertise, Gender
 from portal.m49 import SUBREGIONS
-from portal.permissions import can, can_in_region
+from portal.permissions import can, can_in_region, regions_for
 from portal.validators import whole_number
 
 PAGE_SIZE = 20
@@ -107,6 +120,14 @@ def consultation_detail(request, pk: int, *, form=None, interest_form=None, stat
     )
     context["materials"] = [d for d in documents if d.kind == DocumentKind.MATERIAL]
     context["summary_documents"] = [d for d in documents if d.kind == DocumentKind.SUMMARY]
+    context["report_published"] = RapporteurReport.objects.filter(
+        consultation=consultation, status=ReportStatus.PUBLISHED
+    ).exists()
+    context["feedback_open"] = (
+        registration is not None
+        and registration.status == RegistrationStatus.REGISTERED
+        and feedback.refusal(consultation=consultation, user=request.user) is None
+    )
     return render(request, "consultations/detail.html", context, status=status)
 
 
@@ -362,7 +383,13 @@ def agenda(request, pk: int):
     # Only people on the speakers' list are named: an offer still waiting, or turned down, stays off the
     # public agenda even if it was put on a session.
     speakers = ExpressionOfInterest.objects.filter(status=InterestStatus.SELECTED).select_related("user__profile")
-    sessions = consultation.sessions.prefetch_related(Prefetch("speakers", queryset=speakers))
+    # 004: the review meeting's rapporteur's briefing names the consultation reported on, its rapporteur and,
+    # once published, the report.
+    rapporteurs = speakers.filter(role=SpeakingRole.RAPPORTEUR).order_by("submitted_at", "pk")
+    sessions = consultation.sessions.select_related("reports_on__report").prefetch_related(
+        Prefetch("speakers", queryset=speakers),
+        Prefetch("reports_on__interests", queryset=rapporteurs, to_attr="rapporteurs"),
+    )
     # 000: the pre-consultations' outputs "feed into … the agenda of the multi-stakeholder consultation": the
     # published summaries of the consultations that feed this one, with their summary documents.
     summaries = SummaryDocument.objects.filter(kind=DocumentKind.SUMMARY)
@@ -383,14 +410,19 @@ def talks(request):
     if can(request.user, "consultations.register"):
         form = ProposalForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
-            services.proposal_create(proposed_by=request.user, **form.cleaned_data)
-            messages.success(
-                request, _("Thank you: the secretariat will review your proposal. A receipt is on its way by e-mail.")
-            )
-            return redirect("consultations:talks")
+            try:
+                services.proposal_create(proposed_by=request.user, **form.cleaned_data)
+            except services.ConsultationError as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(
+                    request,
+                    _("Thank you: the secretariat will review your proposal. A receipt is on its way by e-mail."),
+                )
+                return redirect("consultations:talks")
     elif request.method == "POST":
         raise PermissionDenied
-    approved = Proposal.objects.filter(status=ProposalStatus.APPROVED).select_related("region", "event")
+    approved = selectors.public_talks()
     page = Paginator(approved, 20).get_page(request.GET.get("page"))
     mine = (
         Proposal.objects.filter(proposed_by=request.user).exclude(status=ProposalStatus.APPROVED)
@@ -756,4 +788,282 @@ def input_file(request, pk: int):
         raise Http404
     return FileResponse(
         written.file.open("rb"), as_attachment=True, filename=written.original_name, content_type=written.content_type
+    )
+
+
+# --- GCM Talks and side events in depth (001, 003) ---------------------------------------------------------
+
+
+def _talk(request, pk: int) -> Proposal:
+    """The talk ``pk``: to everybody once approved; before, to its proposer and those who decide on it. For
+    anybody else a proposal not approved does not exist."""
+    proposal = get_object_or_404(
+        Proposal.objects.select_related("region", "event", "meeting__event__region", "proposed_by__profile"), pk=pk
+    )
+    if proposal.status != ProposalStatus.APPROVED and not services.talk_editable_by(
+        proposal=proposal, user=request.user
+    ):
+        raise Http404
+    return proposal
+
+
+def talk(request, pk: int):
+    """One GCM Talk or side event: what, when, who speaks, registration, the summary and the pledges (003)."""
+    proposal = _talk(request, pk)
+    approved = proposal.status == ProposalStatus.APPROVED
+    consultation = selectors.talk_consultation(proposal) if approved else None
+    places_left = []
+    if consultation is not None and consultation.status != ConsultationStatus.DRAFT:
+        places_left = [
+            (Attendance(attendance).label, left)
+            for attendance, left in services.consultation_places_left(consultation=consultation).items()
+        ]
+    else:
+        consultation = None
+    editable = services.talk_editable_by(proposal=proposal, user=request.user)
+    return render(
+        request,
+        "consultations/talk.html",
+        {
+            "proposal": proposal,
+            "approved": approved,
+            "speakers": list(proposal.speakers.all()),
+            # Pledges are public once the talk is approved; before, its proposer and the secretariat see them.
+            "pledges": list(proposal.pledges.all()) if approved or editable else [],
+            "consultation": consultation,
+            "places_left": places_left,
+            "editable": editable,
+        },
+    )
+
+
+def talk_manage(request, pk: int):
+    """The proposer's and the secretariat's page for one talk: panelists and moderators, registrations, pledges,
+    the summary. Each form says what it saves (``action``)."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    proposal = _talk(request, pk)
+    if not services.talk_editable_by(proposal=proposal, user=request.user):
+        raise PermissionDenied
+    action = request.POST.get("action") if request.method == "POST" else None
+    speakers_initial = [
+        {"role": s.role, "name": s.name, "organisation": s.organisation} for s in proposal.speakers.all()
+    ]
+    forms_ = {
+        "speakers": TalkSpeakerFormSet(prefix="speakers", initial=speakers_initial),
+        "summary": TalkSummaryForm(prefix="summary", initial={"summary": proposal.summary}),
+        "pledge": PledgeForm(prefix="pledge"),
+        "registration": TalkRegistrationForm(prefix="registration"),
+    }
+    if action in forms_:
+        bound = {
+            "speakers": lambda: TalkSpeakerFormSet(request.POST, prefix="speakers", initial=speakers_initial),
+            "summary": lambda: TalkSummaryForm(request.POST, prefix="summary"),
+            "pledge": lambda: PledgeForm(request.POST, prefix="pledge"),
+            "registration": lambda: TalkRegistrationForm(request.POST, prefix="registration"),
+        }[action]()
+        forms_[action] = bound
+        if bound.is_valid():
+            try:
+                done = _talk_save(action, proposal, request.user, bound)
+            except services.ConsultationError as exc:
+                messages.error(request, str(exc))
+            else:
+                messages.success(request, done)
+                return redirect("consultations:talk_manage", pk=pk)
+    elif request.method == "POST":
+        return HttpResponse(status=400)
+    consultation = selectors.talk_consultation(proposal)
+    return render(
+        request,
+        "consultations/talk_manage.html",
+        {
+            "proposal": proposal,
+            "approved": proposal.status == ProposalStatus.APPROVED,
+            "consultation": consultation,
+            "manages_consultation": consultation is not None and _manages(request.user, consultation),
+            "pledges": list(proposal.pledges.all()),
+            **{f"{name}_form": form for name, form in forms_.items()},
+        },
+        status=400 if action in forms_ else 200,
+    )
+
+
+def _talk_save(action: str, proposal: Proposal, by, form) -> str:
+    """Save one form of the talk's page through its service; what to tell the person."""
+    if action == "speakers":
+        rows = [
+            (f.cleaned_data["role"], f.cleaned_data["name"], f.cleaned_data.get("organisation", ""))
+            for f in form.forms
+            if f.cleaned_data and not f.cleaned_data.get("DELETE")
+        ]
+        services.talk_speakers_set(proposal=proposal, by=by, speakers=rows)
+        return _("The panelists and moderators have been saved.")
+    if action == "summary":
+        services.talk_summary_post(proposal=proposal, by=by, summary=form.cleaned_data["summary"])
+        return _("The summary is posted on the public page.")
+    if action == "pledge":
+        services.pledge_add(proposal=proposal, by=by, **form.cleaned_data)
+        return _("The pledge has been recorded.")
+    services.talk_registration_open(proposal=proposal, by=by, **form.cleaned_data)
+    return _("Registrations are open.")
+
+
+PLEDGE_COLUMNS = ("talk", "kind", "region", "date", "pledged_by", "pledge", "objectives", "dashboard_link", "status")
+
+
+def pledges_csv(request):
+    """Every recorded pledge as CSV, for the secretariat (a focal point: their regions' talks)."""
+    if (denied := _require_manage(request)) is not None:
+        return denied
+    pledges = Pledge.objects.select_related("proposal__region").order_by("proposal__date", "proposal_id", "pk")
+    regions = regions_for(request.user, "consultations.manage")
+    if regions is not None:
+        pledges = pledges.filter(proposal__region_id__in=regions)
+    labels = {
+        "talk": _("GCM Talk or side event"),
+        "kind": _("Kind"),
+        "region": _("Region"),
+        "date": _("Date"),
+        "pledged_by": _("Pledged by"),
+        "pledge": _("Pledge"),
+        "objectives": _("GCM objectives"),
+        "dashboard_link": _("Pledging Dashboard entry"),
+        "status": _("Status"),
+    }
+
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="pledges.csv"'
+    response.write("\ufeff")
+    writer = csv.writer(response)
+    writer.writerow([str(labels[c]) for c in PLEDGE_COLUMNS])
+    for pledge in pledges:
+        talk_ = pledge.proposal
+        row = [
+            talk_.title,
+            talk_.get_kind_display(),
+            talk_.region.name if talk_.region_id else "",
+            talk_.date.isoformat(),
+            pledge.pledged_by,
+            pledge.text,
+            pledge.objectives,
+            pledge.dashboard_link,
+            talk_.get_status_display(),
+        ]
+        writer.writerow([neutralise(value) for value in row])
+    return response
+
+
+# --- Requests for a briefing or consultation (000) -----------------------------------------------------------
+
+
+@login_required
+def briefing_requests(request):
+    """My requests for a briefing or consultation, with their status, and the form to send a new one."""
+    refusal = services.briefing_request_refusal(user=request.user)
+    form = None
+    if refusal is None:
+        form = BriefingRequestForm(request.POST or None, user=request.user)
+        if request.method == "POST" and form.is_valid():
+            try:
+                made = services.briefing_request_create(requester=request.user, **form.cleaned_data)
+            except services.ConsultationError as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(request, _("Thank you: your request has arrived. A receipt is on its way by e-mail."))
+                return redirect(made)
+    elif request.method == "POST":
+        raise PermissionDenied
+    mine = BriefingRequest.objects.filter(requester=request.user).select_related("region", "consultation__event")
+    return render(
+        request,
+        "consultations/briefing_requests.html",
+        {"mine": mine, "form": form, "refusal": refusal, "decides": can(request.user, "consultations.manage")},
+        status=400 if form is not None and form.is_bound else 200,
+    )
+
+
+def _briefing(request, pk: int) -> BriefingRequest:
+    """The request ``pk`` for its requester and those who answer it; for anybody else it does not exist."""
+    found = get_object_or_404(
+        BriefingRequest.objects.select_related("region", "cycle", "requester__profile", "consultation__event"), pk=pk
+    )
+    if found.requester_id != request.user.pk and not services.briefing_decider(user=request.user, request=found):
+        raise Http404
+    return found
+
+
+@login_required
+def briefing_request(request, pk: int):
+    """One request: its requester sees where it stands; the secretariat and the region's focal points answer it,
+    bound to the version they read."""
+    found = _briefing(request, pk)
+    decider = services.briefing_decider(user=request.user, request=found)
+    conflict = integrity.refusal(decider=request.user, subject=found.requester) if decider else None
+    form = None
+    if decider and conflict is None and found.status == "pending":
+        form = BriefingDecisionForm(request.POST or None, initial={"revision": found.revision})
+    if request.method == "POST":
+        if not decider:
+            raise PermissionDenied
+        if form is None:
+            messages.error(request, conflict or _("This request has already been answered."))
+            return redirect(found)
+        if form.is_valid():
+            try:
+                services.briefing_request_decide(
+                    request=found,
+                    by=request.user,
+                    accept=form.cleaned_data["decision"] == "accept",
+                    shown_revision=form.cleaned_data["revision"],
+                    reason=form.cleaned_data["reason"],
+                )
+            except services.ConsultationError as exc:
+                messages.error(request, str(exc))
+            else:
+                messages.success(request, _("The request has been answered; the requester is told by e-mail."))
+            return redirect(found)
+    return render(
+        request,
+        "consultations/briefing_request.html",
+        {"briefing": found, "decider": decider, "conflict": conflict, "form": form},
+        status=400 if form is not None and form.is_bound else 200,
+    )
+
+
+@login_required
+def briefing_request_edit(request, pk: int):
+    """The requester changes a request still waiting (a new version: a decision on the old one is refused)."""
+    found = get_object_or_404(BriefingRequest, pk=pk, requester=request.user)
+    form = BriefingRequestForm(request.POST or None, instance=found, user=request.user)
+    if found.status != "pending":
+        messages.info(request, _("Only a request still waiting for an answer can be changed."))
+        return redirect(found)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.briefing_request_update(request=found, requester=request.user, **form.cleaned_data)
+        except services.ConsultationError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Your request has been changed."))
+            return redirect(found)
+    return render(
+        request,
+        "consultations/briefing_request_edit.html",
+        {"briefing": found, "form": form},
+        status=400 if form.is_bound else 200,
+    )
+
+
+def briefing_queue(request):
+    """The requests to answer: every region's for the secretariat, a focal point's own regions'."""
+    if (denied := _require_manage(request)) is not None:
+        return denied
+    requests_ = selectors.briefing_requests_for(regions_for(request.user, "consultations.manage"))
+    page = Paginator(requests_, PAGE_SIZE).get_page(request.GET.get("page"))
+    decidable = services.briefing_requests_decidable(by=request.user, requests=page.object_list)
+    return render(
+        request,
+        "consultations/briefing_queue.html",
+        {"page": page, "requests": page.object_list, "decidable": decidable},
     )

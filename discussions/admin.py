@@ -6,10 +6,10 @@ from django.contrib.admin.helpers import ActionForm
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from modeltranslation.admin import TranslationAdmin, TranslationStackedInline
+from modeltranslation.admin import TranslationAdmin, TranslationStackedInline, TranslationTabularInline
 
 from discussions import services
-from discussions.enums import REJECTION_REASONS, PostStatus
+from discussions.enums import REJECTION_REASONS, PostStatus, QuestionStatus
 from discussions.models import (
     AnalysisPaper,
     GuidingQuestion,
@@ -18,6 +18,7 @@ from discussions.models import (
     Phase,
     Post,
     Space,
+    SpaceLink,
     Tag,
 )
 from discussions.permissions import moderated_spaces
@@ -28,8 +29,14 @@ from portal.validators import whole_number
 
 
 class QuestionInline(TranslationStackedInline):
+    """The questions of a phase. A question added here is a draft, shared and published on the space's drafting
+    page (status and version are read-only here); a change to a question not yet published makes a new version,
+    so a publisher who was shown the older one is asked to read it again."""
+
     model = GuidingQuestion
     extra = 0
+    fields = ["position", "text", "status", "revision"]
+    readonly_fields = ["status", "revision"]
 
 
 @admin.register(Phase)
@@ -41,6 +48,40 @@ class PhaseAdmin(RegionScopedAdmin, admin.ModelAdmin):
     list_display = ["space", "number", "opens_at", "closes_at"]
     inlines = [QuestionInline]
 
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not GuidingQuestion:
+            return super().save_formset(request, form, formset, change)
+        for inline_form in formset.forms:
+            question = inline_form.instance
+            if not inline_form.has_changed() or inline_form in formset.deleted_forms:
+                continue
+            if question.pk is None:
+                question.status, question.revision = QuestionStatus.DRAFT, 1
+            elif question.status != QuestionStatus.PUBLISHED:
+                question.revision += 1
+        return super().save_formset(request, form, formset, change)
+
+
+class SpaceLinkInline(TranslationTabularInline):
+    """The outputs and links of the space's closing summary: edited by those who edit the space (whose admin
+    already keeps a focal point to their region's spaces)."""
+
+    model = SpaceLink
+    extra = 0
+    fields = ["position", "kind", "title", "url", "note"]
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return request.user.has_perm("discussions.view_space")
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return request.user.has_perm("discussions.change_space")
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return request.user.has_perm("discussions.change_space")
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return request.user.has_perm("discussions.change_space")
+
 
 @admin.register(Space)
 class SpaceAdmin(RegionScopedAdmin, TranslationAdmin):
@@ -48,6 +89,7 @@ class SpaceAdmin(RegionScopedAdmin, TranslationAdmin):
     region_choices = {"region": "pk"}
 
     list_display = ["title", "region", "cycle"]
+    inlines = [SpaceLinkInline]
 
 
 @admin.register(AnalysisPaper)

@@ -17,7 +17,7 @@ from django.utils.text import Truncator
 from django.utils.translation import get_language_bidi, gettext_lazy
 from django.utils.translation import gettext as _
 
-from discussions.enums import TagKind
+from discussions.enums import QuestionStatus, TagKind
 from discussions.models import GuidingQuestion, Phase, Post, Space, Tag
 from portal.enums import Constituency
 from portal.m49 import SUBREGIONS
@@ -45,7 +45,9 @@ class Figure:
 
 
 def counted_posts(space: Space):
-    return Post.objects.filter(space=space, approved_at__isnull=False, is_moderator_note=False)
+    return Post.objects.filter(
+        space=space, approved_at__isnull=False, is_moderator_note=False, question__status=QuestionStatus.PUBLISHED
+    )
 
 
 def _count(posts, field: str) -> dict:
@@ -54,7 +56,9 @@ def _count(posts, field: str) -> dict:
 
 def figures(space: Space) -> list[Figure]:
     posts = counted_posts(space)
-    questions = list(GuidingQuestion.objects.filter(phase__space=space).select_related("phase"))
+    questions = list(
+        GuidingQuestion.objects.filter(phase__space=space, status=QuestionStatus.PUBLISHED).select_related("phase")
+    )
     by_phase = _count(posts, "phase__number")
     by_question = _count(posts, "question")
     by_objective = _count(posts.filter(tags__kind=TagKind.OBJECTIVE), "tags")

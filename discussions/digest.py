@@ -14,6 +14,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from discussions.enums import QuestionStatus
 from discussions.models import Post, Subscription
 from portal.mail import language_of, send_templated_mail
 from portal.permissions import can
@@ -42,7 +43,10 @@ def send_all(now=None) -> int:
 
 def _new_posts(subscription: Subscription, cutoff) -> QuerySet[Post]:
     posts = Post.objects.filter(
-        space=subscription.space_id, approved_at__gt=subscription.sent_until, approved_at__lte=cutoff
+        space=subscription.space_id,
+        approved_at__gt=subscription.sent_until,
+        approved_at__lte=cutoff,
+        question__status=QuestionStatus.PUBLISHED,
     ).exclude(author=subscription.user_id)
     if subscription.question_id:
         posts = posts.filter(question=subscription.question_id)

@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class TagKind(models.TextChoices):
@@ -26,6 +27,26 @@ class AppealOutcome(models.TextChoices):
     UPHELD = "upheld", _("Not approved after a second review")
     OVERTURNED = "overturned", _("Approved after a second review")
     WITHDRAWN = "withdrawn", _("Withdrawn: the post was edited")
+
+
+class QuestionStatus(models.TextChoices):
+    """002: guiding questions are "first developed and shared with regional Network colleagues for feedback and
+    comments before posting them". Only a published question is seen outside the region's team."""
+
+    DRAFT = "draft", pgettext_lazy("guiding question", "Draft")
+    SHARED = "shared", _("Shared with the team for comments")
+    PUBLISHED = "published", pgettext_lazy("guiding question", "Published")
+
+
+class LinkKind(models.TextChoices):
+    """What an output or link of a closed discussion space is (002: "consolidate in one place all outputs and
+    links")."""
+
+    REPORT = "report", _("Report or paper")
+    STATEMENT = "statement", _("Statement or recommendations")
+    RECORDING = "recording", _("Recording or presentation")
+    WEB_PAGE = "web_page", _("Web page")
+    OTHER = "other", _("Other output")
 
 
 class AuthorLabel(models.TextChoices):

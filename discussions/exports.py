@@ -7,6 +7,7 @@ from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
 from consultations.exports import Echo, neutralise
+from discussions.enums import QuestionStatus
 from discussions.models import Post, Tag
 
 
@@ -27,7 +28,7 @@ def csv_rows(space) -> Iterator[str]:
         ]
     )
     posts = (
-        Post.objects.filter(space=space, approved_at__isnull=False)
+        Post.objects.filter(space=space, approved_at__isnull=False, question__status=QuestionStatus.PUBLISHED)
         .select_related("question", "phase", "author__profile")
         .prefetch_related(Prefetch("tags", queryset=Tag.objects.order_by("kind", "number")))
         .order_by("approved_at", "pk")

@@ -2,7 +2,7 @@ import django_filters
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from discussions.enums import TagKind
+from discussions.enums import QuestionStatus, TagKind
 from discussions.models import GuidingQuestion, Phase, Post, Tag
 from discussions.search import search
 from portal.enums import Constituency
@@ -41,7 +41,10 @@ class PostFilter(django_filters.FilterSet):
     def __init__(self, *args, space, **kwargs):
         super().__init__(*args, **kwargs)
         self.filters["phase"].queryset = Phase.objects.filter(space=space)
-        self.filters["question"].queryset = GuidingQuestion.objects.filter(phase__space=space).select_related("phase")
+        # Only published questions: a draft is the team's, never a filter.
+        self.filters["question"].queryset = GuidingQuestion.objects.filter(
+            phase__space=space, status=QuestionStatus.PUBLISHED
+        ).select_related("phase")
         tags = self.form.fields["tag"]
         tags.queryset = Tag.objects.all()
         tags.label_from_instance = lambda tag: f"{TagKind(tag.kind).label} {tag.number}: {tag.name}"

@@ -3,7 +3,8 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from discussions.enums import REJECTION_REASONS, AuthorLabel
-from discussions.models import Tag
+from discussions.models import Phase, Tag
+from discussions.services import COMMENT_MAX_CHARS, QUESTION_MAX_CHARS
 from portal.uploads import shown_file_name, validate_document
 
 MAX_FILES = 5
@@ -117,3 +118,59 @@ class AppealDecisionForm(forms.Form):
     )
     note = forms.CharField(label=_("Note to the author"), max_length=500, required=False)
     revision = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+
+def _text_field(code: str) -> str:
+    return "text_" + code.replace("-", "_")
+
+
+class QuestionForm(forms.Form):
+    """A guiding question in each of the six languages: English is required, the others fall back to it."""
+
+    phase = forms.ModelChoiceField(label=_("Phase"), queryset=Phase.objects.none(), empty_label=None)
+    position = forms.IntegerField(
+        label=_("Position in the phase"),
+        min_value=1,
+        max_value=99,
+        required=False,
+        help_text=_("Leave empty to put the question after the others."),
+    )
+    revision = forms.IntegerField(widget=forms.HiddenInput, min_value=0, required=False)
+
+    def __init__(self, *args, space, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["phase"].queryset = Phase.objects.filter(space=space).order_by("number")
+        for code, name in settings.LANGUAGES:
+            english = code == settings.MODELTRANSLATION_DEFAULT_LANGUAGE
+            self.fields[_text_field(code)] = forms.CharField(
+                label=_("Question in %(language)s") % {"language": name},
+                max_length=QUESTION_MAX_CHARS,
+                required=english,
+                help_text=None if english else _("Optional: where it is empty, the English text is shown."),
+                widget=forms.Textarea(attrs={"rows": 3, "lang": code, "dir": "rtl" if code == "ar" else "ltr"}),
+            )
+
+    @staticmethod
+    def initial_for(question) -> dict:
+        """What the form shows for ``question``: its text in each language, its phase, position and version."""
+        initial = {"phase": question.phase_id, "position": question.position, "revision": question.revision}
+        for code, _name in settings.LANGUAGES:
+            initial[_text_field(code)] = getattr(question, _text_field(code)) or ""
+        return initial
+
+    def texts(self) -> dict[str, str]:
+        return {code: self.cleaned_data.get(_text_field(code), "") for code, _name in settings.LANGUAGES}
+
+
+class CommentForm(forms.Form):
+    text = forms.CharField(
+        label=_("Your comment"),
+        max_length=COMMENT_MAX_CHARS,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["text"].help_text = _(
+            "At most %(limit)d characters. The team reads it on this page: nobody is e-mailed."
+        ) % {"limit": COMMENT_MAX_CHARS}

@@ -1,6 +1,7 @@
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files.storage import storages
 from django.db import models
 from django.urls import reverse
@@ -8,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from discussions.enums import AppealOutcome, AuthorLabel, FileStatus, PostStatus, TagKind
+from discussions.enums import AppealOutcome, AuthorLabel, FileStatus, LinkKind, PostStatus, QuestionStatus, TagKind
 
 
 def private_storage():
@@ -44,6 +45,9 @@ class Space(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("discussions:space", kwargs={"pk": self.pk})
 
+    def get_closing_url(self) -> str:
+        return reverse("discussions:closing", kwargs={"pk": self.pk})
+
 
 class Phase(models.Model):
     """Phase 1 (four weeks of inputs before the review) or phase 2 (feedback and next steps after it)."""
@@ -78,9 +82,26 @@ class Phase(models.Model):
 
 
 class GuidingQuestion(models.Model):
+    """A question that focuses a phase's discussion (002), drafted and shared with the region's team first.
+
+    ``status``: draft → shared for comments → published, and back to draft while not published; only a
+    published question is seen, answered, followed or counted outside the team (``discussions.selectors``).
+    ``revision`` counts the versions of the text: publishing binds to the version the publisher was shown.
+    The default status is "published" because questions written in code (the seeded ones of 002, demo and
+    test data) are published ones; every way of drafting one in the portal creates it as a draft.
+    """
+
     phase = models.ForeignKey(Phase, on_delete=models.CASCADE, related_name="questions", verbose_name=_("phase"))
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     text = models.TextField(_("question"), max_length=2000)
+    status = models.CharField(
+        _("status"), max_length=12, choices=QuestionStatus.choices, default=QuestionStatus.DRAFT, db_index=True
+    )
+    revision = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    shared_at = models.DateTimeField(_("shared on"), null=True, blank=True, editable=False)
+    published_at = models.DateTimeField(_("published on"), null=True, blank=True, editable=False)
+    # The team was e-mailed about the share of this moment (shared_at): a task run twice mails once.
+    team_notified_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["phase__number", "position", "pk"]
@@ -92,6 +113,64 @@ class GuidingQuestion(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("discussions:question", kwargs={"pk": self.phase.space_id, "question": self.pk})
+
+    def get_draft_url(self) -> str:
+        return reverse("discussions:draft", kwargs={"pk": self.pk})
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == QuestionStatus.PUBLISHED
+
+
+class QuestionComment(models.Model):
+    """A team member's comment on a guiding question being drafted: short, signed, in the order written."""
+
+    question = models.ForeignKey(
+        GuidingQuestion, on_delete=models.CASCADE, related_name="comments", verbose_name=_("guiding question")
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="question_comments", verbose_name=_("by")
+    )
+    text = models.CharField(_("comment"), max_length=1000)
+    # The version of the question the comment was written on: a later edit may have answered it.
+    revision = models.PositiveIntegerField(_("on version"), default=1)
+    created_at = models.DateTimeField(_("written on"), default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("comment on a guiding question")
+        verbose_name_plural = _("comments on guiding questions")
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+
+class SpaceLink(models.Model):
+    """One output or link of a discussion space, shown on its closing summary (002: "consolidate in one place
+    all outputs and links"): a web address, or a note where there is none (a document shared by e-mail)."""
+
+    space = models.ForeignKey(Space, on_delete=models.CASCADE, related_name="links", verbose_name=_("space"))
+    kind = models.CharField(_("kind"), max_length=20, choices=LinkKind.choices, default=LinkKind.REPORT)
+    title = models.CharField(_("title"), max_length=300)
+    url = models.URLField(_("web address"), blank=True, max_length=500)
+    note = models.CharField(_("note"), blank=True, max_length=1000, help_text=_("Where there is no web address."))
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = _("output or link")
+        verbose_name_plural = _("outputs and links")
+        constraints = [
+            models.CheckConstraint(condition=~models.Q(url="") | ~models.Q(note=""), name="space_link_has_url_or_note")
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def clean(self):
+        super().clean()
+        if not (self.url or "").strip() and not (self.note or "").strip():
+            raise ValidationError(_("Give a web address, or a note saying where the output can be found."))
 
 
 class Tag(models.Model):

@@ -6,9 +6,10 @@ from constance.utils import get_values_for_keys
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
-from discussions.models import Post, Space
+from discussions.enums import QuestionStatus
+from discussions.models import GuidingQuestion, Post, Space
 from portal.enums import Role
-from portal.permissions import can, regions_held, roles_of
+from portal.permissions import can, can_in_region, regions_held, roles_of
 
 
 def moderated_spaces(user) -> QuerySet[Space]:
@@ -110,3 +111,32 @@ def posting_refusal() -> str:
 def may_decide_appeals(user, space: Space) -> bool:
     """Second reviews of refused posts: the space's moderators and the secretariat (who of them may, see services)."""
     return can(user, "discussions.analyse") or moderates(user, space)
+
+
+# --- Drafting guiding questions (002: "shared with regional Network colleagues for feedback and comments") -----
+
+
+def drafts_questions(user, space: Space) -> bool:
+    """Who drafts, edits, shares and publishes the guiding questions of ``space``: the secretariat, the region's
+    focal points and the space's moderators (a focal point moderates every space of their regions)."""
+    return can(user, "discussions.analyse") or moderates(user, space)
+
+
+def in_drafting_team(user, space: Space) -> bool:
+    """The region's team, who read a shared draft and comment on it: those who draft (above), and the task team
+    of the space's region, who work with its focal points and the secretariat on the review's workspace."""
+    return drafts_questions(user, space) or can_in_region(user, "reviews.workspace", space.region_id)
+
+
+def may_read_question(user, question: GuidingQuestion, space: Space) -> bool:
+    """A published question is the space's; a shared draft is the team's; a draft not yet shared, its drafters'."""
+    if question.status == QuestionStatus.PUBLISHED:
+        return True
+    if question.status == QuestionStatus.SHARED:
+        return in_drafting_team(user, space)
+    return drafts_questions(user, space)
+
+
+def may_see_closing(user, space: Space) -> bool:
+    """The closing summary is public once the space's summary is published; before, the region's team's."""
+    return space.summary_published_at is not None or in_drafting_team(user, space)

@@ -1,4 +1,5 @@
-"""The discussions' part in a person's data: posts and their files, appeals, subscriptions, moderation.
+"""The discussions' part in a person's data: posts and their files, appeals, subscriptions, moderation, and
+comments on guiding questions being drafted.
 
 Registered in :mod:`portal.privacy_registry`; the privacy notice says what erasure keeps and why.
 """
@@ -8,7 +9,7 @@ from __future__ import annotations
 from django.db import models, transaction
 
 from discussions.enums import FileStatus, PostStatus
-from discussions.models import Appeal, Attachment, Post, Subscription
+from discussions.models import Appeal, Attachment, Post, QuestionComment, Subscription
 from portal.models import User
 from portal.privacy_registry import PersonalData, register, rows
 
@@ -31,6 +32,7 @@ class Discussions(PersonalData):
         "discussions.subscription",
         "discussions.moderationdecision",
         "discussions.space",
+        "discussions.questioncomment",
     )
     erasure = {
         "discussions.post": "Never approved: deleted, with their files. Approved: back to their approved version, "
@@ -42,6 +44,8 @@ class Discussions(PersonalData):
         "discussions.moderationdecision": "Kept: the moderation's record of the person's posts. Decisions they took "
         "as a moderator on others' posts stay whole, linked to the emptied account.",
         "discussions.space": "The person no longer moderates any space.",
+        "discussions.questioncomment": "Deleted: a team member's comments on draft guiding questions are the "
+        "team's working notes; the published question does not depend on them.",
     }
 
     def copy(self, user: User) -> dict:
@@ -70,6 +74,7 @@ class Discussions(PersonalData):
         )
         Post.objects.filter(author=user).update(shown_name="")
         Subscription.objects.filter(user=user).delete()
+        QuestionComment.objects.filter(author=user).delete()
         user.moderated_spaces.clear()
 
         def delete_files() -> None:

@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 from django.db import transaction
 
 from discussions import seed_translations
-from discussions.enums import TagKind
+from discussions.enums import QuestionStatus, TagKind
 from discussions.models import GuidingQuestion, Phase, Space, Tag
 from reviews.models import Region, ReviewCycle
 
@@ -80,8 +80,14 @@ def _in_every_language(field: str, translations: dict[str, list[str]] | None, in
 
 def add_questions(phase: Phase, questions: list[str], translations: dict[str, list[str]] | None = None) -> None:
     for position, text in enumerate(questions, start=1):
+        # Questions written here (002's, demo and test data) are published ones.
         GuidingQuestion.objects.update_or_create(
-            phase=phase, position=position, defaults=_in_every_language("text", translations, position - 1, text)
+            phase=phase,
+            position=position,
+            defaults={
+                **_in_every_language("text", translations, position - 1, text),
+                "status": QuestionStatus.PUBLISHED,
+            },
         )
 
 

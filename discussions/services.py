@@ -16,22 +16,35 @@ from django.utils.translation import ngettext
 from modeltranslation.utils import build_localized_fieldname
 
 from discussions import markup
-from discussions.enums import AppealOutcome, AuthorLabel, FileStatus, PostStatus
+from discussions.enums import AppealOutcome, AuthorLabel, FileStatus, PostStatus, QuestionStatus
 from discussions.models import (
     AnalysisPaper,
     Appeal,
     Attachment,
     GuidingQuestion,
     ModerationDecision,
+    Phase,
     Post,
+    QuestionComment,
     Space,
     Subscription,
 )
-from discussions.permissions import may_decide_appeals, may_post, moderated_spaces, moderates, posting_refusal
-from discussions.tasks import send_appeal_decision, send_moderation_decisions
+from discussions.permissions import (
+    drafts_questions,
+    in_drafting_team,
+    may_decide_appeals,
+    may_post,
+    may_read_question,
+    moderated_spaces,
+    moderates,
+    posting_refusal,
+)
+from discussions.selectors import drafting_team
+from discussions.tasks import send_appeal_decision, send_moderation_decisions, send_question_shared
 from portal import integrity
 from portal.cache import public_pages_changed
 from portal.enums import AuditAction
+from portal.mail import language_of, send_templated_mail
 from portal.models import AuditEntry, User
 from portal.permissions import acting_role, can, forget_roles
 from portal.services import audit_record
@@ -40,6 +53,8 @@ from portal.uploads import stored_file_name
 from portal.validators import neutralise_text
 
 APPEAL_MAX_CHARS = 1000
+QUESTION_MAX_CHARS = 2000
+COMMENT_MAX_CHARS = 1000
 
 
 class DiscussionError(Exception):
@@ -75,9 +90,15 @@ def post_create(
     files=(),
     moderator_note: bool = False,
 ) -> Post:
-    """Send a post for moderation. It is visible to its author and the space's moderators only, until approved."""
+    """Send a post for moderation. It is visible to its author and the space's moderators only, until approved.
+
+    Only a published guiding question takes posts: a draft, or one shared with the team for comments, is refused.
+    """
+    question = GuidingQuestion.objects.select_related("phase__space").get(pk=question.pk)
     phase = question.phase
     space = phase.space
+    if question.status != QuestionStatus.PUBLISHED:
+        raise DiscussionError(_("This guiding question is not published: it takes no posts."))
     if moderator_note:
         if not moderates(author, space):
             raise DiscussionError(_("Only the moderators of this space can write moderator notes."))
@@ -374,6 +395,8 @@ def subscription_create(*, user, space: Space, question: GuidingQuestion | None 
         raise DiscussionError(_("Your role does not allow this step."))
     if question is not None and question.phase.space_id != space.pk:
         raise ValueError("the question belongs to another space")  # the caller's mistake, never the person's
+    if question is not None and question.status != QuestionStatus.PUBLISHED:
+        raise DiscussionError(_("This guiding question is not published: it cannot be followed yet."))
     subscription, _created = Subscription.objects.get_or_create(
         user=user, space=space, question=question, defaults={"sent_until": timezone.now()}
     )
@@ -443,3 +466,206 @@ def analysis_paper_unpublish(*, space: Space, by) -> bool:
     paper.save(update_fields=["published_at", "updated_at"])
     audit_record(actor=by, action=AuditAction.ANALYSIS_PUBLICATION, target=paper, detail="back to draft")
     return True
+
+
+# --- Drafting guiding questions ---------------------------------------------------------------------------------
+
+
+class QuestionChanged(DiscussionError):
+    """The question changed after the page was shown: the action is refused, the new version must be read."""
+
+
+def _question_changed() -> QuestionChanged:
+    return QuestionChanged(
+        _("This guiding question changed since you opened it: read the new version, then decide again.")
+    )
+
+
+def _texts(texts: dict[str, str]) -> dict[str, str]:
+    """The question in each language as model fields (``text_fr``…), stripped; English, the text every other
+    language falls back to, is required. An unknown language is the caller's mistake."""
+    languages = [code for code, _name in settings.LANGUAGES]
+    unknown = set(texts) - set(languages)
+    if unknown:
+        raise ValueError(f"unknown languages {sorted(unknown)}")
+    cleaned = {code: (texts.get(code) or "").strip() for code in languages}
+    if not cleaned[settings.MODELTRANSLATION_DEFAULT_LANGUAGE]:
+        raise DiscussionError(_("Write the question in English at least: it is shown where a language has none."))
+    if any(len(text) > QUESTION_MAX_CHARS for text in cleaned.values()):
+        raise DiscussionError(
+            _("Please shorten the question to %(limit)d characters in each language.") % {"limit": QUESTION_MAX_CHARS}
+        )
+    fields = {build_localized_fieldname("text", code): text for code, text in cleaned.items()}
+    fields["text"] = cleaned[settings.MODELTRANSLATION_DEFAULT_LANGUAGE]
+    return fields
+
+
+def _check_drafter(by, space: Space) -> None:
+    forget_roles(by)  # the roles as they are now
+    if not drafts_questions(by, space):
+        raise DiscussionError(
+            _("Only the secretariat, the region's focal points and the space's moderators draft guiding questions.")
+        )
+
+
+def _question_locked(question: GuidingQuestion) -> GuidingQuestion:
+    return GuidingQuestion.objects.select_for_update(of=("self",)).select_related("phase__space").get(pk=question.pk)
+
+
+def _audit_question(question: GuidingQuestion, *, by, detail: str) -> None:
+    space = question.phase.space
+    capability = "discussions.analyse" if can(by, "discussions.analyse") else "discussions.moderate"
+    audit_record(
+        actor=by,
+        action=AuditAction.QUESTION_PUBLICATION,
+        target=question,
+        detail=f"{detail} (version {question.revision})",
+        capability=capability,
+        region_id=space.region_id,
+    )
+
+
+@transaction.atomic
+def question_create(*, phase: Phase, by, texts: dict[str, str], position: int | None = None) -> GuidingQuestion:
+    """Draft a new guiding question of ``phase``: only its drafters see it until they share it with the team.
+
+    ``texts``: the question by language code; English is required. Without ``position`` it goes last.
+    """
+    space = phase.space
+    _check_drafter(by, space)
+    fields = _texts(texts)
+    if position is None:
+        last = GuidingQuestion.objects.filter(phase=phase).order_by("-position").values_list("position", flat=True)
+        position = (last.first() or 0) + 1
+    return GuidingQuestion.objects.create(
+        phase=phase, position=position, status=QuestionStatus.DRAFT, revision=1, **fields
+    )
+
+
+@transaction.atomic
+def question_edit(
+    *, question: GuidingQuestion, by, texts: dict[str, str], shown_revision: int, position: int | None = None
+) -> GuidingQuestion:
+    """Change the text of a question not yet published, as a new version; comments stay with the version they
+    were written on. Refused when the question changed since the editor opened it (two editors at once) and once
+    it is published: people may have answered it."""
+    question = _question_locked(question)
+    _check_drafter(by, question.phase.space)
+    if question.status == QuestionStatus.PUBLISHED:
+        raise DiscussionError(_("This guiding question is published: its text can no longer be changed here."))
+    if question.revision != shown_revision:
+        raise _question_changed()
+    fields = _texts(texts)
+    if position is not None:
+        fields["position"] = position
+    changed = [name for name, value in fields.items() if getattr(question, name) != value]
+    if not changed:
+        return question
+    for name in changed:
+        setattr(question, name, fields[name])
+    question.revision += 1
+    question.save(update_fields=[*changed, "revision"])
+    return question
+
+
+@transaction.atomic
+def question_share(*, question: GuidingQuestion, by, shown_revision: int) -> bool:
+    """Share a draft with the region's team for comments (002); the team is e-mailed once, each in their language.
+
+    Returns False when it was already shared (nothing changes, nobody is mailed again). Refused on a published
+    question, and when the draft changed since the page was shown. Audited.
+    """
+    question = _question_locked(question)
+    _check_drafter(by, question.phase.space)
+    if question.status == QuestionStatus.PUBLISHED:
+        raise DiscussionError(_("This guiding question is already published."))
+    if question.status == QuestionStatus.SHARED:
+        return False
+    if question.revision != shown_revision:
+        raise _question_changed()
+    question.status, question.shared_at = QuestionStatus.SHARED, timezone.now()
+    question.save(update_fields=["status", "shared_at"])
+    _audit_question(question, by=by, detail="shared with the team")
+    question_id, by_id = question.pk, by.pk
+    transaction.on_commit(lambda: enqueue(send_question_shared.s(question_id=question_id, by_id=by_id)))
+    return True
+
+
+@transaction.atomic
+def question_publish(*, question: GuidingQuestion, by, shown_revision: int) -> bool:
+    """Publish a question exactly in the version the publisher was shown: from now on it is on the space page and
+    takes posts. Returns False when it already was published. Refused when the text changed since it was shown
+    (the new version must be read first). Audited with the version published."""
+    question = _question_locked(question)
+    _check_drafter(by, question.phase.space)
+    if question.status == QuestionStatus.PUBLISHED:
+        return False
+    if question.revision != shown_revision:
+        raise _question_changed()
+    question.status, question.published_at = QuestionStatus.PUBLISHED, timezone.now()
+    question.save(update_fields=["status", "published_at"])
+    _audit_question(question, by=by, detail="published")
+    return True
+
+
+@transaction.atomic
+def question_return_to_draft(*, question: GuidingQuestion, by) -> bool:
+    """Take a shared question back to draft (to rework it before sharing again); False when it is a draft already.
+
+    A published question stays published: people may have answered it. Audited.
+    """
+    question = _question_locked(question)
+    _check_drafter(by, question.phase.space)
+    if question.status == QuestionStatus.PUBLISHED:
+        raise DiscussionError(_("A published guiding question stays published: people may have answered it."))
+    if question.status == QuestionStatus.DRAFT:
+        return False
+    question.status = QuestionStatus.DRAFT
+    question.save(update_fields=["status"])
+    _audit_question(question, by=by, detail="back to draft")
+    return True
+
+
+def question_comment_create(*, question: GuidingQuestion, author, text: str) -> QuestionComment:
+    """A team member's comment on a question being drafted: short, on the version they read. Nobody is e-mailed;
+    the team reads the comments on the question's drafting page."""
+    question = GuidingQuestion.objects.select_related("phase__space").get(pk=question.pk)
+    space = question.phase.space
+    forget_roles(author)
+    if not (in_drafting_team(author, space) and may_read_question(author, question, space)):
+        raise DiscussionError(_("Only the region's team comments on guiding questions being drafted."))
+    if question.status == QuestionStatus.PUBLISHED:
+        raise DiscussionError(_("This guiding question is published: comments on it are closed."))
+    text = text.strip()
+    if not text:
+        raise DiscussionError(_("Please write your comment."))
+    if len(text) > COMMENT_MAX_CHARS:
+        raise DiscussionError(_("Please shorten your comment to %(limit)d characters.") % {"limit": COMMENT_MAX_CHARS})
+    return QuestionComment.objects.create(question=question, author=author, text=text, revision=question.revision)
+
+
+def question_team_notify(*, question_id: int, by_id: int | None) -> int:
+    """E-mail the region's team, each person in their language, that a draft is shared for comments: once per
+    share (a second run finds the share already announced and sends nothing). Returns how many were mailed."""
+    with transaction.atomic():
+        question = (
+            GuidingQuestion.objects.select_for_update(of=("self",))
+            .select_related("phase__space__region")
+            .filter(pk=question_id)
+            .first()
+        )
+        if question is None or question.status != QuestionStatus.SHARED or question.shared_at is None:
+            return 0
+        if question.team_notified_at is not None and question.team_notified_at >= question.shared_at:
+            return 0
+        recipients = [user for user in drafting_team(question.phase.space) if user.pk != by_id and user.email]
+        for user in recipients:
+            send_templated_mail(
+                template="discussions/email/question_shared",
+                to=[user.email],
+                language=language_of(user),
+                context={"user": user, "question": question, "space": question.phase.space},
+            )
+        question.team_notified_at = timezone.now()
+        question.save(update_fields=["team_notified_at"])
+    return len(recipients)

@@ -35,6 +35,14 @@ def send_appeal_decision(*, appeal_id: int) -> None:
     )
 
 
+@mail_task
+def send_question_shared(*, question_id: int, by_id: int | None = None) -> None:
+    """Tell the region's team, each in their language, that a draft guiding question is shared for comments."""
+    from discussions.services import question_team_notify  # noqa: PLC0415 - the services queue this task
+
+    question_team_notify(question_id=question_id, by_id=by_id)
+
+
 @shared_task
 def send_digests() -> int:
     """Run by Celery beat: the digest of newly approved posts for everyone following a space or a question."""

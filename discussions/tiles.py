@@ -8,14 +8,21 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from discussions.enums import AppealOutcome, PostStatus
-from discussions.models import AnalysisPaper, Appeal, Post, Space
-from discussions.permissions import moderates
+from discussions.enums import AppealOutcome, PostStatus, QuestionStatus
+from discussions.models import AnalysisPaper, Appeal, GuidingQuestion, Post, Space
+from discussions.permissions import drafts_questions, in_drafting_team, moderates
 from discussions.reminders import backlog_hours
 from portal.permissions import can
 from reviews.enums import EventKind
 from reviews.models import Event
 from reviews.workspace import Tile, register
+
+
+def _not_in_preparation_for(user, space) -> list[str]:
+    """Published questions are not in preparation; drafts not yet shared are only their drafters' to count."""
+    if drafts_questions(user, space):
+        return [QuestionStatus.PUBLISHED]
+    return [QuestionStatus.PUBLISHED, QuestionStatus.DRAFT]
 
 
 def build(*, region, cycle, user) -> dict:
@@ -56,6 +63,11 @@ def build(*, region, cycle, user) -> dict:
         if moderates(user, space) or can(user, "discussions.analyse") or (paper and paper.published_at)
         else "",
         "deadlines": deadlines,
+        # 002: guiding questions are shared with the region's team for comments before they are posted.
+        "in_preparation": GuidingQuestion.objects.filter(phase__space=space)
+        .exclude(status__in=_not_in_preparation_for(user, space))
+        .count(),
+        "drafting": reverse("discussions:drafting", args=[space.pk]) if in_drafting_team(user, space) else "",
     }
 
 

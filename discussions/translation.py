@@ -1,6 +1,6 @@
 from modeltranslation.translator import TranslationOptions, register
 
-from discussions.models import AnalysisPaper, GuidingQuestion, Space, Tag
+from discussions.models import AnalysisPaper, GuidingQuestion, Space, SpaceLink, Tag
 
 
 @register(Space)
@@ -21,3 +21,8 @@ class TagTranslationOptions(TranslationOptions):
 @register(AnalysisPaper)
 class AnalysisPaperTranslationOptions(TranslationOptions):
     fields = ("synthesis",)
+
+
+@register(SpaceLink)
+class SpaceLinkTranslationOptions(TranslationOptions):
+    fields = ("title", "note")

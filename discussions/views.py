@@ -13,12 +13,30 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from discussions import analysis, exports, services
-from discussions.enums import AppealOutcome, FileStatus, PostStatus
+from discussions import analysis, exports, selectors, services
+from discussions.enums import AppealOutcome, FileStatus, PostStatus, QuestionStatus
 from discussions.filters import PostFilter
-from discussions.forms import AppealDecisionForm, AppealForm, ModerationForm, PostEditForm, PostForm
+from discussions.forms import (
+    AppealDecisionForm,
+    AppealForm,
+    CommentForm,
+    ModerationForm,
+    PostEditForm,
+    PostForm,
+    QuestionForm,
+)
 from discussions.models import AnalysisPaper, Appeal, Attachment, GuidingQuestion, Post, Space, Subscription
-from discussions.permissions import may_post, moderated_spaces, moderates, posting_rule, visible_posts
+from discussions.permissions import (
+    drafts_questions,
+    in_drafting_team,
+    may_post,
+    may_read_question,
+    may_see_closing,
+    moderated_spaces,
+    moderates,
+    posting_rule,
+    visible_posts,
+)
 from portal import integrity
 from portal.permissions import can
 from portal.validators import whole_number
@@ -34,9 +52,9 @@ def space_list(request):
 
 
 def space_detail(request, pk: int):
-    """Open to the public: that the space exists, its questions and its published summary."""
+    """Open to the public: that the space exists, its published questions and its published summary."""
     space = get_object_or_404(Space.objects.select_related("region", "cycle", "analysis"), pk=pk)
-    phases = list(space.phases.prefetch_related("questions"))
+    phases = selectors.phases_with_published_questions(space)
     counts = {}
     if can(request.user, "discussions.read"):
         # Counted over what this person may see: a pending post never shows up in a number.
@@ -56,6 +74,8 @@ def space_detail(request, pk: int):
             "following": _following(request.user, space),
             "paper_visible": _paper_visible(request.user, space, getattr(space, "analysis", None)),
             "posting": posting_rule(),
+            "drafting": in_drafting_team(request.user, space),
+            "closing_visible": may_see_closing(request.user, space),
             # 002: phase 2 "may then feed into preparatory processes for the IMRF": the Forum that follows.
             "imrf": Event.objects.filter(kind=EventKind.IMRF, cycle_id=space.cycle_id)
             .order_by("start_earliest")
@@ -91,7 +111,9 @@ def question(request, pk: int, question: int):
     space = get_object_or_404(Space, pk=pk)
     if not can(request.user, "discussions.read"):
         raise PermissionDenied
-    guiding = get_object_or_404(GuidingQuestion.objects.select_related("phase"), pk=question, phase__space=space)
+    guiding = get_object_or_404(
+        selectors.published_questions().select_related("phase"), pk=question, phase__space=space
+    )
     posts = _post_queryset(request.user, space).filter(question=guiding)
     filters = {}
     if (tag := whole_number(request.GET.get("tag"))) is not None:
@@ -150,7 +172,9 @@ def post_create(request, pk: int, question: int):
     # space's moderators write notes; others only read.
     if not (may_post(request.user) or moderates(request.user, space)):
         raise PermissionDenied
-    guiding = get_object_or_404(GuidingQuestion.objects.select_related("phase__space"), pk=question, phase__space=space)
+    guiding = get_object_or_404(
+        selectors.published_questions().select_related("phase__space"), pk=question, phase__space=space
+    )
     form = PostForm(request.POST, request.FILES)
     if form.is_valid():
         parent = None
@@ -365,7 +389,7 @@ def posts(request, pk: int):
     if not can(request.user, "discussions.read"):
         raise PermissionDenied
     published = (
-        Post.objects.filter(space=space, approved_at__isnull=False)
+        selectors.under_published_questions(Post.objects.filter(space=space, approved_at__isnull=False))
         .select_related("question__phase", "parent")
         .prefetch_related(
             "tags", Prefetch("attachments", queryset=Attachment.objects.filter(status=FileStatus.APPROVED))
@@ -408,7 +432,7 @@ def follow(request, pk: int):
         question_id = whole_number(given)
         if question_id is None:
             raise BadRequest("question is the id of one of the space's questions")
-        guiding = get_object_or_404(GuidingQuestion, pk=question_id, phase__space=space)
+        guiding = get_object_or_404(selectors.published_questions(), pk=question_id, phase__space=space)
     if wanted == "1":
         services.subscription_create(user=request.user, space=space, question=guiding)
         messages.success(request, _("You will get a digest by e-mail when new posts are published here."))
@@ -512,3 +536,202 @@ def export_posts(request, pk: int):
     response = StreamingHttpResponse(exports.csv_rows(space), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="discussion-{space.pk}-posts.csv"'
     return response
+
+
+# --- Drafting guiding questions (002: "shared with regional Network colleagues for feedback and comments") ---
+
+
+def _team_space(request, pk: int) -> Space:
+    """The space, for the region's team; for anybody else the drafting pages do not exist."""
+    space = get_object_or_404(Space.objects.select_related("region", "cycle"), pk=pk)
+    if not in_drafting_team(request.user, space):
+        raise Http404
+    return space
+
+
+@login_required
+def drafting(request, pk: int):
+    """The guiding questions of a space in every state, for the region's team; its drafters write new ones here."""
+    space = _team_space(request, pk)
+    drafts = drafts_questions(request.user, space)
+    form = None
+    if drafts:
+        form = QuestionForm(request.POST or None, space=space)
+    if request.method == "POST":
+        if form is None:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                created = services.question_create(
+                    phase=form.cleaned_data["phase"],
+                    by=request.user,
+                    texts=form.texts(),
+                    position=form.cleaned_data["position"],
+                )
+            except services.DiscussionError as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(
+                    request,
+                    _("The question is saved as a draft. Share it with the team when it is ready for comments."),
+                )
+                return redirect(created.get_draft_url())
+    return render(
+        request,
+        "discussions/drafting.html",
+        {
+            "space": space,
+            "questions": selectors.drafting_questions(space, with_drafts=drafts),
+            "form": form,
+            "drafts": drafts,
+            "statuses": QuestionStatus,
+        },
+        status=400 if form is not None and form.errors else 200,
+    )
+
+
+def _draft_page(request, space, guiding, *, edit_form=None, comment_form=None, status=200):
+    drafts = drafts_questions(request.user, space)
+    editable = drafts and guiding.status != QuestionStatus.PUBLISHED
+    if editable and edit_form is None:
+        edit_form = QuestionForm(initial=QuestionForm.initial_for(guiding), space=space)
+    return render(
+        request,
+        "discussions/draft.html",
+        {
+            "space": space,
+            "question": guiding,
+            "texts": [
+                (code, name, getattr(guiding, "text_" + code.replace("-", "_")) or "")
+                for code, name in settings.LANGUAGES
+            ],
+            "comments": selectors.question_comments(guiding),
+            "comment_form": comment_form or CommentForm(),
+            "may_comment": guiding.status != QuestionStatus.PUBLISHED,
+            "drafts": drafts,
+            "edit_form": edit_form if editable else None,
+            "statuses": QuestionStatus,
+        },
+        status=status,
+    )
+
+
+def _team_question(request, pk: int):
+    """The question ``pk`` and its space, for those of the region's team who may read it; nobody else finds it."""
+    guiding = get_object_or_404(GuidingQuestion.objects.select_related("phase__space__region"), pk=pk)
+    space = guiding.phase.space
+    if not (in_drafting_team(request.user, space) and may_read_question(request.user, guiding, space)):
+        raise Http404
+    return space, guiding
+
+
+@login_required
+def draft(request, pk: int):
+    """One guiding question for the team: its text in each language, its version, the comments in order; its
+    drafters edit it here (POST) while it is not published. An edit made on an older version is refused and the
+    new version shown, with what the person typed kept in the form."""
+    space, guiding = _team_question(request, pk)
+    if request.method != "POST":
+        return _draft_page(request, space, guiding)
+    if not drafts_questions(request.user, space):
+        raise PermissionDenied
+    form = QuestionForm(request.POST, space=space)
+    if form.is_valid():
+        shown = form.cleaned_data["revision"]
+        try:
+            services.question_edit(
+                question=guiding,
+                by=request.user,
+                texts=form.texts(),
+                position=form.cleaned_data["position"],
+                shown_revision=-1 if shown is None else shown,
+            )
+        except services.DiscussionError as exc:
+            form.add_error(None, str(exc))
+            if isinstance(exc, services.QuestionChanged):
+                # The typed text stays; the version it now applies to is the current one.
+                data = request.POST.copy()
+                data["revision"] = str(GuidingQuestion.objects.values_list("revision", flat=True).get(pk=guiding.pk))
+                form.data = data
+        else:
+            messages.success(request, _("Your changes are saved as a new version."))
+            return redirect(guiding.get_draft_url())
+    guiding = GuidingQuestion.objects.select_related("phase").get(pk=guiding.pk)
+    return _draft_page(request, space, guiding, edit_form=form, status=400)
+
+
+@login_required
+@require_POST
+def draft_comment(request, pk: int):
+    """A team member's comment on a question being drafted; a refused one comes back with what was typed."""
+    space, guiding = _team_question(request, pk)
+    form = CommentForm(request.POST)
+    if form.is_valid():
+        try:
+            services.question_comment_create(question=guiding, author=request.user, text=form.cleaned_data["text"])
+        except services.DiscussionError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Your comment is added."))
+            return redirect(f"{guiding.get_draft_url()}#comments")
+    return _draft_page(request, space, guiding, comment_form=form, status=400)
+
+
+DRAFT_ACTIONS = ("share", "publish", "draft")
+
+
+@login_required
+@require_POST
+def draft_status(request, pk: int):
+    """Share with the team, publish, or take back to draft; ``revision`` is the version the person was shown."""
+    space, guiding = _team_question(request, pk)
+    if not drafts_questions(request.user, space):
+        raise PermissionDenied
+    action = request.POST.get("action")
+    if action not in DRAFT_ACTIONS:
+        raise BadRequest("action is share, publish or draft")
+    shown = whole_number(request.POST.get("revision", ""))
+    shown = -1 if shown is None else shown
+    try:
+        if action == "share":
+            changed = services.question_share(question=guiding, by=request.user, shown_revision=shown)
+            done = _("The question is shared with the region's team for comments; they are being told by e-mail.")
+        elif action == "publish":
+            changed = services.question_publish(question=guiding, by=request.user, shown_revision=shown)
+            done = _("The question is published: it is on the space's page and takes posts.")
+        else:
+            changed = services.question_return_to_draft(question=guiding, by=request.user)
+            done = _("The question is back to draft: only those who draft questions see it.")
+    except services.QuestionChanged as exc:
+        messages.warning(request, str(exc))
+        return redirect(guiding.get_draft_url())
+    except services.DiscussionError as exc:
+        messages.error(request, str(exc))
+        return redirect(guiding.get_draft_url())
+    if changed:
+        messages.success(request, done)
+    else:
+        messages.info(request, _("Nothing changed: the question already was in that state."))
+    if action == "publish" and changed:
+        return redirect("discussions:drafting", pk=space.pk)
+    return redirect(guiding.get_draft_url())
+
+
+# --- The closing summary (002: "a short summary … to consolidate in one place all outputs and links") ------
+
+
+def closing(request, pk: int):
+    """The space's closing summary: public once the summary is published; before, the region's team's alone."""
+    space = get_object_or_404(Space.objects.select_related("region", "cycle"), pk=pk)
+    if not may_see_closing(request.user, space):
+        raise Http404
+    return render(
+        request,
+        "discussions/closing.html",
+        {
+            "summary": selectors.closing_summary(space),
+            "space": space,
+            # The outputs and links are edited with the space, in the administration (region by region).
+            "may_edit": request.user.has_perm("discussions.change_space") and in_drafting_team(request.user, space),
+        },
+    )

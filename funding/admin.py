@@ -1,42 +1,22 @@
-from zoneinfo import ZoneInfo, available_timezones
-
-from django import forms
 from django.contrib import admin
-from django.utils import timezone
 from modeltranslation.admin import TranslationAdmin
 
 from funding.models import Application, Call, Conflict, ExportLog, Transition
 from funding.selectors import NEVER_SUBMITTED
+from portal.admin_zones import ZonedTimesAdminMixin, ZonedTimesForm
 
 
-class CallForm(forms.ModelForm):
+class CallForm(ZonedTimesForm):
     """Opening and closing times are typed in the call's own time zone, as the call states them."""
 
-    def clean(self):
-        data = super().clean()
-        zone_name = data.get("time_zone")
-        if zone_name in available_timezones():
-            typed_in, zone = timezone.get_current_timezone(), ZoneInfo(zone_name)
-            for name in ("opens_at", "closes_at"):
-                if data.get(name):
-                    data[name] = timezone.make_aware(timezone.make_naive(data[name], typed_in), zone)
-        return data
+    zoned_fields = ("opens_at", "closes_at")
 
 
 @admin.register(Call)
-class CallAdmin(TranslationAdmin):
+class CallAdmin(ZonedTimesAdminMixin, TranslationAdmin):
     form = CallForm
     list_display = ["title", "cycle", "budget", "opens_at", "closes_at", "published"]
     list_filter = ["cycle", "published"]
-
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        call = self.get_object(request, object_id) if object_id else None
-        zone = ZoneInfo(call.time_zone) if call else timezone.get_current_timezone()
-        with timezone.override(zone):  # shown, and read back, in the call's time zone
-            response = super().changeform_view(request, object_id, form_url, extra_context)
-            if hasattr(response, "render"):
-                response.render()  # a TemplateResponse renders later, outside this time zone
-            return response
 
 
 class TransitionInline(admin.StackedInline):

@@ -38,6 +38,10 @@ IGNORED_MODELS = {
     "consultations.exportlog",
     "consultations.follow",
     "discussions.subscription",
+    # Comments on draft guiding questions and feedback answers are on no public page.
+    "discussions.questioncomment",
+    "consultations.feedbackgiven",
+    "consultations.feedbackresponse",
     # Funding applications and their review are never on a public page.
     "funding.application",
     "funding.transition",

@@ -15,6 +15,7 @@ from portal import services
 from portal.enums import ClaimedAffiliation, Constituency, Expertise, Gender
 from portal.models import Profile
 from portal.tasks import enqueue, send_second_factor_warning
+from portal.timezones import time_zone_choices
 from portal.validators import clean_name
 
 PROFILE_FIELDS = [
@@ -115,10 +116,22 @@ class ProfileForm(ProfileFieldsMixin, forms.ModelForm):
         label=_("Areas of expertise (optional)"),
         help_text=_("Used, with sector, country and gender, to balance the speakers of a consultation."),
     )
+    time_zone = forms.ChoiceField(
+        label=_("Your time zone (optional)"),
+        required=False,
+        help_text=_(
+            "Meeting times are shown in the meeting's zone and in yours, on pages and in e-mails. Not set: pages "
+            "use your browser's zone and e-mails only the meeting's."
+        ),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["time_zone"].choices = [("", _("Not set")), *time_zone_choices()]
 
     class Meta:
         model = Profile
-        fields = [*PROFILE_FIELDS, "expertise"]
+        fields = [*PROFILE_FIELDS, "expertise", "time_zone"]
         labels = {
             "organisation": _("Organisation (optional)"),
             "gender": _("Gender (optional)"),

@@ -9,6 +9,7 @@ from django_countries.fields import CountryField
 
 from portal.enums import AuditAction, ClaimedAffiliation, Constituency, Expertise, Gender, Role, VerificationStatus
 from portal.m49 import SUBREGIONS, subregion_for_country
+from portal.timezones import validate_time_zone
 
 
 class UserManager(BaseUserManager):
@@ -95,6 +96,14 @@ class Profile(models.Model):
     expertise = models.CharField(_("areas of expertise"), max_length=200, blank=True)
     preferred_language = models.CharField(
         _("preferred language"), max_length=8, choices=settings.LANGUAGES, default="en"
+    )
+    # Meeting times are shown in their own zone and, when chosen, in this one (pages and e-mails).
+    time_zone = models.CharField(
+        _("your time zone"),
+        max_length=64,
+        blank=True,
+        validators=[validate_time_zone],
+        help_text=_("Meeting times are also shown in this zone. Leave empty to use your browser's on pages."),
     )
     privacy_consent_at = models.DateTimeField(_("privacy notice accepted on"), null=True, blank=True)
     claimed_affiliation = models.CharField(

@@ -288,3 +288,22 @@ class RoleBackend(BaseBackend):
 
     def has_module_perms(self, user_obj, app_label: str) -> bool:
         return any(p.startswith(f"{app_label}.") for p in self.get_all_permissions(user_obj))
+
+
+def holder_ids(capability: str, region_id: int | None) -> list[int]:
+    """The active accounts that may do ``capability`` for something of region ``region_id``: the global roles
+    that grant it, and the regional ones held in that region (superusers are not counted: nobody is written
+    to only because they can do everything)."""
+    from django.contrib.auth import get_user_model  # noqa: PLC0415 - this module is read before the models
+
+    users = get_user_model().objects.filter(is_active=True)
+    granting = CAPABILITIES[capability]
+    ids = set(users.filter(groups__name__in=granting - REGIONAL_ROLES).values_list("pk", flat=True))
+    regional = granting & REGIONAL_ROLES
+    if regional and region_id is not None:
+        ids |= set(
+            users.filter(
+                groups__name__in=regional, regional_roles__region_id=region_id, regional_roles__role__in=regional
+            ).values_list("pk", flat=True)
+        )
+    return sorted(ids)

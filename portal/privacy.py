@@ -110,6 +110,7 @@ def _empty_account(user: User) -> None:
         profile.organisation = ""
         profile.verification_note = ""
         profile.expertise = ""
+        profile.time_zone = ""
         profile.privacy_consent_at = None
         profile.save()
     user.email = f"erased-{user.pk}@erased.invalid"
@@ -325,8 +326,8 @@ class Account(PersonalData):
         "portal.user": "Emptied once every part has run: the address replaced, the password unusable, no roles, "
         "inactive. The row stays, for the counts.",
         "portal.profile": "Emptied with the account: display name, organisation, verification note and consent "
-        "go; constituency, country, sub-region and gender stay, for the counts; the areas of expertise go. "
-        "Profiles the person verified as staff keep the link to the emptied account.",
+        "go; constituency, country, sub-region and gender stay, for the counts; the areas of expertise and the "
+        "time zone go. Profiles the person verified as staff keep the link to the emptied account.",
         "portal.organisationhistory": "Deleted.",
         "portal.regionalrole": "Deleted with the other roles.",
         "portal.auditentry": "Kept: the audit trail names the account by its number, and the account is emptied.",

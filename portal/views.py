@@ -44,6 +44,7 @@ class ProfileView(LoginRequiredMixin, UpdateView):
             profile=Profile.objects.get(pk=form.instance.pk),
             **{name: form.cleaned_data[name] for name in PROFILE_FIELDS},
             expertise=form.cleaned_data["expertise"],
+            time_zone=form.cleaned_data["time_zone"],
         )
         messages.success(self.request, _("Your profile has been saved."))
         if profile.preferred_language != self.saved_language:

@@ -38,13 +38,19 @@ class Due:
 
 @dataclass
 class Message:
-    """What the e-mail says; ``when`` is the date it is about, ``not_final`` when that date may still move."""
+    """What the e-mail says; ``when`` is the date it is about, ``not_final`` when that date may still move.
+
+    A meeting with real times gives ``starts_at`` (and ``ends_at``) with its ``time_zone``: the e-mail then
+    states them in that zone and in the recipient's, when they chose one."""
 
     subject: str
     body: str
     url: str
     when: str = ""
     not_final: bool = False
+    starts_at: datetime | None = None
+    ends_at: datetime | None = None
+    time_zone: str = "UTC"
 
 
 @dataclass(frozen=True)

@@ -1,9 +1,11 @@
+from django import forms
 from django.contrib import admin
 from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 
 from portal.admin_regions import RegionScopedAdmin
+from portal.m49 import SUBREGIONS
 from reviews import selectors, services
 from reviews.models import DateChange, DateStatement, Event, Region, ReviewCycle, Source
 
@@ -65,10 +67,35 @@ class DateChangeInline(admin.TabularInline):
         return False
 
 
+class EventForm(forms.ModelForm):
+    """The sub-regions of a sub-regional meeting are ticked, and stored as their M49 codes."""
+
+    subregions = forms.MultipleChoiceField(
+        label=_("sub-regions"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("For a sub-regional meeting (000): the sub-regions it gathers. None for a regional one."),
+    )
+
+    class Meta:
+        model = Event
+        fields = "__all__"  # noqa: DJ007 - the admin chooses the fields it shows
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["subregions"].choices = sorted(SUBREGIONS.items(), key=lambda item: str(item[1]))
+        if self.instance.pk:
+            self.initial["subregions"] = self.instance.subregion_codes
+
+    def clean_subregions(self) -> str:
+        return ",".join(sorted(self.cleaned_data["subregions"]))
+
+
 @admin.register(Event)
 class EventAdmin(RegionScopedAdmin, TranslationAdmin):
     region_capability = "reviews.manage_calendar"
     region_choices = {"region": "pk"}
+    form = EventForm
 
     list_display = ["__str__", "date", "cycle", "region", "kind", "modality"]
     list_filter = ["cycle", "region", "kind"]
@@ -77,7 +104,7 @@ class EventAdmin(RegionScopedAdmin, TranslationAdmin):
     inlines = [DateStatementInline, DateChangeInline]
     readonly_fields = ["rule_status"]
     fieldsets = [
-        (None, {"fields": ["cycle", "region", "kind", "title", "description"]}),
+        (None, {"fields": ["cycle", "region", "kind", "subregions", "title", "description"]}),
         (_("Date"), {"fields": ["start", "start_tentative", "end"]}),
         (_("Where"), {"fields": ["place", "modality", "link"]}),
         (_("Engagement rules for this region and cycle"), {"fields": ["rule_status"]}),

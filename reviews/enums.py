@@ -13,6 +13,8 @@ class EventKind(models.TextChoices):
     DISCUSSION_PHASE_1 = "discussion_phase_1", _("Discussion space, phase 1: inputs")
     DISCUSSION_PHASE_2 = "discussion_phase_2", _("Discussion space, phase 2: feedback and next steps")
     SUMMARY_DUE = "summary_due", _("Summary of the discussion space shared")
+    # 000, 003 and 004 name briefings for stakeholders and Member States ahead of the review meeting.
+    BRIEFING = "briefing", _("Briefing")
     GCM_TALK = "gcm_talk", _("GCM Talk")
     SIDE_EVENT = "side_event", _("Side event")
     IMRF = "imrf", _("International Migration Review Forum")

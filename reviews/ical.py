@@ -1,6 +1,7 @@
 """iCalendar feeds: exact dates as confirmed events, imprecise or tentative ones as tentative, with their wording."""
 
 from datetime import date, timedelta
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.utils import timezone
@@ -33,10 +34,17 @@ def build_calendar(events, *, name: str, base_url: str) -> bytes:
         item = ICalEvent()
         item.add("uid", f"event-{event.pk}@{settings.PORTAL_ICAL_DOMAIN}")
         item.add("dtstamp", stamp)
-        # All-day events from the earliest to the latest possible day.
-        add_all_day_span(item, first=event.start_earliest, last=event.latest)
         summary = event.label
-        if event.is_exact:
+        timed = getattr(event, "meeting_time", None)
+        if timed:
+            # A meeting with real times (reviews.times): in its own zone, which calendars show in the reader's.
+            zone = ZoneInfo(timed.time_zone)
+            item.add("dtstart", timed.starts_at.astimezone(zone))
+            item.add("dtend", (timed.ends_at or timed.starts_at + timedelta(hours=2)).astimezone(zone))
+        else:
+            # All-day events from the earliest to the latest possible day.
+            add_all_day_span(item, first=event.start_earliest, last=event.latest)
+        if timed or event.is_exact:
             item.add("status", "CONFIRMED")
         else:
             item.add("status", "TENTATIVE")
@@ -52,4 +60,5 @@ def build_calendar(events, *, name: str, base_url: str) -> bytes:
         item.add("description", "\n\n".join(description))
         item.add("url", base_url + event.get_absolute_url())
         calendar.add_component(item)
+    calendar.add_missing_timezones()
     return calendar.to_ical()

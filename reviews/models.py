@@ -1,13 +1,21 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from portal.m49 import SUBREGIONS, subregion_for_country
 from reviews.dates import StatedDate
 from reviews.enums import DateField, EventKind, Modality
 from reviews.fields import StatedDateField
+
+
+def validate_subregions(value: str) -> None:
+    unknown = [code for code in value.split(",") if code and code not in SUBREGIONS]
+    if unknown:
+        raise ValidationError(_("Unknown sub-region codes: %(codes)s.") % {"codes": ", ".join(unknown)})
 
 
 class Region(models.Model):
@@ -98,6 +106,14 @@ class Event(models.Model):
         help_text=_("Empty for global events."),
     )
     kind = models.CharField(_("kind"), max_length=40, choices=EventKind.choices)
+    # 000: pre-consultations may be "regional or sub-regional": the M49 sub-regions a meeting gathers.
+    subregions = models.CharField(
+        _("sub-regions"),
+        max_length=80,
+        blank=True,
+        validators=[validate_subregions],
+        help_text=_("For a sub-regional meeting: the sub-regions it gathers."),
+    )
     title = models.CharField(
         _("title"), max_length=200, blank=True, help_text=_("Leave empty to use the kind and the region.")
     )
@@ -157,9 +173,36 @@ class Event(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("reviews:event", kwargs={"pk": self.pk})
 
+    def clean(self):
+        super().clean()
+        codes = self.subregion_codes
+        if not codes:
+            return
+        if self.region_id is None:
+            raise ValidationError({"subregions": _("A sub-regional meeting belongs to a region: choose the region.")})
+        members = {subregion_for_country(str(getattr(c, "code", c))) for c in self.region.countries}
+        outside = [SUBREGIONS[code] for code in codes if members and code not in members]
+        if outside:
+            raise ValidationError(
+                {
+                    "subregions": _("No country of %(region)s is in: %(names)s.")
+                    % {"region": self.region.name, "names": ", ".join(str(name) for name in outside)}
+                }
+            )
+
+    @property
+    def subregion_codes(self) -> list[str]:
+        return [code for code in self.subregions.split(",") if code]
+
+    @property
+    def subregion_names(self) -> str:
+        return ", ".join(str(SUBREGIONS[code]) for code in self.subregion_codes if code in SUBREGIONS)
+
     @property
     def label(self) -> str:
         base = self.title or self.get_kind_display()
+        if self.subregions and not self.title:
+            return f"{base}: {self.subregion_names}"
         if self.region_id and not self.title:
             return f"{base}: {self.region.name}"
         return str(base)

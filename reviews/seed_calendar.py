@@ -153,6 +153,9 @@ GLOBAL_1 = [
     "المشاورة العالمية لأصحاب المصلحة (آسيا والمحيط الهادئ والشرق الأوسط وشمال أفريقيا)",
 ]
 
+# 000: pre-consultations are "regional or sub-regional". The Pacific one gathers the Pacific island sub-regions.
+SUBREGIONAL = {"2024-ap-pre-pacific": "054,057,061"}
+
 # (key, cycle, region, kind, titles, modality, place, [(source, which, wording, default year)], description)
 #
 # A modality only where a source states it, blank ("not stated yet" on the pages) where none does. 000 says the
@@ -492,6 +495,7 @@ def load_seed_calendar() -> dict[str, int]:
             "start": newest[DateField.START][1],
             "start_tentative": newest[DateField.START][2],
             "end": newest[DateField.END][1] if DateField.END in newest else None,
+            "subregions": SUBREGIONAL.get(key, ""),
         }
         if titles:
             defaults["title"] = titles[0]

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import DetailView, TemplateView
 
 from portal.permissions import can, can_in_region, regions_for
-from reviews import selectors
+from reviews import selectors, times
 from reviews import workspace as workspace_engine
 from reviews.filters import EventFilter
 from reviews.ical import build_calendar
@@ -24,7 +24,11 @@ def calendar(request):
     # An unknown filter value shows nothing rather than everything, with the error next to the filter.
     events = Event.objects.none() if event_filter.is_bound and not event_filter.is_valid() else event_filter.qs
     page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "reviews/calendar.html", {"filter": event_filter, "page": page, "events": page.object_list})
+    return render(
+        request,
+        "reviews/calendar.html",
+        {"filter": event_filter, "page": page, "events": times.attach(page.object_list)},
+    )
 
 
 class RegionView(TemplateView):
@@ -33,13 +37,13 @@ class RegionView(TemplateView):
     def get_context_data(self, **kwargs):
         region = get_object_or_404(Region, code=self.kwargs["code"])
         cycle = selectors.current_cycle()
-        events = list(selectors.events().filter(region=region, cycle=cycle)) if cycle else []
+        events = times.attach(selectors.events().filter(region=region, cycle=cycle)) if cycle else []
         context = {
             **super().get_context_data(**kwargs),
             "region": region,
             "cycle": cycle,
             "events": events,
-            "upcoming": selectors.upcoming_events(limit=3, region=region),
+            "upcoming": times.attach(selectors.upcoming_events(limit=3, region=region)),
             "conflicting": {e.pk for e in events if selectors.conflicts(e)},
             # Calls for written inputs (004: "posted on the regional landing page"), newest first.
             "input_calls": list(region.input_calls.filter(published=True).select_related("cycle")),
@@ -57,6 +61,7 @@ class EventView(DetailView):
         return selectors.events()
 
     def get_context_data(self, **kwargs):
+        times.attach([self.object])
         return {**super().get_context_data(**kwargs), "conflicts": selectors.conflicts(self.object)}
 
 
@@ -86,7 +91,7 @@ class RulesOverviewView(TemplateView):
 
 
 def _ics_response(request, events, *, name: str, filename: str) -> HttpResponse:
-    body = build_calendar(events, name=name, base_url=request.build_absolute_uri("/").rstrip("/"))
+    body = build_calendar(times.attach(events), name=name, base_url=request.build_absolute_uri("/").rstrip("/"))
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}.ics"'
     return response
@@ -123,7 +128,7 @@ class HomeView(TemplateView):
         return {
             **super().get_context_data(**kwargs),
             "regions": selectors.regions_for_contacts(),
-            "upcoming": selectors.upcoming_events(limit=5),
+            "upcoming": times.attach(selectors.upcoming_events(limit=5)),
         }
 
 

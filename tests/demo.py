@@ -35,6 +35,9 @@ def make_demo(settings) -> dict:
     event = Event.objects.get(key="2024-africa-review")
     cycle = consultation.event.cycle.code
     inputs = InputCall.objects.get(title__endswith="(demo)")
+    held = Consultation.objects.get(title="Pacific stakeholder pre-consultation (demo)")
+    review = Consultation.objects.get(event__key="2024-ap-review")
+    briefing = Consultation.objects.get(event__kind="briefing", title__endswith="(demo)")
     # Someone waiting for the secretariat to verify a UN-system claim: the verification pages show it.
     claimant = ProfileFactory(
         claimed_affiliation=ClaimedAffiliation.UN_SYSTEM, verification_status=VerificationStatus.PENDING
@@ -65,6 +68,10 @@ def make_demo(settings) -> dict:
                 f"funding/calls/{call.pk}/",
                 f"consultations/inputs/{inputs.pk}/",
                 "regions/asia-pacific/",
+                f"consultations/{held.pk}/report/",
+                f"consultations/{review.pk}/",
+                f"consultations/{review.pk}/agenda/",
+                f"consultations/{briefing.pk}/",
             ],
             "stakeholder": [
                 "profile/",
@@ -79,7 +86,9 @@ def make_demo(settings) -> dict:
                 "accounts/email/",
                 "accounts/password/change/",
                 "accounts/2fa/",
+                f"consultations/{held.pk}/feedback/",
             ],
+            "participant2": [f"consultations/{held.pk}/report/edit/"],
             "participant1": [f"funding/applications/{mine.pk}/", f"discussions/posts/{post.pk}/edit/"],
             "moderator": ["discussions/moderation/", f"discussions/{space.pk}/analysis/"],
             "secretariat": [
@@ -87,6 +96,8 @@ def make_demo(settings) -> dict:
                 f"regions/asia-pacific/{cycle}/workspace/",
                 f"consultations/{consultation.pk}/dashboard/",
                 f"consultations/{consultation.pk}/speakers/",
+                f"consultations/{held.pk}/feedback/results/",
+                f"admin/consultations/consultation/{consultation.pk}/change/",
                 f"funding/calls/{call.pk}/dashboard/",
                 f"funding/calls/{call.pk}/review/",
                 f"funding/applications/{submitted.pk}/review/",

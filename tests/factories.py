@@ -29,6 +29,7 @@ from django.utils import timezone, translation
 from consultations import models as consultation_models
 from consultations.enums import (
     HOLDS_PLACE,
+    BriefingKind,
     ConsultationStatus,
     DocumentKind,
     ExportStatus,
@@ -39,6 +40,7 @@ from consultations.enums import (
     RegistrationStatus,
     SessionKind,
     SpeakingRole,
+    TalkRole,
 )
 from consultations.models import Consultation, Registration
 from consultations.reminders import DEADLINE_NOTICE
@@ -46,7 +48,7 @@ from consultations.services import accreditation_version
 from discussions import markup
 from discussions import models as discussion_models
 from discussions import services as discussion_services
-from discussions.enums import AppealOutcome, AuthorLabel, FileStatus, PostStatus, TagKind
+from discussions.enums import AppealOutcome, AuthorLabel, FileStatus, PostStatus, QuestionStatus, TagKind
 from discussions.models import Post
 from funding import models as funding_models
 from funding.enums import State
@@ -432,6 +434,49 @@ class ProposalFactory(factory.django.DjangoModelFactory):
     status = ProposalStatus.PENDING
 
 
+class TalkSpeakerFactory(factory.django.DjangoModelFactory):
+    """A panelist of an approved GCM Talk, named by its organisers."""
+
+    class Meta:
+        model = consultation_models.TalkSpeaker
+
+    proposal = factory.SubFactory(ProposalFactory, kind=ProposalKind.GCM_TALK, status=ProposalStatus.APPROVED)
+    role = TalkRole.PANELIST
+    name = factory.Sequence(lambda n: f"Panelist {n}")
+    organisation = "Migrant Forum"
+    position = factory.Sequence(lambda n: n + 1)
+
+
+class PledgeFactory(factory.django.DjangoModelFactory):
+    """A Member State's pledge announced at an approved GCM Talk, serving objectives 5 and 6."""
+
+    class Meta:
+        model = consultation_models.Pledge
+
+    proposal = factory.SubFactory(ProposalFactory, kind=ProposalKind.GCM_TALK, status=ProposalStatus.APPROVED)
+    pledged_by = "Republic of Example"
+    text = "To open a regular pathway for seasonal workers."
+    objectives = "5,6"
+
+
+class BriefingRequestFactory(factory.django.DjangoModelFactory):
+    """A stakeholder network asking Africa's Regional Network for a briefing in two to four weeks, waiting."""
+
+    class Meta:
+        model = consultation_models.BriefingRequest
+
+    requester = _person()
+    kind = BriefingKind.BRIEFING
+    network = "Migrant Workers' Network"
+    region = factory.LazyFunction(lambda: africa())
+    topic = factory.Sequence(lambda n: f"How to take part in the review {n}")
+    needs = "An online briefing for our member organisations."
+    preferred_from = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=14))
+    preferred_to = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=28))
+    languages = "en,fr"
+    expected_participants = 30
+
+
 class SummaryDocumentFactory(factory.django.DjangoModelFactory):
     """A consultation's summary as a PDF in the private storage (served once the summary is published)."""
 
@@ -445,6 +490,40 @@ class SummaryDocumentFactory(factory.django.DjangoModelFactory):
     file = factory.django.FileField(data=b"%PDF-1.7 summary", filename="summary.pdf")
     content_type = "application/pdf"
     original_name = "summary.pdf"
+
+
+class RapporteurReportFactory(factory.django.DjangoModelFactory):
+    """A draft outcome report, in English, by the consultation's rapporteur (any person here)."""
+
+    class Meta:
+        model = consultation_models.RapporteurReport
+
+    consultation = factory.SubFactory(ConsultationFactory)
+    author = _person()
+    original_language = "en"
+    text = "The consultation's outcomes."
+    text_en = factory.SelfAttribute("text")
+
+
+class FeedbackResponseFactory(factory.django.DjangoModelFactory):
+    """One anonymous answer to a meeting's feedback form."""
+
+    class Meta:
+        model = consultation_models.FeedbackResponse
+
+    consultation = factory.SubFactory(ConsultationFactory)
+    submitted_on = factory.LazyFunction(timezone.localdate)
+    overall = 4
+
+
+class FeedbackGivenFactory(factory.django.DjangoModelFactory):
+    """That someone answered a meeting's feedback form."""
+
+    class Meta:
+        model = consultation_models.FeedbackGiven
+
+    consultation = factory.SubFactory(ConsultationFactory)
+    user = _person()
 
 
 class InputCallFactory(factory.django.DjangoModelFactory):
@@ -558,6 +637,30 @@ class GuidingQuestionFactory(factory.django.DjangoModelFactory):
     position = factory.Sequence(lambda n: n + 1)
     text = factory.Sequence(lambda n: f"What works, and why? ({n})")
     text_en = factory.SelfAttribute("text")
+    status = QuestionStatus.PUBLISHED
+
+
+class QuestionCommentFactory(factory.django.DjangoModelFactory):
+    """A comment of the region's team on a guiding question in preparation."""
+
+    class Meta:
+        model = discussion_models.QuestionComment
+
+    question = factory.SubFactory(GuidingQuestionFactory, status=QuestionStatus.SHARED)
+    author = _person(Role.TASK_TEAM)
+    text = "Could it name domestic workers?"
+
+
+class SpaceLinkFactory(factory.django.DjangoModelFactory):
+    """An output of a discussion space, listed on its closing summary."""
+
+    class Meta:
+        model = discussion_models.SpaceLink
+
+    space = factory.SubFactory("tests.factories.SpaceFactory")
+    title = "Regional report"
+    title_en = "Regional report"
+    url = "https://example.org/report"
 
 
 class TagFactory(factory.django.DjangoModelFactory):

@@ -52,6 +52,23 @@ Consultation registrations and offers to speak (001 Annex 2, 004)
   declined offer put on a session      nobody on the public agenda: the person was told they are not speaking.
   an XLSX export file                  only the secretariat member who made it.
 
+GCM Talks and side events; requests for a briefing (000, 001, 003)
+  talk waiting for a decision: title,  its proposer (talk page, editing page, "Your proposals"), the secretariat and
+  outline, pledge recorded on it       the region's focal point (talk pages, pledges CSV). Never the talks list or
+                                       calendar. Reason: the secretariat approves talks before they are public.
+  approved talk: pledge, summary       everyone, on the talk's page (control).
+  pledges CSV                          the secretariat and the region's focal point.
+  request for a briefing (topic,       its requester ("My requests", its page), the secretariat and the region's
+  needs, network)                      focal point (its page, the queue). Reason: a network's needs are its own.
+
+After a meeting (000, 004)
+  rapporteur's report, draft           the rapporteur and the consultation's organisers (the secretariat, the region's
+                                       focal point). Reason: a draft is not yet the rapporteur's word.
+  published report                     everyone (control).
+  feedback answer (comment)            the organisers, in aggregate, on the results page and in its CSV; never with
+                                       the name of who answered, never to the person (their copy records only that
+                                       they answered). Reason: 000 feedback, given anonymously.
+
 Pages every app shares
   home, calendar and its iCal feeds,   none of the above, to anybody. Reason: public pages and feeds carry the
   regions, lists, talks, calls         calendar and published content only.
@@ -77,6 +94,7 @@ from django.test import TestCase
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from consultations import feedback, reports
 from consultations import services as consultation_services
 from consultations.enums import InterestStatus
 from consultations.exports import COLUMNS
@@ -84,17 +102,23 @@ from consultations.models import ExpressionOfInterest
 from consultations.tasks import export_xlsx
 from discussions import digest
 from discussions import services as discussion_services
-from discussions.models import Space, Subscription
+from discussions.models import Space, SpaceLink, Subscription
 from funding import services as funding_services
 from funding.models import Call, Conflict
 from portal.enums import Role
 from tests import worlds
 from tests.factories import (
+    BriefingRequestFactory,
+    EventFactory,
+    ExpressionOfInterestFactory,
     InputCallFactory,
+    ProposalFactory,
     RegionFactory,
+    RegistrationFactory,
     SessionFactory,
     SpaceFactory,
     WrittenInputFactory,
+    make_consultation,
     make_user,
     shown,
 )
@@ -385,6 +409,105 @@ def _input_items(consultation) -> list[Item]:
     return items
 
 
+def _talk_and_briefing_items(consultation, users) -> list[Item]:
+    """A GCM Talk waiting for the secretariat, with a pledge its proposer recorded already; an approved one with
+    its pledge and summary (public: the control); a request for a briefing waiting for an answer (000)."""
+    region = consultation.event.region
+    markers = {"title": "SECRET-TALK-TITLE", "outline": "SECRET-TALK-OUTLINE", "pledge": "SECRET-TALK-PLEDGE"}
+    proposer = make_user(Role.STAKEHOLDER)
+    pending = ProposalFactory(proposed_by=proposer, region=region, title=markers["title"], outline=markers["outline"])
+    consultation_services.pledge_add(proposal=pending, by=proposer, pledged_by="A State", text=markers["pledge"])
+    items = [Item("talk", "pending", proposer, markers, obj=pending)]
+
+    markers = {"pledge": "PUBLIC-TALK-PLEDGE", "summary": "PUBLIC-TALK-SUMMARY"}
+    proposer = make_user(Role.STAKEHOLDER)
+    approved = consultation_services.proposal_decide(
+        proposal=ProposalFactory(proposed_by=proposer, region=region, title="An approved talk"),
+        by=users["secretariat"],
+        approve=True,
+    )
+    consultation_services.pledge_add(proposal=approved, by=proposer, pledged_by="A State", text=markers["pledge"])
+    consultation_services.talk_summary_post(proposal=approved, by=proposer, summary=markers["summary"])
+    items.append(Item("talk", "approved", proposer, markers, public=frozenset(markers), obj=approved))
+
+    markers = {
+        "topic": "SECRET-BRIEFING-TOPIC",
+        "needs": "SECRET-BRIEFING-NEEDS",
+        "network": "SECRET-BRIEFING-NETWORK",
+    }
+    request = BriefingRequestFactory(
+        region=region, topic=markers["topic"], needs=markers["needs"], network=markers["network"]
+    )
+    items.append(Item("briefing", "pending", request.requester, markers, obj=request))
+    return items
+
+
+def _after_meeting_items(consultation) -> list[Item]:
+    """Two consultations of the region held yesterday: one with its rapporteur's report in draft, one with it
+    published; and a held meeting with three feedback answers, one of them with a comment (000, 004)."""
+    event = consultation.event
+    yesterday = timezone.now() - timedelta(days=1)
+    items = []
+    for state in ("draft", "published"):
+        upper = state.upper()
+        markers = {"text": f"SECRET-REPORT-TEXT-{upper}", "title": f"SECRET-REPORT-TITLE-{upper}"}
+        held = make_consultation(
+            event=EventFactory(region=event.region, cycle=event.cycle), title=f"Held {state}", starts_at=yesterday
+        )
+        rapporteur = make_user(Role.STAKEHOLDER)
+        ExpressionOfInterestFactory(consultation=held, user=rapporteur, role="rapporteur", status="selected")
+        report = reports.report_save(
+            consultation=held,
+            by=rapporteur,
+            language="en",
+            title=markers["title"],
+            text=markers["text"],
+            shown_revision=0,
+        )
+        if state == "published":
+            reports.report_publish(report=report, by=rapporteur, shown_revision=1)
+        public = frozenset(markers) if state == "published" else frozenset()
+        items.append(Item("report", state, rapporteur, markers, public=public, obj=report))
+    held = make_consultation(
+        event=EventFactory(region=event.region, cycle=event.cycle),
+        title="Held with feedback",
+        starts_at=yesterday - timedelta(hours=5),
+        ends_at=yesterday,
+    )
+    markers = {"comment": "SECRET-FEEDBACK-COMMENT", "name": "SECRET-FEEDBACK-NAME"}
+    answerer = make_user(Role.STAKEHOLDER, display_name=markers["name"])
+    for person in (answerer, make_user(Role.STAKEHOLDER), make_user(Role.STAKEHOLDER)):
+        RegistrationFactory(consultation=held, user=person, status="registered")
+        comment = markers["comment"] if person == answerer else ""
+        feedback.feedback_submit(consultation=held, user=person, answers={"overall": 4, "comment": comment})
+    items.append(Item("feedback", "answered", answerer, markers, obj=held))
+    return items
+
+
+def _question_items(space, question, users) -> list[Item]:
+    """Guiding questions in preparation (002: "shared with regional Network colleagues for feedback and comments
+    before posting them"), each commented on by a member of the region's team; and the space's closing summary,
+    written but not published."""
+    region = space.region
+    items = []
+    for state, role in (("draft", Role.FOCAL_POINT), ("shared", Role.TASK_TEAM)):
+        upper = state.upper()
+        markers = {"text": f"SECRET-QUESTION-{upper}", "comment": f"SECRET-COMMENT-{upper}"}
+        commenter = make_user(role, regions=[region])
+        drafted = discussion_services.question_create(
+            phase=question.phase, by=users["secretariat"], texts={"en": f"{markers['text']} zebraquestion?"}
+        )
+        if state == "shared":
+            discussion_services.question_share(question=drafted, by=users["secretariat"], shown_revision=1)
+        discussion_services.question_comment_create(question=drafted, author=commenter, text=markers["comment"])
+        items.append(Item("question", state, commenter, markers, obj=drafted))
+    markers = {"summary": "SECRET-CLOSING-SUMMARY", "link": "SECRET-CLOSING-LINK"}
+    Space.objects.filter(pk=space.pk).update(summary=markers["summary"], summary_en=markers["summary"])
+    SpaceLink.objects.create(space=space, title=markers["link"], title_en=markers["link"], note="On request.")
+    items.append(Item("closing", "unpublished", make_user(Role.TASK_TEAM, regions=[region]), markers, obj=space))
+    return items
+
+
 def _build() -> World:
     users = {
         "stakeholder": make_user(Role.STAKEHOLDER),
@@ -416,6 +539,9 @@ def _build() -> World:
         *_application_items(call, consultation, users),
         *_consultation_items(consultation),
         *_input_items(consultation),
+        *_question_items(space, question, users),
+        *_talk_and_briefing_items(consultation, users),
+        *_after_meeting_items(consultation),
     ]
     # An XLSX registration list another secretariat member made: the file is theirs alone.
     log = consultation_services.export_log(
@@ -519,6 +645,26 @@ def applicant_reads(viewer, item, name) -> bool:
 
 REVIEWABLE = ("submitted", "recommended", "conflicted")
 
+# The region's team of the Africa space: who drafts its guiding questions (the secretariat, its moderator, the
+# region's focal point), and the region's task team, who reads and comments on the shared ones. The owner of a
+# question item is the team member who commented on it (a focal point on the draft, a task team member on the
+# shared one); the owner of the closing summary is a task team member of the region.
+DRAFTS_HERE = ("secretariat", *MODERATES_HERE)
+TEAM_HERE = (*DRAFTS_HERE, "task_team")
+
+
+def reads_question_draft(viewer, item, name) -> bool:
+    """A draft question is its drafters'; a shared one the region's team's (002). Nobody else's, ever."""
+    if viewer == "owner":
+        return True
+    return viewer in (DRAFTS_HERE if item.state == "draft" else TEAM_HERE)
+
+
+def reads_closing_draft(viewer, item, name) -> bool:
+    """The closing summary before publication: the region's team's (002: prepared "with the support of the
+    moderation team")."""
+    return viewer == "owner" or viewer in TEAM_HERE
+
 
 def reviews(viewer, item, name) -> bool:
     """Submitted applications: secretariat and chair; excom unless conflicted. Conflict notes are not shown."""
@@ -563,6 +709,43 @@ def screens_inputs(viewer, item, name) -> bool:
     return viewer in RUNS_REGISTRATIONS and name in ("title", "onbehalf")
 
 
+def reads_report(viewer, item, name) -> bool:
+    """A rapporteur's report: everybody once published; before, the rapporteur and the organisers (004)."""
+    return item.state == "published" or viewer == "owner" or viewer in RUNS_REGISTRATIONS
+
+
+def reads_feedback(viewer, item, name) -> bool:
+    """Feedback answers: their comments to the organisers, never who wrote them (000)."""
+    return viewer in RUNS_REGISTRATIONS and name == "comment"
+
+
+def reads_talk(viewer, item, name) -> bool:
+    """A GCM Talk or side event: everybody once approved; before, its proposer and those who decide on it (the
+    secretariat, the region's focal point). Reason: 000, the secretariat approves talks before they are public."""
+    return item.state == "approved" or viewer == "owner" or viewer in RUNS_REGISTRATIONS
+
+
+def edits_talk(viewer, item, name) -> bool:
+    """The talk's editing page: its proposer, the secretariat and the region's focal point."""
+    return viewer == "owner" or viewer in RUNS_REGISTRATIONS
+
+
+def exports_pledges(viewer, item, name) -> bool:
+    """The pledges CSV: every pledge with its talk's title, for the secretariat and the region's focal point."""
+    return viewer in RUNS_REGISTRATIONS and name in ("pledge", "title")
+
+
+def reads_briefing(viewer, item, name) -> bool:
+    """A request for a briefing: its requester and those who answer it (the secretariat, the region's focal
+    point). Reason: 000, requests go to the Network secretariat; a network's needs are not published."""
+    return viewer == "owner" or viewer in RUNS_REGISTRATIONS
+
+
+def own_proposal_title(viewer, item, name) -> bool:
+    """The talks page reminds the proposer of their own proposal waiting for a decision."""
+    return viewer == "owner" and item.kind == "talk" and name == "title"
+
+
 def public_field(viewer, item, name) -> bool:
     """The public agenda: a selected speaker's organisation, to everybody."""
     return name in item.public
@@ -580,9 +763,14 @@ def own_identity(viewer, item, name) -> bool:
 
 def own_data(viewer, item, name) -> bool:
     """A copy of one's data: what one wrote or was told, plus one's own records about others' items
-    (a moderator's reasons, a committee member's conflict note)."""
+    (a moderator's reasons, a committee member's conflict note). Not one's feedback answer: it is tied to nobody."""
+    if viewer == "owner" and item.kind == "feedback":
+        return name == "name"
     if viewer == "owner":
         return item.kind != "application" or applicant_reads(viewer, item, name)
+    # The spaces a moderator moderates are listed in their copy, the space's summary being written included.
+    if item.kind == "closing":
+        return viewer == "space_moderator"
     return (viewer == "space_moderator" and name == "reason") or (viewer == "excom" and name == "note")
 
 
@@ -626,11 +814,29 @@ def _xlsx_registrations(client, world: World, item: Item) -> str:
     return body_of(status_page) + body_of(download)
 
 
-ALL_KINDS = ("post", "application", "registration", "offer", "input")
+ALL_KINDS = (
+    "post",
+    "application",
+    "registration",
+    "offer",
+    "input",
+    "question",
+    "closing",
+    "talk",
+    "briefing",
+    "report",
+    "feedback",
+)
+REPORT = ("report",)
+FEEDBACK = ("feedback",)
+TALK = ("talk",)
+BRIEFING = ("briefing",)
 POST = ("post",)
 APPLICATION = ("application",)
 PEOPLE = ("registration", "offer")
 INPUT = ("input",)
+QUESTION = ("question",)
+CLOSING = ("closing",)
 
 
 def _d(world, item=None) -> str:
@@ -709,6 +915,27 @@ PATHS: dict[str, Path] = {
     ),
     "admin/post-history": Path(
         lambda w, i: f"/en/admin/discussions/post/{i.obj.pk}/history/", POST, space_moderator, frozenset({"post.name"})
+    ),
+    # Guiding questions in preparation and the closing summary (002)
+    "discussions/drafting": Path(
+        lambda w, i: f"{_d(w)}/drafting/", QUESTION, reads_question_draft, frozenset({"question.text"})
+    ),
+    "discussions/draft": Path(
+        lambda w, i: i.obj.get_draft_url(),
+        QUESTION,
+        reads_question_draft,
+        frozenset({"question.text", "question.comment"}),
+    ),
+    "discussions/question-page-of-a-draft": Path(lambda w, i: f"{_d(w)}/questions/{i.obj.pk}/", QUESTION, never),
+    "discussions/space-with-drafts": Path(lambda w, i: f"{_d(w)}/", (*QUESTION, *CLOSING), never),
+    # The search's question filter offers published questions only.
+    "discussions/search-with-drafts": Path(lambda w, i: f"{_d(w)}/posts/?q=zebraquestion", QUESTION, never),
+    "discussions/analysis-with-drafts": Path(lambda w, i: f"{_d(w)}/analysis/", QUESTION, never),
+    "discussions/closing": Path(
+        lambda w, i: f"{_d(w)}/closing/",
+        (*QUESTION, *CLOSING),
+        lambda v, i, n: i.kind == "closing" and reads_closing_draft(v, i, n),
+        frozenset({"closing.summary", "closing.link"}),
     ),
     # Funding
     "funding/call": Path(lambda w, i: f"{_f(w)}/", APPLICATION, never),
@@ -869,6 +1096,67 @@ PATHS: dict[str, Path] = {
     "admin/writteninput-changelist": Path(
         lambda w, i: "/en/admin/consultations/writteninput/", INPUT, screens_inputs, frozenset({"input.title"})
     ),
+    # GCM Talks and side events; requests for a briefing (000)
+    "consultations/talk": Path(
+        lambda w, i: f"/en/consultations/talks/{i.obj.pk}/",
+        TALK,
+        reads_talk,
+        frozenset({"talk.title", "talk.outline", "talk.pledge", "talk.summary"}),
+    ),
+    "consultations/talk-manage": Path(
+        lambda w, i: f"/en/consultations/talks/{i.obj.pk}/manage/",
+        TALK,
+        edits_talk,
+        frozenset({"talk.title", "talk.pledge", "talk.summary"}),
+    ),
+    "consultations/pledges-csv": Path(
+        lambda w, i: "/en/consultations/talks/pledges.csv", TALK, exports_pledges, frozenset({"talk.pledge"})
+    ),
+    "consultations/briefing-request": Path(
+        lambda w, i: f"/en/consultations/briefings/{i.obj.pk}/",
+        BRIEFING,
+        reads_briefing,
+        frozenset({"briefing.topic", "briefing.needs", "briefing.network"}),
+    ),
+    "consultations/briefing-queue": Path(
+        lambda w, i: "/en/consultations/briefings/queue/",
+        BRIEFING,
+        lambda v, i, n: v in RUNS_REGISTRATIONS and n in ("topic", "network"),
+        frozenset({"briefing.topic", "briefing.network"}),
+    ),
+    "consultations/my-briefing-requests": Path(
+        lambda w, i: "/en/consultations/briefings/",
+        BRIEFING,
+        lambda v, i, n: v == "owner" and n == "topic",
+        frozenset({"briefing.topic"}),
+    ),
+    # After a meeting (000, 004)
+    "consultations/report": Path(
+        lambda w, i: f"/en/consultations/{i.obj.consultation_id}/report/",
+        REPORT,
+        reads_report,
+        frozenset({"report.text", "report.title"}),
+    ),
+    "consultations/report-edit": Path(
+        lambda w, i: f"/en/consultations/{i.obj.consultation_id}/report/edit/",
+        REPORT,
+        lambda v, i, n: v == "owner",
+        frozenset({"report.text", "report.title"}),
+    ),
+    "consultations/held-detail": Path(lambda w, i: f"/en/consultations/{i.obj.pk}/", FEEDBACK, never),
+    "consultations/feedback-results": Path(
+        lambda w, i: f"/en/consultations/{i.obj.pk}/feedback/results/",
+        FEEDBACK,
+        reads_feedback,
+        frozenset({"feedback.comment"}),
+    ),
+    "consultations/feedback-csv": Path(
+        lambda w, i: f"/en/consultations/{i.obj.pk}/feedback.csv",
+        FEEDBACK,
+        reads_feedback,
+        frozenset({"feedback.comment"}),
+    ),
+    "discussions/closing-reports": Path(lambda w, i: f"/en/discussions/{w.space.pk}/closing/", REPORT, never),
     # Pages every app shares, and public feeds: nothing private, ever
     "home": _sweep("/en/"),
     "calendar": _sweep("/en/calendar/"),
@@ -878,7 +1166,7 @@ PATHS: dict[str, Path] = {
     "event": _sweep("/en/calendar/events/{w.consultation.event_id}/"),
     "event.ics": _sweep("/en/calendar/events/{w.consultation.event_id}.ics"),
     "consultations/list": _sweep("/en/consultations/"),
-    "consultations/talks": _sweep("/en/consultations/talks/"),
+    "consultations/talks": _sweep("/en/consultations/talks/", own_proposal_title, {"talk.title"}),
     "discussions/list": _sweep("/en/discussions/"),
     "funding/list": _sweep("/en/funding/"),
     "reminders/preferences": _sweep("/en/reminders/preferences/"),

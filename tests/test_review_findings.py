@@ -99,7 +99,7 @@ def test_erasing_an_account_removes_the_name_from_the_admin_history_and_every_co
     Proposal.objects.create(
         kind="gcm_talk",
         title="Talk",
-        level="national",
+        level="country",
         date=timezone.localdate(),
         organisers="Amina",
         proposed_by=person,
@@ -183,7 +183,7 @@ def test_talk_decisions_are_mailed_to_the_proposer_in_their_language(approve, su
     proposal = Proposal.objects.create(
         kind="gcm_talk",
         title="Talk",
-        level="national",
+        level="country",
         date=timezone.localdate() + timedelta(days=20),
         organisers="Us",
         proposed_by=proposer,
@@ -341,7 +341,7 @@ def test_a_proposed_talk_and_a_request_for_a_second_review_are_confirmed_by_e_ma
             {
                 "kind": "gcm_talk",
                 "title": "Remittances",
-                "level": "national",
+                "level": "country",
                 "date": (timezone.localdate() + timedelta(days=20)).isoformat(),
                 "organisers": "Us",
             },

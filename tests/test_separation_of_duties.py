@@ -1,7 +1,8 @@
 """Nobody decides their own case: every decision service × who the decider is to the case's subject.
 
 For each decision the portal takes (verify an affiliation, reset a second factor, moderate a post alone or in
-bulk, take a second review, accredit, select speakers, approve a talk, screen, recommend and decide funding)
+bulk, take a second review, accredit, select speakers, approve a talk, answer a request for a briefing,
+screen, recommend and decide funding)
 the decider is, in
 turn, the subject of the case (holding whatever other role that needs), someone of the subject's
 organisation (spelled differently), and someone unrelated. The first two are refused with a message that
@@ -22,7 +23,7 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from consultations import services as consultation_services
-from consultations.models import ExpressionOfInterest, Proposal
+from consultations.models import BriefingRequest, ExpressionOfInterest, Proposal
 from discussions import services as discussion_services
 from discussions.models import Appeal, Phase, Space
 from discussions.seed import add_questions
@@ -34,7 +35,14 @@ from portal.integrity import organisation_key
 from portal.models import AuditEntry, SignInLock
 from portal.permissions import can, forget_roles
 from reviews.models import Region, ReviewCycle
-from tests.factories import ProfileFactory, make_consultation, make_user, shown, shown_registrations
+from tests.factories import (
+    BriefingRequestFactory,
+    ProfileFactory,
+    make_consultation,
+    make_user,
+    shown,
+    shown_registrations,
+)
 from tests.fingerprint import changed_tables, fingerprint
 
 # "changed_organisation": the subject was of the decider's organisation and changed the field, and the decider
@@ -251,6 +259,19 @@ def talk_proposal(relation: str) -> Decision:
     )
 
 
+def briefing_request(relation: str) -> Decision:
+    secretariat = decider_with(Role.SECRETARIAT)
+    make_consultation()  # the region and a review cycle for the meeting
+    request = BriefingRequestFactory(requester=subject_for(secretariat, relation))
+    return Decision(
+        secretariat,
+        lambda: consultation_services.briefing_request_decide(
+            request=request, by=secretariat, accept=True, shown_revision=shown(request)
+        ),
+        consultation_services.ConsultationError,
+    )
+
+
 def _application(applicant):
     consultation = make_consultation(capacity_in_person=10)
     call = Call.objects.create(
@@ -356,6 +377,7 @@ CASES = {
         accreditation,
         speaker_selection,
         talk_proposal,
+        briefing_request,
         funding_screening,
         funding_recommendation,
         funding_decision,
@@ -477,6 +499,17 @@ def via_admin_proposals(client):
     )
 
 
+def via_briefing_request_page(client):
+    case = briefing_request("subject")
+    client.force_login(case.decider)
+    request = BriefingRequest.objects.get()
+    page = client.get(f"/en/consultations/briefings/{request.pk}/").content.decode()
+    assert 'name="decision"' not in page, "no decision form for one's own request"
+    return lambda: client.post(
+        f"/en/consultations/briefings/{request.pk}/", {"decision": "accept", "revision": "1"}, follow=True
+    )
+
+
 def via_funding_review_page(client):
     secretariat = decider_with(Role.SECRETARIAT)
     application = _application(subject_for(secretariat, "subject"))
@@ -508,6 +541,7 @@ WAYS_IN = {
         via_admin_accreditation,
         via_speakers_dashboard,
         via_admin_proposals,
+        via_briefing_request_page,
         via_funding_review_page,
         via_second_review_on_the_queue,
     )

@@ -40,7 +40,7 @@ class Migration(migrations.Migration):
                 ('description_ru', models.TextField(blank=True, max_length=10000, null=True, verbose_name='description')),
                 ('description_es', models.TextField(blank=True, max_length=10000, null=True, verbose_name='description')),
                 ('deadline', models.DateTimeField(verbose_name='deadline')),
-                ('time_zone', models.CharField(default='UTC', help_text='For example Europe/Geneva.', max_length=64, validators=[consultations.models.validate_time_zone], verbose_name='time zone')),
+                ('time_zone', models.CharField(default='UTC', help_text='For example Europe/Zurich.', max_length=64, validators=[consultations.models.validate_time_zone], verbose_name='time zone')),
                 ('published', models.BooleanField(default=False, verbose_name='published')),
                 ('cycle', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='input_calls', to='reviews.reviewcycle', verbose_name='review cycle')),
                 ('region', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='input_calls', to='reviews.region', verbose_name='region')),

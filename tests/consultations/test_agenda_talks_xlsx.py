@@ -128,7 +128,7 @@ def test_proposal_with_past_date_keeps_input(client, stakeholder):
 
     response = client.post(
         "/en/consultations/talks/",
-        {"kind": "side_event", "title": "Kept title", "level": "national", "date": "2020-01-01", "organisers": "Us"},
+        {"kind": "side_event", "title": "Kept title", "level": "country", "date": "2020-01-01", "organisers": "Us"},
     )
 
     assert response.status_code == 200
@@ -173,7 +173,7 @@ def test_summary_documents_are_served_only_once_published(client, secretariat):
     assert "Summary report" in client.get(consultation.get_absolute_url()).content.decode()
 
 
-TALK = {"kind": "side_event", "title": "A side event", "level": "national", "organisers": "Us"}
+TALK = {"kind": "side_event", "title": "A side event", "level": "country", "organisers": "Us"}
 
 
 @pytest.mark.django_db

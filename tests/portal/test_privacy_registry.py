@@ -124,10 +124,14 @@ def test_the_deciders_of_a_row_are_not_its_owners():
         "consultations.follow": "user",
         "consultations.exportlog": None,  # listed in the exporter's copy
         "consultations.writteninput": "author",  # not decided_by
+        "consultations.rapporteurreport": "author",
+        "consultations.feedbackgiven": "user",
+        "consultations.briefingrequest": "requester",  # not decided_by
         "discussions.post": "author",
         "discussions.attachment": "post__author",
         "discussions.appeal": "post__author",  # not first_moderator nor decided_by
         "discussions.subscription": "user",
+        "discussions.questioncomment": "author",
         "discussions.moderationdecision": "post__author",  # not the moderator
         "discussions.space": None,  # a role: listed in the moderators' copy
         "funding.application": "applicant",

@@ -39,6 +39,7 @@ from django.urls import Resolver404, URLPattern, URLResolver, get_resolver, reso
 from django.urls.resolvers import LocalePrefixPattern
 from django.utils import timezone, translation
 
+from consultations import reports
 from consultations import services as consultation_services
 from consultations.enums import RegistrationStatus
 from discussions import services as discussion_services
@@ -52,12 +53,15 @@ from tests.factories import (
     PASSWORD,
     AnalysisPaperFactory,
     AuditEntryFactory,
+    BriefingRequestFactory,
+    EventFactory,
     ExpressionOfInterestFactory,
     ProfileFactory,
     RegistrationFactory,
     SourceFactory,
     TagFactory,
     application_data,
+    make_consultation,
     make_user,
     shown,
 )
@@ -156,6 +160,20 @@ MATRIX: dict[str, Rule] = {
     "consultations:summary_document": allow(SECRETARIAT | FOCAL_POINT, hides=True),
     # Everybody sees the approved talks; those who may register propose one.
     "consultations:talks": allow(PUBLIC, post=REGISTRANTS),
+    # A talk not approved yet (the world's has no region) is its proposer's and the secretariat's; for anybody
+    # else it does not exist. Its proposer records pledges on it already (public once approved).
+    "consultations:talk": allow({OWNER, Role.SECRETARIAT}, hides=True),
+    "consultations:talk_manage": allow({OWNER, Role.SECRETARIAT}, hides=True),
+    "consultations:pledges_csv": allow(SECRETARIAT | FOCAL_POINT),
+    # Requests for a briefing (000): each person's own list; those who take part in consultations send one.
+    "consultations:briefing_requests": allow(SIGNED_IN, post=REGISTRANTS),
+    "consultations:briefing_queue": allow(SECRETARIAT | FOCAL_POINT),
+    # A pending request is its requester's and its deciders' (the secretariat, the region's focal points); for
+    # anybody else it does not exist. Only the deciders answer it.
+    "consultations:briefing_request": allow(
+        {OWNER, Role.SECRETARIAT, Role.FOCAL_POINT}, post=SECRETARIAT | FOCAL_POINT, hides=True
+    ),
+    "consultations:briefing_request_edit": allow({OWNER}, hides=True),
     "consultations:register": allow(REGISTRANTS, post_only=True),
     "consultations:follow": allow(SIGNED_IN, post_only=True),
     # The view looks up the person's own registration: somebody else's is not found.
@@ -170,6 +188,15 @@ MATRIX: dict[str, Rule] = {
     "consultations:input_send": allow(STAKEHOLDERS | {Role.MEMBER_STATE}, post_only=True),
     "consultations:input_file": allow({OWNER, Role.SECRETARIAT, Role.FOCAL_POINT}, hides=True),
     "consultations:input_withdraw": allow({OWNER}, post_only=True, hides=True, ok=302),
+    # After a meeting (004, 000): the owner had a place at the held consultation and is its rapporteur. The draft
+    # report is the rapporteur's and the organisers'; for anybody else it does not exist. The feedback form is
+    # for those who had a place; its results for the organisers.
+    "consultations:report": allow({OWNER, Role.SECRETARIAT, Role.FOCAL_POINT}, hides=True),
+    "consultations:report_edit": allow({OWNER}),
+    "consultations:report_withdraw": allow({OWNER, Role.SECRETARIAT, Role.FOCAL_POINT}, post_only=True, ok=302),
+    "consultations:feedback": allow({OWNER}),
+    "consultations:feedback_results": allow(SECRETARIAT | FOCAL_POINT),
+    "consultations:feedback_csv": allow(SECRETARIAT | FOCAL_POINT),
     "consultations:export_csv": allow(SECRETARIAT | FOCAL_POINT),
     "consultations:export_xlsx": allow(SECRETARIAT | FOCAL_POINT, post_only=True),
     # The export log belongs to the secretariat member who started it.
@@ -200,6 +227,18 @@ MATRIX: dict[str, Rule] = {
     "discussions:appeal": allow({OWNER}, hides=True),
     # The moderator who took the first decision is refused by the service, with the reason, on the queue.
     "discussions:appeal_decide": allow(MODERATOR | SECRETARIAT | FOCAL_POINT, post_only=True),
+    # The closing summary is not published in the world: the region's team sees it; for others it does not exist.
+    "discussions:closing": allow(SECRETARIAT | MODERATOR | FOCAL_POINT | TASK_TEAM, hides=True),
+    # Guiding questions in preparation (002): the region's team reads the shared ones and comments; the
+    # secretariat, the region's focal points and the space's moderators draft, share and publish them.
+    "discussions:drafting": allow(
+        SECRETARIAT | MODERATOR | FOCAL_POINT | TASK_TEAM, post=SECRETARIAT | MODERATOR | FOCAL_POINT, hides=True
+    ),
+    "discussions:draft": allow(
+        SECRETARIAT | MODERATOR | FOCAL_POINT | TASK_TEAM, post=SECRETARIAT | MODERATOR | FOCAL_POINT, hides=True
+    ),
+    "discussions:draft_comment": allow(SECRETARIAT | MODERATOR | FOCAL_POINT | TASK_TEAM, post_only=True, hides=True),
+    "discussions:draft_status": allow(SECRETARIAT | MODERATOR | FOCAL_POINT, post_only=True, hides=True),
     # funding
     "funding:list": allow(PUBLIC),
     "funding:call": allow(PUBLIC),
@@ -482,6 +521,22 @@ def build_world() -> dict:
         )
     appeal = discussion_services.appeal_create(post=appealed, author=owner, reason="It is on topic.")
     paper = AnalysisPaperFactory(space=space)
+    # A guiding question shared with the region's team for comments.
+    shared_question = discussion_services.question_create(
+        phase=stage.phase, by=users[Role.SECRETARIAT], texts={"en": "A question for comments?"}
+    )
+    discussion_services.question_share(question=shared_question, by=users[Role.SECRETARIAT], shown_revision=1)
+
+    # A consultation that ended an hour ago: the owner had a place and is its rapporteur, with a draft report.
+    held = make_consultation(
+        event=EventFactory(region=region, cycle=event.cycle),
+        title="Held consultation",
+        starts_at=now - timedelta(hours=5),
+        ends_at=now - timedelta(hours=1),
+    )
+    RegistrationFactory(consultation=held, user=owner, status=RegistrationStatus.REGISTERED)
+    ExpressionOfInterestFactory(consultation=held, user=owner, role="rapporteur", status="selected")
+    reports.report_save(consultation=held, by=owner, language="en", title="", text="Draft outcomes.", shown_revision=0)
 
     draft = funding_services.application_save(call=call, applicant=owner, data=application_data(consultation))
     application = funding_services.application_submit(application=draft, applicant=owner)
@@ -528,7 +583,9 @@ def build_world() -> dict:
 
     return {
         "users": users,
+        "briefing": BriefingRequestFactory(requester=owner, region=region),
         "consultation": consultation,
+        "held": held,
         "event": event,
         "region": region,
         "summary": records["consultations.summarydocument"],
@@ -536,6 +593,7 @@ def build_world() -> dict:
         "interest": interest,
         "space": space,
         "question": question,
+        "shared_question": shared_question,
         "approved": approved,
         "pending": pending,
         "refused": refused,
@@ -555,6 +613,12 @@ KWARGS = {
     "consultations:input_send": lambda w: {"pk": w["objects"]["consultations.writteninput"].call_id},
     "consultations:input_file": lambda w: {"pk": w["objects"]["consultations.writteninput"].pk},
     "consultations:input_withdraw": lambda w: {"pk": w["objects"]["consultations.writteninput"].pk},
+    "consultations:report": lambda w: {"pk": w["held"].pk},
+    "consultations:report_edit": lambda w: {"pk": w["held"].pk},
+    "consultations:report_withdraw": lambda w: {"pk": w["held"].pk},
+    "consultations:feedback": lambda w: {"pk": w["held"].pk},
+    "consultations:feedback_results": lambda w: {"pk": w["held"].pk},
+    "consultations:feedback_csv": lambda w: {"pk": w["held"].pk},
     "reviews:event": lambda w: {"pk": w["event"].pk},
     "reviews:event_ics": lambda w: {"pk": w["event"].pk},
     "reviews:region": lambda w: {"code": w["region"].code},
@@ -562,9 +626,16 @@ KWARGS = {
     "consultations:summary_document": lambda w: {"pk": w["consultation"].pk, "document_id": w["summary"].pk},
     "consultations:export_status": lambda w: {"pk": w["export"].pk},
     "consultations:export_download": lambda w: {"pk": w["export"].pk},
+    "consultations:talk": lambda w: {"pk": w["objects"]["consultations.proposal"].pk},
+    "consultations:talk_manage": lambda w: {"pk": w["objects"]["consultations.proposal"].pk},
+    "consultations:briefing_request": lambda w: {"pk": w["briefing"].pk},
+    "consultations:briefing_request_edit": lambda w: {"pk": w["briefing"].pk},
     "discussions:question": lambda w: {"pk": w["space"].pk, "question": w["question"].pk},
     "discussions:post": lambda w: {"pk": w["space"].pk, "question": w["question"].pk},
     "discussions:edit": lambda w: {"pk": w["approved"].pk},
+    "discussions:draft": lambda w: {"pk": w["shared_question"].pk},
+    "discussions:draft_comment": lambda w: {"pk": w["shared_question"].pk},
+    "discussions:draft_status": lambda w: {"pk": w["shared_question"].pk},
     "discussions:attachment": lambda w: {"pk": w["attachment"].pk},
     "discussions:moderate": lambda w: {"pk": w["pending"].pk},
     "discussions:appeal": lambda w: {"pk": w["refused"].pk},
@@ -616,6 +687,13 @@ def url_of(pattern: Pattern, world: dict) -> str:
 
 # What a POST sends: enough that the view would change something had it let the person through.
 PAYLOADS = {
+    "consultations:report_edit": lambda w: {
+        "language": "en",
+        "revision": w["held"].report.revision,
+        "title": "",
+        "text": "Rewritten by someone else",
+    },
+    "consultations:feedback": lambda w: {"overall": "2", "comment": "Sent by someone else"},
     "portal:profile": lambda w: {
         "display_name": "Renamed",
         "constituency": "civil_society",
@@ -627,10 +705,22 @@ PAYLOADS = {
     "consultations:talks": lambda w: {
         "kind": "side_event",
         "title": "A talk",
-        "level": "national",
+        "level": "country",
         "date": (timezone.localdate() + timedelta(days=40)).isoformat(),
         "organisers": "Us",
     },
+    "consultations:talk_manage": lambda w: {
+        "action": "pledge",
+        "pledge-pledged_by": "Republic of Example",
+        "pledge-text": "A pathway",
+    },
+    "consultations:briefing_requests": lambda w: briefing_payload(w),
+    "consultations:briefing_request": lambda w: {
+        "decision": "decline",
+        "revision": shown(w["briefing"]),
+        "reason": "Not this year",
+    },
+    "consultations:briefing_request_edit": lambda w: briefing_payload(w, topic="Changed topic"),
     "consultations:register": lambda w: {"attendance": "virtual"},
     "consultations:follow": lambda w: {"follow": "1"},
     "consultations:speak": lambda w: {"role": "rapporteur", "topic": "Decent work", "statement": "Experience."},
@@ -652,6 +742,10 @@ PAYLOADS = {
         "moderator_note": "1",
     },
     "discussions:edit": lambda w: {"text": "Edited text"},
+    "discussions:drafting": lambda w: {"phase": w["question"].phase_id, "text_en": "A new question?"},
+    "discussions:draft": lambda w: {"phase": w["question"].phase_id, "text_en": "Edited question?", "revision": "1"},
+    "discussions:draft_comment": lambda w: {"text": "A comment."},
+    "discussions:draft_status": lambda w: {"action": "publish", "revision": "1"},
     "discussions:moderate": lambda w: {"decision": "approve", "revision": shown(w["pending"])},
     "discussions:appeal": lambda w: {"reason": "Please read it again."},
     "discussions:appeal_decide": lambda w: {"decision": "overturn", "note": "", "revision": shown(w["appeal"].post)},
@@ -677,11 +771,37 @@ PAYLOADS = {
         "usable_password": "true",
     },
 }
+
+
+def briefing_payload(world: dict, **overrides) -> dict:
+    """A complete request for a briefing, for the world's region."""
+    today = timezone.localdate()
+    return {
+        "kind": "briefing",
+        "network": "A network",
+        "region": world["region"].pk,
+        "topic": "How to take part",
+        "needs": "A briefing.",
+        "preferred_from": (today + timedelta(days=10)).isoformat(),
+        "preferred_to": (today + timedelta(days=20)).isoformat(),
+        "languages": ["en"],
+        "expected_participants": "20",
+        **overrides,
+    }
+
+
 # Who proves, after the refusals, that the payload changes the database: (identity, method).
 CONTROLS = {
+    "consultations:report_edit": (OWNER, "post"),
+    "consultations:report_withdraw": (Role.SECRETARIAT, "post"),
+    "consultations:feedback": (OWNER, "post"),
     "portal:profile": (OWNER, "post"),
     "consultations:talks": (Role.STAKEHOLDER, "post"),
     "consultations:register": (Role.STAKEHOLDER, "post"),
+    "consultations:talk_manage": (OWNER, "post"),
+    "consultations:briefing_requests": (Role.STAKEHOLDER, "post"),
+    "consultations:briefing_request": (Role.SECRETARIAT, "post"),
+    "consultations:briefing_request_edit": (OWNER, "post"),
     "consultations:follow": (Role.MEMBER_STATE, "post"),
     "consultations:cancel": (OWNER, "post"),
     "consultations:speak": (Role.STAKEHOLDER, "post"),
@@ -694,6 +814,10 @@ CONTROLS = {
     "discussions:analysis_publish": (Role.SECRETARIAT, "post"),
     "discussions:post": (Role.UN_SYSTEM, "post"),
     "discussions:edit": (OWNER, "post"),
+    "discussions:drafting": (Role.FOCAL_POINT, "post"),
+    "discussions:draft": (Role.MODERATOR, "post"),
+    "discussions:draft_comment": (Role.TASK_TEAM, "post"),
+    "discussions:draft_status": (Role.SECRETARIAT, "post"),
     "discussions:moderate": (Role.MODERATOR, "post"),
     "discussions:appeal": (OWNER, "post"),
     "discussions:appeal_decide": (Role.SECRETARIAT, "post"),

@@ -13,8 +13,16 @@ from tests.factories import SpaceFactory, make_consultation, make_user
 
 # Anyone signed in may follow a consultation, so anyone may get its deadlines.
 FOLLOWING = {"registration_deadline", "interest_deadline"}
-REGISTERED = {"consultation_week", "consultation_day"}
-SECRETARIAT = {"pre_consultation_opens", "pre_consultation_closing", "discussion_space_due", "analysis_paper_due"}
+REGISTERED = {"consultation_week", "consultation_day", "materials_published", "meeting_feedback"}
+SECRETARIAT = {
+    "pre_consultation_opens",
+    "pre_consultation_closing",
+    "discussion_space_due",
+    "analysis_paper_due",
+    "materials_due",
+    # 000: requests for a briefing wait for the secretariat (and the region's focal points).
+    "briefing_request_waiting",
+}
 # 004: stakeholders and Member States send written inputs.
 INPUTS = {"input_call_deadline"}
 # The discussion spaces' own rules (discussions/reminders.py) say who gets them with their own ``for_user``.
@@ -78,6 +86,8 @@ def test_the_audience_names_everyone_who_gets_the_consultation_reminders(client)
         "interest_deadline": "People who follow the consultation or hold a place, until they offer to speak",
         "consultation_week": "People registered for the consultation",
         "consultation_day": "People registered for the consultation",
+        "materials_published": "People registered for the consultation",
+        "meeting_feedback": "People who had a place at the meeting, until they answer",
     }
     assert "For: People registered for the consultation" in response.content.decode()
 

@@ -22,6 +22,10 @@ KINDS = {
         "consultation_week",
         "consultation_day",
         "input_call_deadline",
+        "materials_due",
+        "materials_published",
+        "meeting_feedback",
+        "briefing_request_waiting",
     },
     "discussions": {
         "discussion_space_due",
