@@ -14,8 +14,10 @@
     var start = new Date(el.dataset.start);
     if (isNaN(start)) return;
     var day = new Intl.DateTimeFormat(lang, { dateStyle: "long", timeZone: zone });
-    var hour = new Intl.DateTimeFormat(lang, { timeStyle: "short", timeZone: zone });
-    var withZone = new Intl.DateTimeFormat(lang, { timeStyle: "short", timeZoneName: "short", timeZone: zone });
+    // Hours on a 24-hour clock, as the pages state the meeting's own (dateStyle/timeStyle cannot name the zone).
+    var clock = { hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZone: zone };
+    var hour = new Intl.DateTimeFormat(lang, clock);
+    var withZone = new Intl.DateTimeFormat(lang, Object.assign({ timeZoneName: "short" }, clock));
     var text = day.format(start) + ", ";
     if (el.dataset.end) {
       var end = new Date(el.dataset.end);
