@@ -23,6 +23,7 @@ from portal import integrity
 from portal.admin_decisions import Shown, confirmation_page, confirmed_versions
 from portal.admin_regions import RegionScopedAdmin
 from portal.admin_zones import ZonedTimesAdminMixin, ZonedTimesForm
+from portal.permissions import regions_for
 from portal.uploads import stored_file_name, validate_document
 
 
@@ -78,6 +79,22 @@ class SessionInline(TranslationStackedInline):
         "speakers",
         "reports_on",
     ]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "reports_on":
+            # The consultation reported on is one of this meeting's review: the same region and cycle when the
+            # meeting exists, and only in the regions the person runs (another region's drafts stay unseen).
+            queryset = Consultation.objects.select_related("event__region")
+            regions = regions_for(request.user, "consultations.manage")
+            if regions is not None:
+                queryset = queryset.filter(event__region_id__in=regions)
+            parent = Consultation.objects.filter(pk=request.resolver_match.kwargs.get("object_id") or 0).first()
+            if parent is not None:
+                queryset = queryset.filter(
+                    event__region_id=parent.event.region_id, event__cycle_id=parent.event.cycle_id
+                ).exclude(pk=parent.pk)
+            kwargs["queryset"] = queryset
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name == "speakers":
@@ -140,6 +157,17 @@ class ConsultationAdmin(ZonedTimesAdminMixin, RegionScopedAdmin, TranslationAdmi
             obj.capacity_in_person = form.initial["capacity_in_person"]
             obj.capacity_virtual = form.initial["capacity_virtual"]
         obj.save()
+        told = services.consultation_details_changed(consultation=obj, changed=form.changed_data) if change else 0
+        if told:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d registered person is told of the new time or place.",
+                    "%(count)d registered people are told of the new time or place.",
+                    told,
+                )
+                % {"count": told},
+            )
         if capacity_changed:
             promoted = services.consultation_set_capacity(consultation=obj, in_person=wanted[0], virtual=wanted[1])
             if promoted:

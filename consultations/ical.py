@@ -16,6 +16,9 @@ def consultation_ics(consultation) -> bytes:
     item = Event()
     item.add("uid", f"consultation-{consultation.pk}@{settings.PORTAL_ICAL_DOMAIN}")
     item.add("dtstamp", timezone.now())
+    # A later file for the same meeting (after a change of time or place) must replace the earlier one in
+    # calendar programs: a higher SEQUENCE, here the minutes since 1970, which only grow.
+    item.add("sequence", int(timezone.now().timestamp()) // 60)
     item.add("summary", consultation.title)
     if consultation.starts_at:
         # In the meeting's own zone (TZID, with its VTIMEZONE): calendars show it in the reader's zone too.

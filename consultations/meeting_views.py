@@ -42,6 +42,10 @@ def report(request, pk: int):
         "rapporteur": reports.rapporteur_of(consultation),
         "is_rapporteur": reports.is_rapporteur(request.user, consultation),
         "may_withdraw": found is not None and found.status == ReportStatus.PUBLISHED and may_draft,
+        "may_release": found is not None
+        and found.held_by_organisers
+        and may_draft
+        and not reports.is_rapporteur(request.user, consultation),
     }
     if found:
         context["reading"] = reports.reading(found)
@@ -136,10 +140,14 @@ def report_withdraw(request, pk: int):
     consultation = _consultation(pk)
     found = get_object_or_404(RapporteurReport, consultation=consultation)
     try:
-        reports.report_withdraw(report=found, by=request.user)
+        if "release" in request.POST:
+            reports.report_release(report=found, by=request.user)
+            messages.success(request, _("The rapporteur can publish the report again."))
+        else:
+            reports.report_withdraw(report=found, by=request.user)
+            messages.success(request, _("The report is a draft again; only its rapporteur and the organisers read it."))
     except reports.ReportError as error:
         raise PermissionDenied(str(error)) from error
-    messages.success(request, _("The report is a draft again; only its rapporteur and the organisers read it."))
     return redirect("consultations:report", pk=consultation.pk)
 
 

@@ -33,7 +33,7 @@ from consultations.enums import (
 from consultations.slate import DIMENSIONS
 from portal.enums import Constituency, Expertise
 from portal.timezones import validate_time_zone
-from reviews.enums import Modality
+from reviews.enums import EventKind, Modality
 
 
 def validate_preference(value: str) -> None:
@@ -63,6 +63,16 @@ def decider_field() -> models.ForeignKey:
 def private_storage():
     """Files that are never under a public URL: views that check who asks serve them."""
     return storages["private"]
+
+
+OFFER_KINDS = frozenset(
+    {
+        EventKind.GLOBAL_CONSULTATION,
+        EventKind.PRE_CONSULTATION,
+        EventKind.MULTI_STAKEHOLDER_CONSULTATION,
+        EventKind.REGIONAL_REVIEW,
+    }
+)
 
 
 class Consultation(models.Model):
@@ -132,6 +142,20 @@ class Consultation(models.Model):
 
     def clean(self):
         super().clean()
+        errors = {}
+        if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
+            errors["ends_at"] = _("The meeting ends after it starts.")
+        if self.starts_at:
+            # Registration, offers to speak and materials come before the meeting, never after it has begun.
+            for name in ("registration_deadline", "interest_deadline", "materials_due"):
+                value = getattr(self, name)
+                if value and value > self.starts_at:
+                    errors[name] = _("Set it before the meeting starts.")
+        opens, closes = self.registration_opens_at, self.registration_deadline
+        if opens and closes and closes <= opens:
+            errors["registration_deadline"] = _("The deadline comes after registration opens.")
+        if errors:
+            raise ValidationError(errors)
         if self.feeds_id is None or self.event_id is None:
             return
         fed = self.feeds
@@ -147,6 +171,16 @@ class Consultation(models.Model):
     @property
     def attendance_choices(self) -> list[tuple[str, str]]:
         return [(value, label) for value, label in Attendance.choices if self.capacity(value) > 0]
+
+    @property
+    def takes_offers(self) -> bool:
+        """Consultations and the review meeting take offers to speak (001 Annex 2, 004); a briefing, a GCM Talk or a
+        side event has the panel its organisers name."""
+        return self.event.kind in OFFER_KINDS
+
+    @property
+    def has_begun(self) -> bool:
+        return self.starts_at is not None and self.starts_at <= timezone.now()
 
     @property
     def interpretation_language_names(self) -> list[str]:
@@ -727,6 +761,8 @@ class RapporteurReport(models.Model):
     revision = models.PositiveIntegerField(_("version"), default=1, editable=False)
     updated_at = models.DateTimeField(_("updated on"), default=timezone.now)
     published_at = models.DateTimeField(_("published on"), null=True, blank=True)
+    # Taken back to draft by the organisers: the rapporteur publishes it again only once they release it.
+    held_by_organisers = models.BooleanField(_("held by the organisers"), default=False)
 
     class Meta:
         verbose_name = _("rapporteur's report")

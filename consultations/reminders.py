@@ -119,6 +119,10 @@ def _consultation_message(target: str, kind: str) -> Message | None:
             f"{date_format(timezone.localtime(consultation.interest_deadline, zone), 'DATETIME_FORMAT')} "
             f"({consultation.time_zone})",
         )
+    if consultation.starts_at and consultation.starts_at <= timezone.now():
+        return None  # the meeting has begun (or was moved earlier): "in a week" or "tomorrow" is no longer true
+    if not consultation.starts_at and consultation.event.start_latest < timezone.localdate():
+        return None
     where = consultation.join_link or consultation.venue
     body = _("Your consultation is in a week.") if kind == _WEEK else _("Your consultation is tomorrow.")
     if where:

@@ -151,6 +151,10 @@ def report_publish(*, report: RapporteurReport, by, shown_revision: int) -> Rapp
             raise ReportError(_("The report changed since you opened it: here is the current version."))
         if locked.status == ReportStatus.PUBLISHED:
             return locked
+        if locked.held_by_organisers:
+            raise ReportError(
+                _("The organisers took the report back to draft: it is published again once they release it.")
+            )
         locked.status = ReportStatus.PUBLISHED
         locked.published_at = timezone.now()
         locked.save(update_fields=["status", "published_at"])
@@ -158,7 +162,8 @@ def report_publish(*, report: RapporteurReport, by, shown_revision: int) -> Rapp
 
 
 def report_withdraw(*, report: RapporteurReport, by) -> RapporteurReport:
-    """Take a published report back to draft: the organisers of its region, or the rapporteur."""
+    """Take a published report back to draft: the rapporteur, or the organisers of its region, in which case it
+    stays a draft until they release it (report_release)."""
     consultation = report.consultation
     if not may_read_draft(by, consultation):
         raise ReportError(_("Your role does not allow this."))
@@ -166,6 +171,17 @@ def report_withdraw(*, report: RapporteurReport, by) -> RapporteurReport:
         locked = _locked(consultation)
         locked.status = ReportStatus.DRAFT
         locked.published_at = None
+        locked.held_by_organisers = not is_rapporteur(by, consultation)
         locked.revision += 1
-        locked.save(update_fields=["status", "published_at", "revision"])
+        locked.save(update_fields=["status", "published_at", "held_by_organisers", "revision"])
     return locked
+
+
+def report_release(*, report: RapporteurReport, by) -> RapporteurReport:
+    """The organisers let the rapporteur publish a report they took back to draft."""
+    consultation = report.consultation
+    if is_rapporteur(by, consultation) or not can_in_region(by, "consultations.manage", consultation.event.region_id):
+        raise ReportError(_("Your role does not allow this."))
+    RapporteurReport.objects.filter(pk=report.pk).update(held_by_organisers=False)
+    report.held_by_organisers = False
+    return report

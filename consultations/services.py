@@ -117,6 +117,22 @@ def _notify(registration: Registration, reason: str) -> None:
     transaction.on_commit(lambda: enqueue(send_registration_mail.s(registration_id=registration.pk, reason=reason)))
 
 
+# What registered people rely on: when the meeting changes any of these, each of them is told, with a new iCal file.
+MEETING_DETAILS = frozenset({"starts_at", "ends_at", "time_zone", "venue", "join_link"})
+
+
+def consultation_details_changed(*, consultation: Consultation, changed) -> int:
+    """Tell everyone registered (with a place, waiting for accreditation or on the waiting list) that the
+    meeting's time or place changed; returns how many are told. A draft has nobody to tell."""
+    if consultation.status == ConsultationStatus.DRAFT or not MEETING_DETAILS & set(changed):
+        return 0
+    waiting = (*HOLDS_PLACE, RegistrationStatus.WAITLISTED)
+    registrations = list(Registration.objects.filter(consultation=consultation, status__in=waiting))
+    for registration in registrations:
+        _notify(registration, "changed")
+    return len(registrations)
+
+
 def _place_status(consultation: Consultation) -> str:
     return RegistrationStatus.PENDING if consultation.accreditation_required else RegistrationStatus.REGISTERED
 
@@ -150,6 +166,8 @@ def registration_create(*, consultation: Consultation, user, attendance: str) ->
                 raise ConsultationError(_("Registration for this consultation is not open."))
             if now > consultation.registration_deadline:
                 raise ConsultationError(_("The registration deadline has passed."))
+            if consultation.starts_at and now >= consultation.starts_at:
+                raise ConsultationError(_("The meeting has begun: registration is closed."))
             if attendance not in dict(consultation.attendance_choices):
                 raise ConsultationError(_("This consultation has no places of that kind."))
             existing = Registration.objects.filter(consultation=consultation, user=user).first()
@@ -347,6 +365,10 @@ def interest_create(
         raise ConsultationError(_("Choose an area of expertise from the list."))
     if consultation.interest_deadline and now > consultation.interest_deadline:
         raise ConsultationError(_("The deadline to offer to speak has passed."))
+    if consultation.starts_at and now >= consultation.starts_at:
+        raise ConsultationError(_("The meeting has begun: offers to speak are closed."))
+    if not consultation.takes_offers:
+        raise ConsultationError(_("This meeting takes no offers to speak: its organisers name its panel."))
     if consultation.status != ConsultationStatus.OPEN:
         raise ConsultationError(_("This consultation does not take offers to speak now."))
     word_limit, char_limit = interest_limits()
@@ -592,7 +614,7 @@ def proposal_create(
         modality=modality,
         meeting=meeting if kind == ProposalKind.SIDE_EVENT else None,
     )
-    transaction.on_commit(lambda: enqueue(send_proposal_decision.s(proposal_id=proposal.pk)))
+    transaction.on_commit(lambda: enqueue(send_proposal_decision.s(proposal_id=proposal.pk, received=True)))
     return proposal
 
 
@@ -916,6 +938,8 @@ def talk_registration_open(
         raise ConsultationError(_("Give the number of places in the room, online, or both."))
     if registration_deadline <= timezone.now():
         raise ConsultationError(_("The registration deadline has passed; choose a later one."))
+    if timezone.localdate(registration_deadline) > proposal.date:
+        raise ConsultationError(_("Registration closes on or before the day of the talk: choose an earlier deadline."))
     consultation = Consultation.objects.create(
         event_id=proposal.event_id,
         title=proposal.title,
@@ -1054,7 +1078,8 @@ def briefing_request_decide(
             cycle=cycle,
             region=locked.region,
             kind=EventKind.BRIEFING if locked.kind == BriefingKind.BRIEFING else EventKind.PRE_CONSULTATION,
-            title=locked.topic,
+            # The public calendar names the kind and the region until the organisers give it a title: the
+            # requester's own words stay on the request and the draft meeting.
             start=StatedDate(precision="day", days=(day,)),
             start_tentative=True,
         )

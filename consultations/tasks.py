@@ -55,13 +55,15 @@ def send_interest_decision(*, interest_id: int, received: bool = False) -> None:
 
 
 @mail_task
-def send_proposal_decision(*, proposal_id: int) -> None:
+def send_proposal_decision(*, proposal_id: int, received: bool = False) -> None:
     """Tell the proposer of a GCM Talk or side event, in their language, that it arrived or what was decided."""
 
     proposal = Proposal.objects.select_related("proposed_by__profile").filter(pk=proposal_id).first()
     if proposal is None:
         return
-    received = proposal.status == ProposalStatus.PENDING
+    # The receipt says it arrived even if a decision came before the mail left; a decision mail needs one.
+    if not received and proposal.status == ProposalStatus.PENDING:
+        return
     send_templated_mail(
         template="consultations/email/proposal_received" if received else "consultations/email/proposal_decision",
         to=[proposal.proposed_by.email],

@@ -25,6 +25,8 @@ from discussions.permissions import moderated_spaces
 from portal import integrity
 from portal.admin_decisions import Shown, confirmation_page, confirmed_versions
 from portal.admin_regions import RegionScopedAdmin
+from portal.enums import Role
+from portal.models import User
 from portal.validators import whole_number
 
 
@@ -90,6 +92,15 @@ class SpaceAdmin(RegionScopedAdmin, TranslationAdmin):
 
     list_display = ["title", "region", "cycle"]
     inlines = [SpaceLinkInline]
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "moderators":
+            # Only people who hold the moderator role: not every account of the portal, by name, to anyone who
+            # edits a space.
+            kwargs["queryset"] = User.objects.filter(groups__name=Role.MODERATOR, is_active=True).select_related(
+                "profile"
+            )
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
 @admin.register(AnalysisPaper)

@@ -54,6 +54,19 @@ def create_demo_space() -> Space | None:
             approve=False,
             reason="It reveals personal data that could put someone at risk",
         )
+    # 002: a guiding question in preparation, shared with the region's team, with a comment of its task team.
+    secretariat = User.objects.filter(email="secretariat@demo.test").first()
+    task_team = User.objects.filter(email="taskteam-asia-pacific@demo.test").first()
+    if secretariat and task_team:
+        drafted = services.question_create(
+            phase=phase_2,
+            by=secretariat,
+            texts={"en": "What should the region do first after the review, and with whom? (draft)"},
+        )
+        services.question_share(question=drafted, by=secretariat, shown_revision=drafted.revision)
+        services.question_comment_create(
+            question=drafted, author=task_team, text="Could it name migrant workers' organisations explicitly?"
+        )
     AnalysisPaper.objects.create(
         space=space,
         synthesis="A draft synthesis: contributions so far stress fair recruitment and access to basic services.",

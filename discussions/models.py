@@ -48,6 +48,11 @@ class Space(models.Model):
     def get_closing_url(self) -> str:
         return reverse("discussions:closing", kwargs={"pk": self.pk})
 
+    @property
+    def summary_is_published(self) -> bool:
+        """Published from its day on: a day ahead is a plan, not a publication."""
+        return self.summary_published_at is not None and self.summary_published_at <= timezone.now()
+
 
 class Phase(models.Model):
     """Phase 1 (four weeks of inputs before the review) or phase 2 (feedback and next steps after it)."""

@@ -139,4 +139,4 @@ def may_read_question(user, question: GuidingQuestion, space: Space) -> bool:
 
 def may_see_closing(user, space: Space) -> bool:
     """The closing summary is public once the space's summary is published; before, the region's team's."""
-    return space.summary_published_at is not None or in_drafting_team(user, space)
+    return space.summary_is_published or in_drafting_team(user, space)

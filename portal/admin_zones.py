@@ -4,6 +4,7 @@ A meeting's times are stated in its own zone (004: "10:00 – 15:00 CET"); the c
 them back, in the zone chosen on the page, not in the server's.
 """
 
+from datetime import UTC
 from zoneinfo import ZoneInfo, available_timezones
 
 from django import forms
@@ -30,7 +31,15 @@ class ZonedTimesForm(forms.ModelForm):
             typed_in, zone = timezone.get_current_timezone(), ZoneInfo(zone_name)
             for name in self.zoned_fields:
                 if data.get(name):
-                    data[name] = timezone.make_aware(timezone.make_naive(data[name], typed_in), zone)
+                    typed = timezone.make_naive(data[name], typed_in)
+                    data[name] = timezone.make_aware(typed, zone)
+                    if timezone.make_naive(data[name].astimezone(UTC), zone) != typed:
+                        # A time skipped when the clocks go forward: say so, rather than save the hour after.
+                        self.add_error(
+                            name,
+                            _("%(time)s does not exist in %(zone)s: the clocks go forward then. Choose another time.")
+                            % {"time": typed.strftime("%H:%M"), "zone": zone_name},
+                        )
         return data
 
 

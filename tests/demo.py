@@ -9,7 +9,7 @@ from io import StringIO
 
 from django.core.management import call_command
 
-from consultations.models import Consultation, InputCall
+from consultations.models import BriefingRequest, Consultation, InputCall, Proposal
 from discussions.models import Post, Space
 from funding.models import Application, Call
 from portal.enums import ClaimedAffiliation, VerificationStatus
@@ -38,6 +38,9 @@ def make_demo(settings) -> dict:
     held = Consultation.objects.get(title="Pacific stakeholder pre-consultation (demo)")
     review = Consultation.objects.get(event__key="2024-ap-review")
     briefing = Consultation.objects.get(event__kind="briefing", title__endswith="(demo)")
+    drafted = space.phases.get(number=2).questions.filter(status="shared").first()
+    talk = Proposal.objects.filter(status="approved").first()
+    request = BriefingRequest.objects.first()
     # Someone waiting for the secretariat to verify a UN-system claim: the verification pages show it.
     claimant = ProfileFactory(
         claimed_affiliation=ClaimedAffiliation.UN_SYSTEM, verification_status=VerificationStatus.PENDING
@@ -72,6 +75,7 @@ def make_demo(settings) -> dict:
                 f"consultations/{review.pk}/",
                 f"consultations/{review.pk}/agenda/",
                 f"consultations/{briefing.pk}/",
+                f"consultations/talks/{talk.pk}/",
             ],
             "stakeholder": [
                 "profile/",
@@ -88,8 +92,12 @@ def make_demo(settings) -> dict:
                 "accounts/2fa/",
                 f"consultations/{held.pk}/feedback/",
             ],
+            "participant1": [
+                f"funding/applications/{mine.pk}/",
+                f"discussions/posts/{post.pk}/edit/",
+                "consultations/briefings/",
+            ],
             "participant2": [f"consultations/{held.pk}/report/edit/"],
-            "participant1": [f"funding/applications/{mine.pk}/", f"discussions/posts/{post.pk}/edit/"],
             "moderator": ["discussions/moderation/", f"discussions/{space.pk}/analysis/"],
             "secretariat": [
                 "calendar/rules/",
@@ -128,6 +136,11 @@ def make_demo(settings) -> dict:
                 f"consultations/{consultation.pk}/speakers/",
             ],
             "focalpoint-asia-pacific": [
+                f"discussions/{space.pk}/drafting/",
+                f"discussions/drafting/questions/{drafted.pk}/",
+                f"discussions/{space.pk}/closing/",
+                "consultations/briefings/queue/",
+                f"consultations/briefings/{request.pk}/",
                 f"regions/asia-pacific/{cycle}/workspace/",
                 f"consultations/{consultation.pk}/dashboard/",
                 "admin/consultations/consultation/",

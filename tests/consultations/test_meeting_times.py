@@ -19,9 +19,11 @@ from tests.factories import make_consultation, make_user, shared_cycle
 
 pytestmark = pytest.mark.django_db
 
-# 8 March 2027: Zurich is on winter time (CET, UTC+1), Manila on UTC+8.
-STARTS = datetime.datetime(2027, 3, 8, 9, 0, tzinfo=UTC)
-ENDS = datetime.datetime(2027, 3, 8, 14, 0, tzinfo=UTC)
+# 8 March, two years ahead whatever day the suite runs: Zurich is on winter time (CET, UTC+1), Manila on UTC+8,
+# Santiago on summer time (UTC−3).
+YEAR = datetime.date.today().year + 2  # noqa: DTZ011 - only the year, far enough ahead
+STARTS = datetime.datetime(YEAR, 3, 8, 9, 0, tzinfo=UTC)
+ENDS = datetime.datetime(YEAR, 3, 8, 14, 0, tzinfo=UTC)
 
 
 def zurich_meeting(**fields):
@@ -33,9 +35,9 @@ def test_the_page_states_the_meeting_zone_and_lets_the_browser_add_the_reader_s(
 
     html = client.get(consultation.get_absolute_url()).content.decode()
 
-    assert "8 March 2027, 10:00 – 15:00 CET (Europe/Zurich)" in html
+    assert f"8 March {YEAR}, 10:00 – 15:00 CET (Europe/Zurich)" in html
     # Nobody signed in: the browser's zone is added by portal/js/local-time.js from the instant itself.
-    assert 'data-local-time data-start="2027-03-08T09:00:00+00:00" data-end="2027-03-08T14:00:00+00:00"' in html
+    assert f'data-local-time data-start="{YEAR}-03-08T09:00:00+00:00" data-end="{YEAR}-03-08T14:00:00+00:00"' in html
     assert 'data-zone="Europe/Zurich"' in html
     assert "portal/js/local-time" in html
 
@@ -46,8 +48,8 @@ def test_a_reader_with_a_zone_in_their_profile_gets_both_from_the_server(client)
 
     html = client.get(consultation.get_absolute_url()).content.decode()
 
-    assert "8 March 2027, 10:00 – 15:00 CET (Europe/Zurich)" in html
-    assert "Your time: 8 March 2027, 17:00 – 22:00 PST (Asia/Manila)" in html
+    assert f"8 March {YEAR}, 10:00 – 15:00 CET (Europe/Zurich)" in html
+    assert f"Your time: 8 March {YEAR}, 17:00 – 22:00 PST (Asia/Manila)" in html
     assert "data-local-time" not in html
 
 
@@ -67,7 +69,7 @@ def test_an_end_on_another_day_keeps_its_date(client):
 
     html = client.get(consultation.get_absolute_url()).content.decode()
 
-    assert "8 March 2027, 10:00 – 10 March 2027, 10:00 CET (Europe/Zurich)" in html
+    assert f"8 March {YEAR}, 10:00 – 10 March {YEAR}, 10:00 CET (Europe/Zurich)" in html
 
 
 def test_the_confirmation_mail_states_both_zones_and_the_ical_keeps_the_meeting_s(
@@ -82,15 +84,15 @@ def test_the_confirmation_mail_states_both_zones_and_the_ical_keeps_the_meeting_
         services.registration_create(consultation=consultation, user=unset, attendance="in_person")
 
     to_manila, to_unset = mail.outbox[-2], mail.outbox[-1]
-    assert "When: 8 March 2027, 10:00 – 15:00 CET (Europe/Zurich)" in to_manila.body
-    assert "Your time: 8 March 2027, 17:00 – 22:00 PST (Asia/Manila)" in to_manila.body
-    assert "Your time: 8 March 2027, 17:00 – 22:00 PST (Asia/Manila)" in to_manila.alternatives[0][0]
-    assert "When: 8 March 2027, 10:00 – 15:00 CET (Europe/Zurich)" in to_unset.body
+    assert f"When: 8 March {YEAR}, 10:00 – 15:00 CET (Europe/Zurich)" in to_manila.body
+    assert f"Your time: 8 March {YEAR}, 17:00 – 22:00 PST (Asia/Manila)" in to_manila.body
+    assert f"Your time: 8 March {YEAR}, 17:00 – 22:00 PST (Asia/Manila)" in to_manila.alternatives[0][0]
+    assert f"When: 8 March {YEAR}, 10:00 – 15:00 CET (Europe/Zurich)" in to_unset.body
     assert "Your time" not in to_unset.body and "data-local-time" not in to_unset.alternatives[0][0]
     ical = Calendar.from_ical(to_manila.attachments[0][1])
     event = ical.walk("VEVENT")[0]
     assert event["dtstart"].params["TZID"] == "Europe/Zurich"
-    assert event.decoded("dtstart").isoformat() == "2027-03-08T10:00:00+01:00"
+    assert event.decoded("dtstart").isoformat() == f"{YEAR}-03-08T10:00:00+01:00"
     assert [str(zone["tzid"]) for zone in ical.walk("VTIMEZONE")] == ["Europe/Zurich"]
 
 
@@ -100,7 +102,7 @@ def test_a_reminder_states_the_time_in_the_recipient_s_zone_too(django_capture_o
     services.registration_create(consultation=consultation, user=reader, attendance="virtual")
 
     with (
-        time_machine.travel(datetime.datetime(2027, 3, 7, 8, tzinfo=UTC)),
+        time_machine.travel(datetime.datetime(YEAR, 3, 7, 8, tzinfo=UTC)),
         django_capture_on_commit_callbacks(execute=True),
     ):
         reminder_scan()
@@ -108,7 +110,7 @@ def test_a_reminder_states_the_time_in_the_recipient_s_zone_too(django_capture_o
     body = next(m.body for m in mail.outbox if "is coming" in m.subject)
     assert "10:00 – 15:00 CET (Europe/Zurich)" in body
     # Santiago is on UTC−3 in March: tzdata calls the zone by its offset.
-    assert "Your time: 8 March 2027, 06:00 – 11:00 UTC-03 (America/Santiago)" in body
+    assert f"Your time: 8 March {YEAR}, 06:00 – 11:00 UTC-03 (America/Santiago)" in body
 
 
 def test_the_calendar_shows_and_feeds_a_meeting_s_real_times(client):
@@ -118,10 +120,10 @@ def test_the_calendar_shows_and_feeds_a_meeting_s_real_times(client):
     page = client.get(event.get_absolute_url()).content.decode()
     feed = Calendar.from_ical(client.get(f"/en/calendar/events/{event.pk}.ics").content)
 
-    assert "8 March 2027, 10:00 – 15:00 CET (Europe/Zurich)" in page
+    assert f"8 March {YEAR}, 10:00 – 15:00 CET (Europe/Zurich)" in page
     item = feed.walk("VEVENT")[0]
     assert item["dtstart"].params["TZID"] == "Europe/Zurich"
-    assert item.decoded("dtend").isoformat() == "2027-03-08T15:00:00+01:00"
+    assert item.decoded("dtend").isoformat() == f"{YEAR}-03-08T15:00:00+01:00"
     assert str(item["status"]) == "CONFIRMED"
 
 
@@ -158,7 +160,7 @@ def test_the_administration_reads_typed_times_in_the_meeting_s_zone(client):
     consultation.time_zone, consultation.starts_at = "Europe/Zurich", STARTS
     consultation.save()
     page = client.get(f"/en/admin/consultations/consultation/{consultation.pk}/change/").content.decode()
-    assert 'name="starts_at_0" value="2027-03-08"' in page and 'name="starts_at_1" value="10:00:00"' in page
+    assert f'name="starts_at_0" value="{YEAR}-03-08"' in page and 'name="starts_at_1" value="10:00:00"' in page
 
 
 def test_the_profile_keeps_a_time_zone_and_refuses_a_made_up_one(client):
@@ -179,3 +181,30 @@ def test_the_profile_keeps_a_time_zone_and_refuses_a_made_up_one(client):
     assert saved.status_code == 302, saved.content.decode()[:2000]
     user.profile.refresh_from_db()
     assert user.profile.time_zone == "Asia/Manila"
+
+
+def test_moving_a_meeting_tells_everyone_registered_with_a_new_ical(client, django_capture_on_commit_callbacks):
+    consultation = zurich_meeting(capacity_in_person=1)
+    registered, waiting = make_user(Role.STAKEHOLDER), make_user(Role.STAKEHOLDER)
+    for person in (registered, waiting):
+        services.registration_create(consultation=consultation, user=person, attendance="in_person")
+    mail.outbox.clear()
+
+    assert services.consultation_details_changed(consultation=consultation, changed=["title_en"]) == 0
+    consultation.starts_at, consultation.ends_at = (
+        STARTS + datetime.timedelta(days=1),
+        ENDS + datetime.timedelta(days=1),
+    )
+    consultation.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        told = services.consultation_details_changed(consultation=consultation, changed=["starts_at", "ends_at"])
+
+    assert told == 2
+    sent = {m.to[0]: m for m in mail.outbox}
+    assert set(sent) == {registered.email, waiting.email}
+    moved = sent[registered.email]
+    assert moved.subject == f"New time or place for {consultation.title}"
+    assert f"9 March {YEAR}, 10:00 – 15:00 CET (Europe/Zurich)" in moved.body
+    ical = Calendar.from_ical(moved.attachments[0][1]).walk("VEVENT")[0]
+    assert ical.decoded("dtstart").isoformat() == f"{YEAR}-03-09T10:00:00+01:00" and int(ical["sequence"]) > 0
+    assert not sent[waiting.email].attachments, "the waiting list gets the news, not a calendar entry"

@@ -97,11 +97,11 @@ def test_readers_get_their_language_or_the_original(client):
     report = reports.report_publish(report=report, by=rapporteur, shown_revision=1)
 
     french = client.get(f"/fr/consultations/{consultation.pk}/report/").content.decode()
-    assert '<article lang="es">' in french and "Resultados: trabajo decente." in french
+    assert '<article lang="es" dir="ltr">' in french and "Resultados: trabajo decente." in french
 
     write(consultation, rapporteur, text="Résultats : travail décent.", language="fr", revision=1)
     french = client.get(f"/fr/consultations/{consultation.pk}/report/").content.decode()
-    assert '<article lang="fr">' in french and "Résultats : travail décent." in french
+    assert '<article lang="fr" dir="ltr">' in french and "Résultats : travail décent." in french
     spanish = client.get(f"/es/consultations/{consultation.pk}/report/").content.decode()
     assert "Resultados: trabajo decente." in spanish
 
