@@ -208,3 +208,15 @@ def test_moving_a_meeting_tells_everyone_registered_with_a_new_ical(client, djan
     ical = Calendar.from_ical(moved.attachments[0][1]).walk("VEVENT")[0]
     assert ical.decoded("dtstart").isoformat() == f"{YEAR}-03-09T10:00:00+01:00" and int(ical["sequence"]) > 0
     assert not sent[waiting.email].attachments, "the waiting list gets the news, not a calendar entry"
+
+
+def test_deadlines_are_stated_in_the_meeting_s_zone_and_the_reader_s(client):
+    deadline = datetime.datetime(YEAR, 3, 1, 16, 59, tzinfo=UTC)
+    consultation = zurich_meeting(registration_deadline=deadline, interest_deadline=deadline)
+    client.force_login(make_user(Role.STAKEHOLDER, time_zone="Asia/Manila"))
+
+    html = client.get(consultation.get_absolute_url()).content.decode()
+
+    assert html.count(f"1 March {YEAR}, 17:59 CET (Europe/Zurich)") == 2, "registration and offers to speak"
+    assert html.count(f"Your time: 2 March {YEAR}, 00:59 PST (Asia/Manila)") == 2
+    assert "UTC." not in html
