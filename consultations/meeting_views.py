@@ -89,7 +89,7 @@ def report_edit(request, pk: int):
                     return redirect("consultations:report", pk=consultation.pk)
             except reports.ReportError as error:
                 form.add_error(None, str(error))
-                status = 409 if "changed since" in str(error) else 400
+                status = 409 if isinstance(error, reports.StaleReport) else 400
                 found = RapporteurReport.objects.filter(consultation=consultation).first()
                 if status == 409 and found:
                     # The current version in the form; what was typed stays on the page beside it, unsaved.

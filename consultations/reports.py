@@ -29,6 +29,10 @@ class ReportError(Exception):
     """A report change the rules refuse; the message says why, for the rapporteur."""
 
 
+class StaleReport(ReportError):
+    """The report changed since the version the rapporteur was shown."""
+
+
 def field_suffix(language: str) -> str:
     """modeltranslation's suffix of ``language`` ("zh-hans" → "zh_hans")."""
     return language.replace("-", "_")
@@ -121,12 +125,12 @@ def report_save(
         report = _locked(consultation)
         if report is None:
             if shown_revision != 0:
-                raise ReportError(_("The report changed since you opened it: here is the current version."))
+                raise StaleReport(_("The report changed since you opened it: here is the current version."))
             if not text.strip():
                 raise ReportError(_("Write the report before saving it."))
             report = RapporteurReport(consultation=consultation, author=by, original_language=language, revision=0)
         elif report.revision != shown_revision:
-            raise ReportError(_("The report changed since you opened it: here is the current version."))
+            raise StaleReport(_("The report changed since you opened it: here is the current version."))
         elif language == report.original_language and not text.strip():
             raise ReportError(_("The report cannot be empty in the language it was first written in."))
         suffix = field_suffix(language)
@@ -148,7 +152,7 @@ def report_publish(*, report: RapporteurReport, by, shown_revision: int) -> Rapp
     with transaction.atomic():
         locked = _locked(consultation)
         if locked is None or locked.revision != shown_revision:
-            raise ReportError(_("The report changed since you opened it: here is the current version."))
+            raise StaleReport(_("The report changed since you opened it: here is the current version."))
         if locked.status == ReportStatus.PUBLISHED:
             return locked
         if locked.held_by_organisers:

@@ -166,6 +166,11 @@ def test_the_rapporteur_writes_saves_and_publishes_through_the_page(client):
     assert published.status_code == 302
     assert RapporteurReport.objects.get().status == ReportStatus.PUBLISHED
 
+    french = f"/fr/consultations/{consultation.pk}/report/edit/"
+    stale = client.post(french, {"language": "en", "revision": "0", "title": "", "text": "Écrit dans un autre onglet."})
+    assert stale.status_code == 409, "a stale save is told apart in any language"
+    assert "Six messages." in stale.content.decode() and "Écrit dans un autre onglet." in stale.content.decode()
+
     client.force_login(make_user(Role.SECRETARIAT))
     assert client.get(url).status_code == 403, "the organisers read the report; only the rapporteur writes it"
 
