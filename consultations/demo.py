@@ -12,6 +12,7 @@ from consultations import feedback, reports, services
 from consultations.enums import (
     Attendance,
     BriefingKind,
+    CheckInWay,
     ConsultationStatus,
     InterestStatus,
     ProposalKind,
@@ -24,14 +25,17 @@ from consultations.enums import (
 )
 from consultations.models import (
     BriefingRequest,
+    CheckIn,
     Consultation,
     ExpressionOfInterest,
     InputCall,
+    InvitationLetter,
     Pledge,
     Proposal,
     Registration,
     Session,
     TalkSpeaker,
+    UnmatchedAttendee,
     WrittenInput,
 )
 from portal.enums import Constituency, Expertise, Gender, Role
@@ -382,6 +386,47 @@ def create_demo_meetings() -> Consultation | None:
     return review
 
 
+@transaction.atomic
+def create_demo_attendance() -> Consultation | None:
+    """Attendance as it is after a meeting and before the next: everyone at the Pacific pre-consultation taken
+    from the platform's report (stakeholder@demo.test can download a certificate), one row of that report left
+    for staff to resolve, and a visa invitation letter waiting for the secretariat for the Bangkok consultation."""
+    held = Consultation.objects.filter(title="Pacific stakeholder pre-consultation (demo)").first()
+    consultation = Consultation.objects.filter(event__key="2024-ap-msc").first()
+    if held is None or consultation is None or CheckIn.objects.filter(registration__consultation=held).exists():
+        return None
+    secretariat = User.objects.filter(email="secretariat@demo.test").first()
+    for minutes, registration in enumerate(held.registrations.filter(status=RegistrationStatus.REGISTERED), 150):
+        CheckIn.objects.create(
+            registration=registration,
+            attended=Attendance.VIRTUAL,
+            way=CheckInWay.PLATFORM,
+            minutes=minutes,
+            at=held.ends_at,
+            recorded_by=secretariat,
+        )
+    UnmatchedAttendee.objects.create(consultation=held, name="Interpreter booth 2 (demo)", minutes=175)
+    Consultation.objects.filter(pk=consultation.pk).update(host_country="TH")
+    place = (
+        consultation.registrations.filter(status=RegistrationStatus.REGISTERED, attendance=Attendance.IN_PERSON)
+        .order_by("arrival")
+        .first()
+    )
+    if place is not None and consultation.starts_at:
+        day = consultation.starts_at.date()
+        InvitationLetter.objects.create(
+            registration=place,
+            passport_name=place.user.profile.display_name.upper(),
+            nationality=place.user.profile.country or "FJ",
+            passport_number="DEMO12345",
+            passport_expiry=day + timedelta(days=700),
+            stay_from=day - timedelta(days=1),
+            stay_to=day + timedelta(days=2),
+            requested_at=timezone.now() - timedelta(days=3),
+        )
+    return held
+
+
 def seed() -> str | None:
     """For ``manage.py seed_demo``: what was created, or None when the demo data already exists."""
     made = []
@@ -397,4 +442,6 @@ def seed() -> str | None:
         made.append("Demo call for written inputs created: one input published, one waiting for screening.")
     if create_demo_talk_and_briefing():
         made.append("Demo GCM Talk created (panel, registrations, summary, pledge) and a briefing request waiting.")
+    if create_demo_attendance():
+        made.append("Demo attendance recorded at the Pacific pre-consultation and a visa invitation letter requested.")
     return "\n".join(made) or None

@@ -134,3 +134,24 @@ class Rating(models.IntegerChoices):
     FAIR = 3, _("Fair")
     GOOD = 4, _("Good")
     VERY_GOOD = 5, _("Very good")
+
+
+class CheckInWay(models.TextChoices):
+    """How a person's attendance was recorded."""
+
+    DOOR = "door", _("At the door")
+    HAND = "hand", _("Marked by hand")
+    PLATFORM = "platform", _("From the meeting platform's report")
+
+
+class LetterStatus(models.TextChoices):
+    """A request for a visa invitation letter: the secretariat checks each one (fraud happens)."""
+
+    REQUESTED = "requested", _("Waiting for the secretariat")
+    APPROVED = "approved", _("Approved")
+    REFUSED = "refused", _("Refused")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+# A request still waiting or a letter given: one at a time per registration.
+LETTER_OPEN = (LetterStatus.REQUESTED, LetterStatus.APPROVED)

@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from django import forms
 from django.conf import settings
 from django.utils import timezone, translation
@@ -6,7 +8,17 @@ from django.utils.translation import ngettext
 
 from consultations import selectors
 from consultations.enums import SessionKind, SpeakingRole, TalkRole
-from consultations.models import BriefingRequest, FeedbackResponse, Proposal, SelectionCriteria, Session
+from consultations.letters import FIELDS as LETTER_FIELDS
+from consultations.letters import letter_languages, letter_values_errors, meeting_days
+from consultations.models import (
+    BriefingRequest,
+    FeedbackResponse,
+    InvitationLetter,
+    Proposal,
+    SelectionCriteria,
+    Session,
+)
+from consultations.platform_reports import MAX_BYTES as MAX_REPORT_BYTES
 from consultations.services import (
     BRIEFING_FIELDS,
     INPUT_SUMMARY_WORDS,
@@ -417,3 +429,82 @@ class FeedbackForm(forms.ModelForm):
                 choices.append(("", _("Does not apply / no answer")))
             field.choices = choices
         self.fields["comment"].help_text = _("Optional. Please do not name anyone: answers are anonymous.")
+
+
+class CheckInForm(forms.Form):
+    code = forms.CharField(
+        label=_("Code or name"),
+        max_length=200,
+        help_text=_("Scan the person's QR code, or type the code (for example 7KQ2-M9XD) or part of their name."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autofocus": True, "autocapitalize": "characters"}),
+    )
+
+
+class AttendanceImportForm(forms.Form):
+    report = forms.FileField(
+        label=_("Participant report (CSV)"),
+        help_text=_("The participant or attendance report exported from Zoom, Microsoft Teams or Webex, at most 5 MB."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv,text/plain"}),
+    )
+
+    def clean_report(self):
+        report = self.cleaned_data["report"]
+        if report.size > MAX_REPORT_BYTES:
+            raise forms.ValidationError(_("The file is larger than 5 MB."))
+        return report
+
+
+class RevokeForm(forms.Form):
+    reason = forms.CharField(label=_("Reason for revoking"), max_length=500)
+
+
+class LetterRequestForm(forms.ModelForm):
+    """The least a visa office needs: checked against the meeting's days (consultations.letters)."""
+
+    class Meta:
+        model = InvitationLetter
+        fields = list(LETTER_FIELDS)
+        widgets = {
+            "passport_expiry": forms.DateInput(attrs={"type": "date"}),
+            "stay_from": forms.DateInput(attrs={"type": "date"}),
+            "stay_to": forms.DateInput(attrs={"type": "date"}),
+            "passport_name": forms.TextInput(attrs={"autocomplete": "off"}),
+            "passport_number": forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
+        }
+
+    def __init__(self, *args, consultation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.consultation = consultation
+        names = dict(settings.LANGUAGES)
+        self.fields["language"].choices = [(code, names[code]) for code in letter_languages(consultation)]
+        for name in ("passport_name", "nationality", "passport_number", "passport_expiry"):
+            self.fields[name].required = True
+        days = meeting_days(consultation)
+        if days and not self.is_bound:
+            self.initial.setdefault("stay_from", days[0] - timedelta(days=1))
+            self.initial.setdefault("stay_to", days[1] + timedelta(days=1))
+
+    def clean_passport_name(self):
+        return clean_name(self.cleaned_data["passport_name"])
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.errors:
+            for field, message in letter_values_errors(consultation=self.consultation, values=cleaned).items():
+                self.add_error(field, message)
+        return cleaned
+
+
+class LetterDecisionForm(forms.Form):
+    revision = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[("approve", _("Approve: issue the letter")), ("refuse", _("Refuse"))],
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        label=_("Reason (sent to the requester when refusing)"),
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )

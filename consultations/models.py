@@ -1,3 +1,4 @@
+import secrets
 import uuid
 
 from django.conf import settings
@@ -8,18 +9,22 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
 
 from consultations.enums import (
     HOLDS_PLACE,
+    LETTER_OPEN,
     Attendance,
     BriefingKind,
     BriefingStatus,
+    CheckInWay,
     ConsultationStatus,
     DocumentKind,
     ExportStatus,
     InputAuthor,
     InputStatus,
     InterestStatus,
+    LetterStatus,
     ProposalKind,
     ProposalLevel,
     ProposalStatus,
@@ -60,6 +65,16 @@ def decider_field() -> models.ForeignKey:
     )
 
 
+# Crockford's base 32: no I, L, O or U, so a code read aloud or typed from paper is not misread.
+CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+
+
+def new_check_in_code() -> str:
+    """Eight random characters in two groups, "7KQ2-M9XD": 40 bits, typed at the door when a scan fails."""
+    raw = "".join(secrets.choice(CODE_ALPHABET) for _ in range(8))
+    return f"{raw[:4]}-{raw[4:]}"
+
+
 def private_storage():
     """Files that are never under a public URL: views that check who asks serve them."""
     return storages["private"]
@@ -87,6 +102,11 @@ class Consultation(models.Model):
     capacity_in_person = models.PositiveIntegerField(_("places in the room"), default=0)
     capacity_virtual = models.PositiveIntegerField(_("places online"), default=0)
     venue = models.CharField(_("venue"), max_length=300, blank=True)
+    host_country = CountryField(
+        _("host country"),
+        blank=True,
+        help_text=_("Where the meeting is held: visa invitation letters may be written in its language."),
+    )
     time_zone = models.CharField(
         _("time zone"),
         max_length=64,
@@ -207,6 +227,9 @@ class Registration(models.Model):
     decision_note = models.CharField(_("reason"), max_length=500, blank=True)
     decided_by = decider_field()
     decided_at = models.DateTimeField(_("decided on"), null=True, blank=True)
+    # The personal code shown at the door (as a QR code and as text): unique within the meeting, random, so
+    # that one person's code says nothing about anyone else's.
+    code = models.CharField(_("check-in code"), max_length=9, default=new_check_in_code, editable=False)
 
     class Meta:
         ordering = ["arrival"]
@@ -214,6 +237,7 @@ class Registration(models.Model):
         verbose_name_plural = _("registrations")
         constraints = [
             models.UniqueConstraint(fields=["consultation", "user"], name="one_registration_per_person"),
+            models.UniqueConstraint(fields=["consultation", "code"], name="one_check_in_code_per_meeting"),
         ]
         indexes = [models.Index(fields=["consultation", "status", "attendance", "arrival"])]
 
@@ -823,3 +847,127 @@ class FeedbackGiven(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} → {self.consultation_id}"
+
+
+class CheckIn(models.Model):
+    """That a registered person attended: in the room or online. One per registration: two staff scanning the
+    same person at the same moment record one check-in (the database refuses the second)."""
+
+    registration = models.OneToOneField(
+        Registration, on_delete=models.CASCADE, related_name="check_in", verbose_name=_("registration")
+    )
+    attended = models.CharField(_("attended"), max_length=20, choices=Attendance.choices)
+    way = models.CharField(_("recorded"), max_length=20, choices=CheckInWay.choices)
+    at = models.DateTimeField(_("checked in on"), default=timezone.now)
+    # From the platform's report: minutes in the online meeting, when it says.
+    minutes = models.PositiveIntegerField(_("minutes online"), null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = _("check-in")
+        verbose_name_plural = _("check-ins")
+
+    def __str__(self) -> str:
+        return f"{self.registration_id}: {self.attended}"
+
+
+class UnmatchedAttendee(models.Model):
+    """A row of a meeting platform's participant report that matched nobody registered, for staff to resolve
+    (match it to a registration, or dismiss it). Deleted once resolved, and with the passport data after the
+    meeting: it may be anyone's name and address."""
+
+    consultation = models.ForeignKey(
+        Consultation, on_delete=models.CASCADE, related_name="unmatched_attendees", verbose_name=_("meeting")
+    )
+    name = models.CharField(_("name in the report"), max_length=200, blank=True)
+    email = models.CharField(_("e-mail in the report"), max_length=254, blank=True)
+    minutes = models.PositiveIntegerField(_("minutes online"), default=0)
+    imported_at = models.DateTimeField(_("imported on"), default=timezone.now)
+
+    class Meta:
+        ordering = ["name", "email", "pk"]
+        verbose_name = _("unmatched attendee")
+        verbose_name_plural = _("unmatched attendees")
+        constraints = [
+            models.UniqueConstraint(fields=["consultation", "email", "name"], name="one_unmatched_row_per_person")
+        ]
+
+    def __str__(self) -> str:
+        return self.name or self.email
+
+
+def _serial() -> str:
+    return secrets.token_urlsafe(12)
+
+
+class Certificate(models.Model):
+    """A certificate of attendance: issued once a person attended, verifiable by anyone through a signed link,
+    revocable by the secretariat. It shows the name as it was when issued, and nothing else personal."""
+
+    registration = models.OneToOneField(
+        Registration, on_delete=models.CASCADE, related_name="certificate", verbose_name=_("registration")
+    )
+    serial = models.CharField(_("number"), max_length=32, unique=True, default=_serial, editable=False)
+    name = models.CharField(_("name shown"), max_length=200)
+    issued_at = models.DateTimeField(_("issued on"), default=timezone.now)
+    revoked_at = models.DateTimeField(_("revoked on"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    revoke_reason = models.CharField(_("reason"), max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["issued_at", "pk"]
+        verbose_name = _("certificate of attendance")
+        verbose_name_plural = _("certificates of attendance")
+
+    def __str__(self) -> str:
+        return self.serial
+
+
+class InvitationLetter(models.Model):
+    """A request for a visa invitation letter (the least a visa office needs), and the letter once the
+    secretariat approved it. The passport details are the secretariat's and the requester's alone, never
+    exported, and erased a set time after the meeting (settings.INVITATION_LETTER_RETENTION_DAYS)."""
+
+    registration = models.ForeignKey(
+        Registration, on_delete=models.CASCADE, related_name="letters", verbose_name=_("registration")
+    )
+    passport_name = models.CharField(
+        _("name as in the passport"), max_length=200, blank=True, help_text=_("Exactly as printed in the passport.")
+    )
+    nationality = CountryField(_("nationality"), blank=True)
+    passport_number = models.CharField(_("passport number"), max_length=20, blank=True)
+    passport_expiry = models.DateField(_("passport valid until"), null=True, blank=True)
+    stay_from = models.DateField(_("arriving on"))
+    stay_to = models.DateField(_("leaving on"))
+    language = models.CharField(_("language of the letter"), max_length=8, choices=settings.LANGUAGES, default="en")
+    status = models.CharField(
+        _("status"), max_length=20, choices=LetterStatus.choices, default=LetterStatus.REQUESTED, db_index=True
+    )
+    revision = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    requested_at = models.DateTimeField(_("requested on"), default=timezone.now)
+    decided_by = decider_field()
+    decided_at = models.DateTimeField(_("decided on"), null=True, blank=True)
+    decision_note = models.CharField(_("reason"), max_length=500, blank=True)
+    serial = models.CharField(_("number"), max_length=32, unique=True, default=_serial, editable=False)
+    erased_at = models.DateTimeField(_("passport details erased on"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["requested_at", "pk"]
+        verbose_name = _("visa invitation letter")
+        verbose_name_plural = _("visa invitation letters")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["registration"],
+                condition=models.Q(status__in=LETTER_OPEN),
+                name="one_open_letter_per_registration",
+            ),
+            models.CheckConstraint(condition=models.Q(stay_to__gte=models.F("stay_from")), name="letter_stay_ordered"),
+        ]
+
+    def __str__(self) -> str:
+        return self.serial

@@ -14,16 +14,19 @@ from consultations.enums import (
     ExportStatus,
     InputStatus,
     InterestStatus,
+    LetterStatus,
     ProposalStatus,
     RegistrationStatus,
     ReportStatus,
 )
 from consultations.models import (
     BriefingRequest,
+    Certificate,
     ExportLog,
     ExpressionOfInterest,
     FeedbackGiven,
     Follow,
+    InvitationLetter,
     Proposal,
     RapporteurReport,
     Registration,
@@ -47,6 +50,10 @@ class Consultations(PersonalData):
         "consultations.briefingrequest": "requester",  # not decided_by
         "consultations.rapporteurreport": "author",
         "consultations.feedbackgiven": "user",
+        # Attendance is the attendee's, not the staff member's who recorded it or revoked the certificate.
+        "consultations.checkin": "registration__user",
+        "consultations.certificate": "registration__user",
+        "consultations.invitationletter": "registration__user",  # not decided_by
     }
     listed = {"consultations.exportlog": "user"}
     copied = (
@@ -59,6 +66,9 @@ class Consultations(PersonalData):
         "consultations.briefingrequest",
         "consultations.rapporteurreport",
         "consultations.feedbackgiven",
+        "consultations.checkin",
+        "consultations.certificate",
+        "consultations.invitationletter",
     )
     not_copied = {
         "consultations.selectioncriteria": "A consultation's criteria, about nobody; who changed them is in the "
@@ -87,6 +97,14 @@ class Consultations(PersonalData):
         "consultations.exportlog": "Registration lists exported to files that may list the person are deleted "
         "(they can be exported again) and marked removed; the record of who exported stays, linked to the "
         "emptied account of an exporter who erased theirs.",
+        "consultations.checkin": "Kept, linked to the emptied account: attendance counts, and the travel the "
+        "MPTF paid for is reported against it. Check-ins the person recorded as staff stay whole.",
+        "consultations.certificate": "Deleted: the name printed on it goes, and its link no longer confirms it. "
+        "Certificates the person revoked as staff stay whole.",
+        "consultations.invitationletter": "Requests not approved, and letters for meetings still ahead (their place "
+        "is given back), are deleted. Approved letters of past meetings keep their number and dates, so a visa "
+        "office can still check them; the passport details are erased. Letters the person decided as staff stay "
+        "whole.",
     }
 
     def erase(self, user: User) -> None:
@@ -119,3 +137,8 @@ class Consultations(PersonalData):
         BriefingRequest.objects.filter(requester=user).update(needs="", decision_note="")
         RapporteurReport.objects.filter(author=user, status=ReportStatus.DRAFT).delete()
         FeedbackGiven.objects.filter(user=user).delete()
+        Certificate.objects.filter(registration__user=user).delete()
+        InvitationLetter.objects.filter(registration__user=user).exclude(status=LetterStatus.APPROVED).delete()
+        InvitationLetter.objects.filter(registration__user=user, erased_at__isnull=True).update(
+            passport_name="", passport_number="", nationality="", passport_expiry=None, erased_at=timezone.now()
+        )

@@ -18,13 +18,21 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from consultations import feedback
-from consultations.enums import HOLDS_PLACE, BriefingStatus, ConsultationStatus, DocumentKind, RegistrationStatus
+from consultations.enums import (
+    HOLDS_PLACE,
+    BriefingStatus,
+    ConsultationStatus,
+    DocumentKind,
+    LetterStatus,
+    RegistrationStatus,
+)
 from consultations.models import (
     BriefingRequest,
     Consultation,
     ExpressionOfInterest,
     FeedbackGiven,
     InputCall,
+    InvitationLetter,
     Registration,
     SummaryDocument,
     WrittenInput,
@@ -519,5 +527,73 @@ BRIEFING_REQUEST_WAITING = register(
             BriefingRequest.objects.filter(pk=split_target(target)[1]).values_list("region__code", flat=True).first()
         ),
         for_user=lambda user: can(user, "consultations.manage"),
+    )
+)
+
+
+# --- Visa invitation letters (issue: attendance) -----------------------------------------------------------
+
+_LETTER_WAITING = "letter_request_waiting"
+
+
+def _letter_deciders(letter) -> list[int]:
+    """Who decides a letter: the secretariat; never its requester nor someone of the requester's organisation."""
+    region = letter.registration.consultation.event.region_id
+    ids = holder_ids("consultations.letters", region)
+    return [pk for pk in ids if not integrity.conflicted(User(pk=pk), {letter.registration.user_id})]
+
+
+def _letter_find(today: date) -> Iterator[Due]:
+    start, end = window(today)
+    waiting = (
+        InvitationLetter.objects.filter(
+            status=LetterStatus.REQUESTED,
+            requested_at__date__lte=end - timedelta(days=BRIEFING_ANSWER_WORKING_DAYS),
+        )
+        .select_related("registration__consultation__event")
+        .order_by("pk")
+    )
+    for letter in waiting:
+        due_on = working_days_after(timezone.localdate(letter.requested_at), BRIEFING_ANSWER_WORKING_DAYS)
+        if not start <= due_on <= end:
+            continue
+        for person in _letter_deciders(letter):
+            yield Due(person, f"invitationletter:{letter.pk}", due_on)
+
+
+def _letter_message(target: str) -> Message | None:
+    letter = (
+        InvitationLetter.objects.filter(pk=split_target(target)[1], status=LetterStatus.REQUESTED)
+        .select_related("registration__consultation")
+        .first()
+    )
+    if letter is None:
+        return None
+    # The reminder names the meeting, never the person or the passport: it travels by e-mail.
+    return Message(
+        _("A request for a visa invitation letter waits for a decision: “%(title)s”")
+        % {"title": letter.registration.consultation.title},
+        _("It was asked for more than two working days ago, and visas take time. Decide it, or ask a colleague to."),
+        reverse("consultations:letter_queue"),
+        date_format(timezone.localdate(letter.requested_at), "DATE_FORMAT"),
+    )
+
+
+LETTER_REQUEST_WAITING = register(
+    Rule(
+        kind=_LETTER_WAITING,
+        label=gettext_lazy("A request for a visa invitation letter waits more than two working days"),
+        audience=gettext_lazy("The secretariat"),
+        find=_letter_find,
+        message=_letter_message,
+        still_needed_by=lambda recipient_id, target: InvitationLetter.objects.filter(
+            pk=split_target(target)[1], status=LetterStatus.REQUESTED
+        ).exists(),
+        region_of=lambda target: (
+            InvitationLetter.objects.filter(pk=split_target(target)[1])
+            .values_list("registration__consultation__event__region__code", flat=True)
+            .first()
+        ),
+        for_user=lambda user: can(user, "consultations.letters"),
     )
 )

@@ -35,6 +35,7 @@ from consultations.enums import (
     SpeakingRole,
     TalkRole,
 )
+from consultations.letters import letters_void
 from consultations.models import (
     BriefingRequest,
     Consultation,
@@ -208,6 +209,7 @@ def registration_cancel(*, registration: Registration, notify: bool = True) -> l
     registration.status = RegistrationStatus.CANCELLED
     registration.cancelled_at = timezone.now()
     registration.save(update_fields=["status", "cancelled_at"])
+    letters_void(registration=registration)
     if notify:
         _notify(registration, "cancelled")
     return _fill_places(consultation, registration.attendance)

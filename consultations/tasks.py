@@ -3,13 +3,23 @@ import uuid
 from celery import shared_task
 from django.conf import settings
 
-from consultations.enums import BriefingStatus, ExportStatus, InputStatus, ProposalStatus, RegistrationStatus
+from consultations.documents import qr_png
+from consultations.enums import (
+    Attendance,
+    BriefingStatus,
+    ExportStatus,
+    InputStatus,
+    LetterStatus,
+    ProposalStatus,
+    RegistrationStatus,
+)
 from consultations.exports import export_queryset, write_xlsx
 from consultations.ical import consultation_ics
 from consultations.models import (
     BriefingRequest,
     ExportLog,
     ExpressionOfInterest,
+    InvitationLetter,
     Proposal,
     Registration,
     WrittenInput,
@@ -28,6 +38,9 @@ def send_registration_mail(*, registration_id: int, reason: str) -> None:
     attachments = []
     if registration.status == RegistrationStatus.REGISTERED:
         attachments.append(("consultation.ics", consultation_ics(registration.consultation), "text/calendar"))
+        if registration.attendance == Attendance.IN_PERSON:
+            # The personal code to show at the door (also on "My registrations").
+            attachments.append(("check-in-code.png", qr_png(registration.code), "image/png"))
     send_templated_mail(
         template="consultations/email/registration",
         to=[registration.user.email],
@@ -134,3 +147,33 @@ def send_briefing_request_mail(*, request_id: int) -> None:
         language=language_of(request.requester),
         context={"request": request},
     )
+
+
+@mail_task
+def send_letter_mail(*, letter_id: int, received: bool = False) -> None:
+    """Tell the requester of a visa invitation letter, in their language, that the request arrived or what was
+    decided. The mail carries no passport detail."""
+    letter = (
+        InvitationLetter.objects.select_related("registration__user__profile", "registration__consultation")
+        .filter(pk=letter_id)
+        .first()
+    )
+    if letter is None or letter.status == LetterStatus.WITHDRAWN:
+        return
+    if not received and letter.status == LetterStatus.REQUESTED:
+        return
+    user = letter.registration.user
+    send_templated_mail(
+        template="consultations/email/letter_received" if received else "consultations/email/letter_decision",
+        to=[user.email],
+        language=language_of(user),
+        context={"letter": letter, "consultation": letter.registration.consultation},
+    )
+
+
+@shared_task
+def erase_expired_letters() -> int:
+    """Erase passport details a set time after their meeting (consultations.letters.letters_erase_expired)."""
+    from consultations.letters import letters_erase_expired  # noqa: PLC0415 - the service imports this module
+
+    return letters_erase_expired()

@@ -1,14 +1,16 @@
 """The meetings of a review on its workspace (reviews.workspace): places, waiting list, accreditation queue,
 speakers chosen and the selection criteria of each consultation, in three queries whatever their number."""
 
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 from consultations.enums import HOLDS_PLACE, Attendance, InterestStatus, RegistrationStatus
 from consultations.forms import dimension_labels
-from consultations.models import Consultation, ExpressionOfInterest, Registration, SelectionCriteria
+from consultations.models import CheckIn, Consultation, ExpressionOfInterest, Registration, SelectionCriteria
+from portal.enums import Constituency, Gender
+from portal.m49 import SUBREGIONS
 from portal.permissions import can_in_region
 from reviews.workspace import Tile, register
 
@@ -85,3 +87,47 @@ def build(*, region, cycle, user) -> dict:
 
 
 register(Tile("meetings", 20, "consultations/tiles/meetings.html", build))
+
+
+def _label(dim: str, value: str) -> str:
+    if not value:
+        return str(_("Not given"))
+    if dim == "constituency":
+        return str(dict(Constituency.choices).get(value, value))
+    if dim == "subregion":
+        return str(SUBREGIONS.get(value, value))
+    return str(dict(Gender.choices).get(value, value))
+
+
+def build_attendance(*, region, cycle, user) -> dict | None:
+    """Who attended the review's meetings, counted by sector, sub-region and gender (never a name): one query
+    per dimension and one for the totals, whatever the number of meetings or people."""
+    if not can_in_region(user, "reviews.workspace", region.pk):
+        return None
+    check_ins = CheckIn.objects.filter(
+        registration__consultation__event__region=region, registration__consultation__event__cycle=cycle
+    )
+    totals = check_ins.aggregate(
+        total=Count("pk"),
+        in_room=Count("pk", filter=Q(attended=Attendance.IN_PERSON)),
+        online=Count("pk", filter=Q(attended=Attendance.VIRTUAL)),
+    )
+    labels = dimension_labels()
+    groups = []
+    for dim in ("constituency", "subregion", "gender"):
+        rows = (
+            check_ins.values(f"registration__user__profile__{dim}")
+            .annotate(n=Count("pk"))
+            .order_by("-n", f"registration__user__profile__{dim}")
+        )
+        groups.append(
+            {
+                "dim": dim,
+                "title": labels[dim],
+                "rows": [(_label(dim, row[f"registration__user__profile__{dim}"] or ""), row["n"]) for row in rows],
+            }
+        )
+    return {"totals": totals, "groups": groups}
+
+
+register(Tile("attendance", 25, "consultations/tiles/attendance.html", build_attendance))

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from consultations import meeting_views, views
+from consultations import attendance_views, meeting_views, views
 from portal.cache import public_page
 
 app_name = "consultations"
@@ -17,6 +17,16 @@ urlpatterns = [
     path("briefings/queue/", views.briefing_queue, name="briefing_queue"),
     path("briefings/<int:pk>/", views.briefing_request, name="briefing_request"),
     path("briefings/<int:pk>/edit/", views.briefing_request_edit, name="briefing_request_edit"),
+    path("mine/", attendance_views.my_registrations, name="mine"),
+    path("<int:pk>/certificate.pdf", attendance_views.certificate_download, name="certificate"),
+    path("<int:pk>/letter/", attendance_views.letter, name="letter"),
+    path("letters/", attendance_views.letter_queue, name="letter_queue"),
+    path("letters/<int:letter_id>.pdf", attendance_views.letter_pdf, name="letter_pdf"),
+    path("verify/certificate/<str:token>/", attendance_views.certificate_verify, name="certificate_verify"),
+    path("verify/letter/<str:token>/", attendance_views.letter_verify, name="letter_verify"),
+    path("<int:pk>/check-in/", attendance_views.check_in, name="check_in"),
+    path("<int:pk>/attendance/", attendance_views.attendance, name="attendance"),
+    path("<int:pk>/attendance/import/", attendance_views.attendance_import, name="attendance_import"),
     path("<int:pk>/register/", views.register, name="register"),
     path("<int:pk>/follow/", views.follow, name="follow"),
     path("<int:pk>/cancel/", views.cancel, name="cancel"),

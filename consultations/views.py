@@ -281,6 +281,7 @@ def dashboard(request, pk: int):
             "criteria": criteria,
             "criteria_rows": criteria_rows(criteria),
             "selects_speakers": _manages(request.user, consultation, "consultations.select_speakers"),
+            "letters": _manages(request.user, consultation, "consultations.letters"),
             "export_columns": [(key, label) for key, (label, *_how) in COLUMNS.items()],
             "default_columns": DEFAULT_COLUMNS,
             "statuses": RegistrationStatus.choices,

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from consultations.models import Registration
 from consultations.selectors import named_in_public
 from consultations.services import consultation_places_left
-from funding import exports, priority, selectors, services, workflow
+from funding import exports, priority, selectors, services, travel, workflow
 from funding.enums import State
 from funding.forms import ApplicationForm, ConflictForm, DecisionForm, RecommendationForm, ScreeningForm
 from funding.models import Application, Call
@@ -293,7 +293,29 @@ def dashboard(request, pk: int):
     if not can(request.user, "funding.screen"):
         raise PermissionDenied
     call = get_object_or_404(Call, pk=pk)
-    return render(request, "funding/dashboard.html", {"call": call, **selectors.dashboard(call)})
+    return render(
+        request, "funding/dashboard.html", {"call": call, **selectors.dashboard(call), **travel.summary(call)}
+    )
+
+
+@login_required
+def travel_export(request, pk: int, file_format: str = "csv"):
+    """The MPTF's report of a call: approved travellers, amounts and attendance; formula cells neutralised; logged.
+    No passport detail or contact is in it."""
+    if not can(request.user, "funding.screen"):
+        raise PermissionDenied
+    call = get_object_or_404(Call, pk=pk)
+    services.export_log(call=call, user=request.user, file_format=f"t-{file_format}")
+    if file_format == "csv":
+        response = StreamingHttpResponse(travel.csv_rows(call), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="funding-call-{call.pk}-travel.csv"'
+        return response
+    return FileResponse(
+        travel.xlsx_file(call),
+        as_attachment=True,
+        filename=f"funding-call-{call.pk}-travel.xlsx",
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
 
 
 @login_required

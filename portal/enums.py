@@ -96,3 +96,6 @@ class AuditAction(models.TextChoices):
     ACCOUNT_DELETION = "account_deletion", _("Account deleted")
     ANALYSIS_PUBLICATION = "analysis_publication", _("Publication of an analysis paper")
     QUESTION_PUBLICATION = "question_publication", _("Publication of a guiding question")
+    ATTENDANCE = "attendance", _("Attendance recorded or withdrawn")
+    CERTIFICATE_REVOCATION = "certificate_revocation", _("Certificate of attendance revoked")
+    LETTER_DECISION = "letter_decision", _("Decision on a visa invitation letter")

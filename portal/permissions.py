@@ -40,6 +40,12 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     # 001 Annex 2: speakers "decided based on agreed upon criteria by the regional stakeholder mechanism or task
     # team with support from the Network Executive Committee and Secretariat".
     "consultations.select_speakers": frozenset({Role.SECRETARIAT, Role.TASK_TEAM}),
+    # Attendance: checking people in at the door, taking online attendance, the attendance list.
+    "consultations.attendance": frozenset({Role.SECRETARIAT, Role.FOCAL_POINT}),
+    # Certificates are revoked, and visa invitation letters (with the passport details behind them) read and
+    # decided, by the secretariat alone.
+    "consultations.certify": frozenset({Role.SECRETARIAT}),
+    "consultations.letters": frozenset({Role.SECRETARIAT}),
     "discussions.read": frozenset({SIGNED_IN}),
     "discussions.post": frozenset({Role.STAKEHOLDER, Role.UN_SYSTEM}),
     "discussions.moderate": frozenset({Role.MODERATOR, Role.FOCAL_POINT}),

@@ -9,6 +9,7 @@ from io import StringIO
 
 from django.core.management import call_command
 
+from consultations.certificates import certificate_issue, certificate_token
 from consultations.models import BriefingRequest, Consultation, InputCall, Proposal
 from discussions.models import Post, Space
 from funding.models import Application, Call
@@ -41,6 +42,8 @@ def make_demo(settings) -> dict:
     drafted = space.phases.get(number=2).questions.filter(status="shared").first()
     talk = Proposal.objects.filter(status="approved").first()
     request = BriefingRequest.objects.first()
+    # stakeholder@demo.test attended the Pacific pre-consultation: the certificate's public verification page.
+    certificate = certificate_issue(registration=held.registrations.get(user__email="stakeholder@demo.test"))
     # Someone waiting for the secretariat to verify a UN-system claim: the verification pages show it.
     claimant = ProfileFactory(
         claimed_affiliation=ClaimedAffiliation.UN_SYSTEM, verification_status=VerificationStatus.PENDING
@@ -91,8 +94,12 @@ def make_demo(settings) -> dict:
                 "accounts/password/change/",
                 "accounts/2fa/",
                 f"consultations/{held.pk}/feedback/",
+                "consultations/mine/",
+                f"consultations/verify/certificate/{certificate_token(certificate)}/",
             ],
             "participant1": [
+                "consultations/mine/",
+                f"consultations/{consultation.pk}/letter/",
                 f"funding/applications/{mine.pk}/",
                 f"discussions/posts/{post.pk}/edit/",
                 "consultations/briefings/",
@@ -105,6 +112,9 @@ def make_demo(settings) -> dict:
                 f"consultations/{consultation.pk}/dashboard/",
                 f"consultations/{consultation.pk}/speakers/",
                 f"consultations/{held.pk}/feedback/results/",
+                f"consultations/{consultation.pk}/check-in/",
+                f"consultations/{held.pk}/attendance/",
+                "consultations/letters/",
                 f"admin/consultations/consultation/{consultation.pk}/change/",
                 f"funding/calls/{call.pk}/dashboard/",
                 f"funding/calls/{call.pk}/review/",

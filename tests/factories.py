@@ -569,6 +569,64 @@ class FollowFactory(factory.django.DjangoModelFactory):
     user = _person()
 
 
+class CheckInFactory(factory.django.DjangoModelFactory):
+    """That someone with a confirmed place came to the room, checked in at the door by the secretariat."""
+
+    class Meta:
+        model = consultation_models.CheckIn
+
+    registration = factory.SubFactory(RegistrationFactory, status=RegistrationStatus.REGISTERED)
+    attended = "in_person"
+    way = "door"
+    recorded_by = _person(Role.SECRETARIAT)
+
+
+class UnmatchedAttendeeFactory(factory.django.DjangoModelFactory):
+    """A row of a platform's participant report that matched nobody registered."""
+
+    class Meta:
+        model = consultation_models.UnmatchedAttendee
+
+    consultation = factory.SubFactory(ConsultationFactory)
+    name = factory.Sequence(lambda n: f"Guest {n}")
+    email = factory.Sequence(lambda n: f"guest{n}@example.org")
+    minutes = 45
+
+
+class CertificateFactory(factory.django.DjangoModelFactory):
+    """A certificate issued to someone checked in, showing their display name."""
+
+    class Meta:
+        model = consultation_models.Certificate
+
+    registration = factory.LazyAttribute(lambda o: CheckInFactory().registration)
+    name = factory.LazyAttribute(lambda o: o.registration.user.profile.display_name)
+
+
+class InvitationLetterFactory(factory.django.DjangoModelFactory):
+    """A request for a visa invitation letter, waiting for the secretariat, for a confirmed place in the room at a
+    meeting two months ahead (stay from the day before to the day after)."""
+
+    class Meta:
+        model = consultation_models.InvitationLetter
+
+    registration = factory.LazyAttribute(
+        lambda o: RegistrationFactory(
+            consultation=ConsultationFactory(
+                starts_at=timezone.now() + timedelta(days=60), ends_at=timezone.now() + timedelta(days=61)
+            ),
+            attendance="in_person",
+            status=RegistrationStatus.REGISTERED,
+        )
+    )
+    passport_name = "AMINA YUSUF"
+    nationality = "NG"
+    passport_number = "A12345678"
+    passport_expiry = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=900))
+    stay_from = factory.LazyAttribute(lambda o: o.registration.consultation.starts_at.date() - timedelta(days=1))
+    stay_to = factory.LazyAttribute(lambda o: o.registration.consultation.ends_at.date() + timedelta(days=1))
+
+
 def africa() -> review_models.Region:
     """The Africa region every ``make_consultation`` shares (its page is /regions/africa/)."""
     return review_models.Region.objects.filter(code="africa").first() or RegionFactory(

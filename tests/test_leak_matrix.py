@@ -93,11 +93,14 @@ from django.db import transaction
 from django.test import TestCase
 from django.utils import timezone
 from openpyxl import load_workbook
+from pypdf import PdfReader
 
 from consultations import feedback, reports
 from consultations import services as consultation_services
+from consultations.certificates import certificate_token
 from consultations.enums import InterestStatus
 from consultations.exports import COLUMNS
+from consultations.letters import letter_token
 from consultations.models import ExpressionOfInterest
 from consultations.tasks import export_xlsx
 from discussions import digest
@@ -109,9 +112,12 @@ from portal.enums import Role
 from tests import worlds
 from tests.factories import (
     BriefingRequestFactory,
+    CertificateFactory,
+    CheckInFactory,
     EventFactory,
     ExpressionOfInterestFactory,
     InputCallFactory,
+    InvitationLetterFactory,
     ProposalFactory,
     RegionFactory,
     RegistrationFactory,
@@ -484,6 +490,44 @@ def _after_meeting_items(consultation) -> list[Item]:
     return items
 
 
+def _attendance_items(consultation, users) -> list[Item]:
+    """A person checked in at a meeting held yesterday, with a certificate; two requests for a visa invitation
+    letter for the open consultation, one waiting and one approved, with passport details (attendance issue)."""
+    event = consultation.event
+    items = []
+    markers = {"name": "SECRET-ATTENDEE-NAME"}
+    attendee = make_user(Role.STAKEHOLDER, display_name=markers["name"])
+    held = make_consultation(
+        event=EventFactory(region=event.region, cycle=event.cycle),
+        title="Held with attendance",
+        starts_at=timezone.now() - timedelta(days=1, hours=5),
+        ends_at=timezone.now() - timedelta(days=1),
+    )
+    registration = RegistrationFactory(consultation=held, user=attendee, status="registered", attendance="in_person")
+    CheckInFactory(registration=registration, recorded_by=users["secretariat"])
+    certificate = CertificateFactory(registration=registration)
+    markers["code"] = registration.code
+    items.append(Item("attendance", "present", attendee, markers, obj=registration, extra={"cert": certificate}))
+    day = timezone.localdate() + timedelta(days=60)
+    for state in ("requested", "approved"):
+        upper = state.upper()
+        markers = {"pname": f"SECRET-PASSPORT-NAME-{upper}", "pnumber": f"SECRETNO{upper[:6]}"}
+        requester = make_user(Role.STAKEHOLDER)
+        letter = InvitationLetterFactory(
+            registration=RegistrationFactory(
+                consultation=consultation, user=requester, status="registered", attendance="in_person"
+            ),
+            passport_name=markers["pname"],
+            passport_number=markers["pnumber"],
+            stay_from=day,
+            stay_to=day + timedelta(days=3),
+            status=state,
+            decided_by=users["secretariat"] if state == "approved" else None,
+        )
+        items.append(Item("letter", state, requester, markers, obj=letter))
+    return items
+
+
 def _question_items(space, question, users) -> list[Item]:
     """Guiding questions in preparation (002: "shared with regional Network colleagues for feedback and comments
     before posting them"), each commented on by a member of the region's team; and the space's closing summary,
@@ -542,6 +586,7 @@ def _build() -> World:
         *_question_items(space, question, users),
         *_talk_and_briefing_items(consultation, users),
         *_after_meeting_items(consultation),
+        *_attendance_items(consultation, users),
     ]
     # An XLSX registration list another secretariat member made: the file is theirs alone.
     log = consultation_services.export_log(
@@ -588,6 +633,9 @@ def body_of(response) -> str:
             for value in row
             if value is not None
         )
+    if content_type == "application/pdf" and raw.rstrip().endswith(b"%%EOF"):
+        # A PDF the portal made (a certificate, a letter): its text. Uploaded files are served as they are.
+        return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(raw)).pages)
     text = raw.decode("utf-8-sig", errors="replace")
     if "text/calendar" in content_type:
         text = text.replace("\r\n ", "").replace("\r\n\t", "")
@@ -741,6 +789,19 @@ def reads_briefing(viewer, item, name) -> bool:
     return viewer == "owner" or viewer in RUNS_REGISTRATIONS
 
 
+def reads_letter(viewer, item, name) -> bool:
+    """Passport details: the requester and the secretariat, nobody else (not the region's focal point)."""
+    return viewer in ("owner", "secretariat")
+
+
+def holds_verification_link(viewer, item, name) -> bool:
+    """A verification page shows the name printed on the document to whoever holds its link (the visa office,
+    an employer): a certificate's name, an approved letter's name as in the passport. Never a passport number."""
+    if item.kind == "attendance":
+        return name == "name"
+    return item.state == "approved" and name == "pname"
+
+
 def own_proposal_title(viewer, item, name) -> bool:
     """The talks page reminds the proposer of their own proposal waiting for a decision."""
     return viewer == "owner" and item.kind == "talk" and name == "title"
@@ -826,8 +887,13 @@ ALL_KINDS = (
     "briefing",
     "report",
     "feedback",
+    "attendance",
+    "letter",
 )
 REPORT = ("report",)
+ATTENDANCE = ("attendance",)
+LETTER = ("letter",)
+ATTENDANCE_AND_LETTERS = (*ATTENDANCE, *LETTER)
 FEEDBACK = ("feedback",)
 TALK = ("talk",)
 BRIEFING = ("briefing",)
@@ -1157,6 +1223,64 @@ PATHS: dict[str, Path] = {
         frozenset({"feedback.comment"}),
     ),
     "discussions/closing-reports": Path(lambda w, i: f"/en/discussions/{w.space.pk}/closing/", REPORT, never),
+    # Attendance, certificates and visa invitation letters: never public; one's own; passport details for the
+    # secretariat alone; never in an export.
+    "consultations/my-registrations": Path(
+        lambda w, i: "/en/consultations/mine/",
+        ATTENDANCE_AND_LETTERS,
+        lambda v, i, n: v == "owner" and i.kind == "attendance" and n == "code",
+        frozenset({"attendance.code"}),
+    ),
+    "consultations/attendance-list": Path(
+        lambda w, i: f"/en/consultations/{i.obj.consultation_id}/attendance/",
+        ATTENDANCE,
+        lambda v, i, n: v in RUNS_REGISTRATIONS and n == "name",
+        frozenset({"attendance.name"}),
+    ),
+    "consultations/check-in-page": Path(
+        lambda w, i: f"/en/consultations/{i.obj.consultation_id}/check-in/", ATTENDANCE, never
+    ),
+    "consultations/certificate-pdf": Path(
+        lambda w, i: f"/en/consultations/{i.obj.consultation_id}/certificate.pdf",
+        ATTENDANCE,
+        lambda v, i, n: v == "owner" and n == "name",
+        frozenset({"attendance.name"}),
+    ),
+    "consultations/certificate-verify": Path(
+        lambda w, i: f"/en/consultations/verify/certificate/{certificate_token(i.extra['cert'])}/",
+        ATTENDANCE,
+        holds_verification_link,
+        frozenset({"attendance.name"}),
+    ),
+    "consultations/letter-page": Path(
+        lambda w, i: f"/en/consultations/{i.obj.registration.consultation_id}/letter/",
+        LETTER,
+        lambda v, i, n: v == "owner",
+        frozenset({"letter.pname", "letter.pnumber"}),
+    ),
+    "consultations/letter-queue": Path(
+        lambda w, i: f"/en/consultations/letters/?status={i.state}",
+        LETTER,
+        lambda v, i, n: v == "secretariat",
+        frozenset({"letter.pname", "letter.pnumber"}),
+    ),
+    "consultations/letter-pdf": Path(
+        lambda w, i: f"/en/consultations/letters/{i.obj.pk}.pdf",
+        LETTER,
+        lambda v, i, n: i.state == "approved" and reads_letter(v, i, n),
+        frozenset({"letter.pname", "letter.pnumber"}),
+    ),
+    "consultations/letter-verify": Path(
+        lambda w, i: f"/en/consultations/verify/letter/{letter_token(i.obj)}/",
+        LETTER,
+        holds_verification_link,
+        frozenset({"letter.pname"}),
+    ),
+    "consultations/dashboard-attendance": Path(
+        lambda w, i: f"/en/consultations/{i.obj.consultation_id}/dashboard/", ATTENDANCE, never
+    ),
+    "funding/travel-csv": Path(lambda w, i: f"{_f(w)}/travel.csv", (*APPLICATION, *ATTENDANCE_AND_LETTERS), never),
+    "funding/travel-xlsx": Path(lambda w, i: f"{_f(w)}/travel.xlsx", (*APPLICATION, *ATTENDANCE_AND_LETTERS), never),
     # Pages every app shares, and public feeds: nothing private, ever
     "home": _sweep("/en/"),
     "calendar": _sweep("/en/calendar/"),
@@ -1192,6 +1316,9 @@ PATHS: dict[str, Path] = {
             "offer.statement",
             "input.title",
             "input.summary",
+            "attendance.code",
+            "letter.pname",
+            "letter.pnumber",
         },
     ),
     "profile/delete": _sweep("/en/profile/delete/", own_identity),

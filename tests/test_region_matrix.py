@@ -14,10 +14,12 @@ and moderate in their region only; the secretariat keeps every right.
 """
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
+from django.utils import timezone
 
 from consultations import services as consultation_services
 from consultations.enums import ConsultationStatus, RegistrationStatus
@@ -30,6 +32,7 @@ from tests.factories import (
     EventFactory,
     ExpressionOfInterestFactory,
     GuidingQuestionFactory,
+    InvitationLetterFactory,
     PhaseFactory,
     RegionFactory,
     RegistrationFactory,
@@ -86,6 +89,13 @@ def build_side(name: str, moderator) -> Side:
         user=make_user(Role.STAKEHOLDER, display_name=f"Registrant {name}"),
     )
     offer = ExpressionOfInterestFactory(consultation=consultation, session=roundtable, topic=f"Topic {name}")
+    # A visa invitation letter waiting for the secretariat (its queue names the meeting).
+    day = timezone.localdate() + timedelta(days=60)
+    InvitationLetterFactory(
+        registration=RegistrationFactory(consultation=consultation, status="registered", attendance="in_person"),
+        stay_from=day,
+        stay_to=day + timedelta(days=2),
+    )
     document = SummaryDocumentFactory(consultation=consultation, kind="material", title=f"Material {name}")
     space = SpaceFactory(region=region, cycle=event.cycle, title=f"Space {name}", moderators=[moderator])
     question = GuidingQuestionFactory(phase=PhaseFactory(space=space, number=1))
@@ -130,6 +140,10 @@ MAY_IN_A = {
     "admin events": {"secretariat", "focal_a"},
     "admin spaces": {"secretariat", "focal_a"},
     "admin posts": {"focal_a", "moderator_a"},
+    # Attendance: the door and the list for the region's focal point; the letters for the secretariat alone.
+    "check-in": {"secretariat", "focal_a"},
+    "attendance": {"secretariat", "focal_a"},
+    "letters": {"secretariat"},
 }
 
 
@@ -179,6 +193,12 @@ def fetch(client, path: str, side: Side):
             return client.get("/en/admin/discussions/space/"), f"Space {side.name}"
         case "admin posts":
             return client.get("/en/admin/discussions/pendingpost/"), side.markers["post"]
+        case "check-in":
+            return client.get(f"/en/consultations/{c.pk}/check-in/"), side.markers["consultation"]
+        case "attendance":
+            return client.get(f"/en/consultations/{c.pk}/attendance/"), side.markers["consultation"]
+        case "letters":
+            return client.get("/en/consultations/letters/"), side.markers["consultation"]
     raise AssertionError(path)
 
 

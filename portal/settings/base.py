@@ -319,7 +319,14 @@ CELERY_BEAT_SCHEDULE: dict = {
     "reminder-scan": {"task": "reminders.tasks.scan_reminders", "schedule": 300.0},
     # Tasks that could not be queued while the broker was down (portal/tasks.py), queued once it is back.
     "queue-unsent": {"task": "portal.tasks.queue_unsent", "schedule": 60.0},
+    # Passport details of visa invitation letters, erased a set time after their meeting (below).
+    "erase-passport-details": {
+        "task": "consultations.tasks.erase_expired_letters",
+        "schedule": crontab(hour=3, minute=15),
+    },
 }
+# Days after a meeting ends before the passport details given for its invitation letters are erased.
+INVITATION_LETTER_RETENTION_DAYS = int(env("INVITATION_LETTER_RETENTION_DAYS", "30"))
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
 SESSION_COOKIE_SECURE = PRODUCTION

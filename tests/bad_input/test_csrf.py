@@ -21,7 +21,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.urls.resolvers import LocalePrefixPattern
 from django.utils import translation
 
-from consultations.models import Consultation
+from consultations.models import Consultation, InvitationLetter
 from discussions.models import Post, Space, Subscription
 from funding.models import Application, Call
 from portal.enums import Role
@@ -71,6 +71,7 @@ def build_world() -> dict:
         "application": Application.objects.exclude(state="draft").first(),
         "event": Event.objects.get(key="2024-africa-review"),
         "token": unsubscribe_token_create(user_id=stakeholder.pk, kind="registration_deadline"),
+        "letter": InvitationLetter.objects.get(),
     }
     world["question"] = world["space"].phases.get(number=1).questions.first()
     return world
@@ -113,6 +114,10 @@ def kwargs_for(name: str, pattern, world) -> dict:
         "portal:confirm_sign_in": {"token": "not-a-token"},
         "mfa_edit_webauthn": {"pk": 1},
         "reviews:workspace": {"code": "africa", "cycle": world["event"].cycle.code},
+        # The demo's letter request and a signed link (forged tokens are refused, which is all the test needs).
+        "consultations:letter_pdf": {"letter_id": world["letter"].pk},
+        "consultations:certificate_verify": {"token": "not-a-token"},
+        "consultations:letter_verify": {"token": "not-a-token"},
     }
     if name in by_name:
         return by_name[name]

@@ -22,6 +22,9 @@ EXPECTED = {
         "reviews.manage_calendar",
         "consultations.manage",
         "consultations.select_speakers",
+        "consultations.attendance",
+        "consultations.certify",
+        "consultations.letters",
         "reviews.workspace",
         "discussions.read",
         "discussions.analyse",
@@ -37,6 +40,7 @@ EXPECTED = {
         "reviews.manage_calendar",
         "reviews.workspace",
         "consultations.manage",
+        "consultations.attendance",
         "discussions.moderate",
     },
 }

@@ -127,6 +127,9 @@ def test_the_deciders_of_a_row_are_not_its_owners():
         "consultations.rapporteurreport": "author",
         "consultations.feedbackgiven": "user",
         "consultations.briefingrequest": "requester",  # not decided_by
+        "consultations.checkin": "registration__user",  # not recorded_by
+        "consultations.certificate": "registration__user",  # not revoked_by
+        "consultations.invitationletter": "registration__user",  # not decided_by
         "discussions.post": "author",
         "discussions.attachment": "post__author",
         "discussions.appeal": "post__author",  # not first_moderator nor decided_by

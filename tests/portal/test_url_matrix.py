@@ -41,7 +41,10 @@ from django.utils import timezone, translation
 
 from consultations import reports
 from consultations import services as consultation_services
+from consultations.certificates import certificate_token
 from consultations.enums import RegistrationStatus
+from consultations.letters import letter_token
+from consultations.models import Registration
 from discussions import services as discussion_services
 from funding import services as funding_services
 from portal.enums import ClaimedAffiliation, Role, VerificationStatus
@@ -54,8 +57,11 @@ from tests.factories import (
     AnalysisPaperFactory,
     AuditEntryFactory,
     BriefingRequestFactory,
+    CertificateFactory,
+    CheckInFactory,
     EventFactory,
     ExpressionOfInterestFactory,
+    InvitationLetterFactory,
     ProfileFactory,
     RegistrationFactory,
     SourceFactory,
@@ -199,6 +205,19 @@ MATRIX: dict[str, Rule] = {
     "consultations:feedback_csv": allow(SECRETARIAT | FOCAL_POINT),
     "consultations:export_csv": allow(SECRETARIAT | FOCAL_POINT),
     "consultations:export_xlsx": allow(SECRETARIAT | FOCAL_POINT, post_only=True),
+    # Attendance: a person's own registrations, certificate and letter; the door, the list and the platform's
+    # report for the region's staff; letters (with the passport details) for the secretariat alone; anyone may
+    # check a certificate or a letter through its signed link.
+    "consultations:mine": allow(SIGNED_IN),
+    "consultations:certificate": allow({OWNER}, hides=True),
+    "consultations:letter": allow({OWNER}, hides=True),
+    "consultations:letter_pdf": allow({OWNER, Role.SECRETARIAT}, hides=True),
+    "consultations:letter_queue": allow(SECRETARIAT),
+    "consultations:certificate_verify": allow(PUBLIC),
+    "consultations:letter_verify": allow(PUBLIC),
+    "consultations:check_in": allow(SECRETARIAT | FOCAL_POINT),
+    "consultations:attendance": allow(SECRETARIAT | FOCAL_POINT),
+    "consultations:attendance_import": allow(SECRETARIAT | FOCAL_POINT, post_only=True, ok=302),
     # The export log belongs to the secretariat member who started it.
     "consultations:export_status": allow(SECRETARIAT),
     "consultations:export_download": allow(SECRETARIAT),
@@ -248,6 +267,8 @@ MATRIX: dict[str, Rule] = {
     "funding:review_application": allow(REVIEWERS),
     "funding:dashboard": allow(SECRETARIAT),
     "funding:export_csv": allow(SECRETARIAT),
+    "funding:travel_csv": allow(SECRETARIAT),
+    "funding:travel_xlsx": allow(SECRETARIAT),
     "funding:export_xlsx": allow(SECRETARIAT),
     "funding:mine": allow(SIGNED_IN),
     # The view looks up the person's own application: somebody else's is not found.
@@ -538,6 +559,25 @@ def build_world() -> dict:
     ExpressionOfInterestFactory(consultation=held, user=owner, role="rapporteur", status="selected")
     reports.report_save(consultation=held, by=owner, language="en", title="", text="Draft outcomes.", shown_revision=0)
 
+    # Attendance: the owner came to the held consultation (and has a certificate) and has an approved visa
+    # invitation letter for the open one; someone else's request waits for the secretariat.
+    held_place = Registration.objects.get(consultation=held, user=owner)
+    CheckInFactory(registration=held_place, recorded_by=users[Role.SECRETARIAT])
+    certificate = CertificateFactory(registration=held_place)
+    # Someone else with a place at the held consultation, not yet checked in: the door's and the list's payloads.
+    door_place = RegistrationFactory(consultation=held, attendance="in_person", status=RegistrationStatus.REGISTERED)
+    day = timezone.localdate() + timedelta(days=60)
+    own_letter = InvitationLetterFactory(
+        registration=registration, stay_from=day, stay_to=day + timedelta(days=3), status="approved"
+    )
+    waiting_letter = InvitationLetterFactory(
+        registration=RegistrationFactory(
+            consultation=consultation, attendance="in_person", status=RegistrationStatus.REGISTERED
+        ),
+        stay_from=day,
+        stay_to=day + timedelta(days=3),
+    )
+
     draft = funding_services.application_save(call=call, applicant=owner, data=application_data(consultation))
     application = funding_services.application_submit(application=draft, applicant=owner)
 
@@ -602,6 +642,11 @@ def build_world() -> dict:
         "call": call,
         "application": application,
         "unsubscribe": reminder_services.unsubscribe_token_create(user_id=owner.pk, kind="consultation_week"),
+        "registration": registration,
+        "door_place": door_place,
+        "certificate": certificate,
+        "own_letter": own_letter,
+        "waiting_letter": waiting_letter,
         "objects": objects,
     }
 
@@ -614,6 +659,13 @@ KWARGS = {
     "consultations:input_file": lambda w: {"pk": w["objects"]["consultations.writteninput"].pk},
     "consultations:input_withdraw": lambda w: {"pk": w["objects"]["consultations.writteninput"].pk},
     "consultations:report": lambda w: {"pk": w["held"].pk},
+    "consultations:certificate": lambda w: {"pk": w["held"].pk},
+    "consultations:check_in": lambda w: {"pk": w["held"].pk},
+    "consultations:attendance": lambda w: {"pk": w["held"].pk},
+    "consultations:attendance_import": lambda w: {"pk": w["held"].pk},
+    "consultations:letter_pdf": lambda w: {"letter_id": w["own_letter"].pk},
+    "consultations:certificate_verify": lambda w: {"token": certificate_token(w["certificate"])},
+    "consultations:letter_verify": lambda w: {"token": letter_token(w["own_letter"])},
     "consultations:report_edit": lambda w: {"pk": w["held"].pk},
     "consultations:report_withdraw": lambda w: {"pk": w["held"].pk},
     "consultations:feedback": lambda w: {"pk": w["held"].pk},
@@ -694,6 +746,18 @@ PAYLOADS = {
         "text": "Rewritten by someone else",
     },
     "consultations:feedback": lambda w: {"overall": "2", "comment": "Sent by someone else"},
+    "consultations:check_in": lambda w: {"code": w["door_place"].code},
+    "consultations:attendance": lambda w: {"action": "room", "registration": w["door_place"].pk},
+    "consultations:attendance_import": lambda w: {
+        "report": SimpleUploadedFile(
+            "participants.csv", f"Name,Email,Duration (Minutes)\nGuest,{w['door_place'].user.email},60\n".encode()
+        )
+    },
+    "consultations:letter_queue": lambda w: {
+        "letter": w["waiting_letter"].pk,
+        "revision": w["waiting_letter"].revision,
+        "decision": "approve",
+    },
     "portal:profile": lambda w: {
         "display_name": "Renamed",
         "constituency": "civil_society",
@@ -795,6 +859,10 @@ CONTROLS = {
     "consultations:report_edit": (OWNER, "post"),
     "consultations:report_withdraw": (Role.SECRETARIAT, "post"),
     "consultations:feedback": (OWNER, "post"),
+    "consultations:check_in": (Role.SECRETARIAT, "post"),
+    "consultations:attendance": (Role.FOCAL_POINT, "post"),
+    "consultations:attendance_import": (Role.SECRETARIAT, "post"),
+    "consultations:letter_queue": (Role.SECRETARIAT, "post"),
     "portal:profile": (OWNER, "post"),
     "consultations:talks": (Role.STAKEHOLDER, "post"),
     "consultations:register": (Role.STAKEHOLDER, "post"),
@@ -826,6 +894,8 @@ CONTROLS = {
     "funding:withdraw": (OWNER, "post"),
     "funding:export_csv": (Role.SECRETARIAT, "get"),
     "funding:export_xlsx": (Role.SECRETARIAT, "get"),
+    "funding:travel_csv": (Role.SECRETARIAT, "get"),
+    "funding:travel_xlsx": (Role.SECRETARIAT, "get"),
     "reminders:preferences": (OWNER, "post"),
     "reminders:unsubscribe": (ANONYMOUS, "post"),
 }

@@ -22,6 +22,8 @@ SECRETARIAT = {
     "materials_due",
     # 000: requests for a briefing wait for the secretariat (and the region's focal points).
     "briefing_request_waiting",
+    # Visa invitation letters wait for the secretariat alone.
+    "letter_request_waiting",
 }
 # 004: stakeholders and Member States send written inputs.
 INPUTS = {"input_call_deadline"}

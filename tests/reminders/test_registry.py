@@ -26,6 +26,7 @@ KINDS = {
         "materials_published",
         "meeting_feedback",
         "briefing_request_waiting",
+        "letter_request_waiting",
     },
     "discussions": {
         "discussion_space_due",
