@@ -15,6 +15,7 @@ from consultations import attendance as services
 from consultations.attendance import AttendanceError, normalise_code
 from consultations.models import Certificate, CheckIn, Registration, UnmatchedAttendee, new_check_in_code
 from consultations.services import registration_create
+from consultations.tiles import build_attendance
 from portal.enums import AuditAction, Role
 from portal.models import AuditEntry
 from tests.concurrency import run_at_once
@@ -494,3 +495,35 @@ def test_attendance_is_taken_only_from_twelve_hours_before_the_meeting(secretari
 def test_a_report_listing_nobody_is_refused(secretariat):
     with pytest.raises(services.ReportError, match="Nobody is listed"):
         services.attendance_import(consultation=meeting(), data=b"Name,User Email,Duration (Minutes)\n", by=secretariat)
+
+
+# --- The review dashboard ---
+
+
+@pytest.mark.django_db
+def test_review_dashboard_counts_attendance_by_sector_subregion_and_gender_without_names(client, secretariat):
+    consultation = meeting()
+    people = [
+        ("migrant", "KE", "woman", "in_person"),
+        ("migrant", "ET", "man", "virtual"),
+        ("civil_society", "NG", "woman", "in_person"),
+    ]
+    for constituency, country, gender, attended in people:
+        registration = confirmed(
+            consultation, constituency=constituency, country=country, gender=gender, display_name=f"Name {country}"
+        )
+        CheckInFactory(registration=registration, attended=attended)
+    confirmed(consultation, constituency="academia", country="GH")  # registered, not checked in: not counted
+    region, cycle = consultation.event.region, consultation.event.cycle
+    built = build_attendance(region=region, cycle=cycle, user=secretariat)
+    assert built["totals"] == {"total": 3, "in_room": 2, "online": 1}
+    assert {g["dim"]: g["rows"] for g in built["groups"]} == {
+        "constituency": [("Migrant", 2), ("Civil society", 1)],
+        "subregion": [("Eastern Africa", 2), ("Western Africa", 1)],
+        "gender": [("Woman", 2), ("Man", 1)],
+    }
+    client.force_login(secretariat)
+    page = client.get(f"/en/regions/{region.code}/{cycle.code}/workspace/").content.decode()
+    assert "3 attendances recorded at the review" in page
+    assert "Name KE" not in page
+    assert build_attendance(region=region, cycle=cycle, user=make_user(Role.STAKEHOLDER)) is None
