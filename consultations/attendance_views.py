@@ -460,13 +460,21 @@ def letter_queue(request):
             messages.error(request, _("Choose a decision."))
         else:
             try:
-                letters.letter_decide(
-                    letter=item,
-                    by=request.user,
-                    approve=form.cleaned_data["decision"] == "approve",
-                    shown_revision=form.cleaned_data["revision"],
-                    reason=form.cleaned_data["reason"],
-                )
+                if form.cleaned_data["decision"] == "revoke":
+                    letters.letter_revoke(
+                        letter=item,
+                        by=request.user,
+                        shown_revision=form.cleaned_data["revision"],
+                        reason=form.cleaned_data["reason"],
+                    )
+                else:
+                    letters.letter_decide(
+                        letter=item,
+                        by=request.user,
+                        approve=form.cleaned_data["decision"] == "approve",
+                        shown_revision=form.cleaned_data["revision"],
+                        reason=form.cleaned_data["reason"],
+                    )
             except AttendanceError as exc:
                 messages.error(request, str(exc))
             else:

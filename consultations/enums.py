@@ -151,6 +151,7 @@ class LetterStatus(models.TextChoices):
     APPROVED = "approved", _("Approved")
     REFUSED = "refused", _("Refused")
     WITHDRAWN = "withdrawn", _("Withdrawn")
+    REVOKED = "revoked", _("Revoked by the secretariat")
 
 
 # A request still waiting or a letter given: one at a time per registration.

@@ -499,7 +499,7 @@ class LetterDecisionForm(forms.Form):
     revision = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
     decision = forms.ChoiceField(
         label=_("Decision"),
-        choices=[("approve", _("Approve: issue the letter")), ("refuse", _("Refuse"))],
+        choices=[("approve", _("Approve: issue the letter")), ("refuse", _("Refuse")), ("revoke", _("Revoke"))],
         widget=forms.RadioSelect,
     )
     reason = forms.CharField(

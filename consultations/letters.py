@@ -196,6 +196,40 @@ def letter_decide(
     return locked
 
 
+@transaction.atomic
+def letter_revoke(*, letter: InvitationLetter, by, shown_revision: int, reason: str) -> InvitationLetter:
+    """Take back an issued letter (a fraud found after approval, say): its link then says it does not stand and
+    its passport details are erased. The secretariat, never about itself or its organisation, with a reason, on
+    the version it read; the requester is told why."""
+    locked = (
+        InvitationLetter.objects.select_for_update(of=("self",))
+        .select_related("registration__user__profile", "registration__consultation__event")
+        .get(pk=letter.pk)
+    )
+    if not letter_decider(user=by, letter=locked):
+        raise AttendanceError(_("Your role does not allow this decision."))
+    integrity.check(decider=by, subject=locked.registration.user, error=AttendanceError)
+    if locked.revision != shown_revision:
+        raise AttendanceError(_("This request changed since you opened it: read it again before you decide."))
+    if locked.status != LetterStatus.APPROVED:
+        raise AttendanceError(_("Only an issued letter can be revoked."))
+    reason = reason.strip()
+    if not reason:
+        raise AttendanceError(_("Please give the reason for revoking."))
+    locked.decision_note, locked.decided_by, locked.decided_at = reason, by, timezone.now()
+    _erase(locked, status=LetterStatus.REVOKED)
+    audit_record(
+        actor=by,
+        action=AuditAction.LETTER_DECISION,
+        target=locked,
+        detail=f"letter revoked (version {shown_revision})",
+        capability="consultations.letters",
+        region_id=locked.registration.consultation.event.region_id,
+    )
+    transaction.on_commit(lambda: enqueue(send_letter_mail.s(letter_id=locked.pk)))
+    return locked
+
+
 def letter_token(letter: InvitationLetter) -> str:
     return _SIGNER.sign(letter.serial)
 

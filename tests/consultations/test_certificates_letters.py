@@ -521,3 +521,41 @@ def test_the_verification_link_opens_in_the_certificates_language(client):
     client.force_login(registration.user)
     text = pdf_text(client.get(f"/en/consultations/{registration.consultation.pk}/certificate.pdf").content)
     assert "/ar/consultations/verify/certificate/" in text.replace("\n", "")
+
+
+@pytest.mark.django_db
+def test_the_secretariat_revokes_an_issued_letter_with_a_reason_and_its_link_says_so(
+    client, mailoutbox, django_capture_on_commit_callbacks
+):
+    letter = InvitationLetterFactory()
+    requester = letter.registration.user
+    letter = letters.letter_decide(
+        letter=letter, by=make_user(Role.SECRETARIAT), approve=True, shown_revision=letter.revision
+    )
+    OrganisationHistoryFactory(user=requester, name="Diaspora Network")
+    same_org = make_user(Role.SECRETARIAT)
+    OrganisationHistoryFactory(user=same_org, name="Diaspora Network")
+    for by, revision, reason, message in [
+        (make_user(Role.FOCAL_POINT), letter.revision, "Forged", "does not allow"),
+        (same_org, letter.revision, "Forged", "your organisation"),
+        (make_user(Role.SECRETARIAT), letter.revision - 1, "Forged", "changed since you opened it"),
+        (make_user(Role.SECRETARIAT), letter.revision, " ", "reason for revoking"),
+    ]:
+        with pytest.raises(AttendanceError, match=message):
+            letters.letter_revoke(letter=letter, by=by, shown_revision=revision, reason=reason)
+    client.force_login(make_user(Role.SECRETARIAT))
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            "/en/consultations/letters/",
+            {"letter": letter.pk, "revision": letter.revision, "decision": "revoke", "reason": "Passport forged."},
+        )
+    letter.refresh_from_db()
+    assert (letter.status, letter.passport_number, letter.decision_note) == ("revoked", "", "Passport forged.")
+    assert "has revoked your visa invitation letter" in mailoutbox[-1].body
+    assert "Passport forged." in mailoutbox[-1].body
+    verify = client.get(f"/en/consultations/verify/letter/{letters.letter_token(letter)}/").content.decode()
+    assert "This letter does not stand" in verify
+    client.force_login(requester)
+    assert client.get(f"/en/consultations/letters/{letter.pk}.pdf").status_code == 404
+    page = client.get(f"/en/consultations/{letter.registration.consultation_id}/letter/").content.decode()
+    assert "Revoked by the secretariat" in page and "Passport forged." in page
