@@ -131,7 +131,7 @@ class ProfileForm(ProfileFieldsMixin, forms.ModelForm):
 
     class Meta:
         model = Profile
-        fields = [*PROFILE_FIELDS, "expertise", "time_zone"]
+        fields = [*PROFILE_FIELDS, "expertise", "time_zone", "plain_email"]
         labels = {
             "organisation": _("Organisation (optional)"),
             "gender": _("Gender (optional)"),

@@ -6,9 +6,12 @@ from smtplib import SMTPException
 from celery import shared_task
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
+from django.db.models.functions import Lower
 from django.template import Context
 from django.template.loader import get_template, render_to_string
 from django.utils import translation
+
+from portal.models import Profile
 
 # Mail is the portal's main way to reach people, and a mail server is sometimes away for a while: every task
 # that sends mail retries what is transient (the server refused or could not be reached), backing off from
@@ -55,7 +58,26 @@ def send_templated_mail(
         text = _plain(f"{template}.txt", context)
         html = render_to_string(f"{template}.html", context)
     message = EmailMultiAlternatives(subject=subject, body=text, to=to, headers=headers)
-    message.attach_alternative(html, "text/html")
+    plain = wants_plain_email(to)
+    if not plain:
+        message.attach_alternative(html, "text/html")
     for filename, content, mimetype in attachments:
-        message.attach(filename, content, mimetype)
+        # Plain-text readers keep what they need (a calendar file), not pictures (a QR code: its text is in the mail).
+        if not (plain and mimetype.startswith("image/")):
+            message.attach(filename, content, mimetype)
     message.send()
+
+
+def wants_plain_email(to: list[str]) -> bool:
+    """True when every recipient chose plain-text e-mail in their profile (one query; mail to an address with no
+    account, or to several people of whom one wants HTML, keeps its HTML part)."""
+    if not to:
+        return False
+    wanted = {address.lower() for address in to}
+    chosen = (
+        Profile.objects.filter(plain_email=True)
+        .annotate(address=Lower("user__email"))
+        .filter(address__in=wanted)
+        .values_list("address", flat=True)
+    )
+    return set(chosen) >= wanted

@@ -105,6 +105,14 @@ class Profile(models.Model):
         validators=[validate_time_zone],
         help_text=_("Meeting times are also shown in this zone. Leave empty to use your browser's on pages."),
     )
+    # For slow or costly connections: e-mail as plain text only, without its HTML part or pictures.
+    plain_email = models.BooleanField(
+        _("plain-text e-mail"),
+        default=False,
+        help_text=_(
+            "Short e-mails in plain text only, without formatting or pictures: lighter on slow or costly connections."
+        ),
+    )
     privacy_consent_at = models.DateTimeField(_("privacy notice accepted on"), null=True, blank=True)
     claimed_affiliation = models.CharField(
         _("affiliation"),

@@ -27,7 +27,7 @@ from django.db import transaction
 from kombu.exceptions import OperationalError
 
 from portal.enums import VerificationStatus
-from portal.mail import language_of, mail_task, send_templated_mail
+from portal.mail import language_of, mail_task, send_templated_mail, wants_plain_email
 from portal.models import Profile, UnsentTask, User
 
 logger = logging.getLogger(__name__)
@@ -145,7 +145,7 @@ def send_prepared_mail(*, subject: str, body: str, html: str, to: list[str], fro
     """Send a message rendered in the request (allauth's account mail); retried for about two hours."""
 
     message = EmailMultiAlternatives(subject=subject, body=body, from_email=from_email, to=to)
-    if html:
+    if html and not wants_plain_email(to):
         message.attach_alternative(html, "text/html")
     message.send()
 

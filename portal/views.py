@@ -45,6 +45,7 @@ class ProfileView(LoginRequiredMixin, UpdateView):
             **{name: form.cleaned_data[name] for name in PROFILE_FIELDS},
             expertise=form.cleaned_data["expertise"],
             time_zone=form.cleaned_data["time_zone"],
+            plain_email=form.cleaned_data["plain_email"],
         )
         messages.success(self.request, _("Your profile has been saved."))
         if profile.preferred_language != self.saved_language:
