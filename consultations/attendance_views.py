@@ -14,6 +14,7 @@ from django.http import Http404, HttpResponse, HttpResponseNotAllowed, JsonRespo
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
@@ -31,7 +32,15 @@ from consultations.forms import (
     LetterRequestForm,
     RevokeForm,
 )
-from consultations.models import Certificate, Consultation, InvitationLetter, Registration, UnmatchedAttendee
+from consultations.ical import personal_ics
+from consultations.models import (
+    Certificate,
+    Consultation,
+    InvitationLetter,
+    PersonalFeed,
+    Registration,
+    UnmatchedAttendee,
+)
 from consultations.platform_reports import ReportError
 from portal import integrity
 from portal.mail import language_of
@@ -99,7 +108,12 @@ def my_registrations(request):
                 "may_ask_letter": in_room,
             }
         )
-    return render(request, "consultations/my_registrations.html", {"page": page, "rows": rows})
+    feed = PersonalFeed.objects.filter(user=request.user).first()
+    return render(
+        request,
+        "consultations/my_registrations.html",
+        {"page": page, "rows": rows, **_feed_links(request, feed)},
+    )
 
 
 @never_cache
@@ -191,6 +205,37 @@ def letter_pdf(request, letter_id: int):
         raise Http404 from exc
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="invitation-letter-{item.pk}.pdf"'
+    return response
+
+
+def _feed_links(request, feed) -> dict:
+    if feed is None:
+        return {}
+    https = request.build_absolute_uri(reverse("consultations:personal_feed", args=[feed.token]))
+    return {"feed_url": https, "webcal_url": "webcal://" + https.split("://", 1)[1]}
+
+
+@require_POST
+def personal_feed_renew(request):
+    """Make the person's private calendar link, or a new one: the old link stops working at once."""
+    if (denied := _signed_in(request)) is not None:
+        return denied
+    PersonalFeed.objects.filter(user=request.user).delete()
+    PersonalFeed.objects.create(user=request.user)
+    messages.success(request, _("Your private calendar link is ready. Any earlier link no longer works."))
+    return redirect("consultations:mine")
+
+
+@never_cache
+def personal_feed(request, token: str):
+    """The private feed: anyone with the link reads it (calendar programs cannot sign in), nobody without it."""
+    feed = PersonalFeed.objects.select_related("user__profile").filter(token=token, user__is_active=True).first()
+    if feed is None:
+        raise Http404
+    with translation.override(language_of(feed.user)):
+        body = personal_ics(user=feed.user, name=_("My GCM meetings"))
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["X-Robots-Tag"] = "noindex"
     return response
 
 

@@ -3,8 +3,11 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
+from consultations.enums import HOLDS_PLACE, ConsultationStatus, RegistrationStatus
+from consultations.models import Follow, Registration
 from reviews.ical import add_all_day_span
 
 
@@ -13,6 +16,13 @@ def consultation_ics(consultation) -> bytes:
     calendar = Calendar()
     calendar.add("prodid", "-//GCM Regional Reviews portal//consultations//EN")
     calendar.add("version", "2.0")
+    calendar.add_component(meeting_item(consultation))
+    calendar.add_missing_timezones()
+    return calendar.to_ical()
+
+
+def meeting_item(consultation, *, waiting: bool = False) -> Event:
+    """One consultation as a calendar entry; ``waiting``: the person is on its waiting list (tentative)."""
     item = Event()
     item.add("uid", f"consultation-{consultation.pk}@{settings.PORTAL_ICAL_DOMAIN}")
     item.add("dtstamp", timezone.now())
@@ -31,10 +41,54 @@ def consultation_ics(consultation) -> bytes:
         event = consultation.event
         add_all_day_span(item, first=event.start_earliest, last=event.latest)
         item.add("status", "CONFIRMED" if event.is_exact else "TENTATIVE")
+    if waiting:
+        item["status"] = "TENTATIVE"
+        item["summary"] = _("%(title)s (waiting list)") % {"title": consultation.title}
     if consultation.venue:
         item.add("location", consultation.venue)
     if consultation.join_link:
         item.add("url", consultation.join_link)
-    calendar.add_component(item)
+    return item
+
+
+def personal_ics(*, user, name: str) -> bytes:
+    """A person's private feed: the meetings they have a place at or wait for, and the deadlines of the meetings
+    they follow (registration, offers to speak), still ahead or of the last 30 days."""
+    calendar = Calendar()
+    calendar.add("prodid", "-//GCM Regional Reviews portal//personal//EN")
+    calendar.add("version", "2.0")
+    calendar.add("x-wr-calname", name)
+    since = timezone.now() - timedelta(days=30)
+    registrations = (
+        Registration.objects.filter(user=user, status__in=(*HOLDS_PLACE, RegistrationStatus.WAITLISTED))
+        .exclude(consultation__status=ConsultationStatus.DRAFT)
+        .select_related("consultation__event")
+        .order_by("consultation_id")
+    )
+    for registration in registrations:
+        item = meeting_item(registration.consultation, waiting=registration.status == RegistrationStatus.WAITLISTED)
+        calendar.add_component(item)
+    follows = (
+        Follow.objects.filter(user=user)
+        .exclude(consultation__status=ConsultationStatus.DRAFT)
+        .select_related("consultation")
+        .order_by("consultation_id")
+    )
+    for follow in follows:
+        consultation = follow.consultation
+        deadlines = [("registration", consultation.registration_deadline, _("Registration closes: %s"))]
+        if consultation.interest_deadline:
+            deadlines.append(("offers", consultation.interest_deadline, _("Offers to speak close: %s")))
+        for key, moment, label in deadlines:
+            if moment < since:
+                continue
+            item = Event()
+            item.add("uid", f"consultation-{consultation.pk}-{key}@{settings.PORTAL_ICAL_DOMAIN}")
+            item.add("dtstamp", timezone.now())
+            item.add("summary", label % consultation.title)
+            item.add("dtstart", moment.astimezone(ZoneInfo(consultation.time_zone)))
+            item.add("dtend", moment.astimezone(ZoneInfo(consultation.time_zone)))
+            item.add("status", "CONFIRMED")
+            calendar.add_component(item)
     calendar.add_missing_timezones()
     return calendar.to_ical()

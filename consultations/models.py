@@ -971,3 +971,24 @@ class InvitationLetter(models.Model):
 
     def __str__(self) -> str:
         return self.serial
+
+
+def _feed_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class PersonalFeed(models.Model):
+    """A person's private calendar feed: the secret in its link, replaced (and the old link dead) on request."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed", verbose_name=_("person")
+    )
+    token = models.CharField(max_length=64, unique=True, default=_feed_token, editable=False)
+    created_at = models.DateTimeField(_("link made on"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("private calendar feed")
+        verbose_name_plural = _("private calendar feeds")
+
+    def __str__(self) -> str:
+        return str(self.user_id)

@@ -27,6 +27,7 @@ from consultations.models import (
     FeedbackGiven,
     Follow,
     InvitationLetter,
+    PersonalFeed,
     Proposal,
     RapporteurReport,
     Registration,
@@ -54,6 +55,7 @@ class Consultations(PersonalData):
         "consultations.checkin": "registration__user",
         "consultations.certificate": "registration__user",
         "consultations.invitationletter": "registration__user",  # not decided_by
+        "consultations.personalfeed": "user",
     }
     listed = {"consultations.exportlog": "user"}
     copied = (
@@ -69,6 +71,7 @@ class Consultations(PersonalData):
         "consultations.checkin",
         "consultations.certificate",
         "consultations.invitationletter",
+        "consultations.personalfeed",
     )
     not_copied = {
         "consultations.selectioncriteria": "A consultation's criteria, about nobody; who changed them is in the "
@@ -97,6 +100,7 @@ class Consultations(PersonalData):
         "consultations.exportlog": "Registration lists exported to files that may list the person are deleted "
         "(they can be exported again) and marked removed; the record of who exported stays, linked to the "
         "emptied account of an exporter who erased theirs.",
+        "consultations.personalfeed": "Deleted: its link stops working.",
         "consultations.checkin": "Kept, linked to the emptied account: attendance counts, and the travel the "
         "MPTF paid for is reported against it. Check-ins the person recorded as staff stay whole.",
         "consultations.certificate": "Deleted: the name printed on it goes, and its link no longer confirms it. "
@@ -137,6 +141,7 @@ class Consultations(PersonalData):
         BriefingRequest.objects.filter(requester=user).update(needs="", decision_note="")
         RapporteurReport.objects.filter(author=user, status=ReportStatus.DRAFT).delete()
         FeedbackGiven.objects.filter(user=user).delete()
+        PersonalFeed.objects.filter(user=user).delete()
         Certificate.objects.filter(registration__user=user).delete()
         InvitationLetter.objects.filter(registration__user=user).exclude(status=LetterStatus.APPROVED).delete()
         InvitationLetter.objects.filter(registration__user=user, erased_at__isnull=True).update(

@@ -603,6 +603,15 @@ class CertificateFactory(factory.django.DjangoModelFactory):
     name = factory.LazyAttribute(lambda o: o.registration.user.profile.display_name)
 
 
+class PersonalFeedFactory(factory.django.DjangoModelFactory):
+    """A person's private calendar link."""
+
+    class Meta:
+        model = consultation_models.PersonalFeed
+
+    user = _person()
+
+
 class InvitationLetterFactory(factory.django.DjangoModelFactory):
     """A request for a visa invitation letter, waiting for the secretariat, for a confirmed place in the room at a
     meeting two months ahead (stay from the day before to the day after)."""

@@ -118,6 +118,7 @@ def kwargs_for(name: str, pattern, world) -> dict:
         "consultations:letter_pdf": {"letter_id": world["letter"].pk},
         "consultations:certificate_verify": {"token": "not-a-token"},
         "consultations:letter_verify": {"token": "not-a-token"},
+        "consultations:personal_feed": {"token": "not-a-token"},
     }
     if name in by_name:
         return by_name[name]

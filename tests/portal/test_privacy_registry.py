@@ -130,6 +130,7 @@ def test_the_deciders_of_a_row_are_not_its_owners():
         "consultations.checkin": "registration__user",  # not recorded_by
         "consultations.certificate": "registration__user",  # not revoked_by
         "consultations.invitationletter": "registration__user",  # not decided_by
+        "consultations.personalfeed": "user",
         "discussions.post": "author",
         "discussions.attachment": "post__author",
         "discussions.appeal": "post__author",  # not first_moderator nor decided_by

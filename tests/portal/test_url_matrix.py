@@ -62,6 +62,7 @@ from tests.factories import (
     EventFactory,
     ExpressionOfInterestFactory,
     InvitationLetterFactory,
+    PersonalFeedFactory,
     ProfileFactory,
     RegistrationFactory,
     SourceFactory,
@@ -209,6 +210,9 @@ MATRIX: dict[str, Rule] = {
     # report for the region's staff; letters (with the passport details) for the secretariat alone; anyone may
     # check a certificate or a letter through its signed link.
     "consultations:mine": allow(SIGNED_IN),
+    # A private calendar feed: its secret link is the key (calendar programs cannot sign in).
+    "consultations:personal_feed": allow(PUBLIC),
+    "consultations:personal_feed_renew": allow(SIGNED_IN, post_only=True, ok=302),
     "consultations:certificate": allow({OWNER}, hides=True),
     "consultations:letter": allow({OWNER}, hides=True),
     "consultations:letter_pdf": allow({OWNER, Role.SECRETARIAT}, hides=True),
@@ -643,6 +647,7 @@ def build_world() -> dict:
         "application": application,
         "unsubscribe": reminder_services.unsubscribe_token_create(user_id=owner.pk, kind="consultation_week"),
         "registration": registration,
+        "feed": PersonalFeedFactory(user=owner),
         "door_place": door_place,
         "certificate": certificate,
         "own_letter": own_letter,
@@ -660,6 +665,7 @@ KWARGS = {
     "consultations:input_withdraw": lambda w: {"pk": w["objects"]["consultations.writteninput"].pk},
     "consultations:report": lambda w: {"pk": w["held"].pk},
     "consultations:certificate": lambda w: {"pk": w["held"].pk},
+    "consultations:personal_feed": lambda w: {"token": w["feed"].token},
     "consultations:check_in": lambda w: {"pk": w["held"].pk},
     "consultations:attendance": lambda w: {"pk": w["held"].pk},
     "consultations:attendance_import": lambda w: {"pk": w["held"].pk},
@@ -860,6 +866,7 @@ CONTROLS = {
     "consultations:report_withdraw": (Role.SECRETARIAT, "post"),
     "consultations:feedback": (OWNER, "post"),
     "consultations:check_in": (Role.SECRETARIAT, "post"),
+    "consultations:personal_feed_renew": (OWNER, "post"),
     "consultations:attendance": (Role.FOCAL_POINT, "post"),
     "consultations:attendance_import": (Role.SECRETARIAT, "post"),
     "consultations:letter_queue": (Role.SECRETARIAT, "post"),
