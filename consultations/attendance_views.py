@@ -95,13 +95,14 @@ def my_registrations(request):
         confirmed = registration.status == RegistrationStatus.REGISTERED
         in_room = confirmed and registration.attendance == Attendance.IN_PERSON
         certificate = getattr(registration, "certificate", None)
+        state = attendance_state(registration) if confirmed else ""
         rows.append(
             {
                 "registration": registration,
                 "consultation": registration.consultation,
                 "qr": qr_data_uri(registration.code) if in_room else "",
-                "state": attendance_state(registration) if confirmed else "",
-                "state_label": STATE_LABELS[attendance_state(registration)] if confirmed else "",
+                "state": state,
+                "state_label": STATE_LABELS[state] if state else "",
                 "certificate": hasattr(registration, "check_in") and not (certificate and certificate.revoked_at),
                 "revoked": bool(certificate and certificate.revoked_at),
                 "letter": registration.asked[0] if registration.asked else None,

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from django_countries import countries
 
 from consultations import selectors
 from consultations.enums import SessionKind, SpeakingRole, TalkRole
@@ -28,7 +29,8 @@ from consultations.services import (
     statement_word_count,
 )
 from consultations.slate import DIMENSIONS
-from portal.enums import Expertise
+from portal.enums import Constituency, Expertise, Gender
+from portal.m49 import SUBREGIONS
 from portal.uploads import validate_document
 from portal.validators import clean_name
 from reviews.enums import Modality
@@ -337,6 +339,21 @@ def dimension_labels() -> dict[str, str]:
         "subregion": _("Sub-region"),
         "gender": _("Gender"),
     }
+
+
+def value_label(dim: str, value: str) -> str:
+    """What a balance value is called on the page: a label, never a code."""
+    if not value:
+        return str(_("Not given"))
+    if dim == "expertise":
+        return str(dict(Expertise.choices).get(value, value))
+    if dim == "constituency":
+        return str(dict(Constituency.choices).get(value, value))
+    if dim == "country":
+        return str(countries.name(value) or value)
+    if dim == "subregion":
+        return str(SUBREGIONS.get(value, value))
+    return str(dict(Gender.choices).get(value, value))
 
 
 class WrittenInputForm(forms.Form):

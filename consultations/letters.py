@@ -260,10 +260,13 @@ def letter_pdf(*, letter: InvitationLetter, base_url: str) -> bytes:
     )
 
 
+# What erasing a letter's passport details leaves in its fields (here, and in the erasure of an account).
+ERASED_PASSPORT = {"passport_name": "", "passport_number": "", "nationality": "", "passport_expiry": None}
+
+
 def _erase(letter: InvitationLetter, *, status: str | None = None) -> None:
-    letter.passport_name = letter.passport_number = ""
-    letter.nationality = ""
-    letter.passport_expiry = None
+    for field, value in ERASED_PASSPORT.items():
+        setattr(letter, field, value)
     letter.erased_at = timezone.now()
     if status:
         letter.status = status

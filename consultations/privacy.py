@@ -19,6 +19,7 @@ from consultations.enums import (
     RegistrationStatus,
     ReportStatus,
 )
+from consultations.letters import ERASED_PASSPORT
 from consultations.models import (
     BriefingRequest,
     Certificate,
@@ -145,5 +146,5 @@ class Consultations(PersonalData):
         Certificate.objects.filter(registration__user=user).delete()
         InvitationLetter.objects.filter(registration__user=user).exclude(status=LetterStatus.APPROVED).delete()
         InvitationLetter.objects.filter(registration__user=user, erased_at__isnull=True).update(
-            passport_name="", passport_number="", nationality="", passport_expiry=None, erased_at=timezone.now()
+            **ERASED_PASSPORT, erased_at=timezone.now()
         )

@@ -486,18 +486,27 @@ def _briefing_deciders(request) -> list[int]:
     return [pk for pk in ids if not integrity.conflicted(User(pk=pk), {request.requester_id})]
 
 
-def _briefing_find(today: date) -> Iterator[Due]:
+def _waiting_two_working_days(today: date, rows, *, asked: str, deciders, target: str) -> Iterator[Due]:
+    """For each of ``rows`` asked (its ``asked`` moment) two working days before a day of the window, a reminder
+    to each of its ``deciders`` on that day; the row's target is ``<target>:<pk>``."""
     start, end = window(today)
-    # Created at least two working days before the window's start (weekends in between: up to four days more).
-    waiting = BriefingRequest.objects.filter(
-        status=BriefingStatus.PENDING, created_at__date__lte=end - timedelta(days=BRIEFING_ANSWER_WORKING_DAYS)
-    ).order_by("pk")
-    for request in waiting:
-        due_on = working_days_after(timezone.localdate(request.created_at), BRIEFING_ANSWER_WORKING_DAYS)
-        if not start <= due_on <= end:
-            continue
-        for person in _briefing_deciders(request):
-            yield Due(person, f"briefingrequest:{request.pk}", due_on)
+    # Asked at least two working days before the window's start (weekends in between: up to four days more).
+    rows = rows.filter(**{f"{asked}__date__lte": end - timedelta(days=BRIEFING_ANSWER_WORKING_DAYS)}).order_by("pk")
+    for row in rows:
+        due_on = working_days_after(timezone.localdate(getattr(row, asked)), BRIEFING_ANSWER_WORKING_DAYS)
+        if start <= due_on <= end:
+            for person in deciders(row):
+                yield Due(person, f"{target}:{row.pk}", due_on)
+
+
+def _briefing_find(today: date) -> Iterator[Due]:
+    return _waiting_two_working_days(
+        today,
+        BriefingRequest.objects.filter(status=BriefingStatus.PENDING),
+        asked="created_at",
+        deciders=_briefing_deciders,
+        target="briefingrequest",
+    )
 
 
 def _briefing_message(target: str) -> Message | None:
@@ -544,21 +553,15 @@ def _letter_deciders(letter) -> list[int]:
 
 
 def _letter_find(today: date) -> Iterator[Due]:
-    start, end = window(today)
-    waiting = (
-        InvitationLetter.objects.filter(
-            status=LetterStatus.REQUESTED,
-            requested_at__date__lte=end - timedelta(days=BRIEFING_ANSWER_WORKING_DAYS),
-        )
-        .select_related("registration__consultation__event")
-        .order_by("pk")
+    return _waiting_two_working_days(
+        today,
+        InvitationLetter.objects.filter(status=LetterStatus.REQUESTED).select_related(
+            "registration__consultation__event"
+        ),
+        asked="requested_at",
+        deciders=_letter_deciders,
+        target="invitationletter",
     )
-    for letter in waiting:
-        due_on = working_days_after(timezone.localdate(letter.requested_at), BRIEFING_ANSWER_WORKING_DAYS)
-        if not start <= due_on <= end:
-            continue
-        for person in _letter_deciders(letter):
-            yield Due(person, f"invitationletter:{letter.pk}", due_on)
 
 
 def _letter_message(target: str) -> Message | None:

@@ -7,10 +7,8 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 from consultations.enums import HOLDS_PLACE, Attendance, InterestStatus, RegistrationStatus
-from consultations.forms import dimension_labels
+from consultations.forms import dimension_labels, value_label
 from consultations.models import CheckIn, Consultation, ExpressionOfInterest, Registration, SelectionCriteria
-from portal.enums import Constituency, Gender
-from portal.m49 import SUBREGIONS
 from portal.permissions import can_in_region
 from reviews.workspace import Tile, register
 
@@ -89,16 +87,6 @@ def build(*, region, cycle, user) -> dict:
 register(Tile("meetings", 20, "consultations/tiles/meetings.html", build))
 
 
-def _label(dim: str, value: str) -> str:
-    if not value:
-        return str(_("Not given"))
-    if dim == "constituency":
-        return str(dict(Constituency.choices).get(value, value))
-    if dim == "subregion":
-        return str(SUBREGIONS.get(value, value))
-    return str(dict(Gender.choices).get(value, value))
-
-
 def build_attendance(*, region, cycle, user) -> dict | None:
     """Who attended the review's meetings, counted by sector, sub-region and gender (never a name): one query
     per dimension and one for the totals, whatever the number of meetings or people."""
@@ -124,7 +112,9 @@ def build_attendance(*, region, cycle, user) -> dict | None:
             {
                 "dim": dim,
                 "title": labels[dim],
-                "rows": [(_label(dim, row[f"registration__user__profile__{dim}"] or ""), row["n"]) for row in rows],
+                "rows": [
+                    (value_label(dim, row[f"registration__user__profile__{dim}"] or ""), row["n"]) for row in rows
+                ],
             }
         )
     return {"totals": totals, "groups": groups}

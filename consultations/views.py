@@ -12,7 +12,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from django_countries import countries
 
 from consultations import feedback, selectors, services, slate
 from consultations.enums import (
@@ -43,6 +42,7 @@ from consultations.forms import (
     TalkSummaryForm,
     WrittenInputForm,
     dimension_labels,
+    value_label,
 )
 from consultations.models import (
     BriefingRequest,
@@ -59,8 +59,7 @@ from consultations.models import (
     WrittenInput,
 )
 from portal import integrity
-from portal.enums import Constituency, Expertise, Gender
-from portal.m49 import SUBREGIONS
+from portal.enums import Constituency
 from portal.permissions import can, can_in_region, regions_for
 from portal.validators import whole_number
 
@@ -478,21 +477,6 @@ def follow(request, pk: int):
 DEFAULT_PANEL_SIZE = 5
 
 
-def _value_label(dim: str, value: str) -> str:
-    """What a balance value is called on the page: a label, never a code."""
-    if not value:
-        return _("Not given")
-    if dim == "expertise":
-        return str(dict(Expertise.choices).get(value, value))
-    if dim == "constituency":
-        return str(dict(Constituency.choices).get(value, value))
-    if dim == "country":
-        return str(countries.name(value) or value)
-    if dim == "subregion":
-        return str(SUBREGIONS.get(value, value))
-    return str(dict(Gender.choices).get(value, value))
-
-
 def _offer_candidate(offer: ExpressionOfInterest, arrival: int) -> slate.Candidate:
     profile = offer.user.profile
     return slate.Candidate(
@@ -665,7 +649,7 @@ def _speakers_page(request, consultation: Consultation, criteria, form, status: 
                     dim,
                     labels[dim],
                     sorted(
-                        ({**row, "label": _value_label(dim, row["value"])} for row in rows),
+                        ({**row, "label": value_label(dim, row["value"])} for row in rows),
                         key=lambda row: (not row["value"], row["label"]),
                     ),
                 )

@@ -53,22 +53,30 @@ def _rows(call) -> Iterator[list[str]]:
         ]
 
 
-def csv_rows(call) -> Iterator[str]:
+def stream_csv(headings: list[str], rows) -> Iterator[str]:
+    """A CSV (with a BOM, for spreadsheets) written row by row as it is sent."""
     writer = csv.writer(Echo())
-    yield "\ufeff" + writer.writerow(_headings())
-    for row in _rows(call):
+    yield "\ufeff" + writer.writerow(headings)
+    for row in rows:
         yield writer.writerow(row)
 
 
-def xlsx_file(call):
+def xlsx_of(title: str, headings: list[str], rows):
     """A temporary file, deleted once closed, holding the workbook; memory stays flat as rows are written."""
-
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=_("Applications")[:31])
-    sheet.append(_headings())
-    for row in _rows(call):
+    sheet = workbook.create_sheet(title=title[:31])
+    sheet.append(headings)
+    for row in rows:
         sheet.append(row)
     handle = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 - FileResponse closes it
     workbook.save(handle)
     handle.seek(0)
     return handle
+
+
+def csv_rows(call) -> Iterator[str]:
+    return stream_csv(_headings(), _rows(call))
+
+
+def xlsx_file(call):
+    return xlsx_of(_("Applications"), _headings(), _rows(call))

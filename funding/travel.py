@@ -5,8 +5,6 @@ room, online instead of travelling, or absent once the meeting is over. A funded
 is flagged for follow-up. One query for the rows (the check-in read through a subquery), streamed for exports.
 """
 
-import csv
-import tempfile
 from collections.abc import Iterator
 from decimal import Decimal
 
@@ -15,12 +13,12 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
-from openpyxl import Workbook
 
 from consultations.enums import Attendance, RegistrationStatus
-from consultations.exports import Echo, neutralise
+from consultations.exports import neutralise
 from consultations.models import Registration
 from funding.enums import State
+from funding.exports import stream_csv, xlsx_of
 from funding.models import Call
 
 PRESENT, ONLINE_INSTEAD, ABSENT, NOT_YET, NO_MEETING = "present", "online_instead", "absent", "not_yet", "no_meeting"
@@ -129,20 +127,8 @@ def _rows(call: Call) -> Iterator[list]:
 
 
 def csv_rows(call: Call) -> Iterator[str]:
-    writer = csv.writer(Echo())
-    yield "\ufeff" + writer.writerow(_headings())
-    for row in _rows(call):
-        yield writer.writerow(row)
+    return stream_csv(_headings(), _rows(call))
 
 
 def xlsx_file(call: Call):
-    """A temporary file, deleted once closed, holding the workbook (written row by row, memory flat)."""
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=_("Travel and attendance")[:31])
-    sheet.append(_headings())
-    for row in _rows(call):
-        sheet.append(row)
-    handle = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 - FileResponse closes it
-    workbook.save(handle)
-    handle.seek(0)
-    return handle
+    return xlsx_of(_("Travel and attendance"), _headings(), _rows(call))
