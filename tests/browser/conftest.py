@@ -5,6 +5,7 @@ import shutil
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import sync_playwright
 
 from reviews.seed_calendar import load_seed_calendar
@@ -57,7 +58,18 @@ def page(browser, live_server, transactional_db):
 
 
 def assert_accessible(page) -> None:
-    """Fail on any WCAG 2.0/2.1/2.2 A and AA violation axe-core finds on the page."""
-    results = _axe.run(page, options={"runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations"]})
+    """Fail on any WCAG 2.0/2.1/2.2 A and AA violation axe-core finds on the page.
+
+    A click that navigates returns before the next document has loaded; axe
+    run in between finds no document (or its context destroyed), so the check
+    waits for the page to settle and tries once more.
+    """
+    options = {"runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations"]}
+    page.wait_for_load_state()
+    try:
+        results = _axe.run(page, options=options)
+    except PlaywrightError:
+        page.wait_for_load_state("load")
+        results = _axe.run(page, options=options)
     violations = results.response["violations"]
     assert violations == [], f"{page.url}\n" + results.generate_report()

@@ -70,6 +70,7 @@ def test_apply_recommend_decide_and_see_the_decision(new_page, call):  # noqa: F
     member.goto(f"/en/funding/calls/{call.pk}/review/")
     assert_accessible(member)
     member.get_by_role("link", name="Achieng").click()
+    member.wait_for_url(re.compile(r"/applications/\d+/"))
     assert_accessible(member)
     member.get_by_label("Recommend", exact=True).check()
     member.get_by_label("Amount you recommend (USD)").fill("900")
