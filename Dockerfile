@@ -3,6 +3,7 @@ FROM python:3.11-slim-bookworm
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PORTAL_ENV=production
 RUN apt-get update \
     && apt-get install -y --no-install-recommends gettext postgresql-client libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-core fonts-wqy-microhei \
+        apertium apertium-en-es apertium-fr-es \
     && rm -rf /var/lib/apt/lists/* \
     && useradd --create-home --uid 1000 portal
 

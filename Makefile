@@ -23,7 +23,7 @@ run: $(STAMP)
 
 ## The whole suite, browser tests included, on real PostgreSQL and Redis (throwaway ones unless configured).
 test: $(STAMP)
-	scripts/ensure-system-packages postgresql redis-server chromium gettext pango fonts wrk
+	scripts/ensure-system-packages postgresql redis-server chromium gettext pango fonts wrk apertium
 	$(MAKE) --no-print-directory lint
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) manage.py compilemessages --ignore='.venv/*' -v 0
@@ -39,7 +39,8 @@ DATED_TESTS := tests/reviews tests/reminders tests/consultations tests/discussio
 # Modules whose outcome cannot depend on the day (races between threads, the timing and per-minute limits of
 # signing in, the static checks of the catalogues and of the personal-data registry): they run once, in the suite.
 DATED_SKIP := --ignore=tests/consultations/test_concurrency.py --ignore=tests/portal/test_sign_in_abuse.py \
-	--ignore=tests/portal/test_locale.py --ignore=tests/portal/test_privacy_registry.py
+	--ignore=tests/portal/test_locale.py --ignore=tests/portal/test_privacy_registry.py \
+	--ignore=tests/portal/test_machine_translation.py
 CLOCK_DAYS := 2027-01-02 2028-06-30 2030-12-31
 
 ## The date-sensitive modules with the clock moved to each of CLOCK_DAYS (make test runs it after the suite).

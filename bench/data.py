@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 from importlib import import_module
+from urllib.parse import urlencode
 
 SEED = 20261124
 BATCH = 5000
@@ -36,6 +37,60 @@ SCALES = {
     ),
     "small": Scale(consultations=5, users=300, registrations=500, posts=1_000, applications=50, export_rows=1_000),
 }
+# What the posts say, in their six languages: a few sentences each, the last one rare (POST_WEIGHTS), so the
+# search pages (SEARCHES) read common and rare words in several scripts.
+POST_TEXTS = {
+    "en": [
+        "Fair recruitment and regular pathways help migrant workers in the region.",
+        "Remittances sent home by migrants pay for school and health care.",
+        "Border procedures should keep families together.",
+        "Consular protection must reach seafarers stranded abroad.",
+        "Climate displacement is forcing coastal villages to move inland.",
+    ],
+    "fr": [
+        "Le recrutement équitable protège les travailleuses migrantes de la région.",
+        "Les transferts de fonds des migrants financent l'école et la santé.",
+        "Les procédures aux frontières doivent garder les familles unies.",
+        "La protection consulaire doit atteindre les marins bloqués à l'étranger.",
+        "Les déplacements liés au climat vident les villages côtiers.",
+    ],
+    "es": [
+        "La contratación equitativa protege a los trabajadores migrantes de la región.",
+        "Las remesas de los migrantes pagan la escuela y la salud.",
+        "Los procedimientos fronterizos deben mantener unidas a las familias.",
+        "La protección consular debe llegar a los marinos varados en el extranjero.",
+        "El desplazamiento climático obliga a los pueblos costeros a trasladarse.",
+    ],
+    "ru": [
+        "Справедливый наём защищает трудящихся-мигрантов в регионе.",
+        "Денежные переводы мигрантов оплачивают школу и лечение.",
+        "Пограничные процедуры не должны разлучать семьи.",
+        "Консульская защита должна доходить до моряков за рубежом.",
+        "Климатическое перемещение вынуждает прибрежные сёла переселяться.",
+    ],
+    "ar": [
+        "التوظيف العادل يحمي العمال المهاجرين في المنطقة.",
+        "تحويلات المهاجرين تغطي تكاليف المدرسة والصحة.",
+        "يجب ألا تفرق إجراءات الحدود بين الأسر.",
+        "الحماية القنصلية يجب أن تصل إلى البحارة العالقين في الخارج.",
+        "مهاجرة فقدت عملها ولا تستطيع تجديد إقامتها.",
+    ],
+    "zh-hans": [
+        "公平招聘保护本地区的移民工人。",
+        "移民的汇款用于支付学费和医疗费用。",
+        "边境程序应当让家庭团聚。",
+        "领事保护应当覆盖滞留海外的海员。",
+        "移民局延长了工作签证的审批时间。",
+    ],
+}
+POST_WEIGHTS = [40, 30, 20, 9, 1]
+# The search pages: a query each, in several languages, on the posts page of the first space.
+SEARCHES = {
+    "search en": "migrants",
+    "search fr": '"travailleuses migrantes"',
+    "search ar": "مهاجرة",
+    "search zh": "移民",
+}
 COUNTRIES = ["KE", "NG", "EG", "MX", "BR", "CO", "TH", "PH", "IN", "DE", "FR", "TR", "JO", "LB", "MA", "SN", "UA"]
 
 
@@ -55,12 +110,14 @@ def generate(scale: Scale) -> dict:
     from allauth.mfa.totp.internal.auth import TOTP
     from django.contrib.auth.hashers import make_password
     from django.contrib.auth.models import Group
+    from django.db import connection
     from django.utils import timezone
 
     from consultations.enums import ConsultationStatus, RegistrationStatus
     from consultations.models import Consultation, Registration
     from discussions.enums import PostStatus
     from discussions.models import Phase, Post, Space, Tag
+    from discussions.search import index_posts
     from discussions.seed import UNECE_PHASE_1, add_questions, seed_tags
     from funding.enums import State
     from funding.models import Application, Call
@@ -207,7 +264,8 @@ def generate(scale: Scale) -> dict:
     for n in range(scale.posts):
         question = questions[n % len(questions)]
         status = rng.choice(statuses)
-        text = f"Contribution {n} on fair recruitment, remittances and regular pathways in the region."
+        language = rng.choice(list(POST_TEXTS))
+        text = f"{rng.choices(POST_TEXTS[language], POST_WEIGHTS)[0]} ({n})"
         html = f"<p>{text}</p>"
         approved = status == PostStatus.APPROVED
         posts.append(
@@ -217,7 +275,7 @@ def generate(scale: Scale) -> dict:
                 question=question,
                 author=users[n % len(users)],
                 shown_name=f"Person {n % len(users)}",
-                language=rng.choice(["en", "fr", "es", "ar"]),
+                language=language,
                 text=text,
                 html=html,
                 status=status,
@@ -229,6 +287,10 @@ def generate(scale: Scale) -> dict:
             )
         )
     posts = Post.objects.bulk_create(posts, batch_size=BATCH)
+    # Searchable as approval leaves them (bulk_create skips the services).
+    searchable = [p.pk for p in posts if p.status == PostStatus.APPROVED]
+    for start in range(0, len(searchable), 1000):
+        index_posts(Post.objects.filter(pk__in=searchable[start : start + 1000]))
     tags = list(Tag.objects.values_list("pk", flat=True))
     tagged = [(p.pk, rng.choice(tags)) for p in posts if rng.random() < 0.5]
     # Approved posts show their tags; every post's submitted version carries them.
@@ -271,6 +333,11 @@ def generate(scale: Scale) -> dict:
         )
     Application.objects.bulk_create(applications, batch_size=BATCH)
 
+    # The database as autovacuum, or the ANALYZE after a restore, leaves it: the planner reads statistics, not
+    # defaults (a search joins the few guiding questions, which no autovacuum threshold reaches), and the search
+    # index's list of rows just written is merged.
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE")
     consultation, question = consultations[0], questions[0]
     return {
         "counts": {
@@ -291,6 +358,10 @@ def generate(scale: Scale) -> dict:
             "dashboard": [f"en/consultations/{consultation.pk}/dashboard/", "secretariat"],
             "thread": [f"en/discussions/{question.phase.space_id}/questions/{question.pk}/", "stakeholder"],
             "moderation queue": ["en/discussions/moderation/", "moderator"],
+            **{
+                name: [f"en/discussions/{question.phase.space_id}/posts/?{urlencode({'q': query})}", "stakeholder"]
+                for name, query in SEARCHES.items()
+            },
             "funding review": [f"en/funding/calls/{call.pk}/review/", "secretariat"],
             "review dashboard": [
                 f"en/regions/{consultation.event.region.code}/{consultation.event.cycle.code}/workspace/",
@@ -303,6 +374,7 @@ def generate(scale: Scale) -> dict:
             "moderator": session_cookie(staff[Role.MODERATOR]),
         },
         "export_consultations": [c.pk for c in exported],
+        "search_space": question.phase.space_id,
     }
 
 

@@ -14,6 +14,7 @@ import json
 from datetime import timedelta
 from decimal import Decimal
 from itertools import count
+from urllib.parse import urlencode
 
 NUMBERS = count(1)
 
@@ -139,6 +140,20 @@ def moderation_queue():
     )
 
 
+def _search(language: str, text: str, name: str):
+    """The posts page of the space searched for ``name``'s query; each row, a post in ``language`` it finds."""
+    from bench.data import SEARCHES
+    from discussions.services import post_create, post_moderate
+
+    space, question, moderator = _space()
+
+    def add():
+        post = post_create(question=question, author=_user(), text=text, language=language)
+        post_moderate(post=post, shown_revision=post.revision, by=moderator, approve=True)
+
+    return f"/en/discussions/{space.pk}/posts/?{urlencode({'q': SEARCHES[name]})}", _user(), add
+
+
 def funding_review():
     from django.utils import timezone
 
@@ -200,6 +215,10 @@ SCENARIOS = {
     "dashboard": dashboard,
     "thread": thread,
     "moderation queue": moderation_queue,
+    "search en": lambda: _search("en", "Migrants wait for their wages", "search en"),
+    "search fr": lambda: _search("fr", "Les travailleuses migrantes attendent", "search fr"),
+    "search ar": lambda: _search("ar", "مهاجرة تنتظر أجرها", "search ar"),
+    "search zh": lambda: _search("zh-hans", "移民工人等待工资", "search zh"),
     "funding review": funding_review,
     "review dashboard": workspace,
 }

@@ -2,7 +2,8 @@
 
 Steps: throwaway PostgreSQL and Redis (unless DATABASE_URL/REDIS_URL are set) → migrate → scale data
 (bench/data.py) → gunicorn with the production settings plus a reference view (bench/urls.py) → wrk on each
-page → exports against a raw psycopg baseline (bench/exports.py) → bench/results.json and bench/RESULTS.md.
+page → exports against a raw psycopg baseline (bench/exports.py) → the discussion search's queries
+(bench/search.py) → bulk work (bench/bulk.py) → bench/results.json and bench/RESULTS.md.
 Every speed figure is a ratio against the reference measured in the same run: the machines are shared.
 """
 
@@ -13,7 +14,9 @@ import re
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -39,6 +42,26 @@ def wait_for(url: str, timeout: float = 60) -> None:
             if time.monotonic() > deadline:
                 raise
             time.sleep(0.3)
+
+
+def warm(url: str, cookie: str | None, workers: int) -> None:
+    """A first request on every worker before wrk: as many at once as there are workers, twice, each awaited.
+
+    A worker's first Chinese search loads jieba's dictionary (a second or two); under wrk's load those first
+    requests would queue behind one another past a short run, which would then count none.
+    """
+    headers = {"Cookie": f"sessionid={cookie}"} if cookie else {}
+
+    def get(_n):
+        try:
+            with urllib.request.urlopen(urllib.request.Request(url, headers=headers), timeout=120):  # noqa: S310
+                pass
+        except urllib.error.HTTPError:
+            pass  # wrk counts the errors
+
+    with ThreadPoolExecutor(workers) as pool:
+        for _ in range(2):
+            list(pool.map(get, range(workers)))
 
 
 def load(url: str, cookie: str | None, seconds: int, connections: int) -> dict:
@@ -113,6 +136,21 @@ def markdown(results: dict) -> str:
         lines.append(
             f"| reminder scan, {figures['recipients']:,} recipients | {figures['rows']:,} reminders | "
             f"{figures['queries']} | {figures['seconds']} |"
+        )
+    search = results["search"]
+    lines += [
+        "",
+        f"Discussion search on one space's {search['posts']:,} approved posts, as its page reads it (count and "
+        f"first page of 20; loading jieba's dictionary, once per process: {search['jieba_load_seconds']} s):",
+        "",
+        "| query | language | matches | queries | ms | GIN index: count, page |",
+        "|---|---|---:|---:|---:|---|",
+    ]
+    for query, figures in search["queries"].items():
+        index = ", ".join("yes" if figures[plan] else "no" for plan in ("gin_count", "gin_page"))
+        lines.append(
+            f"| {query} | {figures['language']} | {figures['matches']:,} | {figures['queries']} | "
+            f"{figures['ms']} | {index} |"
         )
     if results["profiles"]:
         lines += [
@@ -208,6 +246,7 @@ def main() -> None:
         for name, (path, who) in data["pages"].items():
             url = base + path
             cookie = data["sessions"].get(who) if who else None
+            warm(url, cookie, int(env["GUNICORN_WORKERS"]))
             load(url, cookie, min(2, args.seconds), 4)  # warm-up: caches, connections
             figures = load(url, cookie, args.seconds, 8)
             kind = "signed-in" if who else "anonymous"
@@ -239,6 +278,9 @@ def main() -> None:
             profile_env = {**env, "PUBLIC_PAGE_CACHE_SECONDS": "0"}
             command = [sys.executable, "-m", "bench.profile", json.dumps(slow), json.dumps(data["sessions"])]
             profiles = json.loads(run(command, profile_env).strip().splitlines()[-1])
+        search = json.loads(
+            run([sys.executable, "-m", "bench.search", str(data["search_space"])], env).strip().splitlines()[-1]
+        )
         bulk = json.loads(
             run([sys.executable, "-m", "bench.bulk", args.scale], env).strip().splitlines()[-1]
         )  # last: it changes data
@@ -252,6 +294,7 @@ def main() -> None:
             "exports": exports,
             "queries": queries,
             "bulk": bulk,
+            "search": search,
             "profiles": profiles,
         }
     finally:

@@ -32,7 +32,6 @@ from consultations.forms import (
     LetterRequestForm,
     RevokeForm,
 )
-from consultations.ical import personal_ics
 from consultations.models import (
     Certificate,
     Consultation,
@@ -45,6 +44,7 @@ from consultations.platform_reports import ReportError
 from portal import integrity
 from portal.mail import language_of
 from portal.permissions import can, regions_for
+from portal.personal_calendar import personal_ics
 
 PAGE_SIZE = 25
 

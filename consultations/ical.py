@@ -1,3 +1,7 @@
+"""Consultations in iCalendar: one meeting's file, and the consultations' part of a person's private feed (their
+meetings and the deadlines they follow), registered with portal.personal_calendar when the apps load."""
+
+from collections.abc import Iterator
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
@@ -8,6 +12,7 @@ from icalendar import Calendar, Event
 
 from consultations.enums import HOLDS_PLACE, ConsultationStatus, RegistrationStatus
 from consultations.models import Follow, Registration
+from portal import personal_calendar
 from reviews.ical import add_all_day_span
 
 
@@ -21,8 +26,9 @@ def consultation_ics(consultation) -> bytes:
     return calendar.to_ical()
 
 
-def meeting_item(consultation, *, waiting: bool = False) -> Event:
-    """One consultation as a calendar entry; ``waiting``: the person is on its waiting list (tentative)."""
+def meeting_item(consultation, *, waiting: bool = False, with_link: bool = True) -> Event:
+    """One consultation as a calendar entry; ``waiting``: the person is on its waiting list (tentative);
+    ``with_link``: the link to join online is theirs (a confirmed place, as the registration e-mail gives it)."""
     item = Event()
     item.add("uid", f"consultation-{consultation.pk}@{settings.PORTAL_ICAL_DOMAIN}")
     item.add("dtstamp", timezone.now())
@@ -46,19 +52,15 @@ def meeting_item(consultation, *, waiting: bool = False) -> Event:
         item["summary"] = _("%(title)s (waiting list)") % {"title": consultation.title}
     if consultation.venue:
         item.add("location", consultation.venue)
-    if consultation.join_link:
+    if consultation.join_link and with_link:
         item.add("url", consultation.join_link)
     return item
 
 
-def personal_ics(*, user, name: str) -> bytes:
-    """A person's private feed: the meetings they have a place at or wait for, and the deadlines of the meetings
-    they follow (registration, offers to speak), still ahead or of the last 30 days."""
-    calendar = Calendar()
-    calendar.add("prodid", "-//GCM Regional Reviews portal//personal//EN")
-    calendar.add("version", "2.0")
-    calendar.add("x-wr-calname", name)
-    since = timezone.now() - timedelta(days=30)
+def personal_items(user, since) -> Iterator[Event]:
+    """The consultations' part of a person's private feed (portal.personal_calendar): the meetings they have a
+    place at or wait for, and the deadlines of the meetings they follow (registration, offers to speak) from
+    ``since`` on."""
     registrations = (
         Registration.objects.filter(user=user, status__in=(*HOLDS_PLACE, RegistrationStatus.WAITLISTED))
         .exclude(consultation__status=ConsultationStatus.DRAFT)
@@ -66,8 +68,12 @@ def personal_ics(*, user, name: str) -> bytes:
         .order_by("consultation_id")
     )
     for registration in registrations:
-        item = meeting_item(registration.consultation, waiting=registration.status == RegistrationStatus.WAITLISTED)
-        calendar.add_component(item)
+        yield meeting_item(
+            registration.consultation,
+            waiting=registration.status == RegistrationStatus.WAITLISTED,
+            # Only a confirmed place gets the link to join: not a waiting list, not a pending accreditation.
+            with_link=registration.status == RegistrationStatus.REGISTERED,
+        )
     follows = (
         Follow.objects.filter(user=user)
         .exclude(consultation__status=ConsultationStatus.DRAFT)
@@ -89,6 +95,7 @@ def personal_ics(*, user, name: str) -> bytes:
             item.add("dtstart", moment.astimezone(ZoneInfo(consultation.time_zone)))
             item.add("dtend", moment.astimezone(ZoneInfo(consultation.time_zone)))
             item.add("status", "CONFIRMED")
-            calendar.add_component(item)
-    calendar.add_missing_timezones()
-    return calendar.to_ical()
+            yield item
+
+
+personal_calendar.register("consultations", personal_items)

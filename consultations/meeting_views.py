@@ -17,6 +17,7 @@ from consultations.enums import ConsultationStatus, ReportStatus
 from consultations.forms import FeedbackForm, ReportForm
 from consultations.models import Consultation, RapporteurReport
 from consultations.views import _managed, _plans, _require_manage
+from portal import content_translation
 
 LANGUAGE_NAMES = dict(settings.LANGUAGES)
 
@@ -48,8 +49,11 @@ def report(request, pk: int):
         and not reports.is_rapporteur(request.user, consultation),
     }
     if found:
-        context["reading"] = reports.reading(found)
+        context["reading"] = reading = reports.reading(found)
         context["languages"] = [(code, LANGUAGE_NAMES[code]) for code in reports.written_languages(found)]
+        # Not written in the reader's language: a volunteer's translation of the published report, if any.
+        if found.status == ReportStatus.PUBLISHED and reading.language != get_language():
+            context["human"] = content_translation.current_human([found], "text", get_language()).get(found.pk)
     return render(request, "consultations/report.html", context)
 
 

@@ -92,6 +92,9 @@ class SpaceAdmin(RegionScopedAdmin, TranslationAdmin):
 
     list_display = ["title", "region", "cycle"]
     inlines = [SpaceLinkInline]
+    # Volunteers hold no role, so any account may be one: chosen by number (the look-up obeys the accounts'
+    # own admin permissions), never from a list of every account by name.
+    raw_id_fields = ["translators"]
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name == "moderators":

@@ -5,9 +5,10 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from discussions import seed_translations, services
-from discussions.models import AnalysisPaper, Phase, Space
+from discussions import post_translations, seed_translations, services
+from discussions.models import AnalysisPaper, Phase, Post, Space
 from discussions.seed import UNECE_PHASE_1, UNECE_PHASE_2, add_questions
+from portal import content_translation
 from portal.models import User
 from reviews.models import Region, ReviewCycle
 
@@ -54,6 +55,18 @@ def create_demo_space() -> Space | None:
             approve=False,
             reason="It reveals personal data that could put someone at risk",
         )
+        # participant2@demo.test translates the space's posts: the approved one has their French translation.
+        translator = authors[1]
+        space.translators.add(translator)
+        published = Post.objects.get(pk=posts[0].pk)
+        post_translations.post_translation_save(
+            translator=translator,
+            post=published,
+            language="fr",
+            text="Notre réseau de travailleuses et travailleurs domestiques de la région a documenté des pratiques de "
+            "**recrutement équitable** : https://example.org/report",
+            shown_digest=content_translation.digest(published.approved_text),
+        )
     # 002: a guiding question in preparation, shared with the region's team, with a comment of its task team.
     secretariat = User.objects.filter(email="secretariat@demo.test").first()
     task_team = User.objects.filter(email="taskteam-asia-pacific@demo.test").first()
@@ -78,6 +91,7 @@ def seed() -> str | None:
     """For ``manage.py seed_demo``: what was created, or None when the demo data already exists."""
     if create_demo_space():
         return (
-            "Demo discussion space created (moderator@demo.test moderates it): 1 approved, 1 pending, 1 rejected post."
+            "Demo discussion space created (moderator@demo.test moderates it, participant2@demo.test translates its "
+            "posts): 1 approved post with a French translation, 1 pending, 1 rejected."
         )
     return None

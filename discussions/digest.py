@@ -1,86 +1,109 @@
-"""Digests: each follower of a space or a question gets the posts approved since the last digest.
+"""The discussions' section of the digest (portal.digest): what was published in the spaces and questions a person
+follows since their last digest, and the phases of those spaces that close before the next one.
 
-Only the approved version of a post goes out (``approved_text``): a pending
-edit or a rejected post is never in a digest. Each person's subscriptions are
-locked while their digest is built and sent, and moved forward in the same
-transaction, so parallel runs never send the same posts twice; a failed send
-rolls back and the next run tries again.
+Only the approved version of a post goes out (``approved_text``), of a published question, never the person's
+own posts: a pending edit, a rejected post or a draft question is never in a digest. Each subscription keeps its
+own mark (``sent_until``: posts approved up to then were sent, or came before the subscription), moved forward
+once the digest is handled; the digest also starts no earlier than the end of the person's last one, so a
+person back from "no digest" gets what is new from then on, not everything since they stopped.
 """
 
-import logging
-from datetime import timedelta
-
-from django.db import transaction
-from django.db.models import QuerySet
-from django.utils import timezone
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from discussions.enums import QuestionStatus
-from discussions.models import Post, Subscription
-from portal.mail import language_of, send_templated_mail
+from discussions.models import Phase, Post, Subscription
+from portal.digest import LINES_PER_GROUP, Group, Line, Part, Period, Section, absolute, register, when
+from portal.models import User
 from portal.permissions import can
 
-logger = logging.getLogger(__name__)
 
-# An approval commits a moment after its timestamp is taken; a digest only
-# reads posts approved before this margin, so none is skipped by a run that
-# starts in between.
-MARGIN = timedelta(minutes=5)
-POSTS_PER_SECTION = 20
-
-
-def send_all(now=None) -> int:
-    """Send every digest that is due; returns how many e-mails went out."""
-    cutoff = (now or timezone.now()) - MARGIN
-    users = Subscription.objects.filter(sent_until__lt=cutoff).values_list("user", flat=True).distinct().order_by()
-    sent = 0
-    for user_id in list(users):
-        try:
-            sent += send_one(user_id, cutoff)
-        except Exception:  # one person's failed mail must not stop the others; retried next run
-            logger.exception("Digest for user %s failed; it will be retried.", user_id)
-    return sent
-
-
-def _new_posts(subscription: Subscription, cutoff) -> QuerySet[Post]:
+def _new_posts(subscription: Subscription, user: User, period: Period):
     posts = Post.objects.filter(
         space=subscription.space_id,
-        approved_at__gt=subscription.sent_until,
-        approved_at__lte=cutoff,
+        approved_at__gt=period.start(subscription.sent_until),
+        approved_at__lte=period.until,
         question__status=QuestionStatus.PUBLISHED,
-    ).exclude(author=subscription.user_id)
+    ).exclude(author=user)
     if subscription.question_id:
         posts = posts.filter(question=subscription.question_id)
     return posts.select_related("question__phase").order_by("approved_at", "pk")
 
 
-def send_one(user_id: int, cutoff) -> bool:
-    with transaction.atomic():
-        subscriptions = list(
-            Subscription.objects.select_for_update(skip_locked=True, of=("self",))
-            .filter(user=user_id, sent_until__lt=cutoff)
-            .select_related("user__profile", "space", "question")
-            .order_by("space", "question", "pk")
-        )
-        if not subscriptions:
-            return False
-        user = subscriptions[0].user
-        followed_spaces = {s.space_id for s in subscriptions if s.question_id is None}
-        sections = []
-        if user.is_active and can(user, "discussions.read"):
-            for subscription in subscriptions:
-                if subscription.question_id and subscription.space_id in followed_spaces:
-                    continue  # already in the whole space's section
-                posts = _new_posts(subscription, cutoff)
-                shown = list(posts[:POSTS_PER_SECTION])
-                if shown:
-                    more = posts.count() - len(shown) if len(shown) == POSTS_PER_SECTION else 0
-                    sections.append({"subscription": subscription, "posts": shown, "more": more})
-        if sections:
-            send_templated_mail(
-                template="discussions/email/digest",
-                to=[user.email],
-                language=language_of(user),
-                context={"user": user, "sections": sections},
+def _closing(subscriptions: list[Subscription], period: Period) -> list[Phase]:
+    """The phases of the followed spaces (or of the followed questions) that close before the next digest."""
+    spaces = [s.space_id for s in subscriptions if s.question_id is None]
+    phases = [s.question.phase_id for s in subscriptions if s.question_id is not None]
+    if not spaces and not phases:
+        return []
+    return list(
+        Phase.objects.filter(Q(space__in=spaces) | Q(pk__in=phases))
+        .filter(closes_at__gt=period.now, closes_at__lte=period.ahead)
+        .order_by("closes_at", "pk")
+    )
+
+
+def build(user: User, period: Period) -> Section | None:
+    if not can(user, "discussions.read"):
+        return None
+    subscriptions = list(
+        Subscription.objects.filter(user=user)
+        .filter(Q(question__isnull=True) | Q(question__status=QuestionStatus.PUBLISHED))
+        .select_related("space", "question")
+        .order_by("space", "question", "pk")
+    )
+    followed_spaces = {s.space_id for s in subscriptions if s.question_id is None}
+    # Following a whole space and one of its questions: the question is in the space's group.
+    subscriptions = [s for s in subscriptions if s.question_id is None or s.space_id not in followed_spaces]
+    closing = _closing(subscriptions, period)
+    groups = []
+    for subscription in subscriptions:
+        question = subscription.question
+        notes = [
+            _("%(phase)s — closes on %(when)s")
+            % {"phase": phase.get_number_display(), "when": when(phase.closes_at, user)}
+            for phase in closing
+            if (phase.pk == question.phase_id if question else phase.space_id == subscription.space_id)
+        ]
+        posts = _new_posts(subscription, user, period)
+        shown = list(posts[:LINES_PER_GROUP])
+        total = posts.count() if len(shown) == LINES_PER_GROUP else len(shown)
+        if not notes and not shown:
+            continue
+        groups.append(
+            Group(
+                title=question.text if question else subscription.space.title,
+                url=absolute((question or subscription.space).get_absolute_url()),
+                notes=notes,
+                lines=[
+                    Line(
+                        lead=post.byline,
+                        text=post.approved_text,
+                        url=absolute(f"{post.question.get_absolute_url()}#post-{post.pk}"),
+                        language=post.language,
+                    )
+                    for post in shown
+                ],
+                total=total,
             )
-        Subscription.objects.filter(pk__in=[s.pk for s in subscriptions]).update(sent_until=cutoff)
-    return bool(sections)
+        )
+    if not groups:
+        return None
+    return Section(title=_("Discussions you follow"), url=absolute(reverse("discussions:list")), groups=groups)
+
+
+def done(user: User, period: Period) -> None:
+    """The posts approved up to the end of this digest were sent, or were not for this person: move on."""
+    Subscription.objects.filter(user=user, sent_until__lt=period.until).update(sent_until=period.until)
+
+
+DISCUSSIONS = register(
+    Part(
+        key="discussions",
+        order=10,
+        followers=lambda: Subscription.objects.values("user_id"),
+        build=build,
+        done=done,
+    )
+)

@@ -1,6 +1,7 @@
 import uuid
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.files.storage import storages
 from django.db import models
@@ -29,6 +30,14 @@ class Space(models.Model):
     introduction = models.TextField(_("introduction"), blank=True, max_length=10_000)
     moderators = models.ManyToManyField(
         settings.AUTH_USER_MODEL, blank=True, related_name="moderated_spaces", verbose_name=_("moderators")
+    )
+    # Volunteer translators of the space's published posts (a role per space, given by the secretariat).
+    translators = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="translated_spaces",
+        verbose_name=_("translators"),
+        help_text=_("People who translate the published posts of this space into other languages."),
     )
     summary = models.TextField(_("published summary"), blank=True, max_length=50_000)
     summary_published_at = models.DateTimeField(_("summary published on"), null=True, blank=True)
@@ -232,6 +241,9 @@ class Post(models.Model):
     # Plain text of the approved version: what search, digests and exports read.
     approved_text = models.TextField(editable=False, blank=True)
     approved_at = models.DateTimeField(_("approved on"), null=True, blank=True, db_index=True)
+    # The approved version as search reads it, written only by discussions.search.index_posts. PostgreSQL
+    # only: migration 0007 gives it a GIN index there (not declared in Meta: SQLite cannot build one).
+    search_vector = SearchVectorField(null=True, editable=False)
     submitted_at = models.DateTimeField(_("sent on"), default=timezone.now, db_index=True)
     is_moderator_note = models.BooleanField(_("moderator note"), default=False)
     revision = models.PositiveIntegerField(_("version"), default=1, editable=False)

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from django.db import models, transaction
 
+from discussions import post_translations
 from discussions.enums import FileStatus, PostStatus
-from discussions.models import Appeal, Attachment, Post, QuestionComment, Subscription
+from discussions.models import Appeal, Attachment, Post, QuestionComment, Space, Subscription
+from portal import content_translation
 from portal.models import User
 from portal.privacy_registry import PersonalData, register, rows
 
@@ -43,7 +45,7 @@ class Discussions(PersonalData):
         "discussions.subscription": "Deleted.",
         "discussions.moderationdecision": "Kept: the moderation's record of the person's posts. Decisions they took "
         "as a moderator on others' posts stay whole, linked to the emptied account.",
-        "discussions.space": "The person no longer moderates any space.",
+        "discussions.space": "The person no longer moderates or translates any space.",
         "discussions.questioncomment": "Deleted: a team member's comments on draft guiding questions are the "
         "team's working notes; the published question does not depend on them.",
     }
@@ -51,10 +53,14 @@ class Discussions(PersonalData):
     def copy(self, user: User) -> dict:
         data = {}
         for label, queryset in {**self.owned(user), **self.listed_rows(user)}.items():
-            # The HTML of a post is derived from its text: the copy holds the text.
-            found = rows(queryset, leave_out=("html", "approved_html"))
+            # The HTML and the search vector of a post are derived from its text: the copy holds the text.
+            found = rows(queryset, leave_out=("html", "approved_html", "search_vector"))
             if found:
                 data[label] = found
+        # Translating a space's posts is a role too, listed beside the spaces the person moderates.
+        translated = rows(Space.objects.filter(translators=user).order_by("pk"))
+        if translated:
+            data["discussions.space (translator)"] = translated
         return data
 
     def erase(self, user: User) -> None:
@@ -65,6 +71,12 @@ class Discussions(PersonalData):
         files += list(unapproved_files.values_list("file", flat=True))
         unapproved_files.delete()
         Appeal.objects.filter(post__author=user).update(reason="")
+        # Translations of texts that go, go with them: every translation of a post never approved, and the
+        # engine's translations of submitted versions that are put back to the approved one.
+        content_translation.forget(Post, unpublished.values_list("pk", flat=True))
+        content_translation.forget(
+            Post, Post.objects.filter(author=user).values_list("pk", flat=True), field=post_translations.SUBMITTED_FIELD
+        )
         unpublished.delete()
         Post.objects.filter(author=user, status__in=(PostStatus.PENDING, PostStatus.REJECTED)).update(
             status=PostStatus.APPROVED,
@@ -76,6 +88,7 @@ class Discussions(PersonalData):
         Subscription.objects.filter(user=user).delete()
         QuestionComment.objects.filter(author=user).delete()
         user.moderated_spaces.clear()
+        user.translated_spaces.clear()
 
         def delete_files() -> None:
             storage = Attachment._meta.get_field("file").storage

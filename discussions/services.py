@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from modeltranslation.utils import build_localized_fieldname
 
-from discussions import markup
+from discussions import markup, search
 from discussions.enums import AppealOutcome, AuthorLabel, FileStatus, PostStatus, QuestionStatus
 from discussions.models import (
     AnalysisPaper,
@@ -41,7 +41,7 @@ from discussions.permissions import (
 )
 from discussions.selectors import drafting_team
 from discussions.tasks import send_appeal_decision, send_moderation_decisions, send_question_shared
-from portal import integrity
+from portal import content_translation, integrity
 from portal.cache import public_pages_changed
 from portal.enums import AuditAction
 from portal.mail import language_of, send_templated_mail
@@ -131,6 +131,7 @@ def post_create(
     post.submitted_tags.set(tags)
     if moderator_note:
         post.tags.set(tags)
+        search.index_posts(Post.objects.filter(pk=post.pk))
     _attach(post, files, status=FileStatus.APPROVED if moderator_note else FileStatus.PENDING)
     return post
 
@@ -168,6 +169,7 @@ def post_edit(*, post: Post, author, text: str, tags=None, files=()) -> Post:
     post.status, post.rejection_reason, post.submitted_at = PostStatus.PENDING, "", timezone.now()
     post.revision += 1
     post.save(update_fields=["text", "html", "status", "rejection_reason", "submitted_at", "revision"])
+    content_translation.original_changed(post, "text", text)
     if tags is not None:
         post.submitted_tags.set(tags)
     _attach(post, files)
@@ -243,7 +245,8 @@ def posts_moderate(*, versions: dict[int, int], by, approve: bool, reason: str =
 
 
 def _record(ids: list[int], *, moderator, approve: bool, reason: str, action: str, from_status=PostStatus.PENDING):
-    """Write the decisions, their audit entries and the new state of the posts ``ids`` (locked by the caller)."""
+    """Write the decisions, their audit entries and the new state of the posts ``ids`` (locked by the caller);
+    an approved text becomes searchable in the same transaction."""
     now = timezone.now()
     new_status = PostStatus.APPROVED if approve else PostStatus.REJECTED
     ModerationDecision.objects.bulk_create(
@@ -285,8 +288,11 @@ def _record(ids: list[int], *, moderator, approve: bool, reason: str, action: st
             approved_text=F("text"),
             approved_at=Coalesce(F("approved_at"), now),
         )
+        search.index_posts(decided)
         _publish_tags(ids)
         Attachment.objects.filter(post__in=ids, status=FileStatus.PENDING).update(status=FileStatus.APPROVED)
+        # Translations follow the published version: those of an earlier one stop being shown.
+        content_translation.originals_changed(Post, "approved_text", dict(decided.values_list("pk", "approved_text")))
     else:
         decided.update(status=new_status, rejection_reason=reason)
         Attachment.objects.filter(post__in=ids, status=FileStatus.PENDING).update(status=FileStatus.REFUSED)

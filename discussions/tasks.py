@@ -1,6 +1,3 @@
-from celery import shared_task
-
-from discussions.digest import send_all
 from discussions.enums import AppealOutcome, PostStatus
 from discussions.models import Appeal, Post
 from portal.mail import language_of, mail_task, send_templated_mail
@@ -41,10 +38,3 @@ def send_question_shared(*, question_id: int, by_id: int | None = None) -> None:
     from discussions.services import question_team_notify  # noqa: PLC0415 - the services queue this task
 
     question_team_notify(question_id=question_id, by_id=by_id)
-
-
-@shared_task
-def send_digests() -> int:
-    """Run by Celery beat: the digest of newly approved posts for everyone following a space or a question."""
-
-    return send_all()

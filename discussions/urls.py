@@ -1,6 +1,6 @@
 from django.urls import path
 
-from discussions import views
+from discussions import translation_views, views
 from portal.cache import public_page
 
 app_name = "discussions"
@@ -21,6 +21,8 @@ urlpatterns = [
     path("<int:pk>/questions/<int:question>/", views.question, name="question"),
     path("<int:pk>/questions/<int:question>/post/", views.post_create, name="post"),
     path("posts/<int:pk>/edit/", views.post_edit, name="edit"),
+    path("posts/<int:pk>/translate/", translation_views.post_translate, name="translate"),
+    path("posts/<int:pk>/machine-translation/", translation_views.post_machine_translation, name="machine_translation"),
     path("attachments/<int:pk>/", views.attachment, name="attachment"),
     path("moderation/", views.moderation_queue, name="moderation"),
     path("moderation/<int:pk>/", views.moderate, name="moderate"),

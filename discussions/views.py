@@ -13,7 +13,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from discussions import analysis, exports, selectors, services
+from discussions import analysis, exports, post_translations, selectors, services
 from discussions.enums import AppealOutcome, FileStatus, PostStatus, QuestionStatus
 from discussions.filters import PostFilter
 from discussions.forms import (
@@ -37,7 +37,7 @@ from discussions.permissions import (
     posting_rule,
     visible_posts,
 )
-from portal import integrity
+from portal import content_translation, integrity
 from portal.permissions import can
 from portal.validators import whole_number
 from reviews.enums import EventKind
@@ -135,7 +135,12 @@ def _has_appeal(post) -> bool:
 def _thread(request, space, guiding, page, form, status=200):
     is_moderator = moderates(request.user, space)
     posting = posting_rule()
+    language = get_language()
+    post_translations.translated_posts(page.object_list, language)
     for post in page.object_list:
+        post.machine_offer = post.approved_at is not None and content_translation.machine_available(
+            source_language=post.language, language=language, private=False
+        )
         post.sees_current = is_moderator or post.author_id == request.user.pk
         # Readers see the approved tags and files; the author and moderators the submitted version's.
         post.shown_tags = list(post.submitted_tags.all() if post.sees_current else post.tags.all())
@@ -159,6 +164,7 @@ def _thread(request, space, guiding, page, form, status=200):
             # After a refused post the reply target comes back with the form, so it is not lost.
             "reply_to": request.POST.get("reply_to") or request.GET.get("reply_to", ""),
             "following": _following(request.user, space, guiding),
+            "translates_space": post_translations.translates(request.user, space),
         },
         status=status,
     )
@@ -287,6 +293,10 @@ def _describe_for_decision(post, user, conflicted: set[int]) -> None:
     }
     post.files = list(post.attachments.all())
     post.refusal = services.post_decision_refusal(by=user, post=post) if post.author_id in conflicted else None
+    # The text awaits a decision: only an engine on the portal's own machines may translate it.
+    post.machine_offer = content_translation.machine_available(
+        source_language=post.language, language=get_language(), private=True
+    )
 
 
 def _open_appeals(user) -> list:
@@ -403,6 +413,7 @@ def posts(request, pk: int):
     else:  # an unknown filter value shows nothing, with the error next to the filter
         results = published.none()
     page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
+    post_translations.translated_posts(page.object_list, get_language())
     for post in page.object_list:
         post.sees_current = False
         post.shown_tags = list(post.tags.all())
@@ -435,7 +446,10 @@ def follow(request, pk: int):
         guiding = get_object_or_404(selectors.published_questions(), pk=question_id, phase__space=space)
     if wanted == "1":
         services.subscription_create(user=request.user, space=space, question=guiding)
-        messages.success(request, _("You will get a digest by e-mail when new posts are published here."))
+        messages.success(
+            request,
+            _("New posts published here will be in your digest by e-mail (daily, weekly or none: see your profile)."),
+        )
     else:
         services.subscription_delete(user=request.user, space=space, question=guiding)
         messages.success(request, _("You no longer follow this."))

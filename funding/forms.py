@@ -1,6 +1,7 @@
 from decimal import Decimal
 
 from django import forms
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from consultations.enums import ConsultationStatus
@@ -31,6 +32,7 @@ class ApplicationForm(forms.ModelForm):
             "travel_cost",
             "accommodation_cost",
             "daily_allowance",
+            "language",
             "justification",
             "representation",
             "self_identification",
@@ -50,6 +52,18 @@ class ApplicationForm(forms.ModelForm):
         for name in ("travel_cost", "accommodation_cost", "daily_allowance"):
             self.fields[name].widget.attrs.update({"min": "0", "step": "0.01", "inputmode": "decimal"})
             self.fields[name].help_text = _("Estimated, in US dollars.")
+        if self.instance.pk is None:
+            self.initial.setdefault("language", get_language())
+        # Not sent (an older form, a script): the language the page is read in.
+        self.fields["language"].required = False
+        self.fields["language"].help_text = _(
+            "Write in the language you are most at ease in: reviewers who read another can ask for a translation."
+        )
+
+    def clean_language(self) -> str:
+        if chosen := self.cleaned_data.get("language"):
+            return chosen
+        return self.instance.language if self.instance.pk else get_language()
 
 
 class BoundToRevision(forms.Form):

@@ -100,6 +100,8 @@ class Application(models.Model):
     travel_cost = amount_field(_("travel (USD)"), null=True, blank=True)
     accommodation_cost = amount_field(_("accommodation (USD)"), null=True, blank=True)
     daily_allowance = amount_field(_("daily allowance (USD)"), null=True, blank=True)
+    # The language the applicant wrote in: a reviewer who reads another may ask for a machine translation.
+    language = models.CharField(_("language of your answers"), max_length=8, choices=settings.LANGUAGES, default="en")
     justification = models.TextField(_("why you should take part"), blank=True, max_length=5_000)
     representation = models.TextField(_("how your participation adds to representation"), blank=True, max_length=5_000)
     self_identification = models.JSONField(_("self-identification"), default=list, blank=True)

@@ -12,6 +12,7 @@ from funding.enums import State
 from funding.models import Application, Transition
 from funding.services import application_withdraw
 from funding.workflow import REASON_GIVEN
+from portal import content_translation
 from portal.models import User
 from portal.privacy_registry import PersonalData, register, rows
 
@@ -59,6 +60,8 @@ class Funding(PersonalData):
 
     def erase(self, user: User) -> None:
 
+        # The machine translations of the texts erased go with them.
+        content_translation.forget(Application, Application.objects.filter(applicant=user).values_list("pk", flat=True))
         Application.objects.filter(applicant=user, state=State.DRAFT).delete()
         for application in Application.objects.filter(applicant=user, state__in=UNDER_REVIEW):
             application_withdraw(application=application, applicant=user)

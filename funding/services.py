@@ -17,7 +17,7 @@ from funding.enums import State
 from funding.models import Application, Call, Conflict, ExportLog, Recommendation, Transition
 from funding.selectors import reviewable
 from funding.tasks import send_decision, send_received
-from portal import integrity
+from portal import content_translation, integrity
 from portal.enums import AuditAction
 from portal.permissions import can
 from portal.services import audit_record
@@ -46,6 +46,7 @@ DRAFT_FIELDS = (
     "travel_cost",
     "accommodation_cost",
     "daily_allowance",
+    "language",
     "justification",
     "representation",
     "self_identification",
@@ -125,8 +126,14 @@ def application_save(*, call: Call, applicant, data: dict, application: Applicat
                 setattr(application, field, data[field])
         application.revision += 1
         application.save()
+        # A reviewer's machine translation is of the text they read: one of an earlier draft goes.
+        for field in TRANSLATED_FIELDS:
+            content_translation.original_changed(application, field, getattr(application, field))
         return application
 
+
+# What the applicant writes in their own words, which a reviewer may read in a machine translation.
+TRANSLATED_FIELDS = ("justification", "representation")
 
 # Lazy: translated when shown, in the language of the person submitting.
 REQUIRED = {

@@ -18,4 +18,5 @@ urlpatterns = [
     path("applications/<int:pk>/", views.application_detail, name="application"),
     path("applications/<int:pk>/withdraw/", views.application_withdraw, name="withdraw"),
     path("applications/<int:pk>/review/", views.review_detail, name="review_application"),
+    path("applications/<int:pk>/review/translation/", views.review_translation, name="review_translation"),
 ]

@@ -5,8 +5,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import FileResponse, StreamingHttpResponse
+from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.html import linebreaks
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -17,6 +20,8 @@ from funding import exports, priority, selectors, services, travel, workflow
 from funding.enums import State
 from funding.forms import ApplicationForm, ConflictForm, DecisionForm, RecommendationForm, ScreeningForm
 from funding.models import Application, Call
+from portal import content_translation, machine_translation
+from portal.content_translation import language_name
 from portal.permissions import can
 
 PAGE_SIZE = 25
@@ -179,14 +184,7 @@ def review_list(request, pk: int):
 
 @login_required
 def review_detail(request, pk: int):
-    _reviewer_or_403(request)
-    application = get_object_or_404(
-        Application.objects.select_related("call", "consultation", "applicant__profile"), pk=pk
-    )
-    if not selectors.is_reviewable(application):
-        raise PermissionDenied
-    if reason := services.conflict_reason(reviewer=request.user, application=application):
-        raise PermissionDenied(reason)
+    application = _reviewed_or_403(request, pk)
     shown = {"revision": application.revision}
     forms = {
         "screen": ScreeningForm(prefix="screen", initial=shown),
@@ -243,8 +241,63 @@ def review_detail(request, pk: int):
             if consultation
             else None,
             "remaining": application.call.budget - services.call_approved_total(call=application.call),
+            "machine_translation": content_translation.machine_available(
+                source_language=application.language, language=get_language(), private=True
+            ),
         },
         status=status,
+    )
+
+
+def _reviewed_or_403(request, pk: int) -> Application:
+    """An application the person may review: a reviewer's, submitted, and not their own or their organisation's."""
+    _reviewer_or_403(request)
+    application = get_object_or_404(
+        Application.objects.select_related("call", "consultation", "applicant__profile"), pk=pk
+    )
+    if not selectors.is_reviewable(application):
+        raise PermissionDenied
+    if reason := services.conflict_reason(reviewer=request.user, application=application):
+        raise PermissionDenied(reason)
+    return application
+
+
+@login_required
+def review_translation(request, pk: int):
+    """The applicant's own words in the reviewer's language, by machine: private text, so only an engine on the
+    portal's own machines may take it (portal.machine_translation refuses any other). Absent without one."""
+    application = _reviewed_or_403(request, pk)
+    language = get_language()
+    if not content_translation.machine_available(source_language=application.language, language=language, private=True):
+        raise Http404
+    fields = [
+        ("justification", _("Why they should take part")),
+        ("representation", _("How their participation adds to representation")),
+    ]
+    try:
+        sections, failed = content_translation.machine_sections(
+            application,
+            fields,
+            source_language=application.language,
+            language=language,
+            private=True,
+            render=lambda text: linebreaks(text, autoescape=True),
+        )
+    except (machine_translation.NotAvailable, machine_translation.PrivateTextRefused):
+        raise Http404 from None
+    return render(
+        request,
+        "portal/machine_translation.html",
+        {
+            "back": reverse("funding:review_application", kwargs={"pk": application.pk}),
+            "sections": sections,
+            "language": language,
+            "language_name": language_name(language),
+            "source_language": application.language,
+            "source_name": language_name(application.language),
+            "private": _("A funding application: only its reviewers see this text and its translation."),
+        },
+        status=503 if failed else 200,
     )
 
 

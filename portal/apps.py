@@ -15,8 +15,14 @@ class PortalConfig(AppConfig):
         from portal.cache import connect_signals  # noqa: PLC0415 - models load once the app registry is ready
 
         connect_signals()
-        # Each app's part in a person's copy and in the erasure of their account (portal.privacy_registry).
+        # Each app's part in a person's copy and in the erasure of their account (portal.privacy_registry), in
+        # the digest of what a person follows (portal.digest) and in their private calendar feed
+        # (portal.personal_calendar).
         autodiscover_modules("privacy")
+        autodiscover_modules("digest")
+        autodiscover_modules("ical")
+        # Each app's content that volunteers may translate (portal.content_translation).
+        autodiscover_modules("translating")
 
 
 class PortalAdminConfig(AdminConfig):

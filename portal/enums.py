@@ -77,6 +77,14 @@ class VerificationStatus(models.TextChoices):
     REJECTED = "rejected", pgettext_lazy("verification", "Not verified")
 
 
+class DigestFrequency(models.TextChoices):
+    """How often a person gets the digest of what they follow (portal.digest): one e-mail a day, a week, or none."""
+
+    NONE = "none", _("No digest")
+    DAILY = "daily", _("Daily")
+    WEEKLY = "weekly", _("Weekly")
+
+
 class AuditAction(models.TextChoices):
     """Staff actions that touch personal data, kept in the audit log the secretariat reads."""
 
@@ -99,3 +107,12 @@ class AuditAction(models.TextChoices):
     ATTENDANCE = "attendance", _("Attendance recorded or withdrawn")
     CERTIFICATE_REVOCATION = "certificate_revocation", _("Certificate of attendance revoked")
     LETTER_DECISION = "letter_decision", _("Decision on a visa invitation letter")
+    # A volunteer's translation is published at once, in place of what readers saw: who wrote or withdrew it.
+    TRANSLATION = "translation", _("Translation published or withdrawn")
+
+
+class TranslationKind(models.TextChoices):
+    """Who put a text into another language: a person (shown as such), or an engine (a cache of its output)."""
+
+    HUMAN = "human", _("by a person")
+    MACHINE = "machine", _("by machine")

@@ -8,6 +8,7 @@ from django.contrib.auth.hashers import make_password
 from django.core.cache import cache
 from django.urls import reverse
 from django.utils import translation
+from django.utils.dates import WEEKDAYS
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
@@ -128,14 +129,26 @@ class ProfileForm(ProfileFieldsMixin, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["time_zone"].choices = [("", _("Not set")), *time_zone_choices()]
+        # A page opened before the setting existed posts without it: the saved choice stays (a browser always
+        # sends one of the radio buttons).
+        self.fields["digest"].required = False
+        self.fields["digest"].help_text = _(
+            "One e-mail with the new posts in the discussion spaces and questions you follow, and the news and "
+            "deadlines of the consultations you follow. Daily: each morning; weekly: on %(weekday)s. Nothing is "
+            "sent when nothing is new. Reminders of single deadlines are set apart, under “Reminders by e-mail”."
+        ) % {"weekday": WEEKDAYS[settings.DIGEST_WEEKDAY]}
+
+    def clean_digest(self) -> str:
+        return self.cleaned_data["digest"] or self.instance.digest
 
     class Meta:
         model = Profile
-        fields = [*PROFILE_FIELDS, "expertise", "time_zone", "plain_email"]
+        fields = [*PROFILE_FIELDS, "expertise", "time_zone", "plain_email", "digest"]
         labels = {
             "organisation": _("Organisation (optional)"),
             "gender": _("Gender (optional)"),
             "claimed_affiliation": _("I take part as"),
+            "digest": _("Digest of what you follow, by e-mail"),
         }
         help_texts = {
             "claimed_affiliation": _(
@@ -143,6 +156,7 @@ class ProfileForm(ProfileFieldsMixin, forms.ModelForm):
                 "post, register or apply."
             ),
         }
+        widgets = {"digest": forms.RadioSelect}
 
 
 class AccountDeleteForm(forms.Form):
@@ -201,3 +215,25 @@ class SecondFactorCodeForm(_CodeLimitPerAccount, AuthenticateForm):
 
 class SecondFactorReauthenticateForm(_CodeLimitPerAccount, ReauthenticateForm):
     pass
+
+
+class TranslationForm(forms.Form):
+    """A person's translation of a published text into one language; left empty, it withdraws the translation."""
+
+    language = forms.ChoiceField(label=_("Into"))
+    text = forms.CharField(
+        label=_("Translation"),
+        required=False,
+        max_length=20_000,
+        widget=forms.Textarea(attrs={"rows": 10}),
+        help_text=_("Translate the whole text, faithfully. Leave it empty and save to withdraw your translation."),
+    )
+    shown_digest = forms.CharField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, source_language: str, languages: list[str] | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["language"].choices = [
+            (code, name)
+            for code, name in settings.LANGUAGES
+            if code != source_language and (languages is None or code in languages)
+        ]

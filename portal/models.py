@@ -1,13 +1,26 @@
 from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
-from portal.enums import AuditAction, ClaimedAffiliation, Constituency, Expertise, Gender, Role, VerificationStatus
+from portal.enums import (
+    AuditAction,
+    ClaimedAffiliation,
+    Constituency,
+    DigestFrequency,
+    Expertise,
+    Gender,
+    Role,
+    TranslationKind,
+    VerificationStatus,
+)
 from portal.m49 import SUBREGIONS, subregion_for_country
 from portal.timezones import validate_time_zone
 
@@ -113,6 +126,20 @@ class Profile(models.Model):
             "Short e-mails in plain text only, without formatting or pictures: lighter on slow or costly connections."
         ),
     )
+    # One e-mail per day or week with what is new in everything the person follows (portal.digest); daily by
+    # default, as the digest of new posts always went out, and a day with nothing new sends nothing.
+    digest = models.CharField(
+        _("digest by e-mail"),
+        max_length=8,
+        choices=DigestFrequency.choices,
+        default=DigestFrequency.DAILY,
+        help_text=_(
+            "One e-mail with what is new in the discussions and consultations you follow and their deadlines. "
+            "Nothing is sent when nothing is new."
+        ),
+    )
+    # The end of what the person's last digest reported (portal.digest): the next one starts there.
+    digest_sent_until = models.DateTimeField(_("last digest covered until"), null=True, blank=True, editable=False)
     privacy_consent_at = models.DateTimeField(_("privacy notice accepted on"), null=True, blank=True)
     claimed_affiliation = models.CharField(
         _("affiliation"),
@@ -309,3 +336,54 @@ class UnsentTask(models.Model):
 
     def __str__(self) -> str:
         return f"{self.signature.get('task')} {self.signature.get('kwargs')}"
+
+
+class Translation(models.Model):
+    """One text of the portal in another language: written by a person, or an engine's output kept as a cache.
+
+    The row names its original (any model, one of its text fields) and the version it was made from
+    (``source_digest``, a SHA-256 of the original text). An engine's translation is kept per version and
+    language and deleted once the original changes; a person's is kept, marked not current (readers no
+    longer see it) and offered to translators to bring up to date. See portal.content_translation.
+    """
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
+    object_id = models.PositiveBigIntegerField()
+    original = GenericForeignKey("content_type", "object_id")
+    field = models.CharField(max_length=40)
+    source_language = models.CharField(_("original language"), max_length=8, choices=settings.LANGUAGES)
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES)
+    source_digest = models.CharField(max_length=64)
+    text = models.TextField(_("translation"), max_length=20_000)
+    kind = models.CharField(_("translated"), max_length=8, choices=TranslationKind.choices)
+    engine = models.CharField(_("engine"), max_length=40, blank=True)
+    translator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="translations",
+        verbose_name=_("translator"),
+    )
+    is_current = models.BooleanField(_("up to date"), default=True)
+    # The translation as search reads it (PostgreSQL; written with the text by the app that owns the original).
+    search_vector = SearchVectorField(null=True, editable=False)
+    created_at = models.DateTimeField(_("created on"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated on"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("translation")
+        verbose_name_plural = _("translations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content_type", "object_id", "field", "language", "kind"], name="one_translation_per_kind"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(language=models.F("source_language")), name="translation_into_another_language"
+            ),
+        ]
+        # And, on PostgreSQL only, a GIN index of search_vector (migration 0015: SQLite cannot build one).
+        indexes = [models.Index(fields=["content_type", "object_id", "field"])]
+
+    def __str__(self) -> str:
+        return f"{self.content_type_id}:{self.object_id}.{self.field} → {self.language}"

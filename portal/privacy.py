@@ -54,8 +54,8 @@ from django.utils import timezone, translation
 
 from portal import privacy_registry as registry
 from portal.cache import public_pages_changed
-from portal.enums import AuditAction
-from portal.models import AuditEntry, OrganisationHistory, Profile, RegionalRole, UnsentTask, User
+from portal.enums import AuditAction, DigestFrequency
+from portal.models import AuditEntry, OrganisationHistory, Profile, RegionalRole, Translation, UnsentTask, User
 from portal.privacy_registry import PersonalData, register, rows, rows_of
 from portal.tasks import enqueue, send_account_deleted
 
@@ -111,6 +111,7 @@ def _empty_account(user: User) -> None:
         profile.verification_note = ""
         profile.expertise = ""
         profile.time_zone = ""
+        profile.digest, profile.digest_sent_until = DigestFrequency.NONE, None
         profile.privacy_consent_at = None
         profile.save()
     user.email = f"erased-{user.pk}@erased.invalid"
@@ -300,6 +301,26 @@ def _substitute(value, pattern: re.Pattern):
 
 
 @register
+class Translations(PersonalData):
+    """The translations a person wrote of texts others published (posts, questions, summaries)."""
+
+    owner = {"portal.translation": "translator"}
+    copied = ("portal.translation",)
+    erasure = {
+        "portal.translation": "Kept without the link to the translator: the translation of a published text, "
+        "shown as translated by a person, as approved posts stay under a neutral name. An engine's translations "
+        "name nobody; those of the person's own texts go with the texts.",
+    }
+
+    def copy(self, user: User) -> dict:
+        found = rows(Translation.objects.filter(translator=user).order_by("pk"), leave_out=("search_vector",))
+        return {"translations": found} if found else {}
+
+    def erase(self, user: User) -> None:
+        Translation.objects.filter(translator=user).update(translator=None)
+
+
+@register
 class Account(PersonalData):
     """The account, its profile and what the account libraries keep about it (allauth, its second factors, axes).
 
@@ -327,7 +348,8 @@ class Account(PersonalData):
         "inactive. The row stays, for the counts.",
         "portal.profile": "Emptied with the account: display name, organisation, verification note and consent "
         "go; constituency, country, sub-region and gender stay, for the counts; the areas of expertise and the "
-        "time zone go. Profiles the person verified as staff keep the link to the emptied account.",
+        "time zone go, and the digest is set to none. Profiles the person verified as staff keep the link to the "
+        "emptied account.",
         "portal.organisationhistory": "Deleted.",
         "portal.regionalrole": "Deleted with the other roles.",
         "portal.auditentry": "Kept: the audit trail names the account by its number, and the account is emptied.",

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal import integrity
-from portal.enums import AuditAction, ClaimedAffiliation, Role, VerificationStatus
+from portal.enums import AuditAction, ClaimedAffiliation, DigestFrequency, Role, VerificationStatus
 from portal.integrity import organisation_key
 from portal.models import AuditEntry, Profile, User
 from portal.permissions import REGIONAL_ROLES, acting_role, can, forget_roles
@@ -117,11 +117,17 @@ def profile_update(*, profile: Profile, **fields) -> Profile:
     takes it away until it is verified again. Without this, a staff
     member could give themselves the stakeholder role (and apply for funding) by
     switching their affiliation away and back.
+
+    Choosing a digest again after "no digest" starts it from now (portal.digest): what happened while the person
+    wanted none is not sent in one long e-mail.
     """
 
     old_claim, old_organisation = profile.claimed_affiliation, organisation_key(profile.organisation)
+    old_digest = profile.digest
     for name, value in fields.items():
         setattr(profile, name, value)
+    if old_digest == DigestFrequency.NONE and profile.digest != DigestFrequency.NONE:
+        profile.digest_sent_until = timezone.now()
     # A UN system or Member State role is verified for an organisation: another organisation is another claim.
     organisation_changed = organisation_key(profile.organisation) != old_organisation
     if profile.claimed_affiliation != old_claim or (

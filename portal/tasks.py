@@ -26,6 +26,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from kombu.exceptions import OperationalError
 
+from portal import digest
 from portal.enums import VerificationStatus
 from portal.mail import language_of, mail_task, send_templated_mail, wants_plain_email
 from portal.models import Profile, UnsentTask, User
@@ -73,6 +74,15 @@ def queue_unsent() -> int:
             queued.append(row.pk)
         UnsentTask.objects.filter(pk__in=queued).delete()
     return len(queued)
+
+
+@shared_task
+def send_digests() -> int:
+    """Run by beat every morning: the digest of what each person follows, for those due (portal.digest).
+
+    Not a mail task: a failed digest is not retried here but sent at the next run, from where the last one ended.
+    """
+    return digest.send_all()
 
 
 @mail_task

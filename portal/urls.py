@@ -7,7 +7,7 @@ from django.urls import include, path
 from django.views.generic import TemplateView
 from django.views.i18n import set_language
 
-from portal import views
+from portal import translation_views, views
 from portal.cache import public_page
 from reviews import views as reviews_views
 
@@ -27,6 +27,7 @@ portal_patterns = (
         path("profile/data/", views.my_data, name="my_data"),
         path("profile/data/download/", views.my_data_download, name="my_data_download"),
         path("profile/delete/", views.account_delete, name="account_delete"),
+        path("translations/<slug:key>/<int:pk>/", translation_views.content_translate, name="content_translate"),
         path("accounts/confirm-sign-in/<str:token>/", views.confirm_sign_in, name="confirm_sign_in"),
     ],
     "portal",

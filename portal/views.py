@@ -46,6 +46,7 @@ class ProfileView(LoginRequiredMixin, UpdateView):
             expertise=form.cleaned_data["expertise"],
             time_zone=form.cleaned_data["time_zone"],
             plain_email=form.cleaned_data["plain_email"],
+            digest=form.cleaned_data["digest"],
         )
         messages.success(self.request, _("Your profile has been saved."))
         if profile.preferred_language != self.saved_language:

@@ -13,6 +13,7 @@ from consultations.certificates import certificate_issue, certificate_token
 from consultations.models import BriefingRequest, Consultation, InputCall, Proposal
 from discussions.models import Post, Space
 from funding.models import Application, Call
+from portal import machine_translation
 from portal.enums import ClaimedAffiliation, VerificationStatus
 from portal.models import User
 from reviews.models import Event
@@ -22,6 +23,11 @@ from tests.factories import ProfileFactory
 def make_demo(settings) -> dict:
     """The demo data of `make run` in the test database, and the pages each demo account uses."""
     settings.EMBEDDED = True  # the demo data of `make run`, in the test database
+    # Machine translation by Debian's Apertium (make test installs it), so its pages are swept too.
+    settings.MACHINE_TRANSLATION_ENGINES = ["apertium"]
+    settings.APERTIUM_DATADIR = "/usr/share/apertium"
+    settings.MACHINE_TRANSLATION_TIMEOUT = 20
+    machine_translation.forget()
     call_command("load_seed_calendar", stdout=StringIO())
     call_command("seed_demo", stdout=StringIO())
 
@@ -33,6 +39,7 @@ def make_demo(settings) -> dict:
     submitted = Application.objects.exclude(state="draft").first()
     mine = Application.objects.filter(applicant__email__startswith="participant").first()
     post = Post.objects.filter(status="approved").first()
+    pending = Post.objects.filter(status="pending").first()
     event = Event.objects.get(key="2024-africa-review")
     cycle = consultation.event.cycle.code
     inputs = InputCall.objects.get(title__endswith="(demo)")
@@ -96,6 +103,7 @@ def make_demo(settings) -> dict:
                 f"consultations/{held.pk}/feedback/",
                 "consultations/mine/",
                 f"consultations/verify/certificate/{certificate_token(certificate)}/",
+                f"discussions/posts/{post.pk}/machine-translation/?language=es",
             ],
             "participant1": [
                 "consultations/mine/",
@@ -104,8 +112,16 @@ def make_demo(settings) -> dict:
                 f"discussions/posts/{post.pk}/edit/",
                 "consultations/briefings/",
             ],
-            "participant2": [f"consultations/{held.pk}/report/edit/"],
-            "moderator": ["discussions/moderation/", f"discussions/{space.pk}/analysis/"],
+            "participant2": [
+                f"consultations/{held.pk}/report/edit/",
+                f"discussions/posts/{post.pk}/translate/",
+                f"translations/space-introduction/{space.pk}/",
+            ],
+            "moderator": [
+                "discussions/moderation/",
+                f"discussions/{space.pk}/analysis/",
+                f"discussions/posts/{pending.pk}/machine-translation/?language=es",
+            ],
             "secretariat": [
                 "calendar/rules/",
                 f"regions/asia-pacific/{cycle}/workspace/",

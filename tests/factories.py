@@ -23,6 +23,7 @@ from allauth.mfa import app_settings
 from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, hotp_value
 from django.conf import settings
 from django.contrib.auth.models import Group
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Max
 from django.utils import timezone, translation
 
@@ -47,13 +48,15 @@ from consultations.reminders import DEADLINE_NOTICE
 from consultations.services import accreditation_version
 from discussions import markup
 from discussions import models as discussion_models
+from discussions import search as discussion_search
 from discussions import services as discussion_services
 from discussions.enums import AppealOutcome, AuthorLabel, FileStatus, PostStatus, QuestionStatus, TagKind
 from discussions.models import Post
 from funding import models as funding_models
 from funding.enums import State
 from portal import models as portal_models
-from portal.enums import AuditAction, ClaimedAffiliation, Constituency, Role, VerificationStatus
+from portal.content_translation import digest
+from portal.enums import AuditAction, ClaimedAffiliation, Constituency, Role, TranslationKind, VerificationStatus
 from portal.integrity import organisation_key
 from portal.models import Profile, User
 from portal.permissions import STAFF_ROLES
@@ -821,9 +824,9 @@ class AttachmentFactory(factory.django.DjangoModelFactory):
 class ModerationDecisionFactory(factory.django.DjangoModelFactory):
     """A moderator of the space approving a pending post, as ``discussions.services.post_moderate`` records it.
 
-    The post takes the decided state as the service leaves it: approved (its text and tags published, its
-    pending files approved) or rejected (with the reason, its pending files refused); the audit log has the
-    decision. No e-mail is sent.
+    The post takes the decided state as the service leaves it: approved (its text and tags published and
+    searchable, its pending files approved) or rejected (with the reason, its pending files refused); the audit
+    log has the decision. No e-mail is sent.
     """
 
     class Meta:
@@ -852,6 +855,7 @@ class ModerationDecisionFactory(factory.django.DjangoModelFactory):
             post.rejection_reason = decision.reason
             files.update(status=FileStatus.REFUSED)
         post.save(update_fields=["status", "rejection_reason", "approved_html", "approved_text", "approved_at"])
+        discussion_search.index_posts(Post.objects.filter(pk=post.pk))
         audit_record(actor=decision.moderator, action=AuditAction.MODERATION, target=post, detail=decision.to_status)
         return decision
 
@@ -894,6 +898,25 @@ class AnalysisPaperFactory(factory.django.DjangoModelFactory):
     space = factory.SubFactory(SpaceFactory)
     synthesis = "A draft synthesis."
     synthesis_en = factory.SelfAttribute("synthesis")
+
+
+class TranslationFactory(factory.django.DjangoModelFactory):
+    """A person's translation into French of the published text of an approved English post."""
+
+    class Meta:
+        model = portal_models.Translation
+        exclude = ["post"]
+
+    post = factory.SubFactory(PostFactory, approved=True)
+    content_type = factory.LazyAttribute(lambda o: ContentType.objects.get_for_model(o.post))
+    object_id = factory.SelfAttribute("post.pk")
+    field = "approved_text"
+    source_language = factory.SelfAttribute("post.language")
+    language = "fr"
+    source_digest = factory.LazyAttribute(lambda o: digest(Post.objects.get(pk=o.post.pk).approved_text))
+    text = "Ce qui marche, c’est de travailler ensemble."
+    kind = TranslationKind.HUMAN
+    translator = _person()
 
 
 # --- funding -----------------------------------------------------------------------------------------------

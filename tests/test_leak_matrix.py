@@ -75,6 +75,9 @@ Pages every app shares
   profile, copy of one's data (JSON)   a person's own name, organisation, e-mail and what they wrote or were told;
                                        a moderator's own reasons, a committee member's own conflict note; never an
                                        applicant's committee comment. Reason: a copy of what is held about oneself.
+  digest, private calendar feed        what the person follows: others' approved posts (digest), the deadlines of
+                                       the consultations and the closing of the phases; nothing of a question in
+                                       preparation, nobody's registration. Reason: what a reader sees on the pages.
   admin audit and reminder logs        none of the above. Reason: they record who acted, not the content.
   admin user list                      the secretariat: names and e-mails. Reason: it manages accounts.
 """
@@ -101,15 +104,17 @@ from consultations.certificates import certificate_token
 from consultations.enums import InterestStatus
 from consultations.exports import COLUMNS
 from consultations.letters import letter_token
-from consultations.models import ExpressionOfInterest
+from consultations.models import Consultation, ExpressionOfInterest, Follow, PersonalFeed
 from consultations.tasks import export_xlsx
-from discussions import digest
 from discussions import services as discussion_services
-from discussions.models import Space, SpaceLink, Subscription
+from discussions.models import Phase, Space, SpaceLink, Subscription
 from funding import services as funding_services
 from funding.models import Call, Conflict
-from portal.enums import Role
+from portal import digest, machine_translation
+from portal.enums import DigestFrequency, Role
+from portal.models import Profile
 from tests import worlds
+from tests.engines import RecordingLibreTranslate
 from tests.factories import (
     BriefingRequestFactory,
     CertificateFactory,
@@ -660,6 +665,11 @@ def reads_published_post(viewer, item, name) -> bool:
     return name in item.public and viewer in SIGNED_IN
 
 
+def translates_published(viewer, item, name) -> bool:
+    """The translator's page: the approved version, to those who translate the space (here its moderators)."""
+    return viewer in MODERATES_HERE and name in item.public
+
+
 def moderates_pending(viewer, item, name) -> bool:
     """The queue: what waits for a decision, to the moderators of its space."""
     return viewer in MODERATES_HERE and item.state in ("pending", "edit_pending")
@@ -963,6 +973,12 @@ PATHS: dict[str, Path] = {
     ),
     "discussions/edit-page": Path(
         lambda w, i: f"/en/discussions/posts/{i.obj.pk}/edit/", POST, owner, frozenset({"post.text", "post.reason"})
+    ),
+    "discussions/translate-page": Path(
+        lambda w, i: f"/en/discussions/posts/{i.obj.pk}/translate/?language=fr",
+        POST,
+        translates_published,
+        frozenset({"post.text"}),
     ),
     "discussions/csv-export": Path(
         lambda w, i: f"{_d(w)}/export/", POST, secretariat_reads_published, frozenset({"post.text"})
@@ -1374,33 +1390,128 @@ def test_private_fields_reach_only_who_may_see_them(client, world, path, viewer)
     assert not failures, f"{path} as {viewer}:\n" + "\n".join(failures)
 
 
+# --- Machine translation --------------------------------------------------------------------------------------
+
+
+def test_unpublished_text_never_reaches_a_remote_engine(client, world, settings):
+    """With an engine that is not on the portal's own machines, everyone asks for a machine translation of every
+    post, on the thread, the queue and the translation page: only published versions are ever sent to it."""
+    engine = RecordingLibreTranslate()
+    settings.MACHINE_TRANSLATION_ENGINES = ["libretranslate"]
+    settings.LIBRETRANSLATE_URL = engine.url
+    settings.LIBRETRANSLATE_LOCAL = False
+    settings.MACHINE_TRANSLATION_TIMEOUT = 2
+    machine_translation.forget()
+    try:
+        for viewer in VIEWERS:
+            for item in world.of(POST):
+                _login(client, world, viewer, item if viewer == "owner" else None)
+                client.get(f"/fr/discussions/posts/{item.obj.pk}/machine-translation/?language=fr")
+                client.get(f"/fr/discussions/posts/{item.obj.pk}/translate/?language=fr&suggest=1")
+            client.get(f"/fr/discussions/{world.space.pk}/questions/{world.question.pk}/")
+            client.get("/fr/discussions/moderation/")
+    finally:
+        engine.stop()
+        machine_translation.forget()
+    sent = "\n".join(engine.texts)
+    leaks = [
+        f"{item.key}.{name}"
+        for item in world.of(POST)
+        for name, marker in item.markers.items()
+        if marker in sent and name not in item.public
+    ]
+    assert leaks == []
+    assert "PUBLIC-TEXT-APPROVED" in sent  # the control: published text does reach the engine
+
+
 # --- Digests, the analysis paper and e-mails -------------------------------------------------------------------
+
+
+def _follow_everything(world, follower, *, whole_space: bool) -> None:
+    """``follower`` follows the consultation, and the space (``whole_space``) or its published question; and the
+    questions in preparation too, as if they had followed them before they were taken back to draft (no page
+    lets anyone follow one). Nobody else follows anything."""
+    Subscription.objects.all().delete()
+    Follow.objects.all().delete()
+    Profile.objects.filter(user=follower).update(digest=DigestFrequency.DAILY, digest_sent_until=None)
+    since = timezone.now() - timedelta(days=1)
+    if whole_space:
+        Subscription.objects.create(user=follower, space=world.space, sent_until=since)
+    else:
+        Subscription.objects.create(user=follower, space=world.space, question=world.question, sent_until=since)
+    for item in world.of(QUESTION):
+        Subscription.objects.create(user=follower, space=world.space, question=item.obj, sent_until=since)
+    consultation_services.follow_create(user=follower, consultation=world.consultation)
+
+
+# What a digest or the private feed could carry: posts, questions in preparation, the unpublished closing summary,
+# registrations and offers to speak of the followed consultation.
+FOLLOWED_KINDS = (*POST, *QUESTION, *CLOSING, *PEOPLE)
+
+
+def _allowed_to_follower(item, name, follower) -> bool:
+    """Others' approved versions of posts (never one's own, though the greeting names the follower); the selected
+    speaker's organisation is public. Nothing else of these items."""
+    own = item.owner == follower
+    if item.kind == "post":
+        return (name in item.public and not own) or (own and name == "name")
+    return name in item.public
 
 
 @pytest.mark.parametrize("viewer", sorted(SIGNED_IN))
 def test_digest_sends_followers_the_approved_version_only(client, world, viewer, mailoutbox):
-    """A follower of the space gets approved versions of others' posts: never a pending or rejected text."""
+    """The combined digest to a follower of the space (or of its question) and of the consultation: approved versions
+    of others' posts, never a pending or rejected text, nothing of a question in preparation or of the unpublished
+    closing summary, nobody's registration or offer to speak; and the consultation's deadline (the control)."""
     failures = []
-    posts = world.of(POST)
-    followers = [item.owner for item in posts] if viewer == "owner" else [world.users[viewer]]
+    followers = [item.owner for item in world.of(POST)] if viewer == "owner" else [world.users[viewer]]
+    # A deadline of each kind before the next digest: the consultation's, and the closing of the phase, which
+    # every question followed (in preparation or not) would bring into the digest if it were let in.
+    Consultation.objects.filter(pk=world.consultation.pk).update(
+        registration_deadline=timezone.now() + timedelta(hours=12)
+    )
+    Phase.objects.filter(pk=world.question.phase_id).update(closes_at=timezone.now() + timedelta(hours=12))
     for follower in followers:
-        Subscription.objects.filter(space=world.space).delete()
-        Subscription.objects.create(user=follower, space=world.space, sent_until=timezone.now() - timedelta(days=1))
-        mailoutbox.clear()
-        digest.send_all(now=timezone.now() + digest.MARGIN * 2)
-        assert {tuple(m.to) for m in mailoutbox} == {(follower.email,)}
-        sent = "\n".join(m.subject + m.body + "".join(str(a[0]) for a in m.alternatives) for m in mailoutbox)
-        for item in posts:
-            own = item.owner == follower
-            for name, marker in item.markers.items():
-                # Others' approved versions; never one's own posts, though the greeting names the follower.
-                allowed = (name in item.public and not own) or (own and name == "name")
-                present = marker in sent
-                if present and not allowed:
-                    failures.append(f"LEAK {item.key}.{name} ({marker}) to {follower}")
-                elif allowed and not present and name == "text":
-                    failures.append(f"MISSING {item.key}.{name} ({marker}) to {follower}")
+        for whole_space in (True, False):
+            _follow_everything(world, follower, whole_space=whole_space)
+            mailoutbox.clear()
+            digest.send_all(now=timezone.now() + digest.MARGIN * 2)
+            assert {tuple(m.to) for m in mailoutbox} == {(follower.email,)}
+            sent = "\n".join(m.subject + m.body + "".join(str(a[0]) for a in m.alternatives) for m in mailoutbox)
+            controls = (f"* {world.consultation.title}", "Phase 1: inputs — closes on")
+            failures.extend(f"MISSING {control} to {follower}" for control in controls if control not in sent)
+            for item in world.of(FOLLOWED_KINDS):
+                for name, marker in item.markers.items():
+                    allowed = _allowed_to_follower(item, name, follower)
+                    present = marker in sent
+                    if present and not allowed:
+                        failures.append(f"LEAK {item.key}.{name} ({marker}) to {follower}")
+                    elif allowed and not present and item.kind == "post" and name == "text":
+                        failures.append(f"MISSING {item.key}.{name} ({marker}) to {follower}")
     assert not failures, f"digest to {viewer}:\n" + "\n".join(failures)
+
+
+@pytest.mark.parametrize("viewer", sorted(SIGNED_IN))
+def test_private_feed_lists_the_followed_deadlines_and_nothing_private(client, world, viewer):
+    """The private calendar feed of the same follower: the consultation's deadline and the closing of the followed
+    space's phase (the controls), nothing of the posts, the questions in preparation, the closing summary or the
+    people registered or offering to speak."""
+    failures = []
+    followers = [item.owner for item in world.of(POST)] if viewer == "owner" else [world.users[viewer]]
+    for follower in followers:
+        for whole_space in (True, False):
+            _follow_everything(world, follower, whole_space=whole_space)
+            PersonalFeed.objects.filter(user=follower).delete()
+            feed = PersonalFeed.objects.create(user=follower)
+            client.logout()
+            sent = body_of(client.get(f"/en/consultations/calendar/{feed.token}.ics"))
+            controls = (f"Registration closes: {world.consultation.title}", "Discussion closes: Africa space")
+            failures.extend(f"MISSING {control} to {follower}" for control in controls if control not in sent)
+            for item in world.of(FOLLOWED_KINDS):
+                for name, marker in item.markers.items():
+                    if marker in sent and name not in item.public:
+                        failures.append(f"LEAK {item.key}.{name} ({marker}) to {follower}")
+    assert not failures, f"feed of {viewer}:\n" + "\n".join(failures)
 
 
 @pytest.mark.parametrize("viewer", VIEWERS)

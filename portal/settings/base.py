@@ -313,8 +313,9 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 3, "interval_start": 0, "inte
 # the result in Redis and, with Redis down, wait 20 s and break the client. ping and the scan keep theirs.
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_BEAT_SCHEDULE: dict = {
-    # Followers of a space or question get newly approved posts once a day.
-    "discussion-digests": {"task": "discussions.tasks.send_digests", "schedule": crontab(hour=6, minute=0)},
+    # The digest of what each person follows (portal.digest): every morning for those who chose daily, on
+    # DIGEST_WEEKDAY for those who chose weekly.
+    "digests": {"task": "portal.tasks.send_digests", "schedule": crontab(hour=6, minute=0)},
     # The reminder scanner: finds what is due from the data itself; nothing is scheduled weeks ahead.
     "reminder-scan": {"task": "reminders.tasks.scan_reminders", "schedule": 300.0},
     # Tasks that could not be queued while the broker was down (portal/tasks.py), queued once it is back.
@@ -325,6 +326,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": crontab(hour=3, minute=15),
     },
 }
+# The day weekly digests go out: 0 is Monday, 6 Sunday (portal.digest).
+DIGEST_WEEKDAY = int(env("DIGEST_WEEKDAY", "0"))
+if not 0 <= DIGEST_WEEKDAY <= 6:
+    raise ImproperlyConfigured("DIGEST_WEEKDAY is a day of the week: 0 (Monday) to 6 (Sunday).")
+DIGEST_LOCK_PEOPLE = True  # switched off only by the control test that proves the race exists
 # Days after a meeting ends before the passport details given for its invitation letters are erased.
 INVITATION_LETTER_RETENTION_DAYS = int(env("INVITATION_LETTER_RETENTION_DAYS", "30"))
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
@@ -385,6 +391,24 @@ STORAGES["private"] = {"BACKEND": "django.core.files.storage.FileSystemStorage",
 # Where the portal is reached from outside: links in e-mails (digests, reminders) start with it.
 PORTAL_BASE_URL = env("PORTAL_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 FUNDING_LOCK_BUDGET = True  # switched off only by the control test that proves the race exists
+
+# Machine translation of posts (portal/machine_translation.py): the engines in order of preference, none by
+# default, and then the feature is absent. Pending or private text only ever goes to an engine on the portal's
+# own machines: Apertium (a local command), or LibreTranslate when declared local here AND its host resolves only
+# to loopback or private-network addresses.
+MACHINE_TRANSLATION_ENGINES = [name.lower() for name in env_list("MACHINE_TRANSLATION_ENGINES", [])]
+if _unknown_engines := set(MACHINE_TRANSLATION_ENGINES) - {"apertium", "libretranslate"}:
+    raise ImproperlyConfigured(
+        f"MACHINE_TRANSLATION_ENGINES: unknown {', '.join(sorted(_unknown_engines))} (apertium, libretranslate)."
+    )
+# Seconds one translation may take in all, so a page waiting for it is never held for long.
+MACHINE_TRANSLATION_TIMEOUT = float(env("MACHINE_TRANSLATION_TIMEOUT", "10"))
+APERTIUM_DATADIR = env("APERTIUM_DATADIR", "/usr/share/apertium")
+LIBRETRANSLATE_URL = env("LIBRETRANSLATE_URL", "").rstrip("/")
+LIBRETRANSLATE_API_KEY = env("LIBRETRANSLATE_API_KEY", "")
+LIBRETRANSLATE_LOCAL = env_bool("LIBRETRANSLATE_LOCAL", default=False)  # the operator's declaration, then checked
+if "libretranslate" in MACHINE_TRANSLATION_ENGINES and not LIBRETRANSLATE_URL.startswith(("http://", "https://")):
+    raise ImproperlyConfigured("LIBRETRANSLATE_URL must be an http:// or https:// address to use LibreTranslate.")
 
 # Live settings: numbers the portal chose itself, not rules of the planning documents (those are in
 # reviews/planning.py), and which of two documents the portal follows where they disagree; the secretariat

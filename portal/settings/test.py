@@ -36,3 +36,5 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     "private": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": PRIVATE_ROOT}},
 }
+# No machine translation unless a test configures an engine: the suite does not depend on the machine's environment.
+MACHINE_TRANSLATION_ENGINES: list[str] = []

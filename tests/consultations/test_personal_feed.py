@@ -1,19 +1,27 @@
-"""A person's private calendar feed: their meetings and the deadlines they follow, behind a revocable link."""
+"""A person's private calendar feed: their meetings and the deadlines they follow (consultations, discussion
+phases), behind a revocable link."""
 
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.utils import timezone
 from icalendar import Calendar
 
 from consultations.models import PersonalFeed
 from consultations.services import follow_create
-from portal import privacy
+from discussions.enums import QuestionStatus
+from discussions.models import Subscription
+from discussions.services import subscription_create
+from portal import personal_calendar, privacy
 from reviews.dates import StatedDate
 from tests.factories import (
     EventFactory,
+    GuidingQuestionFactory,
     PersonalFeedFactory,
+    PhaseFactory,
     RegistrationFactory,
+    SpaceFactory,
     africa,
     make_consultation,
     make_user,
@@ -64,6 +72,23 @@ def test_the_feed_has_my_meetings_and_the_deadlines_i_follow_and_nobody_elses(cl
 
 
 @pytest.mark.django_db
+def test_only_a_confirmed_place_gets_the_link_to_join_online(client):
+    person = make_user()
+    ahead = timezone.now() + timedelta(days=30)
+    link = "https://meet.example.org/gcm"
+    statuses = {"Placed": "registered", "Waiting": "waitlisted", "Awaiting accreditation": "pending"}
+    for title, status in statuses.items():
+        consultation = make_consultation(title=title, starts_at=ahead, join_link=link)
+        RegistrationFactory(consultation=consultation, user=person, status=status)
+    feed = PersonalFeedFactory(user=person)
+
+    calendar = Calendar.from_ical(client.get(f"/en/consultations/calendar/{feed.token}.ics").content)
+
+    links = {str(item["summary"]): str(item.get("url", "")) for item in calendar.walk("VEVENT")}
+    assert links == {"Placed": link, "Waiting (waiting list)": "", "Awaiting accreditation": ""}
+
+
+@pytest.mark.django_db
 def test_the_feed_is_in_the_persons_language(client):
     person = make_user(preferred_language="fr")
     follow_create(user=person, consultation=make_consultation(title="Suivie"))
@@ -95,3 +120,56 @@ def test_erasing_the_account_deletes_the_feed(client):
     privacy.account_delete(user=feed.user)
     assert not PersonalFeed.objects.exists()
     assert client.get(f"/en/consultations/calendar/{feed.token}.ics").status_code == 404
+
+
+@pytest.mark.django_db
+def test_the_feed_has_the_closing_of_the_discussions_i_follow_and_no_other(client):
+    person = make_user(preferred_language="en")
+    now = timezone.now()
+    followed = SpaceFactory(title="Followed space")
+    first = PhaseFactory(space=followed, number=1, opens_at=now - timedelta(days=5), closes_at=now + timedelta(days=9))
+    PhaseFactory(space=followed, number=2, opens_at=now + timedelta(days=20), closes_at=None)  # until further notice
+    of_question = SpaceFactory(title="Space of a followed question")
+    asked = PhaseFactory(
+        space=of_question, number=1, opens_at=now - timedelta(days=5), closes_at=now + timedelta(days=3)
+    )
+    PhaseFactory(space=of_question, number=2, opens_at=now + timedelta(days=9), closes_at=now + timedelta(days=30))
+    question = GuidingQuestionFactory(phase=asked)
+    withdrawn = SpaceFactory(title="Space of a draft question")
+    draft = GuidingQuestionFactory(
+        phase=PhaseFactory(space=withdrawn, opens_at=now - timedelta(days=5), closes_at=now + timedelta(days=4)),
+        status=QuestionStatus.DRAFT,
+    )
+    long_closed = SpaceFactory(title="Closed long ago")
+    PhaseFactory(space=long_closed, opens_at=now - timedelta(days=90), closes_at=now - timedelta(days=40))
+    unfollowed = SpaceFactory(title="Not followed")
+    PhaseFactory(space=unfollowed, opens_at=now - timedelta(days=5), closes_at=now + timedelta(days=2))
+    subscription_create(user=person, space=followed)
+    subscription_create(user=person, space=followed, question=GuidingQuestionFactory(phase=first))  # once, not twice
+    subscription_create(user=person, space=of_question, question=question)
+    subscription_create(user=person, space=long_closed)
+    Subscription.objects.create(user=person, space=withdrawn, question=draft)  # followed before it was withdrawn
+    subscription_create(user=make_user(), space=unfollowed)
+    feed = PersonalFeedFactory(user=person)
+
+    content = client.get(f"/en/consultations/calendar/{feed.token}.ics").content
+    found = entries(content)
+
+    assert sorted(found) == [
+        "Discussion closes: Followed space (Phase 1: inputs)",
+        "Discussion closes: Space of a followed question (Phase 1: inputs)",
+    ]
+    assert found["Discussion closes: Followed space (Phase 1: inputs)"] == (
+        "CONFIRMED",
+        f"discussion-phase-{first.pk}-closes@{settings.PORTAL_ICAL_DOMAIN}",
+    )
+    (closing,) = [c for c in Calendar.from_ical(content).walk("VEVENT") if c["uid"] == found[sorted(found)[1]][1]]
+    assert closing.decoded("dtstart") == asked.closes_at.replace(microsecond=0)
+    assert str(closing["url"]) == f"{settings.PORTAL_BASE_URL}/en/discussions/{of_question.pk}/"
+
+
+@pytest.mark.django_db
+def test_the_feed_takes_its_entries_from_each_app():
+    assert personal_calendar.registered() == ["consultations", "discussions"]
+    with pytest.raises(ValueError, match="discussions"):
+        personal_calendar.register("discussions", lambda user, since: [])

@@ -40,6 +40,10 @@ def test_small_bench_runs_and_writes_its_results(tmp_path):
         "moderation queue",
         "review dashboard",
         "funding review",
+        "search en",
+        "search fr",
+        "search ar",
+        "search zh",
     }
     assert all(page["requests"] > 0 and page["errors"] == 0 for page in results["pages"].values())
     assert results["exports"]["csv"]["rows"] == results["exports"]["baseline"]["rows"] == 1000
@@ -54,3 +58,8 @@ def test_small_bench_runs_and_writes_its_results(tmp_path):
     assert scan["all"]["recipients"] > scan["20"]["recipients"] > 0
     assert scan["all"]["queries"] == scan["20"]["queries"], scan
     assert "| approve 50 pending posts | 50 |" in table
+    # The search finds posts in every language it is asked in, from the stored vectors.
+    searched = results["search"]["queries"]
+    assert all(searched[query]["matches"] > 0 for query in ("migrants", "мигрантов", "مهاجرة", "移民")), searched
+    assert searched["xylophone"]["matches"] == 0
+    assert len({figures["queries"] for figures in searched.values()}) == 1, searched

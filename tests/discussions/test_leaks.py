@@ -5,9 +5,10 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from discussions import analysis, digest, services
+from discussions import analysis, services
 from discussions import services as discussion_services
 from discussions.models import Space, Subscription
+from portal import digest
 from portal.enums import Role
 from tests.factories import make_user, shown, shown_versions
 

@@ -6,12 +6,14 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 
-from discussions import digest, services
+from discussions import services
 from discussions.enums import TagKind
 from discussions.models import Post, Subscription, Tag
 from discussions.seed import seed_tags
+from portal import digest
 from portal.enums import Constituency, Role
 from tests.concurrency import run_at_once
 from tests.factories import make_user, shown
@@ -177,7 +179,11 @@ def test_digest_sends_new_approved_posts_once_in_the_followers_language(space, q
     assert digest.send_all(now=later) == 0, "nothing new: no second e-mail"
     (mail,) = mailoutbox
     assert mail.to == [follower.email]
-    assert mail.subject == "Nouvelles contributions dans les discussions que vous suivez"
+    with translation.override("fr"):
+        day = date_format(timezone.localdate(later), "DATE_FORMAT")
+        assert mail.subject == translation.gettext("Your daily digest, %(date)s") % {"date": day}
+    assert day in mail.subject  # the date in French: "7 décembre 2026"
+    assert mail.body.startswith("Bonjour ")
     assert mail.body.count("Fresh evidence on recruitment fees") == 1
     assert "My own words" not in mail.body
     assert "Not yet approved" not in mail.body
@@ -186,8 +192,10 @@ def test_digest_sends_new_approved_posts_once_in_the_followers_language(space, q
 
     services.post_moderate(post=pending, shown_revision=shown(pending), by=space_moderator, approve=True)
     mailoutbox.clear()
-    assert digest.send_all(now=timezone.now() + digest.MARGIN) == 1
+    assert digest.send_all(now=timezone.now() + digest.MARGIN) == 0, "one digest a day"
+    assert digest.send_all(now=timezone.now() + timedelta(days=1)) == 1, "the next day's"
     assert "Not yet approved" in mailoutbox[0].body
+    assert "Fresh evidence" not in mailoutbox[0].body
 
 
 @pytest.mark.django_db

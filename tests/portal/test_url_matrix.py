@@ -46,7 +46,9 @@ from consultations.enums import RegistrationStatus
 from consultations.letters import letter_token
 from consultations.models import Registration
 from discussions import services as discussion_services
+from discussions.models import Post
 from funding import services as funding_services
+from portal.content_translation import digest
 from portal.enums import ClaimedAffiliation, Role, VerificationStatus
 from portal.models import AuditEntry, RegionalRole
 from portal.permissions import REGIONAL_ROLES
@@ -241,6 +243,17 @@ MATRIX: dict[str, Rule] = {
     "discussions:post": allow(POSTERS | MODERATOR | FOCAL_POINT, post_only=True),
     # The view looks up the person's own post: somebody else's is not found.
     "discussions:edit": allow({OWNER}, hides=True),
+    # The space's translators and moderators translate its published posts (the world's moderator moderates it,
+    # a focal point its region's spaces); nobody else.
+    "discussions:translate": allow(MODERATOR | FOCAL_POINT),
+    # The same people translate the space's guiding questions into the languages the staff have not written.
+    "portal:content_translate": allow(MODERATOR | FOCAL_POINT),
+    # Absent without a machine translation engine (the suite configures none here; with Apertium the page is
+    # tested in tests/discussions/test_machine_translation.py).
+    "discussions:machine_translation": allow(NOBODY, hides=True),
+    # Reviewers only, then absent without an engine on the portal's own machines (403 for others, 404 for them;
+    # with Apertium: tests/funding/test_machine_translation.py).
+    "funding:review_translation": allow(NOBODY, hides=True),
     # A file is served only to those who may see its post; to anybody else it does not exist.
     "discussions:attachment": allow(SIGNED_IN, hides=True),
     # The queue: moderators decide posts; the secretariat takes second reviews (appeals) there too.
@@ -691,6 +704,9 @@ KWARGS = {
     "discussions:question": lambda w: {"pk": w["space"].pk, "question": w["question"].pk},
     "discussions:post": lambda w: {"pk": w["space"].pk, "question": w["question"].pk},
     "discussions:edit": lambda w: {"pk": w["approved"].pk},
+    "discussions:translate": lambda w: {"pk": w["approved"].pk},
+    "portal:content_translate": lambda w: {"key": "question", "pk": w["question"].pk},
+    "discussions:machine_translation": lambda w: {"pk": w["approved"].pk},
     "discussions:draft": lambda w: {"pk": w["shared_question"].pk},
     "discussions:draft_comment": lambda w: {"pk": w["shared_question"].pk},
     "discussions:draft_status": lambda w: {"pk": w["shared_question"].pk},
@@ -701,6 +717,7 @@ KWARGS = {
     "funding:application": lambda w: {"pk": w["application"].pk},
     "funding:withdraw": lambda w: {"pk": w["application"].pk},
     "funding:review_application": lambda w: {"pk": w["application"].pk},
+    "funding:review_translation": lambda w: {"pk": w["application"].pk},
     "reminders:unsubscribe": lambda w: {"token": w["unsubscribe"]},
     "account_confirm_email": lambda w: {"key": "no-such-key"},
     "mfa_remove_webauthn": lambda w: {"pk": 1},
@@ -812,6 +829,18 @@ PAYLOADS = {
         "moderator_note": "1",
     },
     "discussions:edit": lambda w: {"text": "Edited text"},
+    "portal:content_translate": lambda w: {
+        "language": "fr",
+        "shown_language": "fr",
+        "text": "Une question ?",
+        "shown_digest": digest(w["question"].text_en),
+    },
+    "discussions:translate": lambda w: {
+        "language": "fr",
+        "shown_language": "fr",
+        "text": "Une traduction.",
+        "shown_digest": digest(Post.objects.get(pk=w["approved"].pk).approved_text),
+    },
     "discussions:drafting": lambda w: {"phase": w["question"].phase_id, "text_en": "A new question?"},
     "discussions:draft": lambda w: {"phase": w["question"].phase_id, "text_en": "Edited question?", "revision": "1"},
     "discussions:draft_comment": lambda w: {"text": "A comment."},
@@ -889,6 +918,8 @@ CONTROLS = {
     "discussions:analysis_publish": (Role.SECRETARIAT, "post"),
     "discussions:post": (Role.UN_SYSTEM, "post"),
     "discussions:edit": (OWNER, "post"),
+    "discussions:translate": (Role.MODERATOR, "post"),
+    "portal:content_translate": (Role.MODERATOR, "post"),
     "discussions:drafting": (Role.FOCAL_POINT, "post"),
     "discussions:draft": (Role.MODERATOR, "post"),
     "discussions:draft_comment": (Role.TASK_TEAM, "post"),
