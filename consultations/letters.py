@@ -151,13 +151,9 @@ def letter_decider(*, user, letter: InvitationLetter) -> bool:
     return can_in_region(user, "consultations.letters", letter.registration.consultation.event.region_id)
 
 
-@transaction.atomic
-def letter_decide(
-    *, letter: InvitationLetter, by, approve: bool, shown_revision: int, reason: str = ""
-) -> InvitationLetter:
-    """Approve or refuse a request as the secretariat read it (``shown_revision``): a request changed since is
-    refused and must be read again. Nobody decides their own request or their organisation's. A refusal says
-    why; the requester is told in their language."""
+def _locked_for_decision(*, letter: InvitationLetter, by, shown_revision: int) -> InvitationLetter:
+    """The request locked for a decision by ``by``: who holds the role, never about themselves or their
+    organisation, on the version they read."""
     locked = (
         InvitationLetter.objects.select_for_update(of=("self",))
         .select_related("registration__user__profile", "registration__consultation__event")
@@ -168,6 +164,17 @@ def letter_decide(
     integrity.check(decider=by, subject=locked.registration.user, error=AttendanceError)
     if locked.revision != shown_revision:
         raise AttendanceError(_("This request changed since you opened it: read it again before you decide."))
+    return locked
+
+
+@transaction.atomic
+def letter_decide(
+    *, letter: InvitationLetter, by, approve: bool, shown_revision: int, reason: str = ""
+) -> InvitationLetter:
+    """Approve or refuse a request as the secretariat read it (``shown_revision``): a request changed since is
+    refused and must be read again. Nobody decides their own request or their organisation's. A refusal says
+    why; the requester is told in their language."""
+    locked = _locked_for_decision(letter=letter, by=by, shown_revision=shown_revision)
     if locked.status != LetterStatus.REQUESTED:
         raise AttendanceError(_("This request has already been answered."))
     consultation = locked.registration.consultation
@@ -201,16 +208,7 @@ def letter_revoke(*, letter: InvitationLetter, by, shown_revision: int, reason: 
     """Take back an issued letter (a fraud found after approval, say): its link then says it does not stand and
     its passport details are erased. The secretariat, never about itself or its organisation, with a reason, on
     the version it read; the requester is told why."""
-    locked = (
-        InvitationLetter.objects.select_for_update(of=("self",))
-        .select_related("registration__user__profile", "registration__consultation__event")
-        .get(pk=letter.pk)
-    )
-    if not letter_decider(user=by, letter=locked):
-        raise AttendanceError(_("Your role does not allow this decision."))
-    integrity.check(decider=by, subject=locked.registration.user, error=AttendanceError)
-    if locked.revision != shown_revision:
-        raise AttendanceError(_("This request changed since you opened it: read it again before you decide."))
+    locked = _locked_for_decision(letter=letter, by=by, shown_revision=shown_revision)
     if locked.status != LetterStatus.APPROVED:
         raise AttendanceError(_("Only an issued letter can be revoked."))
     reason = reason.strip()

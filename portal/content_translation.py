@@ -161,7 +161,7 @@ def original_changed(original: Model, field: str, text: str) -> None:
 def originals_changed(model: type[Model], field: str, texts: dict[int, str]) -> None:
     """Call whenever ``field`` of rows of ``model`` gets new texts (``texts``: by id): engine translations of
     other versions are deleted, a person's no longer shown (and shown again if the text comes back to their
-    version). Three statements, whatever the number of rows."""
+    version). At most four statements, whatever the number of rows."""
     if not texts:
         return
     versions = {pk: digest(text) for pk, text in texts.items()}
@@ -171,6 +171,8 @@ def originals_changed(model: type[Model], field: str, texts: dict[int, str]) -> 
         stale |= Q(object_id=pk) & ~Q(source_digest=version)
         same |= Q(object_id=pk, source_digest=version)
     rows = Translation.objects.filter(of_model(model), object_id__in=list(versions), field=field)
+    if not rows.exists():  # the usual case (a save of a text nobody translated): one query, not three
+        return
     rows.filter(stale, kind=TranslationKind.MACHINE).delete()
     hidden = rows.filter(stale, kind=TranslationKind.HUMAN, is_current=True).update(is_current=False)
     shown = rows.filter(same, kind=TranslationKind.HUMAN, is_current=False).update(is_current=True)

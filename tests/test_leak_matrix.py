@@ -110,11 +110,10 @@ from discussions import services as discussion_services
 from discussions.models import Phase, Space, SpaceLink, Subscription
 from funding import services as funding_services
 from funding.models import Call, Conflict
-from portal import digest, machine_translation
+from portal import digest
 from portal.enums import DigestFrequency, Role
 from portal.models import Profile
 from tests import worlds
-from tests.engines import RecordingLibreTranslate
 from tests.factories import (
     BriefingRequestFactory,
     CertificateFactory,
@@ -1393,27 +1392,17 @@ def test_private_fields_reach_only_who_may_see_them(client, world, path, viewer)
 # --- Machine translation --------------------------------------------------------------------------------------
 
 
-def test_unpublished_text_never_reaches_a_remote_engine(client, world, settings):
+def test_unpublished_text_never_reaches_a_remote_engine(client, world, remote_engine):
     """With an engine that is not on the portal's own machines, everyone asks for a machine translation of every
     post, on the thread, the queue and the translation page: only published versions are ever sent to it."""
-    engine = RecordingLibreTranslate()
-    settings.MACHINE_TRANSLATION_ENGINES = ["libretranslate"]
-    settings.LIBRETRANSLATE_URL = engine.url
-    settings.LIBRETRANSLATE_LOCAL = False
-    settings.MACHINE_TRANSLATION_TIMEOUT = 2
-    machine_translation.forget()
-    try:
-        for viewer in VIEWERS:
-            for item in world.of(POST):
-                _login(client, world, viewer, item if viewer == "owner" else None)
-                client.get(f"/fr/discussions/posts/{item.obj.pk}/machine-translation/?language=fr")
-                client.get(f"/fr/discussions/posts/{item.obj.pk}/translate/?language=fr&suggest=1")
-            client.get(f"/fr/discussions/{world.space.pk}/questions/{world.question.pk}/")
-            client.get("/fr/discussions/moderation/")
-    finally:
-        engine.stop()
-        machine_translation.forget()
-    sent = "\n".join(engine.texts)
+    for viewer in VIEWERS:
+        for item in world.of(POST):
+            _login(client, world, viewer, item if viewer == "owner" else None)
+            client.get(f"/fr/discussions/posts/{item.obj.pk}/machine-translation/?language=fr")
+            client.get(f"/fr/discussions/posts/{item.obj.pk}/translate/?language=fr&suggest=1")
+        client.get(f"/fr/discussions/{world.space.pk}/questions/{world.question.pk}/")
+        client.get("/fr/discussions/moderation/")
+    sent = "\n".join(remote_engine.texts)
     leaks = [
         f"{item.key}.{name}"
         for item in world.of(POST)
