@@ -11,13 +11,14 @@ import argparse
 import json
 import os
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from decimal import Decimal
 from importlib import import_module
 from urllib.parse import urlencode
 
 SEED = 20261124
+MY_REGISTRATIONS = 20  # the bench stakeholder's places, at the first consultations
 BATCH = 5000
 
 
@@ -214,6 +215,18 @@ def generate(scale: Scale) -> dict:
                     created_at=now,
                 )
             )
+    # The bench's stakeholder has a place at a few consultations ("My registrations", the consultation page).
+    registrations += [
+        Registration(
+            consultation=consultation,
+            user=staff[Role.STAKEHOLDER],
+            attendance="in_person",
+            status=RegistrationStatus.REGISTERED,
+            arrival=per + 1,
+            created_at=now,
+        )
+        for consultation in consultations[:MY_REGISTRATIONS]
+    ]
     Registration.objects.bulk_create(registrations, batch_size=BATCH)
 
     # The export benchmark's list: `export_rows` registrations across a few consultations of one event.
@@ -350,11 +363,14 @@ def generate(scale: Scale) -> dict:
         },
         "pages": {
             "reference": ["bench/reference/", None],
+            "signed-in reference": ["bench/signed-in/", "stakeholder"],
             "home": ["en/", None],
             "calendar": ["en/calendar/", None],
             "region": ["en/regions/africa/", None],
             "consultation": [f"en/consultations/{consultation.pk}/", None],
             "agenda": [f"en/consultations/{consultation.pk}/agenda/", None],
+            "consultation, signed in": [f"en/consultations/{consultation.pk}/", "stakeholder"],
+            "my registrations": ["en/consultations/mine/", "stakeholder"],
             "dashboard": [f"en/consultations/{consultation.pk}/dashboard/", "secretariat"],
             "thread": [f"en/discussions/{question.phase.space_id}/questions/{question.pk}/", "stakeholder"],
             "moderation queue": ["en/discussions/moderation/", "moderator"],
@@ -381,12 +397,23 @@ def generate(scale: Scale) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--scale", choices=SCALES, default="full")
+    parser.add_argument("--factor", type=int, default=1, help="this many times the scale's rows (not the exports')")
     args = parser.parse_args()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.base")
     import django
 
     django.setup()
-    print(json.dumps(generate(SCALES[args.scale])))
+    scale = SCALES[args.scale]
+    if args.factor != 1:
+        scale = replace(
+            scale,
+            consultations=scale.consultations * args.factor,
+            users=scale.users * args.factor,
+            registrations=scale.registrations * args.factor,
+            posts=scale.posts * args.factor,
+            applications=scale.applications * args.factor,
+        )
+    print(json.dumps(generate(scale)))
 
 
 if __name__ == "__main__":

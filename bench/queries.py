@@ -72,6 +72,33 @@ def consultation():
     )
 
 
+def consultation_signed_in():
+    """The consultation page of a signed-in stakeholder who has a place; each row, another person registering."""
+    from consultations.services import registration_create
+
+    page, reader = _consultation(), _user()
+    registration_create(consultation=page, user=reader, attendance="in_person")
+    return (
+        page.get_absolute_url(),
+        reader,
+        lambda: registration_create(consultation=page, user=_user(), attendance="in_person"),
+    )
+
+
+def my_registrations():
+    """ "My registrations": each row, a place at one more meeting."""
+    from consultations.services import registration_create
+    from tests.factories import make_consultation
+
+    reader, event = _user(), _consultation().event
+
+    def add():
+        meeting = make_consultation(event=_event(region=event.region, cycle=event.cycle), capacity_in_person=10)
+        registration_create(consultation=meeting, user=reader, attendance="in_person")
+
+    return "/en/consultations/mine/", reader, add
+
+
 def agenda():
     from consultations.models import Session
     from consultations.services import interest_create
@@ -211,6 +238,8 @@ SCENARIOS = {
     "calendar": calendar,
     "region": region,
     "consultation": consultation,
+    "consultation, signed in": consultation_signed_in,
+    "my registrations": my_registrations,
     "agenda": agenda,
     "dashboard": dashboard,
     "thread": thread,

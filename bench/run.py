@@ -13,6 +13,7 @@ import os
 import re
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -20,9 +21,14 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
 
+import psycopg
+
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
-TARGETS = {"anonymous": 0.50, "signed-in": 0.25}
+TARGETS = {"anonymous": 0.50, "signed-in": 0.10}
+# Yardsticks, not pages: the bare view every ratio is against, and the least a signed-in Django page does.
+YARDSTICKS = ("reference", "signed-in reference")
+GROWTH = (2, 4)  # the signed-in pages and the reminder scan again on this many times the data (--growth)
 
 
 def run(command, env, **kwargs) -> str:
@@ -64,8 +70,29 @@ def warm(url: str, cookie: str | None, workers: int) -> None:
             list(pool.map(get, range(workers)))
 
 
+def drain(url: str, cookie: str | None) -> None:
+    """Wait until the server has answered one more request: what wrk left queued is served first, so it cannot
+    weigh on the next reading."""
+    headers = {"Cookie": f"sessionid={cookie}"} if cookie else {}
+    try:
+        with urllib.request.urlopen(urllib.request.Request(url, headers=headers), timeout=300):  # noqa: S310
+            pass
+    except urllib.error.HTTPError:
+        pass
+
+
 def load(url: str, cookie: str | None, seconds: int, connections: int) -> dict:
-    command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "-s", str(ROOT / "bench" / "report.lua"), url]
+    command = [
+        "wrk",
+        "-t2",
+        f"-c{connections}",
+        f"-d{seconds}s",
+        "--timeout",
+        "10s",
+        "-s",
+        str(ROOT / "bench" / "report.lua"),
+        url,
+    ]
     if cookie:
         command[1:1] = ["-H", f"Cookie: sessionid={cookie}"]
     output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
@@ -74,14 +101,7 @@ def load(url: str, cookie: str | None, seconds: int, connections: int) -> dict:
     return figures
 
 
-REASONS = """Why the signed-in pages stay under 0.25×: the reference answers in about one millisecond of
-Python; a signed-in page cannot be shared between people, so each request loads the session and the
-person's roles, runs its queries and renders a full page with a form: 30–80 ms of work on these
-machines, where reaching 0.25× would need about 4 ms. The table above shows no single hot spot left
-to remove: the SQL is a few indexed queries whose number does not grow with rows, and the rest is
-spread over template rendering and the ORM. Going further would mean caching fragments per person
-or moving rendering to the client, which we judged not worth the complexity for pages used by a few
-hundred staff and participants at a time."""
+BEFORE = ROOT / "bench" / "profiles-before.json"  # the signed-in pages profiled before issue 24's work
 
 
 def markdown(results: dict) -> str:
@@ -152,27 +172,202 @@ def markdown(results: dict) -> str:
             f"| {query} | {figures['language']} | {figures['matches']:,} | {figures['queries']} | "
             f"{figures['ms']} | {index} |"
         )
+    lines += rush_lines(results.get("rush") or {}) + growth_lines(results)
     if results["profiles"]:
+        # The earlier profiles were taken at full scale: set beside a small run they would mislead.
+        before = json.loads(BEFORE.read_text())["pages"] if results["scale"] == "full" and BEFORE.exists() else {}
         lines += [
             "",
             "## Where the time goes",
             "",
-            "Each page below its target, rendered in one process on the same data (mean of 5 requests, "
-            "no page cache): SQL is the time in the database; templates is rendering, less the SQL "
-            "of querysets a template evaluates; the rest is Python in views, the ORM building objects, "
-            "middleware, sessions. The heaviest functions of the portal's own code are shares of the "
-            "profiled time, nested (a view includes what it calls).",
+            "Every signed-in page (and any page below its target), rendered in one process on the same data "
+            "(mean of 5 requests, no page cache): SQL is the time in the database; templates is rendering, less "
+            "the SQL of querysets a template evaluates; the rest is Python in views, the ORM building objects, "
+            "middleware, sessions. The heaviest functions of the portal's own code are shares of the profiled "
+            "time, nested (a view includes what it calls). Before: the same page on the same kind of data before "
+            "the work on signed-in pages (bench/profiles-before.json).",
             "",
-            "| page | ms | queries | SQL ms | templates ms | rest ms | heaviest portal code |",
-            "|---|---:|---:|---:|---:|---:|---|",
+            "| page | before ms (queries) | ms | queries | SQL ms | templates ms | rest ms | heaviest portal code |",
+            "|---|---:|---:|---:|---:|---:|---:|---|",
         ]
         for name, figures in results["profiles"].items():
+            earlier = before.get(name)
+            was = f"{earlier['ms']} ({earlier['queries']})" if earlier else "—"
             lines.append(
-                f"| {name} | {figures['ms']} | {figures['queries']} | {figures['sql_ms']} | "
+                f"| {name} | {was} | {figures['ms']} | {figures['queries']} | {figures['sql_ms']} | "
                 f"{figures['template_ms']} | {figures['other_ms']} | {'; '.join(figures['heaviest'])} |"
             )
-        lines += ["", REASONS]
     return "\n".join(lines) + "\n"
+
+
+def measure_pages(base: str, wanted: dict, sessions: dict, seconds: int, workers: int) -> dict:
+    """wrk on each page, the reference first and again at the end (the better reading is the stricter
+    yardstick: a shared machine can be slowed at any moment); ratios against it."""
+    pages = {}
+    for name, (path, who) in wanted.items():
+        url = base + path
+        cookie = sessions.get(who) if who else None
+        warm(url, cookie, workers)
+        load(url, cookie, min(2, seconds), 4)  # warm-up: caches, connections
+        drain(url, cookie)
+        figures = load(url, cookie, seconds, 8)
+        drain(url, cookie)
+        kind = "signed-in" if who else "anonymous"
+        figures.update(who=who or "anonymous", kind=kind, target=None if name in YARDSTICKS else TARGETS[kind])
+        pages[name] = figures
+    again = load(base + wanted["reference"][0], None, seconds, 8)
+    if again["rps"] > pages["reference"]["rps"]:
+        pages["reference"].update({k: again[k] for k in ("requests", "seconds", "errors", "p50", "p95", "p99", "rps")})
+    reference = pages["reference"]["rps"]
+    for page in pages.values():
+        page["ratio"] = page["rps"] / reference if reference else 0
+    return pages
+
+
+def serve(env: dict, port: int):
+    web = subprocess.Popen(
+        [str(ROOT / "scripts" / "web-start")], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT
+    )
+    wait_for(f"http://127.0.0.1:{port}/healthz", timeout=120)
+    return web
+
+
+def stop_serving(web) -> None:
+    web.terminate()
+    web.wait(timeout=30)
+
+
+def rush(base: str, env: dict, people: int, seconds: int) -> dict:
+    """The registration rush (bench/rush.py), as a steady stream over ``seconds`` and as a burst."""
+    from bench import rush as rushing
+
+    results = {}
+    for mode, spread in (("steady", seconds), ("burst", 0)):
+        prepare = [sys.executable, "-m", "bench.rush", "prepare", str(people)]
+        prepared = json.loads(run(prepare, env).strip().splitlines()[-1])
+        figures, seen = rushing.run(base, prepared, spread)
+        with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as handle:
+            json.dump(seen, handle)
+        try:
+            checks = json.loads(
+                run([sys.executable, "-m", "bench.rush", "verify", str(prepared["consultation"]), handle.name], env)
+                .strip()
+                .splitlines()[-1]
+            )
+        finally:
+            os.unlink(handle.name)
+        results[mode] = {**figures, **checks, "spread": spread}
+    return results
+
+
+def growth(env: dict, admin_url: str, scale: str, data: dict, seconds: int, factors=GROWTH) -> dict:
+    """The signed-in pages and the reminder scan on ``GROWTH`` times the data, each in a database of its own,
+    the reference measured again in each run."""
+    wanted = {name: page for name, page in data["pages"].items() if page[1] is not None or name == "reference"}
+    wanted = {name: page for name, page in wanted.items() if not name.startswith("search")}
+    results = {}
+    for factor in factors:
+        name = f"portal_x{factor}"
+        with psycopg.connect(admin_url, autocommit=True) as admin:
+            admin.execute(f"DROP DATABASE IF EXISTS {name}")
+            admin.execute(f"CREATE DATABASE {name}")
+        grown_env = {**env, "DATABASE_URL": admin_url.rsplit("/", 1)[0] + "/" + name}
+        try:
+            run([sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"], grown_env)
+            grown = json.loads(
+                run([sys.executable, "-m", "bench.data", "--scale", scale, "--factor", str(factor)], grown_env)
+                .strip()
+                .splitlines()[-1]
+            )
+            port = int(env["GUNICORN_BIND"].rsplit(":", 1)[1])
+            web = serve(grown_env, port)
+            try:
+                pages = measure_pages(
+                    f"http://127.0.0.1:{port}/",
+                    {k: grown["pages"][k] for k in wanted},
+                    grown["sessions"],
+                    seconds,
+                    int(env["GUNICORN_WORKERS"]),
+                )
+            finally:
+                stop_serving(web)
+            scan = json.loads(run([sys.executable, "-m", "bench.bulk", "scan"], grown_env).strip().splitlines()[-1])
+            results[str(factor)] = {"data": grown["counts"], "pages": pages, "scan": scan}
+        finally:
+            with psycopg.connect(admin_url, autocommit=True) as admin:
+                admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    return results
+
+
+def rush_lines(rush: dict) -> list[str]:
+    if not rush:
+        return []
+    lines = [
+        "",
+        "## The registration rush",
+        "",
+        "People signed in load a consultation's page, post the registration form and load the page it leads to "
+        "(bench/rush.py), against the same gunicorn: as a steady stream over the minute, and as a burst "
+        "(everyone at once, at most 64 at a time). Person p99 counts from the moment a person came, waiting for a "
+        "free client included. Checked afterwards: one registration per person, arrivals without a gap, places "
+        "to the first arrivals and the waiting list after them in arrival order, no post answered before another "
+        "was sent arriving after it.",
+        "",
+        "| rush | people | seconds | errors | page p50 ms | page p99 ms | post p50 ms | post p99 ms | "
+        "person p99 ms | places | waiting list | decided correctly |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+    ]
+    for mode, r in rush.items():
+        correct = (
+            r["registrations"] == r["people"]
+            and r["one_per_person"]
+            and r["arrivals_without_gap"]
+            and r["places_then_waiting_list"]
+            and r["out_of_order"] == 0
+        )
+        lines.append(
+            f"| {mode} | {r['people']:,} | {r['seconds']} | {r['errors']} | {r['page_p50']} | {r['page_p99']} | "
+            f"{r['post_p50']} | {r['post_p99']} | {r['person_p99']} | {r['registered']} | {r['waitlisted']} | "
+            f"{'yes' if correct else 'NO'} |"
+        )
+    return lines
+
+
+def growth_lines(results: dict) -> list[str]:
+    grown = results.get("growth") or {}
+    if not grown:
+        return []
+    factors = ["1", *grown]
+    runs = {"1": {"pages": results["pages"], "scan": results["bulk"]["reminder_scan"]["all"]}}
+    runs.update({f: {"pages": g["pages"], "scan": g["scan"]["all"]} for f, g in grown.items()})
+    last = factors[-1]
+    lines = [
+        "",
+        "## Cost of growth",
+        "",
+        "The signed-in pages again on " + " and ".join(f"{f}×" for f in factors[1:]) + " the data (each run with "
+        "its own reference reading): the ratio to the reference in each run, and how much longer a request "
+        f"takes at {last}× than at 1× (requests per second at 1× over those at {last}×; 1.00 is flat).",
+        "",
+        "| page | " + " | ".join(f"ratio at {f}×" for f in factors) + f" | time at {last}× / 1× |",
+        "|---|" + "---:|" * (len(factors) + 1),
+    ]
+    for name, page in results["pages"].items():
+        if name not in runs[last]["pages"] or name == "reference":
+            continue
+        ratios = [runs[f]["pages"][name]["ratio"] for f in factors]
+        slower = page["rps"] / max(runs[last]["pages"][name]["rps"], 0.001)
+        lines.append(f"| {name} | " + " | ".join(f"{r:.3f}×" for r in ratios) + f" | {slower:.2f} |")
+    lines += [
+        "",
+        "| reminder scan | " + " | ".join(f"{f}×" for f in factors) + " |",
+        "|---|" + "---:|" * len(factors),
+        "| recipients | " + " | ".join(f"{runs[f]['scan']['recipients']:,}" for f in factors) + " |",
+        "| reminders | " + " | ".join(f"{runs[f]['scan']['rows']:,}" for f in factors) + " |",
+        "| queries | " + " | ".join(str(runs[f]["scan"]["queries"]) for f in factors) + " |",
+        "| seconds | " + " | ".join(str(runs[f]["scan"]["seconds"]) for f in factors) + " |",
+    ]
+    return lines
 
 
 def main() -> None:
@@ -180,14 +375,16 @@ def main() -> None:
     parser.add_argument("--scale", choices=["full", "small"], default="full")
     parser.add_argument("--seconds", type=int, default=10, help="load per page")
     parser.add_argument("--out", default=str(ROOT / "bench"))
+    parser.add_argument("--rush-people", type=int, default=1000, help="people in the registration rush")
+    parser.add_argument("--rush-seconds", type=int, default=60, help="the steady rush's length")
+    parser.add_argument("--growth", default="2,4", help="data factors for the growth runs; empty for none")
     args = parser.parse_args()
+    factors = tuple(int(f) for f in args.growth.split(",") if f)
     sys.path.insert(0, str(ROOT))
     from tests.provision import _free_port, start_postgres, start_redis
 
     stops = []
     database, redis = os.environ.get("DATABASE_URL"), os.environ.get("REDIS_URL")
-    import psycopg
-
     if not database:
         database, stop = start_postgres()
         stops.append(stop)
@@ -233,57 +430,35 @@ def main() -> None:
             run([sys.executable, "-m", "bench.data", "--scale", args.scale], env).strip().splitlines()[-1]
         )
         generated = round(time.monotonic() - started, 1)
-        web = subprocess.Popen(
-            [str(ROOT / "scripts" / "web-start")],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.STDOUT,
-        )
+        web = serve(env, port)
         base = f"http://127.0.0.1:{port}/"
-        wait_for(base + "healthz", timeout=120)
-        pages = {}
-        for name, (path, who) in data["pages"].items():
-            url = base + path
-            cookie = data["sessions"].get(who) if who else None
-            warm(url, cookie, int(env["GUNICORN_WORKERS"]))
-            load(url, cookie, min(2, args.seconds), 4)  # warm-up: caches, connections
-            figures = load(url, cookie, args.seconds, 8)
-            kind = "signed-in" if who else "anonymous"
-            figures.update(who=who or "anonymous", kind=kind, target=None if name == "reference" else TARGETS[kind])
-            pages[name] = figures
-        # The reference again at the end: a shared machine can be slowed at any moment, and the better of the
-        # two readings is the stricter yardstick.
-        again = load(base + data["pages"]["reference"][0], None, args.seconds, 8)
-        if again["rps"] > pages["reference"]["rps"]:
-            pages["reference"].update(
-                {k: again[k] for k in ("requests", "seconds", "errors", "p50", "p95", "p99", "rps")}
-            )
-        reference = pages["reference"]["rps"]
-        for page in pages.values():
-            page["ratio"] = page["rps"] / reference if reference else 0
+        pages = measure_pages(base, data["pages"], data["sessions"], args.seconds, int(env["GUNICORN_WORKERS"]))
+        rushed = rush(base, env, args.rush_people, args.rush_seconds)
+        stop_serving(web)
+        web = None
         ids = ",".join(map(str, data["export_consultations"]))
         exports = {
             kind: json.loads(run([sys.executable, "-m", "bench.exports", kind, ids], env).strip().splitlines()[-1])
             for kind in ("baseline", "csv", "xlsx")
         }
-        # Where the time goes, for each page under its target (rendered: the anonymous page cache is off).
-        slow = {
+        # Where the time goes, for every signed-in page and each page under its target (anonymous pages rendered,
+        # not served from the page cache).
+        profiled = {
             name: data["pages"][name]
             for name, page in pages.items()
-            if page["target"] and page["ratio"] < page["target"]
+            if page["kind"] == "signed-in" or (page["target"] and page["ratio"] < page["target"])
         }
-        profiles = {}
-        if slow:
-            profile_env = {**env, "PUBLIC_PAGE_CACHE_SECONDS": "0"}
-            command = [sys.executable, "-m", "bench.profile", json.dumps(slow), json.dumps(data["sessions"])]
-            profiles = json.loads(run(command, profile_env).strip().splitlines()[-1])
+        profiled = {name: page for name, page in profiled.items() if not name.startswith("search")}
+        command = [sys.executable, "-m", "bench.profile", json.dumps(profiled), json.dumps(data["sessions"])]
+        profiles = json.loads(run(command, env).strip().splitlines()[-1])
         search = json.loads(
             run([sys.executable, "-m", "bench.search", str(data["search_space"])], env).strip().splitlines()[-1]
         )
         bulk = json.loads(
             run([sys.executable, "-m", "bench.bulk", args.scale], env).strip().splitlines()[-1]
-        )  # last: it changes data
+        )  # after the other measurements on this data: it changes it
+        admin_url = database.rsplit("/", 1)[0] + "/postgres"
+        grown = growth(env, admin_url, args.scale, data, args.seconds, factors) if factors else {}
         results = {
             "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
             "cores": os.cpu_count(),
@@ -296,11 +471,12 @@ def main() -> None:
             "bulk": bulk,
             "search": search,
             "profiles": profiles,
+            "rush": rushed,
+            "growth": grown,
         }
     finally:
         if web is not None:
-            web.terminate()
-            web.wait(timeout=30)
+            stop_serving(web)
         for stop in stops:
             stop()
     out = Path(args.out)

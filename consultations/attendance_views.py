@@ -23,7 +23,7 @@ from django.views.decorators.http import require_POST
 from consultations import attendance as attendance_services
 from consultations import certificates, letters
 from consultations.attendance import STATE_LABELS, AttendanceError, attendance_state, may_take_attendance
-from consultations.documents import qr_data_uri
+from consultations.documents import qr_data_uris
 from consultations.enums import LETTER_OPEN, Attendance, LetterStatus, RegistrationStatus
 from consultations.forms import (
     AttendanceImportForm,
@@ -90,6 +90,11 @@ def my_registrations(request):
         .order_by("-consultation__starts_at", "-pk")
     )
     page = Paginator(registrations, PAGE_SIZE).get_page(request.GET.get("page"))
+    codes = qr_data_uris(
+        r.code
+        for r in page.object_list
+        if r.status == RegistrationStatus.REGISTERED and r.attendance == Attendance.IN_PERSON
+    )
     rows = []
     for registration in page.object_list:
         confirmed = registration.status == RegistrationStatus.REGISTERED
@@ -100,7 +105,7 @@ def my_registrations(request):
             {
                 "registration": registration,
                 "consultation": registration.consultation,
-                "qr": qr_data_uri(registration.code) if in_room else "",
+                "qr": codes.get(registration.code, ""),
                 "state": state,
                 "state_label": STATE_LABELS[state] if state else "",
                 "certificate": hasattr(registration, "check_in") and not (certificate and certificate.revoked_at),

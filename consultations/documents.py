@@ -6,13 +6,17 @@ direction and language the page is in.
 """
 
 import base64
+import hashlib
 import io
 
 import qrcode
 import qrcode.image.svg
 from django.conf import settings
+from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.utils import translation
+
+QR_KEPT_SECONDS = 60 * 60 * 24 * 30
 
 
 def _qr(text: str) -> qrcode.QRCode:
@@ -33,6 +37,17 @@ def qr_data_uri(text: str) -> str:
     return "data:image/svg+xml;base64," + base64.b64encode(qr_svg(text).encode()).decode()
 
 
+def qr_data_uris(texts) -> dict[str, str]:
+    """QR codes of several texts as data: URIs, each drawn once and then read from the cache (one round trip for
+    a whole page). A picture depends on its text alone, so whoever holds the text gets the same picture."""
+    keys = {text: "qr:v1:" + hashlib.sha256(text.encode()).hexdigest() for text in texts}
+    kept = cache.get_many(keys.values())
+    drawn = {key: qr_data_uri(text) for text, key in keys.items() if key not in kept}
+    if drawn:
+        cache.set_many(drawn, timeout=QR_KEPT_SECONDS)
+    return {text: kept.get(key) or drawn[key] for text, key in keys.items()}
+
+
 def qr_png(text: str) -> bytes:
     """A QR code as PNG, for e-mail, where SVG images are not shown by most readers."""
     buffer = io.BytesIO()
@@ -40,12 +55,10 @@ def qr_png(text: str) -> bytes:
     return buffer.getvalue()
 
 
-def render_pdf(*, template: str, context: dict, language: str) -> bytes:
-    """Render ``template`` in ``language`` (and its direction) to PDF."""
-    from weasyprint import HTML, URLFetcher  # noqa: PLC0415 - heavy (fonts, CSS engine): loaded only when asked for
-
+def render_html(*, template: str, context: dict, language: str, request=None) -> str:
+    """Render ``template`` in ``language`` (and its direction), ready for :func:`html_to_pdf`."""
     with translation.override(language):
-        html = render_to_string(
+        return render_to_string(
             template,
             {
                 **context,
@@ -54,7 +67,18 @@ def render_pdf(*, template: str, context: dict, language: str) -> bytes:
                 "site_name": settings.PORTAL_SITE_NAME,
                 "base_url": settings.PORTAL_BASE_URL,
             },
+            request=request,
         )
-    # Everything the page shows is in it (the QR code as a data: image): nothing is fetched from anywhere.
+
+
+def html_to_pdf(html: str) -> bytes:
+    from weasyprint import HTML, URLFetcher  # noqa: PLC0415 - heavy (fonts, CSS engine): loaded only when asked for
+
+    # Everything the page shows is in it (QR codes and charts inline): nothing is fetched from anywhere.
     fetcher = URLFetcher(allowed_protocols=("data",))
     return HTML(string=html, base_url=settings.PORTAL_BASE_URL, url_fetcher=fetcher).write_pdf()
+
+
+def render_pdf(*, template: str, context: dict, language: str) -> bytes:
+    """Render ``template`` in ``language`` (and its direction) to PDF."""
+    return html_to_pdf(render_html(template=template, context=context, language=language))

@@ -2,12 +2,14 @@
 
 import csv
 import re
-from collections.abc import Iterator
+import tempfile
+from collections.abc import Iterable, Iterator
+from decimal import Decimal
 
+import xlsxwriter
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
-from openpyxl import Workbook
 
 from consultations.enums import Attendance, RegistrationStatus
 from consultations.models import Registration
@@ -54,18 +56,31 @@ DEFAULT_COLUMNS = ["display_name", "email", "organisation", "country", "attendan
 
 
 def _row_values(columns: list[str]):
-    """The value paths to read and a function that turns one row of them into the cells shown."""
+    """The value paths to read and a function that turns one row of them into the cells shown.
+
+    A coded value (a country, a choice) shows the same in every row: its label is translated and neutralised
+    once per export, then remembered (a few hundred codes at most), not once per row.
+    """
     paths = [COLUMNS[c][1] for c in columns]
-    shows = [COLUMNS[c][2] for c in columns]
+    shows = [(COLUMNS[c][2], {}) for c in columns]
 
     def cells(row) -> list[str]:
-        return [neutralise(show(value) if show else value) for show, value in zip(shows, row, strict=True)]
+        shown = []
+        for (show, seen), value in zip(shows, row, strict=True):
+            if show is None:
+                shown.append(neutralise(value))
+                continue
+            text = seen.get(value)
+            if text is None:
+                text = seen[value] = neutralise(show(value))
+            shown.append(text)
+        return shown
 
     return paths, cells
 
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "|", "%")
-# Control characters XML 1.0 (so XLSX) cannot hold: openpyxl refuses the whole file for one of them.
+# Control characters XML 1.0 (so XLSX) cannot hold as text: dropped, from the CSV as from the XLSX.
 CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
@@ -110,15 +125,63 @@ def csv_rows(queryset, columns: list[str], language: str | None = None) -> Itera
             yield writer.writerow(cells(row))
 
 
+# Nothing in a cell is interpreted: XlsxWriter would otherwise write "=…" as a formula, "12" as a number and
+# "https://…" as a link. In constant-memory mode each row goes to a temporary file as soon as the next one starts.
+XLSX_OPTIONS = {
+    "constant_memory": True,
+    "strings_to_formulas": False,
+    "strings_to_numbers": False,
+    "strings_to_urls": False,
+}
+
+
+class XlsxSheet:
+    """A one-sheet workbook written row by row in constant memory, saved to ``target`` (a path or a file).
+
+    Strings are written as text, never as formulas; numbers as numbers; None and "" as blank cells. The rows
+    wait in a temporary folder that is removed when the ``with`` block ends; after an error nothing is saved.
+    """
+
+    def __init__(self, target, title: str):
+        self.target, self.title, self.row = target, title, 0
+
+    def __enter__(self) -> "XlsxSheet":
+        self._folder = tempfile.TemporaryDirectory(prefix="xlsx-")
+        self._workbook = xlsxwriter.Workbook(self.target, {**XLSX_OPTIONS, "tmpdir": self._folder.name})
+        self._sheet = self._workbook.add_worksheet(self.title)
+        return self
+
+    def append(self, cells: Iterable) -> None:
+        sheet, row = self._sheet, self.row
+        for col, value in enumerate(cells):
+            if isinstance(value, str):
+                if value.startswith("<r>") and value.endswith("</r>"):
+                    # XlsxWriter takes such a string for rich-text XML of its own and writes it unescaped, so
+                    # a display name could add a formula cell. Written as three plain runs, it is escaped.
+                    sheet.write_rich_string(row, col, value[:1], value[1:2], value[2:])
+                elif value:
+                    sheet.write_string(row, col, value)
+            elif isinstance(value, int | float | Decimal) and not isinstance(value, bool):
+                sheet.write_number(row, col, float(value))
+            elif value is not None:
+                raise TypeError(f"No XLSX cell for {type(value).__name__}")
+        self.row += 1
+
+    def __exit__(self, kind, error, traceback) -> None:
+        try:
+            if kind is None:
+                self._workbook.close()
+        finally:
+            self._folder.cleanup()
+
+
 def write_xlsx(queryset, columns: list[str], path, *, progress=None, language: str | None = None) -> int:
-    """Write the list to ``path`` with openpyxl's write-only mode: rows go to disk as they come.
+    """Write the list to ``path`` in constant memory (``XlsxSheet``): rows go to disk as they come.
 
     Headings and labels are in ``language``, the exporter's (the file is built later, by a worker).
     """
 
-    with translation.override(language or translation.get_language()):
-        workbook = Workbook(write_only=True)
-        sheet = workbook.create_sheet()
+    with translation.override(language or translation.get_language()), XlsxSheet(path, "Sheet") as sheet:
         sheet.append([str(COLUMNS[c][0]) for c in columns])
         total = queryset.count() or 1
         paths, cells = _row_values(columns)
@@ -128,5 +191,4 @@ def write_xlsx(queryset, columns: list[str], path, *, progress=None, language: s
             written += 1
             if progress and written % 1000 == 0:
                 progress(min(99, written * 100 // total))
-        workbook.save(path)
     return written

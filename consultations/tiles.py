@@ -1,6 +1,8 @@
 """The meetings of a review on its workspace (reviews.workspace): places, waiting list, accreditation queue,
 speakers chosen and the selection criteria of each consultation, in three queries whatever their number."""
 
+import hashlib
+
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -9,8 +11,32 @@ from django.utils.translation import gettext_lazy as _
 from consultations.enums import HOLDS_PLACE, Attendance, InterestStatus, RegistrationStatus
 from consultations.forms import dimension_labels, value_label
 from consultations.models import CheckIn, Consultation, ExpressionOfInterest, Registration, SelectionCriteria
+from portal.cache import by_data
 from portal.permissions import can_in_region
 from reviews.workspace import Tile, register
+
+
+def _digest(ids) -> str:
+    return hashlib.sha256(",".join(map(str, ids)).encode()).hexdigest()[:16]
+
+
+def _counts(ids: list[int]) -> tuple[dict, dict]:
+    """Registrations by meeting, status and attendance, and offers to speak by meeting and status."""
+    places = {
+        (row["consultation_id"], row["status"], row["attendance"]): row["n"]
+        for row in Registration.objects.filter(consultation_id__in=ids)
+        .values("consultation_id", "status", "attendance")
+        .annotate(n=Count("pk"))
+        .order_by()
+    }
+    offers = {
+        (row["consultation_id"], row["status"]): row["n"]
+        for row in ExpressionOfInterest.objects.filter(consultation_id__in=ids)
+        .values("consultation_id", "status")
+        .annotate(n=Count("pk"))
+        .order_by()
+    }
+    return places, offers
 
 
 def build(*, region, cycle, user) -> dict:
@@ -20,22 +46,7 @@ def build(*, region, cycle, user) -> dict:
         .order_by("registration_deadline", "pk")
     )
     ids = [c.pk for c in consultations]
-    places: dict = {}
-    for row in (
-        Registration.objects.filter(consultation_id__in=ids)
-        .values("consultation_id", "status", "attendance")
-        .annotate(n=Count("pk"))
-        .order_by()
-    ):
-        places[(row["consultation_id"], row["status"], row["attendance"])] = row["n"]
-    offers: dict = {}
-    for row in (
-        ExpressionOfInterest.objects.filter(consultation_id__in=ids)
-        .values("consultation_id", "status")
-        .annotate(n=Count("pk"))
-        .order_by()
-    ):
-        offers[(row["consultation_id"], row["status"])] = row["n"]
+    places, offers = by_data(f"tiles:meetings:{region.pk}:{cycle.pk}:{_digest(ids)}", lambda: _counts(ids))
     labels = dimension_labels()
     manages = can_in_region(user, "consultations.manage", region.pk)
     selects = can_in_region(user, "consultations.select_speakers", region.pk)
@@ -87,11 +98,7 @@ def build(*, region, cycle, user) -> dict:
 register(Tile("meetings", 20, "consultations/tiles/meetings.html", build))
 
 
-def build_attendance(*, region, cycle, user) -> dict | None:
-    """Who attended the review's meetings, counted by sector, sub-region and gender (never a name): one query
-    per dimension and one for the totals, whatever the number of meetings or people."""
-    if not can_in_region(user, "reviews.workspace", region.pk):
-        return None
+def _attendance(region, cycle) -> tuple[dict, list]:
     check_ins = CheckIn.objects.filter(
         registration__consultation__event__region=region, registration__consultation__event__cycle=cycle
     )
@@ -100,23 +107,31 @@ def build_attendance(*, region, cycle, user) -> dict | None:
         in_room=Count("pk", filter=Q(attended=Attendance.IN_PERSON)),
         online=Count("pk", filter=Q(attended=Attendance.VIRTUAL)),
     )
+    counted = [
+        (
+            dim,
+            list(
+                check_ins.values_list(f"registration__user__profile__{dim}")
+                .annotate(n=Count("pk"))
+                .order_by("-n", f"registration__user__profile__{dim}")
+            ),
+        )
+        for dim in ("constituency", "subregion", "gender")
+    ]
+    return totals, counted
+
+
+def build_attendance(*, region, cycle, user) -> dict | None:
+    """Who attended the review's meetings, counted by sector, sub-region and gender (never a name): one query
+    per dimension and one for the totals, whatever the number of meetings or people."""
+    if not can_in_region(user, "reviews.workspace", region.pk):
+        return None
+    totals, counted = by_data(f"tiles:attendance:{region.pk}:{cycle.pk}", lambda: _attendance(region, cycle))
     labels = dimension_labels()
-    groups = []
-    for dim in ("constituency", "subregion", "gender"):
-        rows = (
-            check_ins.values(f"registration__user__profile__{dim}")
-            .annotate(n=Count("pk"))
-            .order_by("-n", f"registration__user__profile__{dim}")
-        )
-        groups.append(
-            {
-                "dim": dim,
-                "title": labels[dim],
-                "rows": [
-                    (value_label(dim, row[f"registration__user__profile__{dim}"] or ""), row["n"]) for row in rows
-                ],
-            }
-        )
+    groups = [
+        {"dim": dim, "title": labels[dim], "rows": [(value_label(dim, value or ""), n) for value, n in rows]}
+        for dim, rows in counted
+    ]
     return {"totals": totals, "groups": groups}
 
 

@@ -6,7 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Exists, OuterRef, Prefetch, Value
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotAllowed, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language, ngettext
@@ -71,15 +71,29 @@ def consultation_list(request):
     return render(request, "consultations/list.html", {"page": page, "consultations": page.object_list})
 
 
-def _visible(request, pk: int) -> Consultation:
-    consultation = get_object_or_404(Consultation.objects.select_related("event__region", "event__cycle"), pk=pk)
+def _visible(request, pk: int, queryset=None) -> Consultation:
+    queryset = Consultation.objects.select_related("event__region", "event__cycle") if queryset is None else queryset
+    consultation = get_object_or_404(queryset, pk=pk)
     if consultation.status == ConsultationStatus.DRAFT and not _plans(request.user, consultation):
         raise Http404  # a draft is its planners' alone: for anybody else it does not exist
     return consultation
 
 
 def consultation_detail(request, pk: int, *, form=None, interest_form=None, status=200):
-    consultation = _visible(request, pk)
+    # The page's yes/no questions ride on the consultation's own query.
+    signed_in = request.user.is_authenticated
+    consultation = _visible(
+        request,
+        pk,
+        Consultation.objects.select_related("event__region", "event__cycle", "criteria").annotate(
+            report_published=Exists(
+                RapporteurReport.objects.filter(consultation=OuterRef("pk"), status=ReportStatus.PUBLISHED)
+            ),
+            following=Exists(Follow.objects.filter(consultation=OuterRef("pk"), user=request.user.pk))
+            if signed_in
+            else Value(False),
+        ),
+    )
     criteria = selectors.criteria_of(consultation)
     registration = selectors.registration_of(consultation, request.user)
     interests = (
@@ -114,17 +128,14 @@ def consultation_detail(request, pk: int, *, form=None, interest_form=None, stat
         in (RegistrationStatus.REGISTERED, RegistrationStatus.PENDING, RegistrationStatus.WAITLISTED),
     }
     documents = list(consultation.documents.all())
-    context["following"] = (
-        request.user.is_authenticated and Follow.objects.filter(consultation=consultation, user=request.user).exists()
-    )
+    context["following"] = consultation.following
     context["materials"] = [d for d in documents if d.kind == DocumentKind.MATERIAL]
     context["summary_documents"] = [d for d in documents if d.kind == DocumentKind.SUMMARY]
-    context["report_published"] = RapporteurReport.objects.filter(
-        consultation=consultation, status=ReportStatus.PUBLISHED
-    ).exists()
+    context["report_published"] = consultation.report_published
     context["feedback_open"] = (
         registration is not None
         and registration.status == RegistrationStatus.REGISTERED
+        and feedback.is_open(consultation)  # the clock first: most meetings are ahead, and it asks no query
         and feedback.refusal(consultation=consultation, user=request.user) is None
     )
     return render(request, "consultations/detail.html", context, status=status)

@@ -5,10 +5,15 @@ contributions count (moderator notes do not), so nothing pending or rejected
 ever shows up in a number.
 """
 
+import hashlib
+import os
+import tempfile
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 
 from django.conf import settings
+from django.core.files.storage import storages
 from django.db.models import Count
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
@@ -198,3 +203,43 @@ def timing(space: Space, paper=None, today: date | None = None) -> Timing:
         return Timing(review, due, timezone.localdate(published) > due, False)
     today = today or timezone.localdate()
     return Timing(review, due, False, today > due)
+
+
+PDF_FOLDER = "analysis-papers"
+
+
+def paper_pdf(request, space: Space, paper, language: str) -> bytes:
+    """The analysis paper as PDF, laid out once per version and language and kept in the private storage.
+
+    The version is the SHA-256 of the HTML the PDF is made from, rendered for this request: any change that
+    shows (the synthesis, its translation, a count, a label, the template) makes a new file, and a stored file
+    is only ever served to a request whose own HTML is the same, so nothing can be served that this reader
+    would not be shown. Older versions of the same language are deleted when a new one is kept.
+    """
+    from consultations.documents import html_to_pdf, render_html  # noqa: PLC0415 - WeasyPrint only when asked
+
+    html = render_html(
+        template="discussions/analysis_pdf.html",
+        context={"space": space, "paper": paper, "figures": figures(space)},
+        language=language,
+        request=request,
+    )
+    version = hashlib.sha256(html.encode()).hexdigest()[:32]
+    storage = storages["private"]
+    folder = Path(storage.path(f"{PDF_FOLDER}/{space.pk}"))
+    kept = folder / f"{language}-{version}.pdf"
+    try:
+        return kept.read_bytes()
+    except FileNotFoundError:
+        pass
+    pdf = html_to_pdf(html)
+    folder.mkdir(parents=True, exist_ok=True)
+    # Written beside and renamed: a reader never gets half a file, and two requests laying out the same version
+    # at once both write the same bytes.
+    with tempfile.NamedTemporaryFile(dir=folder, suffix=".part", delete=False) as part:
+        part.write(pdf)
+    os.replace(part.name, kept)
+    for older in folder.glob(f"{language}-*.pdf"):
+        if older != kept:
+            older.unlink(missing_ok=True)
+    return pdf

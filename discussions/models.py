@@ -261,6 +261,9 @@ class Post(models.Model):
         indexes = [
             models.Index(fields=["space", "status", "submitted_at"]),
             models.Index(fields=["space", "approved_at"]),
+            # A thread: its posts in their order, counted and paged from the index alone (who may see which
+            # is decided by the space, the approval and the author, all in it).
+            models.Index(fields=["question", "approved_at", "submitted_at", "id", "space", "author"]),
         ]
 
     def __str__(self) -> str:

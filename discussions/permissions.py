@@ -31,6 +31,15 @@ def moderated_spaces(user) -> QuerySet[Space]:
     return Space.objects.filter(where)
 
 
+def moderated_spaces_titled(user) -> dict[int, Space]:
+    """The spaces ``user`` moderates (:func:`moderated_spaces`), by id, with their titles only; :func:`moderates`
+    answers from them for the rest of the request."""
+    spaces = {space.pk: space for space in moderated_spaces(user).only("title").order_by()}
+    if can(user, "discussions.moderate") and not user.is_superuser:
+        user._moderated_space_ids = set(spaces)
+    return spaces
+
+
 def moderates(user, space: Space) -> bool:
     """A moderator sees and decides only in the spaces they are assigned to; a focal point in their regions'."""
     if not can(user, "discussions.moderate"):

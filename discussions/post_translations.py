@@ -18,7 +18,8 @@ from discussions.models import Post, Space
 from discussions.permissions import moderates
 from discussions.search import index_document
 from portal import content_translation
-from portal.content_translation import TranslationError, language_name
+from portal.content_translation import TranslationError, language_name, of_model
+from portal.enums import TranslationKind
 from portal.models import Translation
 from portal.permissions import can
 
@@ -26,25 +27,50 @@ PUBLIC_FIELD = "approved_text"
 SUBMITTED_FIELD = "text"
 
 
-def translates(user, space: Space) -> bool:
-    """Whether ``user`` may translate the posts of ``space``: on its list of translators, or its moderator."""
+def translates(user, space: Space, *, listed: bool | None = None) -> bool:
+    """Whether ``user`` may translate the posts of ``space``: on its list of translators, or its moderator.
+
+    ``listed``: whether ``user`` is on the space's list, for a page that read it with its own query; it is kept
+    on the user object with the lists read here, so the rest of the request asks the database nothing more.
+    """
     if not user.is_authenticated or not user.is_active or not can(user, "discussions.read"):
         return False
     if moderates(user, space):
         return True
-    cache = getattr(user, "_translated_space_ids", None)
-    if cache is None:
-        cache = set(Space.translators.through.objects.filter(user=user).values_list("space_id", flat=True))
-        user._translated_space_ids = cache
-    return space.pk in cache
+    known = getattr(user, "_translator_of", None)
+    if known is None:
+        known = user._translator_of = {}
+    if listed is not None:
+        known[space.pk] = listed
+    if space.pk not in known:
+        cache = getattr(user, "_translated_space_ids", None)
+        if cache is None:
+            cache = set(Space.translators.through.objects.filter(user=user).values_list("space_id", flat=True))
+            user._translated_space_ids = cache
+        known[space.pk] = space.pk in cache
+    return known[space.pk]
 
 
-def translated_posts(posts: QuerySet[Post] | list[Post], language: str) -> None:
+def translated_posts(posts: QuerySet[Post] | list[Post], language: str, *, translators: bool = True) -> None:
     """Give each post of a page ``human_translation``: the current translation by a person of its approved
-    version into ``language`` (None when there is none, or the post is already in that language). One query."""
+    version into ``language`` (None when there is none, or the post is already in that language). One query, none
+    when every published post of the page is in ``language``. ``translators``: read who translated each
+    (``translation.translator.profile``), for the pages that name them (to the space's moderators)."""
     posts = list(posts)
-    others = [p for p in posts if p.approved_at is not None and p.language != language]
-    rows = content_translation.current_human(others, PUBLIC_FIELD, language)
+    others = [p.pk for p in posts if p.approved_at is not None and p.language != language]
+    rows = {}
+    if others:
+        found = Translation.objects.filter(
+            of_model(Post),
+            object_id__in=others,
+            field=PUBLIC_FIELD,
+            language=language,
+            kind=TranslationKind.HUMAN,
+            is_current=True,
+        )
+        if translators:
+            found = found.select_related("translator__profile")
+        rows = {row.object_id: row for row in found}
     for post in posts:
         post.human_translation = rows.get(post.pk) if post.language != language else None
         if post.human_translation is not None:

@@ -9,13 +9,26 @@ the analysis paper or on the closing summary.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.conf import settings
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
 from consultations.enums import ConsultationStatus, InputStatus, ReportStatus
 from consultations.models import Consultation, RapporteurReport, WrittenInput
-from discussions.enums import QuestionStatus
-from discussions.models import AnalysisPaper, GuidingQuestion, Phase, Post, QuestionComment, Space, SpaceLink
+from discussions.enums import QuestionStatus, TagKind
+from discussions.models import (
+    AnalysisPaper,
+    Attachment,
+    GuidingQuestion,
+    Phase,
+    Post,
+    QuestionComment,
+    Space,
+    SpaceLink,
+    Subscription,
+    Tag,
+)
 from portal.enums import Role
 from portal.models import RegionalRole, User
 
@@ -28,6 +41,25 @@ CLOSING_MAX_CONSULTATIONS = 20
 def published_questions() -> QuerySet[GuidingQuestion]:
     """Every published guiding question: the only ones anybody outside the region's team ever reads."""
     return GuidingQuestion.objects.filter(status=QuestionStatus.PUBLISHED)
+
+
+def thread_question(user, *, space_id: int, question_id: int) -> GuidingQuestion | None:
+    """The published question ``question_id`` of space ``space_id`` with its phase and space, and what its thread
+    asks about the reader: whether they follow it (``following``) and are on the space's list of translators
+    (``on_translators_list``). One query; None when there is no such question."""
+    found = (
+        published_questions()
+        .select_related("phase__space")
+        .annotate(
+            following=Exists(Subscription.objects.filter(user=user.pk, space_id=space_id, question=OuterRef("pk"))),
+            on_translators_list=Exists(Space.translators.through.objects.filter(user=user.pk, space_id=space_id)),
+        )
+        .filter(pk=question_id, phase__space_id=space_id)
+    )
+    try:
+        return found.get()
+    except GuidingQuestion.DoesNotExist:
+        return None
 
 
 def published_questions_of(space: Space) -> QuerySet[GuidingQuestion]:
@@ -173,3 +205,76 @@ def closing_summary(space: Space) -> ClosingSummary:
 def under_published_questions(posts: QuerySet[Post]) -> QuerySet[Post]:
     """Posts under published questions only: a defence for reads that never should meet another kind."""
     return posts.filter(question__status=QuestionStatus.PUBLISHED)
+
+
+class ShownTag(NamedTuple):
+    """A tag as a post shows it: its kind and number."""
+
+    pk: int
+    kind: str
+    number: int
+
+    @property
+    def kind_label(self) -> str:
+        return TagKind(self.kind).label
+
+
+def tag_rows() -> list[tuple]:
+    """Every tag as ``(pk, kind, number, name in each language…)``, in their order: one query, no model rows. The
+    post form lists them (``discussions.views``: its rendering is kept under a digest of them)."""
+    names = [f"name_{code.replace('-', '_')}" for code, _name in settings.LANGUAGES]
+    return list(Tag.objects.values_list("pk", "kind", "number", *names))
+
+
+def shown_tags(post_ids, *, submitted: bool, tags: list[tuple] | None = None) -> dict[int, list[ShownTag]]:
+    """The tags of each post of ``post_ids``, in their order: the approved ones, or those of the version last
+    submitted (``submitted``). One query, none without posts; ``tags`` (:func:`tag_rows`), when the page read
+    them already, spares it the join."""
+    found: dict[int, list] = {pk: [] for pk in post_ids}
+    if not found:
+        return found
+    pairs = (Post.submitted_tags.through if submitted else Post.tags.through).objects.filter(post_id__in=list(found))
+    if tags is None:
+        rows = pairs.order_by("tag__kind", "tag__number").values_list("post_id", "tag_id", "tag__kind", "tag__number")
+        for post_id, *tag in rows:
+            found[post_id].append(ShownTag(*tag))
+        return found
+    order = {row[0]: (index, ShownTag(*row[:3])) for index, row in enumerate(tags)}
+    for post_id, tag_id in pairs.values_list("post_id", "tag_id"):
+        # A tag made since the list was read waits for the next page.
+        if tag_id in order:
+            found[post_id].append(order[tag_id])
+    return {pk: [tag for _index, tag in sorted(shown)] for pk, shown in found.items()}
+
+
+def post_files(posts) -> dict[int, list[Attachment]]:
+    """The files of each post, oldest first, in every state: one query, none without posts."""
+    found: dict[int, list[Attachment]] = {post.pk: [] for post in posts}
+    if found:
+        for item in Attachment.objects.filter(post_id__in=list(found)).order_by("pk"):
+            found[item.post_id].append(item)
+    return found
+
+
+def attach_tags_and_files(posts: list[Post], *, current: set[int], tags: list[tuple] | None = None) -> None:
+    """Give each post of a page ``shown_tags`` and ``visible_attachments``: those of the version last submitted for
+    the posts in ``current`` (their author's and the space's moderators' view), the approved version's for the
+    others (files waiting or refused are not shown to them). ``tags``: :func:`tag_rows`, when the page read
+    them. At most three queries, each only when needed."""
+    approved = shown_tags([post.pk for post in posts if post.pk not in current], submitted=False, tags=tags)
+    submitted = shown_tags([post.pk for post in posts if post.pk in current], submitted=True, tags=tags)
+    files = post_files(posts)
+    for post in posts:
+        sees_current = post.pk in current
+        post.shown_tags = submitted[post.pk] if sees_current else approved[post.pk]
+        post.visible_attachments = [item for item in files[post.pk] if sees_current or item.approved]
+
+
+def reply_names(parent_ids) -> dict[int, str]:
+    """The names shown for the posts replied to among ``parent_ids``, for "in reply to": published ones only (a reply
+    never names a post its reader may not see). One query, none without replies."""
+    if not parent_ids:
+        return {}
+    rows = Post.objects.filter(pk__in=set(parent_ids), approved_at__isnull=False).values_list("pk", "shown_name")
+    # The post's own rule for the name, a neutral one once its author deleted their account.
+    return {pk: Post(shown_name=name).byline for pk, name in rows}

@@ -1,19 +1,24 @@
+import functools
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import BadRequest, PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch
+from django.db.models import Count
+from django.forms import ModelChoiceField
 from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.text import Truncator
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from discussions import analysis, exports, post_translations, selectors, services
+from discussions import analysis, exports, fragments, post_translations, selectors, services
 from discussions.enums import AppealOutcome, FileStatus, PostStatus, QuestionStatus
 from discussions.filters import PostFilter
 from discussions.forms import (
@@ -32,12 +37,13 @@ from discussions.permissions import (
     may_post,
     may_read_question,
     may_see_closing,
-    moderated_spaces,
+    moderated_spaces_titled,
     moderates,
     posting_rule,
     visible_posts,
 )
 from portal import content_translation, integrity
+from portal.models import User
 from portal.permissions import can
 from portal.validators import whole_number
 from reviews.enums import EventKind
@@ -99,21 +105,19 @@ def _paper_visible(user, space, paper) -> bool:
 
 
 def _post_queryset(user, space):
-    return (
-        visible_posts(user, space)
-        .select_related("author", "parent", "appeal")
-        .prefetch_related("tags", "submitted_tags", Prefetch("attachments", queryset=Attachment.objects.order_by("pk")))
-    )
+    """The posts of ``space`` that ``user`` may see, without search's document and the plain texts, which a thread
+    never shows; ``_thread`` reads what else it shows for one page."""
+    return visible_posts(user, space).defer("search_vector", "approved_text", "text")
 
 
 @login_required
 def question(request, pk: int, question: int):
-    space = get_object_or_404(Space, pk=pk)
+    guiding = selectors.thread_question(request.user, space_id=pk, question_id=question)
+    if guiding is None:
+        raise Http404
     if not can(request.user, "discussions.read"):
         raise PermissionDenied
-    guiding = get_object_or_404(
-        selectors.published_questions().select_related("phase"), pk=question, phase__space=space
-    )
+    space = guiding.phase.space
     posts = _post_queryset(request.user, space).filter(question=guiding)
     filters = {}
     if (tag := whole_number(request.GET.get("tag"))) is not None:
@@ -125,29 +129,33 @@ def question(request, pk: int, question: int):
     return _thread(request, space, guiding, page, form)
 
 
-def _has_appeal(post) -> bool:
-    try:
-        return post.appeal is not None
-    except Appeal.DoesNotExist:
-        return False
-
-
 def _thread(request, space, guiding, page, form, status=200):
-    is_moderator = moderates(request.user, space)
-    posting = posting_rule()
-    language = get_language()
-    post_translations.translated_posts(page.object_list, language)
-    for post in page.object_list:
-        post.machine_offer = post.approved_at is not None and content_translation.machine_available(
-            source_language=post.language, language=language, private=False
-        )
-        post.sees_current = is_moderator or post.author_id == request.user.pk
-        # Readers see the approved tags and files; the author and moderators the submitted version's.
-        post.shown_tags = list(post.submitted_tags.all() if post.sees_current else post.tags.all())
-        post.visible_attachments = [a for a in post.attachments.all() if a.approved or post.sees_current]
-        post.may_appeal = (
-            post.author_id == request.user.pk and post.status == PostStatus.REJECTED and not _has_appeal(post)
-        )
+    user = request.user
+    is_moderator = moderates(user, space)
+    # The live setting on Member States is read only where it decides something: whether a Member State may post,
+    # and the text shown to those who may not.
+    posting = None
+    allowed = is_moderator or can(user, "discussions.post")
+    if not allowed:
+        posting = posting_rule()
+        allowed = may_post(user, member_states=posting.member_states)
+    phase_open = guiding.phase.is_open()
+    following = getattr(guiding, "following", None)
+    translates_space = post_translations.translates(user, space, listed=getattr(guiding, "on_translators_list", None))
+    page.object_list = posts = list(page.object_list)
+    # The tags with all their names key the form's rendering, and name the posts' tags on the way.
+    show_form = phase_open and allowed and not form.is_bound
+    tags = selectors.tag_rows() if show_form else None
+    _prepare_posts(posts, user=user, is_moderator=is_moderator, tags=tags)
+    shared = {"phase_open": phase_open, "may_post": allowed, "translates_space": translates_space}
+    # The renderings every reader of the language shares, read from the cache in one round trip.
+    wanted = _public_posts(posts, shared)
+    if show_form:
+        form_key = _post_form(form, tags)
+        wanted.append(form_key)
+    found = fragments.rendered(wanted)
+    for post in posts:
+        post.rendered = found.get(post.cache_key) if post.public else None
     return render(
         request,
         "discussions/question.html",
@@ -155,19 +163,92 @@ def _thread(request, space, guiding, page, form, status=200):
             "space": space,
             "question": guiding,
             "page": page,
-            "posts": page.object_list,
+            "posts": posts,
             "form": form,
-            "may_post": may_post(request.user, member_states=posting.member_states) or is_moderator,
+            "form_html": found[form_key[0]] if show_form else None,
             "posting": posting,
-            "phase_open": guiding.phase.is_open(),
             "moderates": is_moderator,
             # After a refused post the reply target comes back with the form, so it is not lost.
             "reply_to": request.POST.get("reply_to") or request.GET.get("reply_to", ""),
-            "following": _following(request.user, space, guiding),
-            "translates_space": post_translations.translates(request.user, space),
+            "following": _following(user, space, guiding) if following is None else following,
+            **shared,
         },
         status=status,
     )
+
+
+def _prepare_posts(posts: list[Post], *, user, is_moderator: bool, tags: list[tuple] | None) -> None:
+    """What each post of a thread's page shows, read for the whole page: the version (``sees_current``: the author
+    and the space's moderators see the one last submitted), its tags and files, a person's translation, the name
+    it replies to, and the offers (machine translation, a second review)."""
+    language = get_language()
+    current = {post.pk for post in posts if is_moderator or post.author_id == user.pk}
+    selectors.attach_tags_and_files(posts, current=current, tags=tags)
+    post_translations.translated_posts(posts, language, translators=is_moderator)
+    replied = selectors.reply_names({post.parent_id for post in posts if post.parent_id})
+    # Only the reader's own posts that were not approved may be appealed: whether they were is read for those only.
+    refused = [post.pk for post in posts if post.author_id == user.pk and post.status == PostStatus.REJECTED]
+    appealed = set(Appeal.objects.filter(post__in=refused).values_list("post_id", flat=True)) if refused else set()
+    machine: dict[str, bool] = {}
+    for post in posts:
+        post.sees_current = post.pk in current
+        post.own = post.author_id == user.pk
+        if post.approved_at is not None and post.language not in machine:
+            machine[post.language] = content_translation.machine_available(
+                source_language=post.language, language=language, private=False
+            )
+        post.machine_offer = post.approved_at is not None and machine[post.language]
+        post.reply_name = replied.get(post.parent_id)
+        post.may_appeal = post.pk in refused and post.pk not in appealed
+        # Rendered once for every reader of the language (_public_posts): the published version, shown
+        # to a reader who is neither its author nor a moderator of the space.
+        post.public = not is_moderator and not post.sees_current and post.approved_at is not None
+
+
+def _public_posts(posts: list[Post], shared: dict) -> list[tuple]:
+    """The public posts' renderings (``post.public``), as (key, how to render) for fragments.rendered: each post's
+    article under a digest of all it shows. ``shared``: the page's offers, the same for every post (whether the
+    reader may reply and translate, whether the phase is open); nothing else of the reader's goes in, and the
+    template is given nothing else: no request, no user."""
+    wanted = []
+    for post in posts:
+        if not post.public:
+            continue
+        translation = post.human_translation
+        shown = (
+            post.pk,
+            post.is_moderator_note,
+            post.byline,
+            post.reply_name,
+            post.language,
+            post.approved_html,
+            translation and (translation.pk, translation.language, translation.text),
+            [tuple(tag) for tag in post.shown_tags],
+            [(item.pk, item.original_name) for item in post.visible_attachments],
+            post.machine_offer,
+            sorted(shared.items()),
+        )
+        context = {**shared, "post": post, "moderates": False, "LANGUAGE_CODE": get_language()}
+        post.cache_key = fragments.key("post", shown)
+        wanted.append((post.cache_key, functools.partial(render_to_string, "discussions/_thread_post.html", context)))
+    return wanted
+
+
+def _post_form(form: PostForm, tags: list[tuple]) -> tuple:
+    """The unbound post form as crispy-forms renders it, as (key, how to render) for fragments.rendered: kept for
+    everyone who reads the page in its language, under a digest of all it shows (labels and help texts, the
+    choices, the initial values, every tag with its names in every language: ``tags``, selectors.tag_rows).
+    Nothing in it is the person's: the CSRF token, the reply target and the moderator's checkbox are outside. A
+    bound form (what someone typed, its errors) is never kept."""
+    shown = []
+    for name, field in form.fields.items():
+        choices = None
+        # The tags are in ``tags``, with all their names; a model field's choices would be a query of its own.
+        if hasattr(field, "choices") and not isinstance(field, ModelChoiceField):
+            choices = [(str(value), str(label)) for value, label in field.choices]
+        shown.append((name, str(field.label), str(field.help_text), choices))
+    key = fragments.key("post-form", (sorted(form.initial.items()), shown, tags))
+    return key, functools.partial(render_to_string, "discussions/_post_form.html", {"form": form})
 
 
 @login_required
@@ -253,63 +334,110 @@ def attachment(request, pk: int):
 
 @login_required
 def moderation_queue(request):
-    if not can(request.user, "discussions.moderate") and not can(request.user, "discussions.analyse"):
+    user = request.user
+    if not can(user, "discussions.moderate") and not can(user, "discussions.analyse"):
         raise PermissionDenied
     # Posts waiting for moderation: only for moderators, in the spaces assigned to them. Being put on a space's
     # list of moderators without the moderator role (the secretariat manages the lists) shows nothing.
-    spaces = moderated_spaces(request.user)
+    spaces = moderated_spaces_titled(user)
     pending = (
-        Post.objects.filter(space__in=spaces, status=PostStatus.PENDING)
-        .select_related("space", "question", "author__profile")
-        .prefetch_related("tags", "submitted_tags", Prefetch("attachments", queryset=Attachment.objects.order_by("pk")))
+        Post.objects.filter(space_id__in=list(spaces), status=PostStatus.PENDING)
+        .select_related("question")
+        .defer("search_vector", "text", "approved_text", "approved_html")
         .order_by("submitted_at", "pk")
     )
     page = Paginator(pending, PAGE_SIZE).get_page(request.GET.get("page"))
-    conflicted = integrity.conflicted(request.user, {post.author_id for post in page.object_list})
-    for post in page.object_list:
-        _describe_for_decision(post, request.user, conflicted)
+    page.object_list = posts = list(page.object_list)
+    for post in posts:
+        post.space = spaces[post.space_id]
+    appeals = _open_appeals(user, spaces)
+    # The moderator's organisations are compared with every author on the page at once; the reason, which names
+    # an organisation, is worded only for those they may not decide about.
+    conflicted = integrity.conflicted(user, {p.author_id for p in posts} | {a.post.author_id for a in appeals})
+    authors = User.objects.select_related("profile").in_bulk(conflicted) if conflicted else {}
+    _describe_for_decision(posts, user, conflicted, authors)
+    for appeal in appeals:
+        if appeal.post.author_id in authors:
+            appeal.post.author = authors[appeal.post.author_id]
+        appeal.refusal = services.appeal_refusal(appeal=appeal, user=user, conflicted=conflicted)
+    form = ModerationForm()
     return render(
         request,
         "discussions/moderation.html",
         {
             "page": page,
-            "posts": page.object_list,
-            "form": ModerationForm(),
-            "appeals": _open_appeals(request.user),
+            "posts": posts,
+            "form": form,
+            # The same reasons under every post: listed once.
+            "reason_options": render_to_string("discussions/_reason_options.html", {"form": form}),
+            "appeals": appeals,
             "appeal_form": AppealDecisionForm(),
         },
     )
 
 
-def _describe_for_decision(post, user, conflicted: set[int]) -> None:
-    """What a moderator needs to decide a post: its tags and files as submitted, what is new, and whether they may.
+def _describe_for_decision(posts: list[Post], user, conflicted: set[int], authors: dict) -> None:
+    """What a moderator needs to decide each post: its tags and files as submitted, what is new, and whether they
+    may. Three queries for the page at most, whatever the number of posts.
 
-    ``conflicted``: the authors the moderator may not decide about (portal.integrity.conflicted, one query for
-    the page); the reason is worded only for those.
+    ``conflicted``: the authors the moderator may not decide about (portal.integrity.conflicted); the reason is
+    worded only for those, whose accounts are in ``authors``.
     """
-    post.shown_tags = list(post.submitted_tags.all())
-    post.tags_changed = post.approved_at is not None and {t.pk for t in post.shown_tags} != {
-        t.pk for t in post.tags.all()
-    }
-    post.files = list(post.attachments.all())
-    post.refusal = services.post_decision_refusal(by=user, post=post) if post.author_id in conflicted else None
-    # The text awaits a decision: only an engine on the portal's own machines may translate it.
-    post.machine_offer = content_translation.machine_available(
-        source_language=post.language, language=get_language(), private=True
-    )
+    submitted = selectors.shown_tags([post.pk for post in posts], submitted=True)
+    # Only an edit of a published post has published tags to compare with.
+    published = selectors.shown_tags([post.pk for post in posts if post.approved_at is not None], submitted=False)
+    files = selectors.post_files(posts)
+    language = get_language()
+    machine: dict[str, bool] = {}
+    excerpts: dict[int, str] = {}
+    for post in posts:
+        if post.question_id not in excerpts:
+            excerpts[post.question_id] = Truncator(post.question.text).words(10, truncate=" …")
+        post.question_excerpt = excerpts[post.question_id]
+        post.shown_tags = submitted[post.pk]
+        post.tags_changed = post.pk in published and {t.pk for t in post.shown_tags} != {
+            t.pk for t in published[post.pk]
+        }
+        post.files = files[post.pk]
+        post.refusal = None
+        if post.author_id in conflicted:
+            post.author = authors[post.author_id]
+            post.refusal = services.post_decision_refusal(by=user, post=post)
+        # The text awaits a decision: only an engine on the portal's own machines may translate it.
+        if post.language not in machine:
+            machine[post.language] = content_translation.machine_available(
+                source_language=post.language, language=language, private=True
+            )
+        post.machine_offer = machine[post.language]
 
 
-def _open_appeals(user) -> list:
-    """The open appeals this person may see: those of the spaces they moderate, or all for the secretariat."""
-    appeals = Appeal.objects.filter(outcome=AppealOutcome.OPEN).select_related(
-        "post__space", "post__question", "post__author__profile", "first_moderator__profile"
-    )
+def _open_appeals(user, spaces: dict[int, Space]) -> list:
+    """The open appeals this person may see: those of the spaces they moderate (``spaces``, by id), or all for the
+    secretariat; with their posts, and the spaces, questions and first moderators named. One query when there is
+    none, at most five otherwise."""
+    appeals = Appeal.objects.filter(outcome=AppealOutcome.OPEN)
     if not (user.is_superuser or can(user, "discussions.analyse")):
-        appeals = appeals.filter(post__space__in=moderated_spaces(user))
+        appeals = appeals.filter(post__space_id__in=list(spaces))
     appeals = list(appeals.order_by("created_at", "pk")[:PAGE_SIZE])
-    conflicted = integrity.conflicted(user, {appeal.post.author_id for appeal in appeals})
+    if not appeals:
+        return appeals
+    posts = (
+        Post.objects.defer("search_vector", "text", "approved_text", "approved_html")
+        .order_by()
+        .in_bulk({appeal.post_id for appeal in appeals})
+    )
+    others = {post.space_id for post in posts.values()} - set(spaces)
+    if others:
+        spaces = {**spaces, **Space.objects.only("title").order_by().in_bulk(others)}
+    questions = GuidingQuestion.objects.only("text").order_by().in_bulk({post.question_id for post in posts.values()})
+    first = {appeal.first_moderator_id for appeal in appeals} - {None}
+    moderators = User.objects.select_related("profile").in_bulk(first) if first else {}
     for appeal in appeals:
-        appeal.refusal = services.appeal_refusal(appeal=appeal, user=user, conflicted=conflicted)
+        appeal.post = post = posts[appeal.post_id]
+        post.space = spaces[post.space_id]
+        post.question = questions[post.question_id]
+        if appeal.first_moderator_id is not None:
+            appeal.first_moderator = moderators[appeal.first_moderator_id]
     return appeals
 
 
@@ -398,13 +526,9 @@ def posts(request, pk: int):
     space = get_object_or_404(Space, pk=pk)
     if not can(request.user, "discussions.read"):
         raise PermissionDenied
-    published = (
-        selectors.under_published_questions(Post.objects.filter(space=space, approved_at__isnull=False))
-        .select_related("question__phase", "parent")
-        .prefetch_related(
-            "tags", Prefetch("attachments", queryset=Attachment.objects.filter(status=FileStatus.APPROVED))
-        )
-    )
+    published = selectors.under_published_questions(
+        Post.objects.filter(space=space, approved_at__isnull=False)
+    ).select_related("question__phase")
     found = PostFilter(request.GET or None, queryset=published, space=space)
     if not found.is_bound:
         results = published.order_by("-approved_at", "-pk")
@@ -413,11 +537,21 @@ def posts(request, pk: int):
     else:  # an unknown filter value shows nothing, with the error next to the filter
         results = published.none()
     page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
-    post_translations.translated_posts(page.object_list, get_language())
-    for post in page.object_list:
-        post.sees_current = False
-        post.shown_tags = list(post.tags.all())
-        post.visible_attachments = list(post.attachments.all())
+    page.object_list = listed = list(page.object_list)
+    # Every reader sees the same published version here, with no offer: each post's article is the thread's,
+    # kept for every reader of the language under a digest of all it shows.
+    selectors.attach_tags_and_files(listed, current=set())
+    post_translations.translated_posts(listed, get_language())
+    replied = selectors.reply_names({post.parent_id for post in listed if post.parent_id})
+    for post in listed:
+        post.sees_current = post.own = post.machine_offer = post.may_appeal = False
+        post.reply_name = replied.get(post.parent_id)
+        post.public = True
+    found_posts = fragments.rendered(
+        _public_posts(listed, {"phase_open": False, "may_post": False, "translates_space": False})
+    )
+    for post in listed:
+        post.rendered = found_posts[post.cache_key]
     return render(
         request,
         "discussions/posts.html",
@@ -481,17 +615,10 @@ def analysis_page(request, pk: int):
 
 
 def analysis_pdf(request, pk: int):
-    from weasyprint import HTML  # noqa: PLC0415 - heavy (fonts, CSS engine): loaded only when a PDF is asked for
-
     space, paper = _paper_or_404(request, pk)
-    html = render(
-        request,
-        "discussions/analysis_pdf.html",
-        {"space": space, "paper": paper, "figures": analysis.figures(space), "generated_at": timezone.now()},
-    ).content.decode()
-    pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="analysis-paper-{space.pk}-{get_language()}.pdf"'
+    language = get_language()
+    response = HttpResponse(analysis.paper_pdf(request, space, paper, language), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="analysis-paper-{space.pk}-{language}.pdf"'
     return response
 
 

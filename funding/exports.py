@@ -1,13 +1,12 @@
-"""Applications and decisions of a call as CSV (streamed) or XLSX (write-only, from a temporary file)."""
+"""Applications and decisions of a call as CSV (streamed) or XLSX (constant memory, from a temporary file)."""
 
 import csv
 import tempfile
 from collections.abc import Iterator
 
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
 
-from consultations.exports import Echo, neutralise
+from consultations.exports import Echo, XlsxSheet, neutralise
 from funding import selectors
 
 
@@ -63,13 +62,15 @@ def stream_csv(headings: list[str], rows) -> Iterator[str]:
 
 def xlsx_of(title: str, headings: list[str], rows):
     """A temporary file, deleted once closed, holding the workbook; memory stays flat as rows are written."""
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=title[:31])
-    sheet.append(headings)
-    for row in rows:
-        sheet.append(row)
     handle = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 - FileResponse closes it
-    workbook.save(handle)
+    try:
+        with XlsxSheet(handle, title[:31]) as sheet:
+            sheet.append(headings)
+            for row in rows:
+                sheet.append(row)
+    except BaseException:
+        handle.close()
+        raise
     handle.seek(0)
     return handle
 

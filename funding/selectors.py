@@ -51,6 +51,12 @@ def ranked(call: Call, *, states=(), min_score=None, order="priority") -> tuple[
     return rows, slate
 
 
+def ranked_ids(call: Call, **how) -> tuple[list[tuple[int, Decimal]], priority.Slate]:
+    """:func:`ranked` read as (id, score) pairs, in order: small enough to keep, enough to page through."""
+    rows, slate = ranked(call, **how)
+    return list(rows.values_list("pk", "priority")), slate
+
+
 def page_rows(page_of_ranked) -> list[Application]:
     """The applications of one page of ``ranked``, with their joins, in the page's order.
 

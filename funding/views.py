@@ -21,6 +21,7 @@ from funding.enums import State
 from funding.forms import ApplicationForm, ConflictForm, DecisionForm, RecommendationForm, ScreeningForm
 from funding.models import Application, Call
 from portal import content_translation, machine_translation
+from portal.cache import by_data
 from portal.content_translation import language_name
 from portal.permissions import can
 
@@ -155,10 +156,14 @@ def review_list(request, pk: int):
     call = get_object_or_404(Call, pk=pk)
     states = [s for s in request.GET.getlist("state") if s in State.values and s != State.DRAFT]
     order = "submitted" if request.GET.get("order") == "submitted" else "priority"
-    applications, slate = selectors.ranked(
-        call, states=states, min_score=_min_score(request.GET.get("min_score", "")), order=order
+    min_score = _min_score(request.GET.get("min_score", ""))
+    # The ranking is the same for every reviewer: kept until any row changes (portal.cache.by_data); who may
+    # see it, and each reviewer's conflicts, are checked on every request.
+    ranked, slate = by_data(
+        f"funding:ranked:{call.pk}:{order}:{','.join(sorted(states))}:{min_score}",
+        lambda: selectors.ranked_ids(call, states=states, min_score=min_score, order=order),
     )
-    page = Paginator(applications.values_list("pk", "priority"), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(ranked, PAGE_SIZE).get_page(request.GET.get("page"))
     conflicted = services.conflict_application_ids(member=request.user, call=call)
     rows = []
     for application in selectors.page_rows(page.object_list):

@@ -29,6 +29,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
 
 VERSION_KEY = "public-pages:version"
+DATA_VERSION_KEY = "data:version"  # replaced on any change at all (by_data)
 CONTENT_APPS = {"reviews", "consultations", "discussions", "funding", "portal"}
 # Bookkeeping rows that no public page shows.
 IGNORED_MODELS = {
@@ -77,10 +78,52 @@ def _new_version() -> None:
 
 def public_pages_changed() -> None:
     """Drop every cached public page once the current transaction commits (once, however many rows changed)."""
+    data_changed()
     connection = transaction.get_connection()
     if connection.in_atomic_block and any(entry[1] is _new_version for entry in connection.run_on_commit):
         return
     transaction.on_commit(_new_version)
+
+
+def data_version() -> str:
+    current = cache.get(DATA_VERSION_KEY)
+    if current is None:
+        current = uuid.uuid4().hex
+        if not cache.add(DATA_VERSION_KEY, current, None):
+            current = cache.get(DATA_VERSION_KEY) or current
+    return current
+
+
+def _new_data_version() -> None:
+    cache.set(DATA_VERSION_KEY, uuid.uuid4().hex, None)
+
+
+def data_changed() -> None:
+    """Drop every value kept by :func:`by_data` once the current transaction commits (once per transaction)."""
+    connection = transaction.get_connection()
+    if connection.in_atomic_block and any(entry[1] is _new_data_version for entry in connection.run_on_commit):
+        return
+    transaction.on_commit(_new_data_version)
+
+
+def by_data(key: str, compute):
+    """``compute()``, kept in the shared cache until any row of the portal's apps changes.
+
+    The key holds a data version that every save, delete or many-to-many change in those apps replaces once its
+    transaction commits (and every bulk change that calls :func:`public_pages_changed`), with no exception list:
+    it is read before computing, so a value is never kept under a version newer than its data. For values that
+    are the same for everyone allowed to read them (counts, rankings), never a page or a person's own data: the
+    caller still checks who may see them, on every request. Kept at most ``PUBLIC_PAGE_CACHE_SECONDS``, and
+    computed each time when the cache is not shared (the setting is 0).
+    """
+    if not settings.PUBLIC_PAGE_CACHE_SECONDS:
+        return compute()
+    full = f"data:{data_version()}:{key}"
+    value = cache.get(full)
+    if value is None:
+        value = compute()
+        cache.set(full, value, settings.PUBLIC_PAGE_CACHE_SECONDS)
+    return value
 
 
 def _anonymous(request) -> bool:
@@ -136,7 +179,11 @@ class PublicPageCacheMiddleware:
 
 
 def _changed(sender, **kwargs) -> None:
-    if sender._meta.app_label in CONTENT_APPS and sender._meta.label_lower not in IGNORED_MODELS:
+    if sender._meta.app_label not in CONTENT_APPS:
+        return
+    if sender._meta.label_lower in IGNORED_MODELS:
+        data_changed()
+    else:
         public_pages_changed()
 
 

@@ -54,6 +54,7 @@ class PreferredLanguageMiddleware:
 # What a staff member without a second factor may still open: setting one up, signing out, the language.
 ENROLMENT_URL_NAMES = frozenset(
     {
+        "metrics",  # answered only inside the deployment, whoever's session comes with it
         "mfa_index",
         "mfa_activate_totp",
         "mfa_view_recovery_codes",

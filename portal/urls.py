@@ -9,6 +9,7 @@ from django.views.i18n import set_language
 
 from portal import translation_views, views
 from portal.cache import public_page
+from portal.observability.metrics import metrics_view
 from reviews import views as reviews_views
 
 
@@ -35,6 +36,8 @@ portal_patterns = (
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
+    # Prometheus's scrape, for the deployment's own network only (portal/observability/metrics.py).
+    path("metrics", metrics_view, name="metrics"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("i18n/switch/", views.switch_language, name="switch_language"),
 ]

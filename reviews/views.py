@@ -3,7 +3,6 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.template.loader import render_to_string
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, TemplateView
@@ -151,14 +150,10 @@ def workspace(request, code: str, cycle: str):
     if not can_in_region(request.user, "reviews.workspace", region.pk):
         raise PermissionDenied
     tiles, deadlines = workspace_engine.rendered(region=region, cycle=review_cycle, user=request.user)
-    shown = [
-        (tile, render_to_string(tile.template, {**context, "region": region, "cycle": review_cycle}, request=request))
-        for tile, context in tiles
-    ]
     return render(
         request,
         "reviews/workspace.html",
-        {"region": region, "cycle": review_cycle, "tiles": shown, "deadlines": deadlines},
+        {"region": region, "cycle": review_cycle, "tiles": tiles, "deadlines": deadlines},
     )
 
 

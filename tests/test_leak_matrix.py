@@ -83,6 +83,7 @@ Pages every app shares
 """
 
 import io
+import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -91,6 +92,8 @@ from decimal import Decimal
 import factory
 import pytest
 import weasyprint
+from django.core.cache import cache
+from django.core.files.storage import storages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.test import TestCase
@@ -107,6 +110,7 @@ from consultations.letters import letter_token
 from consultations.models import Consultation, ExpressionOfInterest, Follow, PersonalFeed
 from consultations.tasks import export_xlsx
 from discussions import services as discussion_services
+from discussions.analysis import PDF_FOLDER
 from discussions.models import Phase, Space, SpaceLink, Subscription
 from funding import services as funding_services
 from funding.models import Call, Conflict
@@ -1389,6 +1393,49 @@ def test_private_fields_reach_only_who_may_see_them(client, world, path, viewer)
     assert not failures, f"{path} as {viewer}:\n" + "\n".join(failures)
 
 
+# --- Renderings kept for every reader (discussions.fragments) ---------------------------------------------------
+
+# Who reads a version of a post that others may not: its owner and the space's moderators.
+SEES_MORE = ("owner", *MODERATES_HERE)
+
+
+def _thread_body(client, world: World, check: Path, item: Item) -> str:
+    return check.fetch(client, world, item) if check.fetch else body_of(client.get(check.url(world, item)))
+
+
+@pytest.mark.parametrize("order", ["who sees more first", "who sees more last"])
+@pytest.mark.parametrize("path", ["discussions/thread", "discussions/thread-after-refused-post"])
+def test_a_thread_rendered_for_one_viewer_is_never_served_to_another(client, world, path, order):
+    """The thread keeps what every reader of a language sees alike in the shared cache. Rendered for the owner or a
+    moderator of the space, and for every other kind of reader, from an empty cache, in both orders: each sees
+    exactly what the matrix allows them, whoever filled the cache first."""
+    check = PATHS[path]
+    failures = []
+    # And an edit of a published post that changes its words only: the versions differ in nothing else.
+    author = make_user(Role.STAKEHOLDER, display_name="Author of the words-only edit")
+    post = discussion_services.post_create(question=world.question, author=author, text="Words", language="en")
+    discussion_services.post_moderate(
+        post=post, shown_revision=shown(post), by=world.users["space_moderator"], approve=True
+    )
+    discussion_services.post_edit(post=post, author=author, text="SECRET-TEXT-WORDSONLY")
+    words_only = Item("post", "edit_words_only", author, {"text": "SECRET-TEXT-WORDSONLY"}, obj=post)
+    for item in [*world.of(POST), words_only]:
+        for privileged in SEES_MORE:
+            for reader in sorted(SIGNED_IN - set(SEES_MORE)):
+                pair = (privileged, reader) if order == "who sees more first" else (reader, privileged)
+                cache.clear()
+                for viewer in pair:
+                    _login(client, world, viewer, item)
+                    body = _thread_body(client, world, check, item)
+                    for name, marker in item.markers.items():
+                        allowed = check.sees(viewer, item, name)
+                        if marker in body and not allowed:
+                            failures.append(f"LEAK {item.key}.{name} to {viewer}, after {pair[0]}")
+                        elif allowed and marker not in body and check.rendered(viewer, item, name):
+                            failures.append(f"MISSING {item.key}.{name} for {viewer}, after {pair[0]}")
+    assert not failures, f"{path}, {order}:\n" + "\n".join(sorted(set(failures)))
+
+
 # --- Machine translation --------------------------------------------------------------------------------------
 
 
@@ -1525,6 +1572,9 @@ def test_analysis_page_and_pdf_count_approved_posts_only(client, world, viewer, 
         elif viewer != "anonymous":
             client.force_login(world.users[viewer])
         page = client.get(f"{_d(world)}/analysis/")
+        # The PDF is kept once laid out (per version of its HTML): dropped here so each viewer's is laid out and
+        # its HTML read.
+        shutil.rmtree(storages["private"].path(PDF_FOLDER), ignore_errors=True)
         pdf = client.get(f"{_d(world)}/analysis/pdf/")
         assert (page.status_code, pdf.status_code) == ((200, 200) if may else (404, 404))
         # A PDF's text is compressed: the HTML it is made from is what is read, with the raw bytes for good measure.

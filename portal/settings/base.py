@@ -7,6 +7,8 @@ filesystem transport, so ``make run`` needs no server. Setting
 and a database URL are then required and DEBUG may not be on.
 """
 
+import ipaddress
+import os
 from datetime import timedelta
 from pathlib import Path
 
@@ -18,6 +20,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from portal.env import env, env_bool, env_list
+from portal.observability.sentry import sentry_init
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(env("PORTAL_VAR_DIR", str(BASE_DIR / "var")))
@@ -69,6 +72,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so a request's time and queries cover everything (portal/observability/middleware.py).
+    "portal.observability.middleware.RequestObservabilityMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Before the page cache, so cached pages carry the policy too.
     "csp.middleware.CSPMiddleware",
@@ -348,7 +353,8 @@ if PRODUCTION:
     SECURE_HSTS_SECONDS = int(env("SECURE_HSTS_SECONDS", "31536000"))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=True)
-    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    # Prometheus scrapes /metrics over the deployment's own network, in plain HTTP.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^metrics$"]
 
 # A strict Content-Security-Policy: scripts, styles, fonts and images only from the portal itself, no inline
 # script or style anywhere (there is none in the templates; a test keeps it so), no framing, no plugins.
@@ -374,10 +380,24 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"json_line": {"format": "%(message)s"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        # The request and task lines (REQUEST_LOG, below): each message is one JSON object, written as it is. To
+        # the process's own stderr, so the Celery worker's log prefix, or its stderr redirection, never wraps it.
+        "json_lines": {"class": "logging.StreamHandler", "formatter": "json_line", "stream": "ext://sys.__stderr__"},
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
-    # axes logs every failed sign-in at INFO; the lockouts it logs as warnings are what matters.
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        # axes logs every failed sign-in at INFO; the lockouts it logs as warnings are what matters.
+        "axes": {"level": "WARNING"},
+        # Django logs each 404 with its raw path, which can hold a secret link's token (a calendar feed, a
+        # certificate's verification): the request line (status and route) says enough. Errors stay logged.
+        "django.request": {"level": "ERROR"},
+        # INFO whatever LOG_LEVEL says: REQUEST_LOG turns them off.
+        "portal.requests": {"handlers": ["json_lines"], "level": "INFO", "propagate": False},
+        "portal.tasks": {"handlers": ["json_lines"], "level": "INFO", "propagate": False},
+    },
 }
 
 PORTAL_SITE_NAME = _("GCM Regional Reviews")
@@ -489,3 +509,25 @@ CONSTANCE_CONFIG_FIELDSETS = (
     (_("Offers to speak"), ("INTEREST_WORD_LIMIT", "INTEREST_MAX_CHARS")),
     (_("Discussion spaces"), ("MEMBER_STATES_MAY_POST",)),
 )
+
+# Seeing it in production (portal/observability/, README "Seeing it in production"). One JSON line per request and
+# per task run: on in production; off elsewhere, where the console is the developer's.
+REQUEST_LOG = env_bool("REQUEST_LOG", default=PRODUCTION)
+# The request figures of /metrics: a few microseconds a request.
+REQUEST_METRICS = env_bool("REQUEST_METRICS", default=True)
+# /metrics answers clients on these networks (loopback and the private ranges; a docker-compose network is in
+# 172.16.0.0/12) whose request carries no proxy header, and anybody with the bearer token METRICS_TOKEN.
+METRICS_ALLOWED_NETWORKS = env_list(
+    "METRICS_ALLOWED_NETWORKS",
+    ["127.0.0.0/8", "::1/128", "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "fc00::/7"],
+)
+for _network in METRICS_ALLOWED_NETWORKS:
+    try:
+        ipaddress.ip_network(_network, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(f"METRICS_ALLOWED_NETWORKS: {_network!r} is not a network (10.0.0.0/8).") from None
+METRICS_TOKEN = env("METRICS_TOKEN", "")
+if METRICS_TOKEN and len(METRICS_TOKEN) < 16:
+    raise ImproperlyConfigured("METRICS_TOKEN must be at least 16 characters long.")
+# Error reports to Sentry when SENTRY_DSN is set (portal/observability/sentry.py); nothing is loaded otherwise.
+SENTRY_ENABLED = sentry_init(os.environ)

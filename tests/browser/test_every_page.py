@@ -1,7 +1,9 @@
 """Every page a role uses, in all six languages: axe-core clean, lang and dir right, and outside the
 administration (which has Django's own layout) headings in order and a title.
 
-The one accessibility sweep: its page list is tests/demo.py's, shared with the untranslated-string check.
+The one accessibility sweep: its page list is tests/demo.py's, shared with the untranslated-string check. Two
+languages per file (this one, test_every_page_more.py, test_every_page_rest.py): each language takes about a
+minute, and a file runs whole on one test worker, so three files let the sweep spread over the workers.
 """
 
 from functools import partial
@@ -15,6 +17,8 @@ from tests.browser.conftest import assert_accessible
 from tests.demo import make_demo
 
 LANGUAGES = [code for code, _name in django_settings.LANGUAGES]
+# The languages each file sweeps (see the docstring); tests/browser/test_every_page_*.py take the others.
+PARTS = (LANGUAGES[0:2], LANGUAGES[2:4], LANGUAGES[4:6])
 
 HEADINGS_IN_ORDER = """() => {
   const levels = [...document.querySelectorAll('main h1, main h2, main h3, main h4, main h5, main h6')]
@@ -68,8 +72,16 @@ def check_page(page, language: str, *, admin: bool = False) -> None:
     assert_accessible(page)
 
 
-@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("language", PARTS[0])
 def test_every_page_in_every_language(browser, live_server, demo, language):
+    sweep(browser, live_server, demo, language)
+
+
+def test_the_three_parts_sweep_every_language_once():
+    assert sorted(code for part in PARTS for code in part) == sorted(LANGUAGES)
+
+
+def sweep(browser, live_server, demo, language: str) -> None:
     for who, paths in demo["pages"].items():
         context = signed_in_context(browser, live_server, demo["users"][who] if who else None)
         page = context.new_page()

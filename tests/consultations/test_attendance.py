@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from consultations import attendance as services
+from consultations import documents
 from consultations.attendance import AttendanceError, normalise_code
 from consultations.models import Certificate, CheckIn, Registration, UnmatchedAttendee, new_check_in_code
 from consultations.services import registration_create
@@ -437,6 +438,28 @@ def test_my_registrations_shows_the_qr_code_of_a_confirmed_place_in_the_room(cli
     assert registration.code in page
     assert "data:image/svg+xml;base64," in page
     assert waiting.code not in page
+
+
+@pytest.mark.django_db
+def test_each_qr_code_is_drawn_once_then_read_from_the_cache(client, monkeypatch):
+    """The picture of a code depends on the code alone: drawn on the first visit, read back after (and the
+    same picture, the same code, for its holder)."""
+
+    drawn = []
+    real = documents.qr_data_uri
+    monkeypatch.setattr(documents, "qr_data_uri", lambda text: drawn.append(text) or real(text))
+    registration = confirmed()
+    client.force_login(registration.user)
+
+    first = client.get("/en/consultations/mine/").content.decode()
+    second = client.get("/en/consultations/mine/").content.decode()
+    assert drawn == [registration.code]
+    picture = real(registration.code)
+    assert picture in first and picture in second
+    assert documents.qr_data_uris([registration.code, "ANOTHER-CODE"]) == {
+        registration.code: picture,
+        "ANOTHER-CODE": real("ANOTHER-CODE"),
+    }
 
 
 @pytest.mark.django_db

@@ -1,15 +1,19 @@
 import csv
 import io
+import tempfile
+import tracemalloc
 import types
+from decimal import Decimal
 
 import pytest
 from django.core import mail
 from django.http import StreamingHttpResponse
 from django.utils import timezone
+from openpyxl import load_workbook
 
 from consultations import services
 from consultations.enums import RegistrationStatus
-from consultations.exports import neutralise
+from consultations.exports import XlsxSheet, export_queryset, neutralise, write_xlsx
 from consultations.models import ExportLog, ExpressionOfInterest, Registration
 from portal.enums import Role
 from portal.models import Profile, User
@@ -180,3 +184,79 @@ def test_saving_the_speakers_list_tells_each_person(client, secretariat, django_
         "selected",
     ]
     assert sorted(m.subject.startswith("You have been selected") for m in mail.outbox) == [False, True, True]
+
+
+# A string XlsxWriter would take for its own rich-text XML: written as it is, it would add a formula cell B1.
+RICH_TEXT_INJECTION = '<r><t>x</t></r></is></c><c r="B1"><f>1+1</f></c><c r="C1" t="inlineStr"><is><r><t>y</t></r>'
+
+
+@pytest.mark.django_db
+def test_write_xlsx_neutralises_drops_controls_translates_and_reports_progress(tmp_path):
+    consultation = make_consultation(capacity_virtual=2000)
+    bulk_registrations(consultation, 2000)
+    Profile.objects.filter(display_name="Person 0").update(display_name="=1+1\x07", organisation=RICH_TEXT_INJECTION)
+    progress = []
+
+    rows = write_xlsx(
+        export_queryset(consultation, statuses=[], attendances=[]),
+        ["display_name", "organisation", "status"],
+        tmp_path / "list.xlsx",
+        progress=progress.append,
+        language="fr",
+    )
+
+    sheet = load_workbook(tmp_path / "list.xlsx").active
+    cells = list(sheet.iter_rows(max_row=3))
+    assert (rows, progress, sheet.title, sheet.max_row, sheet.max_column) == (2000, [50, 99], "Sheet", 2001, 3)
+    assert [[cell.value for cell in row] for row in cells] == [
+        ["Nom affiché", "Organisation", "État"],
+        ["'=1+1", RICH_TEXT_INJECTION, "Inscription confirmée"],
+        ["Person 1", None, "Inscription confirmée"],
+    ]
+    assert {cell.data_type for row in cells for cell in row if cell.value is not None} == {"s"}
+
+
+def test_xlsx_sheet_writes_strings_as_text_never_as_formulas_numbers_or_links(tmp_path):
+    with XlsxSheet(tmp_path / "raw.xlsx", "Raw") as sheet:
+        sheet.append(["=1+1", "12", "https://evil.example/", RICH_TEXT_INJECTION])
+        sheet.append([7, Decimal("600.50"), None, ""])
+
+    sheet = load_workbook(tmp_path / "raw.xlsx").active
+    rows = list(sheet.iter_rows())
+    assert (sheet.title, sheet.max_row, sheet.max_column) == ("Raw", 2, 4)
+    assert [[cell.value for cell in row] for row in rows] == [
+        ["=1+1", "12", "https://evil.example/", RICH_TEXT_INJECTION],
+        [7, 600.5, None, None],
+    ]
+    assert [cell.data_type for cell in rows[0]] == ["s", "s", "s", "s"]
+    assert [cell.hyperlink for cell in rows[0]] == [None, None, None, None]
+
+
+def peak_bytes_writing(path, rows: int) -> int:
+    tracemalloc.start()
+    try:
+        with XlsxSheet(path, "Sheet") as sheet:
+            for i in range(rows):
+                sheet.append([f"Person {i}", f"person{i}@example.org", "Kenya"])
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+def test_xlsx_sheet_memory_does_not_grow_with_rows(tmp_path):
+    """In constant-memory mode the peak is the same for 1,000 rows and 10,000; kept in memory, 7 times more."""
+    small = peak_bytes_writing(tmp_path / "small.xlsx", 1_000)
+    large = peak_bytes_writing(tmp_path / "large.xlsx", 10_000)
+
+    assert large < 2 * small
+
+
+def test_xlsx_sheet_saves_nothing_and_leaves_no_rows_on_disk_after_an_error(tmp_path, monkeypatch):
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
+    (tmp_path / "tmp").mkdir()
+
+    with pytest.raises(TypeError), XlsxSheet(tmp_path / "list.xlsx", "Sheet") as sheet:
+        sheet.append(["Amina Diallo", "amina@example.org"])
+        sheet.append([object()])
+
+    assert (list((tmp_path / "tmp").iterdir()), (tmp_path / "list.xlsx").exists()) == ([], False)

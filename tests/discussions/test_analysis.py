@@ -1,14 +1,19 @@
 """The analysis paper: figures over approved posts, deadline two weeks before the review, PDF, publishing."""
 
+import io
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 import time_machine
+from django.core.files.storage import storages
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
+from pypdf import PdfReader
 
+from consultations import documents
 from discussions import analysis, services
 from discussions.enums import TagKind
 from discussions.models import AnalysisPaper, Tag
@@ -149,6 +154,66 @@ def test_pdf_download(secretariat, space, question, space_moderator, language):
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"].startswith("attachment;")
     assert response.content.startswith(b"%PDF-")
+
+
+def pdf_text(content: bytes) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
+
+
+@pytest.fixture
+def layouts(monkeypatch):
+    """The number of times WeasyPrint lays the paper out (the real layout runs every time)."""
+    calls = []
+    real = documents.html_to_pdf
+
+    def counted(html):
+        calls.append(html)
+        return real(html)
+
+    monkeypatch.setattr(documents, "html_to_pdf", counted)
+    return calls
+
+
+@pytest.mark.django_db
+def test_pdf_is_laid_out_once_per_version_and_language(secretariat, space, question, space_moderator, layouts):
+    publish(question, space_moderator)
+    paper = AnalysisPaper.objects.create(space=space, synthesis="Synthesis text.")
+    url = f"/en/discussions/{space.pk}/analysis/pdf/"
+
+    first, second = secretariat.get(url).content, secretariat.get(url).content
+    assert len(layouts) == 1
+    assert first == second
+    assert "Synthesis text." in pdf_text(first)
+
+    secretariat.get(f"/fr/discussions/{space.pk}/analysis/pdf/")
+    assert len(layouts) == 2  # each language its own
+
+    paper.synthesis_en = "A new synthesis."
+    paper.save()
+    changed = secretariat.get(url).content
+    assert len(layouts) == 3
+    assert "A new synthesis." in pdf_text(changed)
+
+    publish(question, space_moderator)  # a count changes: a new version
+    counted = secretariat.get(url).content
+    assert len(layouts) == 4
+    assert counted != changed
+    folder = Path(storages["private"].path(f"analysis-papers/{space.pk}"))
+    assert sorted(p.name.split("-")[0] for p in folder.glob("*.pdf")) == ["en", "fr"]  # older versions deleted
+    assert not list(folder.glob("*.part"))
+
+
+@pytest.mark.django_db
+def test_a_kept_draft_pdf_is_not_served_to_the_public(client, secretariat, space, question, space_moderator, layouts):
+    publish(question, space_moderator)
+    AnalysisPaper.objects.create(space=space, synthesis="Draft synthesis only staff read.")
+    url = f"/en/discussions/{space.pk}/analysis/pdf/"
+    assert secretariat.get(url).status_code == 200
+
+    assert Client().get(url).status_code == 404
+    client.force_login(make_user(Role.STAKEHOLDER))
+    assert client.get(url).status_code == 404
+    assert len(layouts) == 1
 
 
 @pytest.mark.django_db

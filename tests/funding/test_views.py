@@ -5,6 +5,7 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -13,6 +14,7 @@ from openpyxl import load_workbook
 from funding import services
 from funding.enums import State
 from funding.models import Application, Call, ExportLog
+from funding.selectors import ranked_ids
 from portal.enums import Role
 from tests.factories import make_user, shown
 from tests.funding.conftest import recommended, submitted
@@ -375,3 +377,40 @@ def test_the_committee_reads_why_the_chair_decided_against_its_recommendation(
         assert "Against the committee's recommendation" in listing and reason in listing
     client.force_login(application.applicant)
     assert reason not in client.get(f"/en/funding/applications/{application.pk}/").content.decode()
+
+
+# transactional: the kept ranking is dropped by a real commit (portal.cache.by_data reads the version on_commit sets)
+@pytest.mark.django_db(transaction=True)
+def test_the_kept_ranking_follows_every_change(client, settings, call, consultation, secretariat, member):
+    """With the shared cache on, the review list reads the ranking from it (fewer queries) and every change shows
+    at once: a new application, a changed profile, a reviewer's own conflict (never kept)."""
+
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 60
+    cache.clear()
+    url = f"/en/funding/calls/{call.pk}/review/"
+    first = submitted(call, consultation, constituency="civil_society")
+    client.force_login(member)
+    with CaptureQueriesContext(connection) as fresh:
+        assert "1 application<" in client.get(url).content.decode()
+    with CaptureQueriesContext(connection) as kept:
+        client.get(url)
+    assert len(kept) < len(fresh)
+
+    submitted(call, consultation, constituency="civil_society")
+    assert "2 applications<" in client.get(url).content.decode()
+
+    # The kept ranking filters by score: a profile change that lowers the first's score takes it off at once.
+
+    score = dict(ranked_ids(call)[0])[first.pk]
+    name = first.applicant.profile.display_name
+    assert name in client.get(f"{url}?min_score={score}").content.decode()
+    profile = first.applicant.profile
+    profile.constituency = ""
+    profile.save()
+    assert name not in client.get(f"{url}?min_score={score}").content.decode()
+
+    services.conflict_declare(by=member, application=first, note="My cousin")
+    assert "You declared a conflict of interest with this application." in client.get(url).content.decode()
+    client.force_login(secretariat)
+    assert "You declared a conflict" not in client.get(url).content.decode()
+    cache.clear()

@@ -136,6 +136,9 @@ HOME = frozenset({"portal:home"})
 MATRIX: dict[str, Rule] = {
     # Outside the language prefix.
     "healthz": allow(PUBLIC),
+    # Prometheus's scrape: by network, not role. Every client here comes from 127.0.0.1, inside the deployment;
+    # refused from outside, through the proxy or with a wrong token in tests/portal/test_observability.py.
+    "metrics": allow(PUBLIC),
     "set_language": allow(PUBLIC, ok=302),  # Django's own; a GET only sends the person back
     "switch_language": allow(PUBLIC, ok=302),  # the same page in another language
     # portal

@@ -5,11 +5,13 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from consultations.enums import RegistrationStatus
+from consultations.services import registration_create
 from funding.enums import State
 from portal.enums import Role
 from reviews.dates import StatedDate
@@ -146,3 +148,28 @@ def test_the_list_of_dashboards_names_only_ones_own_regions(client):
 
     assert f"/regions/{other.code}/{stage.event.cycle.code}/workspace/" in page
     assert f"/regions/{stage.event.region.code}/" not in page.split("<main")[1].split("<footer")[0]
+
+
+# transactional: the kept counts are dropped by a real commit (portal.cache.by_data reads the version on_commit sets)
+@pytest.mark.django_db(transaction=True)
+def test_counts_are_kept_until_the_content_changes(client, settings):
+    """With the shared cache on, the meetings' and attendance counts come from it (fewer queries) and a new
+    registration shows at once: its commit replaces the content version that keys them (a real commit)."""
+
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 60
+    cache.clear()
+    stage = worlds.stage(capacity_in_person=3)
+    consultation = stage.consultation
+    client.force_login(make_user(Role.SECRETARIAT))
+    with CaptureQueriesContext(connection) as first:
+        page = client.get(url(stage)).content.decode()
+    assert f'href="/en/consultations/{consultation.pk}/dashboard/">In person: 0 / 3<' in page
+    with CaptureQueriesContext(connection) as second:
+        client.get(url(stage))
+    assert len(second) <= len(first) - 5, "the registration, offer and four attendance counts come from the cache"
+
+    registration_create(consultation=consultation, user=make_user(), attendance="in_person")
+
+    page = client.get(url(stage)).content.decode()
+    assert f'href="/en/consultations/{consultation.pk}/dashboard/">In person: 1 / 3<' in page
+    cache.clear()
