@@ -163,12 +163,16 @@ def review_list(request, pk: int):
         f"funding:ranked:{call.pk}:{order}:{','.join(sorted(states))}:{min_score}",
         lambda: selectors.ranked_ids(call, states=states, min_score=min_score, order=order),
     )
-    page = Paginator(ranked, PAGE_SIZE).get_page(request.GET.get("page"))
     conflicted = services.conflict_application_ids(member=request.user, call=call)
+    # An application the reviewer is conflicted with is left out of the ranked, filtered list altogether: its place
+    # in the order, or its passing a state or score filter, would tell its state and score. It is listed apart,
+    # whatever the filters, with nothing but the fact.
+    page = Paginator([row for row in ranked if row[0] not in conflicted], PAGE_SIZE).get_page(request.GET.get("page"))
+    withheld = selectors.reviewable(call).filter(pk__in=conflicted).count() if conflicted else 0
     rows = []
     for application in selectors.page_rows(page.object_list):
         score = priority.application_score(application, slate)
-        rows.append({"application": application, "score": score, "conflict": application.pk in conflicted})
+        rows.append({"application": application, "score": score})
     return render(
         request,
         "funding/review_list.html",
@@ -183,6 +187,7 @@ def review_list(request, pk: int):
             "weights": priority.WEIGHTS,
             "dimension_names": priority.DIMENSION_NAMES,
             "secretariat": can(request.user, "funding.screen"),
+            "withheld": range(withheld),
         },
     )
 

@@ -89,7 +89,20 @@ REMINDER_STATES = ("pending", "failed")
 REDIS_PRIORITY_SEPARATOR = "\x06\x16"
 REDIS_PRIORITY_STEPS = (0, 3, 6, 9)
 # Headers a reverse proxy adds: a request carrying one came from outside, whatever the address it arrives from.
-PROXY_HEADERS = ("HTTP_X_FORWARDED_FOR", "HTTP_FORWARDED", "HTTP_X_REAL_IP")
+# Any of these says the request was relayed (a reverse proxy, a TLS terminator, a CDN): from outside, whatever
+# address the relay connects from. The production proxy must send X-Forwarded-Proto (SECURE_PROXY_SSL_HEADER).
+PROXY_HEADERS = (
+    "HTTP_X_FORWARDED_FOR",
+    "HTTP_FORWARDED",
+    "HTTP_X_REAL_IP",
+    "HTTP_X_FORWARDED_PROTO",
+    "HTTP_X_FORWARDED_HOST",
+    "HTTP_X_FORWARDED_PORT",
+    "HTTP_VIA",
+    "HTTP_TRUE_CLIENT_IP",
+    "HTTP_CF_CONNECTING_IP",
+    "HTTP_X_CLIENT_IP",
+)
 
 
 @lru_cache(maxsize=4)

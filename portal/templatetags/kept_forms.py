@@ -29,6 +29,8 @@ class Unreadable(Exception):
 
 def _spell(value) -> str:
     """An exact, stable spelling of a value that can reach the rendering, or Unreadable."""
+    if hasattr(value, "__html__"):  # a safe string is shown as it is, a plain one escaped: never the same key
+        return "safe:" + repr(str(value))
     if value is None or isinstance(value, bool | int | float | str):
         return repr(value)
     if isinstance(value, list | tuple):
@@ -38,7 +40,7 @@ def _spell(value) -> str:
         return "{" + ",".join(f"{_spell(k)}:{_spell(v)}" for k, v in items) + "}"
     if isinstance(value, forms.models.ModelChoiceIteratorValue):
         return _spell(value.value)
-    if hasattr(value, "__html__") or type(value).__name__ == "__proxy__":  # safe strings, lazy translations
+    if type(value).__name__ == "__proxy__":  # a lazy translation, read in the current language
         return repr(str(value))
     raise Unreadable(type(value).__name__)
 
@@ -53,8 +55,8 @@ def digest(form: forms.BaseForm) -> str:
             type(field).__qualname__,
             type(widget).__qualname__,
             _spell(widget.template_name),
-            _spell(str(bound.label)),
-            _spell(str(bound.help_text)),
+            _spell(bound.label),
+            _spell(bound.help_text),
             _spell(field.required),
             _spell(field.disabled),
             _spell(field.show_hidden_initial),

@@ -92,7 +92,9 @@ def test_the_chair_of_the_applicants_organisation_is_conflicted_without_declarin
     listing = client.get(f"/en/funding/calls/{call.pk}/review/")
     detail = client.get(f"/en/funding/applications/{application.pk}/review/")
 
-    assert [row["conflict"] for row in listing.context["rows"]] == [True]
+    # Left out of the ranked list, listed apart with nothing but the fact.
+    assert (listing.context["rows"], len(listing.context["withheld"])) == ([], 1)
+    assert "You declared a conflict of interest with this application." in listing.content.decode()
     assert detail.status_code == 403
     assert "someone from your organisation (migrant forum in asia)" in detail.content.decode()
 

@@ -414,3 +414,29 @@ def test_the_kept_ranking_follows_every_change(client, settings, call, consultat
     client.force_login(secretariat)
     assert "You declared a conflict" not in client.get(url).content.decode()
     cache.clear()
+
+
+@pytest.mark.django_db
+def test_a_conflicted_application_says_nothing_of_its_state_or_score_through_the_filters(
+    client, call, consultation, secretariat, member
+):
+    """Left out of the ranked, filtered list altogether and listed apart whatever the filters: neither a state
+    filter, nor a score floor, nor its place in the order tells a conflicted reviewer anything."""
+    hidden = submitted(call, consultation, organisation="Coastal Workers Union")
+    services.application_screen(application=hidden, shown_revision=shown(hidden), by=secretariat, eligible=True)
+    submitted(call, consultation, organisation="Seafarers Network")
+    member.profile.organisation = "Diaspora Council"
+    member.profile.save()
+    services.conflict_declare(by=member, application=hidden, note="My cousin")
+    client.force_login(member)
+    url = f"/en/funding/calls/{call.pk}/review/"
+    pages = {
+        query: client.get(url + query).content.decode()
+        for query in ("", "?state=eligible", "?state=submitted", "?min_score=0", "?min_score=100", "?order=submitted")
+    }
+    for query, page in pages.items():
+        assert page.count("You declared a conflict of interest with this application.") == 1, query
+        assert hidden.applicant.profile.display_name not in page, query
+        assert f"/applications/{hidden.pk}/review/" not in page, query
+    assert "No application matches." in pages["?state=eligible"]  # the only eligible one is the hidden one
+    assert "1 application<" in pages["?state=submitted"]

@@ -5,6 +5,7 @@ import pytest
 from crispy_forms.templatetags.crispy_forms_filters import as_crispy_form
 from django import forms
 from django.utils import translation
+from django.utils.safestring import mark_safe
 
 from portal.templatetags import kept_forms
 
@@ -86,4 +87,14 @@ def test_a_value_the_digest_cannot_spell_is_rendered_afresh(renders):
     form = Offer(initial={"topic": Opaque()})
     kept_forms.crispy_kept(form)
     kept_forms.crispy_kept(Offer(initial={"topic": Opaque()}))
+    assert len(renders) == 2
+
+
+def test_a_safe_text_and_the_same_plain_text_never_share_a_rendering(renders):
+    plain, safe = Offer(), Offer()
+    plain.fields["topic"].label = "<b>Topic</b>"
+    safe.fields["topic"].label = mark_safe("<b>Topic</b>")
+    assert kept_forms.digest(plain) != kept_forms.digest(safe)
+    kept_forms.crispy_kept(plain)
+    kept_forms.crispy_kept(safe)
     assert len(renders) == 2

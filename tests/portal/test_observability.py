@@ -393,6 +393,19 @@ def test_metrics_query_histogram_adds_the_queries_of_the_view(client, request_lo
         {"REMOTE_ADDR": "172.18.0.1", "HTTP_X_FORWARDED_FOR": "10.0.0.2"},
         {"HTTP_FORWARDED": "for=127.0.0.1"},
         {"HTTP_X_REAL_IP": "127.0.0.1"},
+        # A relay that says only that it relayed (a TLS terminator, a CDN), from the compose network.
+        *(
+            {"REMOTE_ADDR": "172.18.0.1", header: value}
+            for header, value in (
+                ("HTTP_X_FORWARDED_PROTO", "https"),
+                ("HTTP_X_FORWARDED_HOST", "portal.example.org"),
+                ("HTTP_X_FORWARDED_PORT", "443"),
+                ("HTTP_VIA", "1.1 proxy"),
+                ("HTTP_TRUE_CLIENT_IP", "203.0.113.9"),
+                ("HTTP_CF_CONNECTING_IP", "203.0.113.9"),
+                ("HTTP_X_CLIENT_IP", "203.0.113.9"),
+            )
+        ),
         # A credential must be right, wherever it comes from.
         {"HTTP_AUTHORIZATION": "Bearer wrong-token-wrong-token"},
         {"HTTP_AUTHORIZATION": f"Basic {TOKEN}"},
