@@ -1,8 +1,6 @@
 """The meetings of a review on its workspace (reviews.workspace): places, waiting list, accreditation queue,
 speakers chosen and the selection criteria of each consultation, in three queries whatever their number."""
 
-import hashlib
-
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -14,10 +12,6 @@ from consultations.models import CheckIn, Consultation, ExpressionOfInterest, Re
 from portal.cache import by_data
 from portal.permissions import can_in_region
 from reviews.workspace import Tile, register
-
-
-def _digest(ids) -> str:
-    return hashlib.sha256(",".join(map(str, ids)).encode()).hexdigest()[:16]
 
 
 def _counts(ids: list[int]) -> tuple[dict, dict]:
@@ -46,7 +40,7 @@ def build(*, region, cycle, user) -> dict:
         .order_by("registration_deadline", "pk")
     )
     ids = [c.pk for c in consultations]
-    places, offers = by_data(f"tiles:meetings:{region.pk}:{cycle.pk}:{_digest(ids)}", lambda: _counts(ids))
+    places, offers = by_data(f"tiles:meetings:{region.pk}:{cycle.pk}", lambda: _counts(ids))
     labels = dimension_labels()
     manages = can_in_region(user, "consultations.manage", region.pk)
     selects = can_in_region(user, "consultations.select_speakers", region.pk)

@@ -63,13 +63,26 @@ def public_page(view):
     return wrapped
 
 
-def version() -> str:
-    current = cache.get(VERSION_KEY)
+def _current(key: str) -> str:
+    """The version under ``key``, made once by whoever asks first."""
+    current = cache.get(key)
     if current is None:
         current = uuid.uuid4().hex
-        if not cache.add(VERSION_KEY, current, None):
-            current = cache.get(VERSION_KEY) or current
+        if not cache.add(key, current, None):
+            current = cache.get(key) or current
     return current
+
+
+def _once_on_commit(replace) -> None:
+    """Run ``replace`` when the current transaction commits: once, however many rows changed."""
+    connection = transaction.get_connection()
+    if connection.in_atomic_block and any(entry[1] is replace for entry in connection.run_on_commit):
+        return
+    transaction.on_commit(replace)
+
+
+def version() -> str:
+    return _current(VERSION_KEY)
 
 
 def _new_version() -> None:
@@ -77,21 +90,13 @@ def _new_version() -> None:
 
 
 def public_pages_changed() -> None:
-    """Drop every cached public page once the current transaction commits (once, however many rows changed)."""
+    """Drop every cached public page (and every value kept by :func:`by_data`) once the transaction commits."""
     data_changed()
-    connection = transaction.get_connection()
-    if connection.in_atomic_block and any(entry[1] is _new_version for entry in connection.run_on_commit):
-        return
-    transaction.on_commit(_new_version)
+    _once_on_commit(_new_version)
 
 
 def data_version() -> str:
-    current = cache.get(DATA_VERSION_KEY)
-    if current is None:
-        current = uuid.uuid4().hex
-        if not cache.add(DATA_VERSION_KEY, current, None):
-            current = cache.get(DATA_VERSION_KEY) or current
-    return current
+    return _current(DATA_VERSION_KEY)
 
 
 def _new_data_version() -> None:
@@ -100,10 +105,7 @@ def _new_data_version() -> None:
 
 def data_changed() -> None:
     """Drop every value kept by :func:`by_data` once the current transaction commits (once per transaction)."""
-    connection = transaction.get_connection()
-    if connection.in_atomic_block and any(entry[1] is _new_data_version for entry in connection.run_on_commit):
-        return
-    transaction.on_commit(_new_data_version)
+    _once_on_commit(_new_data_version)
 
 
 def by_data(key: str, compute):

@@ -162,40 +162,42 @@ class ScrapeTimeCollector:
     """The figures no request records, read when scraped. A source that cannot be read is left out and its
     ``portal_metrics_source_up`` is 0, so the request figures are still scraped when Redis or the database is down."""
 
+    # (source, how to read it, what it fails with, metric name, help, label)
+    SOURCES = (
+        (
+            "broker",
+            lambda: queue_lengths(),
+            (redis.RedisError, OSError),
+            "portal_celery_queue_length",
+            "Messages waiting in a Celery queue, read at scrape time.",
+            "queue",
+        ),
+        (
+            "database",
+            lambda: reminder_counts(),
+            DatabaseError,
+            "portal_reminders",
+            "Reminders by state (pending: waiting to be sent), read at scrape time.",
+            "state",
+        ),
+    )
+
     def collect(self):
         up = GaugeMetricFamily(
             "portal_metrics_source_up", "Whether a source of the figures could be read.", labels=["source"]
         )
-        try:
-            lengths = queue_lengths()
-        except (redis.RedisError, OSError):
-            logger.warning("metrics: the Celery broker could not be read", exc_info=True)
-            up.add_metric(["broker"], 0)
-        else:
-            up.add_metric(["broker"], 1)
-            queues = GaugeMetricFamily(
-                "portal_celery_queue_length",
-                "Messages waiting in a Celery queue, read at scrape time.",
-                labels=["queue"],
-            )
-            for name, length in lengths.items():
-                queues.add_metric([name], length)
-            yield queues
-        try:
-            counts = reminder_counts()
-        except DatabaseError:
-            logger.warning("metrics: the reminders could not be counted", exc_info=True)
-            up.add_metric(["database"], 0)
-        else:
-            up.add_metric(["database"], 1)
-            reminders = GaugeMetricFamily(
-                "portal_reminders",
-                "Reminders by state (pending: waiting to be sent), read at scrape time.",
-                labels=["state"],
-            )
-            for state, count in counts.items():
-                reminders.add_metric([state], count)
-            yield reminders
+        for source, read, failure, name, help_text, label in self.SOURCES:
+            try:
+                values = read()
+            except failure:
+                logger.warning("metrics: the %s could not be read", source, exc_info=True)
+                up.add_metric([source], 0)
+                continue
+            up.add_metric([source], 1)
+            family = GaugeMetricFamily(name, help_text, labels=[label])
+            for value, count in values.items():
+                family.add_metric([value], count)
+            yield family
         yield up
 
 
