@@ -5,6 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 # pytest-xdist workers for `make test`, one per core; each has its own test database and Redis database.
 # A test file runs whole on one worker (--dist loadfile): the tests of one file may share a server or a folder.
+# Files run in the order tests/conftest.py gives them, the longest first (--no-loadscope-reorder).
 WORKERS ?= $(shell nproc 2>/dev/null || echo 2)
 
 .PHONY: run test dated audit bench backup restore lint format messages compilemessages clean
@@ -27,7 +28,7 @@ test: $(STAMP)
 	$(MAKE) --no-print-directory lint
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) manage.py compilemessages --ignore='.venv/*' -v 0
-	$(PY) -m pytest -n $(WORKERS) --dist loadfile $(ARGS)
+	$(PY) -m pytest -n $(WORKERS) --dist loadfile --no-loadscope-reorder $(ARGS)
 	@if [ -z "$(ARGS)" ]; then $(MAKE) --no-print-directory dated; fi
 
 # The modules whose code reads today's date, run again on three other days (tests/clock.py): the suite

@@ -260,6 +260,16 @@ def rush(base: str, env: dict, people: int, seconds: int) -> dict:
     return results
 
 
+EMPTY = "portal_migrated"  # the portal's tables as migrations leave them, before any data: copied, never served
+
+
+def copy_database(admin_url: str, source: str, name: str) -> None:
+    """``name`` made afresh as a copy of ``source`` (PostgreSQL copies a database much faster than migrating)."""
+    with psycopg.connect(admin_url, autocommit=True) as admin:
+        admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        admin.execute(f"CREATE DATABASE {name} TEMPLATE {source}")
+
+
 def growth(env: dict, admin_url: str, scale: str, data: dict, seconds: int, factors=GROWTH) -> dict:
     """The signed-in pages and the reminder scan on ``GROWTH`` times the data, each in a database of its own,
     the reference measured again in each run."""
@@ -268,12 +278,9 @@ def growth(env: dict, admin_url: str, scale: str, data: dict, seconds: int, fact
     results = {}
     for factor in factors:
         name = f"portal_x{factor}"
-        with psycopg.connect(admin_url, autocommit=True) as admin:
-            admin.execute(f"DROP DATABASE IF EXISTS {name}")
-            admin.execute(f"CREATE DATABASE {name}")
+        copy_database(admin_url, EMPTY, name)
         grown_env = {**env, "DATABASE_URL": admin_url.rsplit("/", 1)[0] + "/" + name}
         try:
-            run([sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"], grown_env)
             grown = json.loads(
                 run([sys.executable, "-m", "bench.data", "--scale", scale, "--factor", str(factor)], grown_env)
                 .strip()
@@ -392,9 +399,7 @@ def main() -> None:
             admin.execute("CREATE DATABASE portal")
     # Query counts need lists of exactly 1 and 50 rows: a database of their own on the same server.
     counts_database = database.rsplit("/", 1)[0] + "/portal_counts"
-    with psycopg.connect(database.rsplit("/", 1)[0] + "/postgres", autocommit=True) as admin:
-        admin.execute("DROP DATABASE IF EXISTS portal_counts")
-        admin.execute("CREATE DATABASE portal_counts")
+    admin_url = database.rsplit("/", 1)[0] + "/postgres"
     if not redis:
         redis, stop = start_redis()
         stops.append(stop)
@@ -421,9 +426,11 @@ def main() -> None:
     web = None
     try:
         run([sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"], env)
+        # The other databases (query counts, growth) start as copies of this one, migrated and still empty.
+        for copy in (EMPTY, "portal_counts"):
+            copy_database(admin_url, database.rsplit("/", 1)[1] if copy == EMPTY else EMPTY, copy)
         run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"], env)  # pages render in-process too
         counts_env = {**env, "DATABASE_URL": counts_database, "PUBLIC_PAGE_CACHE_SECONDS": "0"}
-        run([sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"], counts_env)
         queries = json.loads(run([sys.executable, "-m", "bench.queries"], counts_env).strip().splitlines()[-1])
         started = time.monotonic()
         data = json.loads(
@@ -448,7 +455,6 @@ def main() -> None:
             for name, page in pages.items()
             if page["kind"] == "signed-in" or (page["target"] and page["ratio"] < page["target"])
         }
-        profiled = {name: page for name, page in profiled.items() if not name.startswith("search")}
         command = [sys.executable, "-m", "bench.profile", json.dumps(profiled), json.dumps(data["sessions"])]
         profiles = json.loads(run(command, env).strip().splitlines()[-1])
         search = json.loads(
@@ -457,7 +463,6 @@ def main() -> None:
         bulk = json.loads(
             run([sys.executable, "-m", "bench.bulk", args.scale], env).strip().splitlines()[-1]
         )  # after the other measurements on this data: it changes it
-        admin_url = database.rsplit("/", 1)[0] + "/postgres"
         grown = growth(env, admin_url, args.scale, data, args.seconds, factors) if factors else {}
         results = {
             "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
@@ -477,6 +482,8 @@ def main() -> None:
     finally:
         if web is not None:
             stop_serving(web)
+        with psycopg.connect(admin_url, autocommit=True) as admin:
+            admin.execute(f"DROP DATABASE IF EXISTS {EMPTY} WITH (FORCE)")
         for stop in stops:
             stop()
     out = Path(args.out)

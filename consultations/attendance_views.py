@@ -42,9 +42,12 @@ from consultations.models import (
 )
 from consultations.platform_reports import ReportError
 from portal import integrity
+from portal.content_translation import in_every_language
+from portal.kept import render_kept
 from portal.mail import language_of
 from portal.permissions import can, regions_for
 from portal.personal_calendar import personal_ics
+from portal.timezones import reader_zone
 
 PAGE_SIZE = 25
 
@@ -75,6 +78,21 @@ def _own_registration(request, pk: int) -> Registration:
 # --- The person's own ---
 
 
+MY_REGISTRATION_FIELDS = (
+    "consultation_id",
+    "user_id",
+    "attendance",
+    "status",
+    "code",
+    *in_every_language("consultation__title"),
+    "consultation__starts_at",
+    "consultation__ends_at",
+    "consultation__time_zone",
+    "check_in",
+    "certificate",
+)
+
+
 @never_cache
 def my_registrations(request):
     """Every meeting the person registered for: where they stand, their code for the door, their attendance,
@@ -83,9 +101,15 @@ def my_registrations(request):
         return denied
     registrations = (
         Registration.objects.filter(user=request.user)
-        .select_related("consultation__event__region", "check_in", "certificate")
+        .select_related("consultation", "check_in", "certificate")
+        # A meeting's long texts (description, summary, in every language) are not shown here.
+        .only(*MY_REGISTRATION_FIELDS)
         .prefetch_related(
-            Prefetch("letters", queryset=InvitationLetter.objects.order_by("-requested_at", "-pk"), to_attr="asked")
+            Prefetch(
+                "letters",
+                queryset=InvitationLetter.objects.only("registration_id", "status").order_by("-requested_at", "-pk"),
+                to_attr="asked",
+            )
         )
         .order_by("-consultation__starts_at", "-pk")
     )
@@ -95,25 +119,33 @@ def my_registrations(request):
         for r in page.object_list
         if r.status == RegistrationStatus.REGISTERED and r.attendance == Attendance.IN_PERSON
     )
+    chosen = reader_zone(request.user)
     rows = []
     for registration in page.object_list:
+        consultation = registration.consultation
         confirmed = registration.status == RegistrationStatus.REGISTERED
-        in_room = confirmed and registration.attendance == Attendance.IN_PERSON
         certificate = getattr(registration, "certificate", None)
         state = attendance_state(registration) if confirmed else ""
-        rows.append(
-            {
-                "registration": registration,
-                "consultation": registration.consultation,
-                "qr": codes.get(registration.code, ""),
-                "state": state,
-                "state_label": STATE_LABELS[state] if state else "",
-                "certificate": hasattr(registration, "check_in") and not (certificate and certificate.revoked_at),
-                "revoked": bool(certificate and certificate.revoked_at),
-                "letter": registration.asked[0] if registration.asked else None,
-                "may_ask_letter": in_room,
-            }
-        )
+        letter = registration.asked[0] if registration.asked else None
+        values = {
+            "pk": consultation.pk,
+            "title": str(consultation.title),
+            "starts_at": consultation.starts_at,
+            "ends_at": consultation.ends_at,
+            "time_zone": consultation.time_zone,
+            "chosen": chosen,
+            "on_page": True,
+            "status": str(registration.get_status_display()),
+            "attendance": str(registration.get_attendance_display()),
+            "state_label": str(STATE_LABELS[state]) if state else "",
+            "qr": codes.get(registration.code, ""),
+            "code": registration.code,
+            "certificate": hasattr(registration, "check_in") and not (certificate and certificate.revoked_at),
+            "revoked": bool(certificate and certificate.revoked_at),
+            "letter": str(letter.get_status_display()) if letter else "",
+            "may_ask_letter": confirmed and registration.attendance == Attendance.IN_PERSON,
+        }
+        rows.append(render_kept("consultations/_my_registration.html", values))
     feed = PersonalFeed.objects.filter(user=request.user).first()
     return render(
         request,

@@ -65,7 +65,8 @@ class InterestForm(forms.Form):
     )
     topic = forms.CharField(label=_("Topic"), max_length=200)
 
-    def __init__(self, *args, consultation=None, user=None, **kwargs):
+    def __init__(self, *args, consultation=None, user=None, has_roundtables=None, **kwargs):
+        """``has_roundtables``: whether the consultation has any, when the page already read its sessions."""
         super().__init__(*args, **kwargs)
         roundtables = (
             Session.objects.filter(consultation=consultation, kind=SessionKind.ROUNDTABLE).order_by("position", "pk")
@@ -74,7 +75,9 @@ class InterestForm(forms.Form):
         )
         self.fields["session"].queryset = roundtables
         self.fields["session"].empty_label = _("None: I offer to be the rapporteur")
-        if consultation is None or not roundtables.exists():
+        if has_roundtables is None:
+            has_roundtables = consultation is not None and roundtables.exists()
+        if not has_roundtables:
             del self.fields["session"]
         profile = getattr(user, "profile", None) if user is not None and user.is_authenticated else None
         if profile is not None and profile.expertise_codes:

@@ -9,7 +9,6 @@ capacity"). Mail is queued on commit.
 
 from datetime import date, datetime, time
 
-from constance.utils import get_values_for_keys
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Max
@@ -61,7 +60,7 @@ from consultations.tasks import (
     send_registration_mail,
 )
 from portal import integrity
-from portal.cache import public_pages_changed
+from portal.cache import live_settings, public_pages_changed
 from portal.enums import AuditAction, Expertise, Role
 from portal.permissions import can, can_in_region, roles_of
 from portal.services import audit_record
@@ -85,7 +84,7 @@ PROPOSAL_HORIZON_YEARS = 5
 
 def interest_limits() -> tuple[int, int]:
     """The words and the characters a statement offering to speak may have now: one query, never per row."""
-    values = get_values_for_keys(["INTEREST_WORD_LIMIT", "INTEREST_MAX_CHARS"])
+    values = live_settings("INTEREST_WORD_LIMIT", "INTEREST_MAX_CHARS")
     return values["INTEREST_WORD_LIMIT"], values["INTEREST_MAX_CHARS"]
 
 

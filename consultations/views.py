@@ -6,7 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, Exists, OuterRef, Prefetch, Value
+from django.db.models import Count, Exists, OuterRef, Prefetch
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotAllowed, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language, ngettext
@@ -59,6 +59,7 @@ from consultations.models import (
     WrittenInput,
 )
 from portal import integrity
+from portal.cache import by_data
 from portal.enums import Constituency
 from portal.permissions import can, can_in_region, regions_for
 from portal.validators import whole_number
@@ -73,27 +74,51 @@ def consultation_list(request):
 
 def _visible(request, pk: int, queryset=None) -> Consultation:
     queryset = Consultation.objects.select_related("event__region", "event__cycle") if queryset is None else queryset
-    consultation = get_object_or_404(queryset, pk=pk)
+    return _shown_to(request, get_object_or_404(queryset, pk=pk))
+
+
+def _shown_to(request, consultation: Consultation) -> Consultation:
     if consultation.status == ConsultationStatus.DRAFT and not _plans(request.user, consultation):
         raise Http404  # a draft is its planners' alone: for anybody else it does not exist
     return consultation
 
 
-def consultation_detail(request, pk: int, *, form=None, interest_form=None, status=200):
-    # The page's yes/no questions ride on the consultation's own query.
-    signed_in = request.user.is_authenticated
-    consultation = _visible(
-        request,
-        pk,
-        Consultation.objects.select_related("event__region", "event__cycle", "criteria").annotate(
-            report_published=Exists(
-                RapporteurReport.objects.filter(consultation=OuterRef("pk"), status=ReportStatus.PUBLISHED)
-            ),
-            following=Exists(Follow.objects.filter(consultation=OuterRef("pk"), user=request.user.pk))
-            if signed_in
-            else Value(False),
-        ),
+def _page_shell(pk: int) -> Consultation | None:
+    """The consultation with what its page shows everybody alike (its event, region and cycle, criteria, sessions
+    and documents, whether a report is out), kept until any row changes (portal.cache.by_data). Who may see it is
+    still checked on every request, and what is a person's own (their place, their offers, what they follow) is
+    read for them."""
+
+    def load():
+        return (
+            Consultation.objects.select_related("event__region", "event__cycle", "criteria")
+            .annotate(
+                report_published=Exists(
+                    RapporteurReport.objects.filter(consultation=OuterRef("pk"), status=ReportStatus.PUBLISHED)
+                )
+            )
+            .prefetch_related("sessions", "documents")
+            .filter(pk=pk)
+            .first()
+        )
+
+    return by_data(f"consultation-page:{pk}", load)
+
+
+def _places_left(consultation: Consultation) -> dict[str, int]:
+    """The places left of each kind, the same for everyone: kept until any row changes (a registration does)."""
+    return by_data(
+        f"consultation-places:{consultation.pk}",
+        lambda: services.consultation_places_left(consultation=consultation),
     )
+
+
+def consultation_detail(request, pk: int, *, form=None, interest_form=None, status=200):
+    signed_in = request.user.is_authenticated
+    consultation = _page_shell(pk)
+    if consultation is None:
+        raise Http404
+    _shown_to(request, consultation)
     criteria = selectors.criteria_of(consultation)
     registration = selectors.registration_of(consultation, request.user)
     interests = (
@@ -103,24 +128,25 @@ def consultation_detail(request, pk: int, *, form=None, interest_form=None, stat
         if request.user.is_authenticated
         else []
     )
+    roundtables = [s for s in consultation.sessions.all() if s.kind == SessionKind.ROUNDTABLE]
     context = {
         "consultation": consultation,
         "places_left": [
-            (Attendance(attendance).label, left)
-            for attendance, left in services.consultation_places_left(consultation=consultation).items()
+            (Attendance(attendance).label, left) for attendance, left in _places_left(consultation).items()
         ],
         "registration": registration,
         "waitlist_position": selectors.waitlist_position(registration) if registration else None,
         "can_register": can(request.user, "consultations.register"),
         "form": form or RegistrationForm(consultation=consultation),
-        "interest_form": interest_form or InterestForm(consultation=consultation, user=request.user),
+        "interest_form": interest_form
+        or InterestForm(consultation=consultation, user=request.user, has_roundtables=bool(roundtables)),
         "interests": interests,
         "offer_refusal": services.offer_refusal(consultation=consultation, user=request.user, criteria=criteria)
         if request.user.is_authenticated
         else None,
         "criteria": criteria,
         "criteria_rows": criteria_rows(criteria),
-        "roundtables": [s for s in consultation.sessions.all() if s.kind == SessionKind.ROUNDTABLE],
+        "roundtables": roundtables,
         "manages": _manages(request.user, consultation),
         "selects_speakers": _manages(request.user, consultation, "consultations.select_speakers"),
         "holds_place": registration is not None
@@ -128,7 +154,9 @@ def consultation_detail(request, pk: int, *, form=None, interest_form=None, stat
         in (RegistrationStatus.REGISTERED, RegistrationStatus.PENDING, RegistrationStatus.WAITLISTED),
     }
     documents = list(consultation.documents.all())
-    context["following"] = consultation.following
+    context["following"] = (
+        signed_in and Follow.objects.filter(consultation_id=consultation.pk, user_id=request.user.pk).exists()
+    )
     context["materials"] = [d for d in documents if d.kind == DocumentKind.MATERIAL]
     context["summary_documents"] = [d for d in documents if d.kind == DocumentKind.SUMMARY]
     context["report_published"] = consultation.report_published
@@ -280,6 +308,14 @@ def dashboard(request, pk: int):
             # Funding is tied to attendance: travellers the Chair approved hold confirmed places in the room.
             "funded": consultation.funding_applications.filter(state="approved")
             .select_related("applicant__profile")
+            .only(
+                "consultation_id",
+                "applicant_id",
+                "approved_amount",
+                "applicant__profile__user_id",
+                "applicant__profile__display_name",
+                "applicant__profile__organisation",
+            )
             .order_by("pk"),
             "pending": sum(n for (status, _a), n in counts.items() if status == RegistrationStatus.PENDING),
             "offers": dict(
@@ -810,10 +846,7 @@ def talk(request, pk: int):
     consultation = selectors.talk_consultation(proposal) if approved else None
     places_left = []
     if consultation is not None and consultation.status != ConsultationStatus.DRAFT:
-        places_left = [
-            (Attendance(attendance).label, left)
-            for attendance, left in services.consultation_places_left(consultation=consultation).items()
-        ]
+        places_left = [(Attendance(attendance).label, left) for attendance, left in _places_left(consultation).items()]
     else:
         consultation = None
     editable = services.talk_editable_by(proposal=proposal, user=request.user)

@@ -272,11 +272,17 @@ class Post(models.Model):
     @property
     def byline(self) -> str:
         """The name shown with the post; a neutral one once its author deleted their account."""
-        return self.shown_name or gettext("Former participant")
+        return byline(self.shown_name)
 
     @property
     def is_public(self) -> bool:
         return self.approved_at is not None
+
+
+def byline(shown_name: str) -> str:
+    """The name shown with a post whose ``shown_name`` is given, for a page that reads it without the post: a
+    neutral one once its author deleted their account."""
+    return shown_name or gettext("Former participant")
 
 
 class PendingPost(Post):

@@ -2,12 +2,12 @@
 
 from dataclasses import dataclass
 
-from constance.utils import get_values_for_keys
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from discussions.enums import QuestionStatus
 from discussions.models import GuidingQuestion, Post, Space
+from portal.cache import live_settings
 from portal.enums import Role
 from portal.permissions import can, can_in_region, regions_held, roles_of
 
@@ -23,6 +23,9 @@ def moderated_spaces(user) -> QuerySet[Space]:
     if user.is_superuser:
         return Space.objects.all()
     roles = roles_of(user)
+    if Role.MODERATOR in roles and Role.FOCAL_POINT not in roles:
+        # A person is on a space's list once: the join names each of their spaces once.
+        return Space.objects.filter(moderators=user)
     where = Q(pk__in=[])
     if Role.MODERATOR in roles:
         where |= Q(pk__in=Space.moderators.through.objects.filter(user=user).values("space_id"))
@@ -87,7 +90,7 @@ class PostingRule:
 
 
 def member_states_may_post() -> bool:
-    return bool(get_values_for_keys(["MEMBER_STATES_MAY_POST"])["MEMBER_STATES_MAY_POST"])
+    return bool(live_settings("MEMBER_STATES_MAY_POST")["MEMBER_STATES_MAY_POST"])
 
 
 def posting_rule() -> PostingRule:

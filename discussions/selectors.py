@@ -12,7 +12,9 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from django.conf import settings
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, TextField, Value
+from django.db.models.functions import Coalesce, NullIf
+from django.utils.translation import get_language
 
 from consultations.enums import ConsultationStatus, InputStatus, ReportStatus
 from consultations.models import Consultation, RapporteurReport, WrittenInput
@@ -28,6 +30,7 @@ from discussions.models import (
     SpaceLink,
     Subscription,
     Tag,
+    byline,
 )
 from portal.enums import Role
 from portal.models import RegionalRole, User
@@ -38,6 +41,20 @@ CLOSING_MAX_INPUTS = 50
 CLOSING_MAX_CONSULTATIONS = 20
 
 
+def in_every_language(path: str) -> list[str]:
+    """``path`` (a translated field, ``"phase__space__title"`` say) in each language, for ``only()``: reading the
+    field picks the language of the request, with its fallback, among them."""
+    head, sep, name = path.rpartition("__")
+    return [f"{head}{sep}{name}_{code.replace('-', '_')}" for code, _name in settings.LANGUAGES]
+
+
+def in_page_language(path: str) -> Coalesce:
+    """The translated field ``path`` (``"question__text"`` say) in the page's language, with modeltranslation's
+    fallback to English where it is empty: for ``values()``, which reads no model and so no fallback."""
+    language = (get_language() or settings.LANGUAGE_CODE).replace("-", "_")
+    return Coalesce(NullIf(F(f"{path}_{language}"), Value("")), F(f"{path}_en"), output_field=TextField())
+
+
 def published_questions() -> QuerySet[GuidingQuestion]:
     """Every published guiding question: the only ones anybody outside the region's team ever reads."""
     return GuidingQuestion.objects.filter(status=QuestionStatus.PUBLISHED)
@@ -45,14 +62,31 @@ def published_questions() -> QuerySet[GuidingQuestion]:
 
 def thread_question(user, *, space_id: int, question_id: int) -> GuidingQuestion | None:
     """The published question ``question_id`` of space ``space_id`` with its phase and space, and what its thread
-    asks about the reader: whether they follow it (``following``) and are on the space's list of translators
-    (``on_translators_list``). One query; None when there is no such question."""
+    asks about the reader: whether they follow it (``following``), are on the space's list of translators
+    (``on_translators_list``), and have posts under it not approved yet (``waiting``: they see them after the
+    published ones). One query; None when there is no such question."""
     found = (
         published_questions()
         .select_related("phase__space")
+        # What the thread shows of them: the question's text and the space's title in every language (the page's
+        # is read, with its fallback), and when the phase is open.
+        .only(
+            "status",
+            *in_every_language("text"),
+            "phase__number",
+            "phase__opens_at",
+            "phase__closes_at",
+            "phase__space_id",
+            *in_every_language("phase__space__title"),
+        )
         .annotate(
             following=Exists(Subscription.objects.filter(user=user.pk, space_id=space_id, question=OuterRef("pk"))),
             on_translators_list=Exists(Space.translators.through.objects.filter(user=user.pk, space_id=space_id)),
+            waiting=Exists(
+                Post.objects.filter(
+                    question=OuterRef("pk"), space_id=space_id, author=user.pk, approved_at__isnull=True
+                )
+            ),
         )
         .filter(pk=question_id, phase__space_id=space_id)
     )
@@ -277,4 +311,4 @@ def reply_names(parent_ids) -> dict[int, str]:
         return {}
     rows = Post.objects.filter(pk__in=set(parent_ids), approved_at__isnull=False).values_list("pk", "shown_name")
     # The post's own rule for the name, a neutral one once its author deleted their account.
-    return {pk: Post(shown_name=name).byline for pk, name in rows}
+    return {pk: byline(name) for pk, name in rows}

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from discussions.enums import AppealOutcome, PostStatus, QuestionStatus
 from discussions.models import AnalysisPaper, Appeal, GuidingQuestion, Post, Space
 from discussions.permissions import drafts_questions, in_drafting_team, moderates
-from discussions.reminders import backlog_hours
+from portal.cache import by_data, live_settings
 from portal.permissions import can
 from reviews.enums import EventKind
 from reviews.models import Event
@@ -25,6 +25,14 @@ def _not_in_preparation_for(user, space) -> list[str]:
     return [QuestionStatus.PUBLISHED, QuestionStatus.DRAFT]
 
 
+def _counts(space, now, hours: int) -> tuple[dict, int]:
+    late = now - timedelta(hours=hours)
+    backlog = Post.objects.filter(space=space, status=PostStatus.PENDING).aggregate(
+        waiting=Count("pk"), late=Count("pk", filter=Q(submitted_at__lt=late)), oldest=Min("submitted_at")
+    )
+    return backlog, Appeal.objects.filter(post__space=space, outcome=AppealOutcome.OPEN).count()
+
+
 def build(*, region, cycle, user) -> dict:
     space = Space.objects.filter(region=region, cycle=cycle).prefetch_related("phases").first()
     due = (
@@ -32,10 +40,12 @@ def build(*, region, cycle, user) -> dict:
     )
     if space is None:
         return {"space": None, "due": due, "deadlines": []}
-    hours = backlog_hours()
-    late = timezone.now() - timedelta(hours=hours)
-    backlog = Post.objects.filter(space=space, status=PostStatus.PENDING).aggregate(
-        waiting=Count("pk"), late=Count("pk", filter=Q(submitted_at__lt=late)), oldest=Min("submitted_at")
+    hours = live_settings("MODERATION_BACKLOG_HOURS")["MODERATION_BACKLOG_HOURS"]  # reminders.backlog_hours, kept
+    # The same for everyone who opens the workspace, and read over every post waiting: kept until any row changes,
+    # and for the minute at most (which posts are late moves with the clock alone).
+    minute = timezone.now().strftime("%Y%m%d%H%M")
+    backlog, appeals = by_data(
+        f"tiles:discussion:{space.pk}:{hours}:{minute}", lambda: _counts(space, timezone.now(), hours)
     )
     paper = AnalysisPaper.objects.filter(space=space).only("published_at", "space_id").first()
     phases = list(space.phases.all())
@@ -55,7 +65,7 @@ def build(*, region, cycle, user) -> dict:
         "phases": phases,
         "backlog": backlog,
         "hours": hours,
-        "appeals": Appeal.objects.filter(post__space=space, outcome=AppealOutcome.OPEN).count(),
+        "appeals": appeals,
         "paper": paper,
         "due": due,
         "queue": reverse("discussions:moderation") if moderates(user, space) else "",

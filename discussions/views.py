@@ -1,4 +1,6 @@
 import functools
+from datetime import datetime
+from typing import NamedTuple
 
 from django.conf import settings
 from django.contrib import messages
@@ -8,11 +10,14 @@ from django.core.paginator import Paginator
 from django.db.models import Count
 from django.forms import ModelChoiceField
 from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -30,7 +35,16 @@ from discussions.forms import (
     PostForm,
     QuestionForm,
 )
-from discussions.models import AnalysisPaper, Appeal, Attachment, GuidingQuestion, Post, Space, Subscription
+from discussions.models import (
+    AnalysisPaper,
+    Appeal,
+    Attachment,
+    GuidingQuestion,
+    Post,
+    Space,
+    Subscription,
+    byline,
+)
 from discussions.permissions import (
     drafts_questions,
     in_drafting_team,
@@ -118,12 +132,17 @@ def question(request, pk: int, question: int):
     if not can(request.user, "discussions.read"):
         raise PermissionDenied
     space = guiding.phase.space
+    tag = whole_number(request.GET.get("tag"))
+    language = request.GET.get("language")
+    if language not in dict(settings.LANGUAGES):
+        language = None
+    if tag is None and language is None and not moderates(request.user, space):
+        return _reader_thread(request, space, guiding)
     posts = _post_queryset(request.user, space).filter(question=guiding)
-    filters = {}
-    if (tag := whole_number(request.GET.get("tag"))) is not None:
-        posts, filters["tag"] = posts.filter(tags=tag), str(tag)
-    if (language := request.GET.get("language")) in dict(settings.LANGUAGES):
-        posts, filters["language"] = posts.filter(language=language), language
+    if tag is not None:
+        posts = posts.filter(tags=tag)
+    if language is not None:
+        posts = posts.filter(language=language)
     page = Paginator(posts.order_by("approved_at", "submitted_at", "pk"), PAGE_SIZE).get_page(request.GET.get("page"))
     form = PostForm(initial={"language": get_language()})
     return _thread(request, space, guiding, page, form)
@@ -146,7 +165,7 @@ def _thread(request, space, guiding, page, form, status=200):
     # The tags with all their names key the form's rendering, and name the posts' tags on the way.
     show_form = phase_open and allowed and not form.is_bound
     tags = selectors.tag_rows() if show_form else None
-    _prepare_posts(posts, user=user, is_moderator=is_moderator, tags=tags)
+    _prepare_posts(posts, reader_id=user.pk, is_moderator=is_moderator, tags=tags)
     shared = {"phase_open": phase_open, "may_post": allowed, "translates_space": translates_space}
     # The renderings every reader of the language shares, read from the cache in one round trip.
     wanted = _public_posts(posts, shared)
@@ -156,43 +175,159 @@ def _thread(request, space, guiding, page, form, status=200):
     found = fragments.rendered(wanted)
     for post in posts:
         post.rendered = found.get(post.cache_key) if post.public else None
-    return render(
+    return _question_page(
         request,
-        "discussions/question.html",
-        {
-            "space": space,
-            "question": guiding,
-            "page": page,
-            "posts": posts,
-            "form": form,
-            "form_html": found[form_key[0]] if show_form else None,
-            "posting": posting,
-            "moderates": is_moderator,
-            # After a refused post the reply target comes back with the form, so it is not lost.
-            "reply_to": request.POST.get("reply_to") or request.GET.get("reply_to", ""),
-            "following": _following(user, space, guiding) if following is None else following,
-            **shared,
-        },
+        space,
+        guiding,
+        page,
+        form=form,
+        form_html=found[form_key[0]] if show_form else None,
+        posting=posting,
+        moderates=is_moderator,
+        # After a refused post the reply target comes back with the form, so it is not lost.
+        reply_to=request.POST.get("reply_to") or request.GET.get("reply_to", ""),
+        following=_following(user, space, guiding) if following is None else following,
+        shared=shared,
         status=status,
     )
 
 
-def _prepare_posts(posts: list[Post], *, user, is_moderator: bool, tags: list[tuple] | None) -> None:
-    """What each post of a thread's page shows, read for the whole page: the version (``sees_current``: the author
-    and the space's moderators see the one last submitted), its tags and files, a person's translation, the name
-    it replies to, and the offers (machine translation, a second review)."""
+def _question_page(request, space, guiding, page, *, shared: dict, status: int = 200, **context):
+    return render(
+        request,
+        "discussions/question.html",
+        {"space": space, "question": guiding, "page": page, "posts": page.object_list, **context, **shared},
+        status=status,
+    )
+
+
+def _reader_thread(request, space, guiding):
+    """A thread as a reader sees it: not a moderator of the space, no filter. What every reader with the same
+    offers sees alike (the published posts of the page, rendered, and how many there are; the post form) is kept
+    until any row changes and read in one round trip (fragments.with_data); only the reader's own posts are read
+    and rendered for them. ``guiding``: selectors.thread_question's, with what it asks about the reader."""
+    user = request.user
+    posting = None
+    allowed = can(user, "discussions.post")
+    if not allowed:
+        posting = posting_rule()
+        allowed = may_post(user, member_states=posting.member_states)
+    phase_open = guiding.phase.is_open()
+    translates_space = post_translations.translates(user, space, listed=guiding.on_translators_list)
+    shared = {"phase_open": phase_open, "may_post": allowed, "translates_space": translates_space}
+    show_form = phase_open and allowed
+    # The page asked for, read as Paginator reads it; one past the last is settled below, with the count.
+    try:
+        number = max(int(request.GET.get("page", 1)), 1)
+    except ValueError:
+        number = 1
+    window, form_html = _published_window(space, guiding, number, shared, with_form=show_form)
+    # The reader's own posts not yet approved are theirs alone, after every published one.
+    waiting = _own_waiting(user, space, guiding).count() if guiding.waiting else 0
+    paginator = Paginator([], PAGE_SIZE)
+    paginator.count = window["count"] + waiting
+    page = paginator.get_page(request.GET.get("page"))
+    if page.number != number:
+        window, _form = _published_window(space, guiding, page.number, shared, with_form=False)
+    page.object_list = _with_own_posts(user, space, guiding, window, page, waiting)
+    return _question_page(
+        request,
+        space,
+        guiding,
+        page,
+        form=None,
+        form_html=form_html,
+        posting=posting,
+        moderates=False,
+        reply_to=request.GET.get("reply_to", ""),
+        following=guiding.following,
+        shared=shared,
+    )
+
+
+def _published_window(space, guiding, number: int, shared: dict, *, with_form: bool) -> tuple[dict, SafeString | None]:
+    """The published posts of page ``number`` of the thread as every reader with the offers ``shared`` sees them,
+    with how many are published (_published_posts), and the unbound post form when ``with_form``: kept until any
+    row changes, under a key that holds all else they depend on (the code and the language, fragments.key; the
+    offers, whether an engine translates each language into the page's, the page)."""
     language = get_language()
-    current = {post.pk for post in posts if is_moderator or post.author_id == user.pk}
+    machine = [
+        content_translation.machine_available(source_language=code, language=language, private=False)
+        for code, _name in settings.LANGUAGES
+    ]
+    offset = (number - 1) * PAGE_SIZE
+    posts_key = fragments.key("thread", (space.pk, guiding.pk, offset, PAGE_SIZE, sorted(shared.items()), machine))
+    wanted = {posts_key: functools.partial(_published_posts, space, guiding, offset, shared)}
+    if with_form:
+        form_key = fragments.key("thread-form", _form_shown(language))
+        wanted[form_key] = _unbound_post_form
+    found = fragments.with_data(wanted)
+    return found[posts_key], mark_safe(found[form_key]) if with_form else None  # noqa: S308 - our templates escape
+
+
+def _published_posts(space, guiding, offset: int, shared: dict) -> dict:
+    """The published posts of the thread from ``offset`` (one page), each rendered as every reader with the offers
+    ``shared`` sees it (_public_posts), with its author (whose own post is rendered for them instead), and the
+    number of published posts. A reader's own posts not yet approved come after all of these."""
+    published = Post.objects.filter(space=space, question=guiding, approved_at__isnull=False)
+    count = published.count()
+    # A page past the published posts (the reader's own, or one past the last) reads none.
+    posts = []
+    if offset < count:
+        posts = list(
+            published.defer("search_vector", "approved_text", "text", "html").order_by(
+                "approved_at", "submitted_at", "pk"
+            )[offset : offset + PAGE_SIZE]
+        )
+    _prepare_posts(posts, reader_id=None, is_moderator=False, tags=None)
+    found = fragments.rendered(_public_posts(posts, shared))
+    return {
+        "count": count,
+        "posts": [{"pk": post.pk, "author_id": post.author_id, "rendered": found[post.cache_key]} for post in posts],
+    }
+
+
+def _own_waiting(user, space, guiding):
+    """The reader's posts under the question not approved yet, which only they (and the moderators) see."""
+    return _post_queryset(user, space).filter(question=guiding, author=user, approved_at__isnull=True)
+
+
+def _with_own_posts(user, space, guiding, window: dict, page, waiting: int) -> list:
+    """The posts of ``page``: the published ones of ``window`` (_published_window), the reader's own among them
+    read and rendered for them (their version, their offers), and after them the reader's posts not yet approved
+    (``waiting`` of them) that fall on the page."""
+    shown = [{**entry, "rendered": mark_safe(entry["rendered"])} for entry in window["posts"]]  # noqa: S308
+    mine = [entry["pk"] for entry in shown if entry["author_id"] == user.pk]
+    own = _post_queryset(user, space).in_bulk(mine) if mine else {}
+    room = PAGE_SIZE - len(shown)
+    start = max((page.number - 1) * PAGE_SIZE - window["count"], 0)
+    after = []
+    if room and waiting > start:
+        after = list(_own_waiting(user, space, guiding).order_by("submitted_at", "pk")[start : start + room])
+    if own or after:
+        _prepare_posts([*own.values(), *after], reader_id=user.pk, is_moderator=False, tags=None)
+        for post in [*own.values(), *after]:
+            post.rendered = None
+    return [own.get(entry["pk"], entry) for entry in shown] + after
+
+
+def _prepare_posts(posts: list[Post], *, reader_id: int | None, is_moderator: bool, tags: list[tuple] | None) -> None:
+    """What each post of a thread's page shows to the reader ``reader_id`` (None: a reader of none of them), read
+    for the whole page: the version (``sees_current``: the author and the space's moderators see the one last
+    submitted), its tags and files, a person's translation, the name it replies to, and the offers (machine
+    translation, a second review)."""
+    language = get_language()
+    current = {post.pk for post in posts if is_moderator or post.author_id == reader_id}
     selectors.attach_tags_and_files(posts, current=current, tags=tags)
     post_translations.translated_posts(posts, language, translators=is_moderator)
     replied = selectors.reply_names({post.parent_id for post in posts if post.parent_id})
     # Only the reader's own posts that were not approved may be appealed: whether they were is read for those only.
-    refused = [post.pk for post in posts if post.author_id == user.pk and post.status == PostStatus.REJECTED]
+    refused = [post.pk for post in posts if post.author_id == reader_id and post.status == PostStatus.REJECTED]
     appealed = set(Appeal.objects.filter(post__in=refused).values_list("post_id", flat=True)) if refused else set()
     machine: dict[str, bool] = {}
     for post in posts:
         post.sees_current = post.pk in current
-        post.own = post.author_id == user.pk
+        post.own = post.author_id == reader_id
         if post.approved_at is not None and post.language not in machine:
             machine[post.language] = content_translation.machine_available(
                 source_language=post.language, language=language, private=False
@@ -234,21 +369,40 @@ def _public_posts(posts: list[Post], shared: dict) -> list[tuple]:
     return wanted
 
 
+def _form_fields_shown(form: PostForm) -> list[tuple]:
+    """What the post form's fields show besides the tags: labels and help texts, and the choices."""
+    shown = []
+    for name, field in form.fields.items():
+        choices = None
+        # The tags are read apart, with all their names; a model field's choices would be a query of its own.
+        if hasattr(field, "choices") and not isinstance(field, ModelChoiceField):
+            choices = [(str(value), str(label)) for value, label in field.choices]
+        shown.append((name, str(field.label), str(field.help_text), choices))
+    return shown
+
+
 def _post_form(form: PostForm, tags: list[tuple]) -> tuple:
     """The unbound post form as crispy-forms renders it, as (key, how to render) for fragments.rendered: kept for
     everyone who reads the page in its language, under a digest of all it shows (labels and help texts, the
     choices, the initial values, every tag with its names in every language: ``tags``, selectors.tag_rows).
     Nothing in it is the person's: the CSRF token, the reply target and the moderator's checkbox are outside. A
     bound form (what someone typed, its errors) is never kept."""
-    shown = []
-    for name, field in form.fields.items():
-        choices = None
-        # The tags are in ``tags``, with all their names; a model field's choices would be a query of its own.
-        if hasattr(field, "choices") and not isinstance(field, ModelChoiceField):
-            choices = [(str(value), str(label)) for value, label in field.choices]
-        shown.append((name, str(field.label), str(field.help_text), choices))
-    key = fragments.key("post-form", (sorted(form.initial.items()), shown, tags))
+    key = fragments.key("post-form", (sorted(form.initial.items()), _form_fields_shown(form), tags))
     return key, functools.partial(render_to_string, "discussions/_post_form.html", {"form": form})
+
+
+@functools.cache
+def _form_shown(language: str) -> str:
+    """What the unbound post form shows in ``language`` (the active one) besides the tags, which are data: its
+    initial values and fields (_form_fields_shown). Read once per process and language: it is the code's."""
+    form = PostForm(initial={"language": language})
+    return repr((sorted(form.initial.items()), _form_fields_shown(form)))
+
+
+def _unbound_post_form() -> str:
+    """The unbound post form in the page's language (_post_form, whose rendering is kept by all it shows)."""
+    key, render_form = _post_form(PostForm(initial={"language": get_language()}), selectors.tag_rows())
+    return str(fragments.rendered([(key, render_form)])[key])
 
 
 @login_required
@@ -340,84 +494,187 @@ def moderation_queue(request):
     # Posts waiting for moderation: only for moderators, in the spaces assigned to them. Being put on a space's
     # list of moderators without the moderator role (the secretariat manages the lists) shows nothing.
     spaces = moderated_spaces_titled(user)
-    pending = (
-        Post.objects.filter(space_id__in=list(spaces), status=PostStatus.PENDING)
-        .select_related("question")
-        .defer("search_vector", "text", "approved_text", "approved_html")
+    pending = Post.objects.filter(space_id__in=list(spaces), status=PostStatus.PENDING)
+    every_appeal = user.is_superuser or can(user, "discussions.analyse")
+    appeals = Appeal.objects.filter(outcome=AppealOutcome.OPEN)
+    if not every_appeal:
+        appeals = appeals.filter(post__space_id__in=list(spaces))
+    # How many posts wait, and whether an appeal does, is the same for everyone who sees these spaces' queue: kept
+    # until any row changes (a new post, an edit, a decision, an appeal), one read of the shared cache for both.
+    key = f"discussions:queue:{','.join(map(str, sorted(spaces)))}:{'every' if every_appeal else 'theirs'}"
+    found = fragments.with_data({key: lambda: (pending.count(), appeals.exists()), TAGS_KEY: selectors.tag_rows})
+    waiting, appealed = found[key]
+    page = _page(
+        pending.annotate(question_text=selectors.in_page_language("question__text"))
         .order_by("submitted_at", "pk")
+        .values_list(*QUEUE_FIELDS, named=True),
+        request.GET.get("page"),
+        count=waiting,
     )
-    page = Paginator(pending, PAGE_SIZE).get_page(request.GET.get("page"))
     page.object_list = posts = list(page.object_list)
-    for post in posts:
-        post.space = spaces[post.space_id]
-    appeals = _open_appeals(user, spaces)
+    appeals = _open_appeals(appeals, spaces) if appealed else []
     # The moderator's organisations are compared with every author on the page at once; the reason, which names
     # an organisation, is worded only for those they may not decide about.
     conflicted = integrity.conflicted(user, {p.author_id for p in posts} | {a.post.author_id for a in appeals})
     authors = User.objects.select_related("profile").in_bulk(conflicted) if conflicted else {}
-    _describe_for_decision(posts, user, conflicted, authors)
+    # The CSRF token read once for the page: the rows' forms and the page's own share it.
+    token = get_token(request)
+    rows = _describe_for_decision(posts, spaces, user, conflicted, authors, token, found[TAGS_KEY])
+    # The rows one after the other, each on its own lines: one string for the page to place, not one per row.
+    queue = mark_safe("".join(f"\n  {row}\n" for row in rows))  # noqa: S308 - each rendered by our template
     for appeal in appeals:
         if appeal.post.author_id in authors:
             appeal.post.author = authors[appeal.post.author_id]
         appeal.refusal = services.appeal_refusal(appeal=appeal, user=user, conflicted=conflicted)
-    form = ModerationForm()
     return render(
         request,
         "discussions/moderation.html",
         {
             "page": page,
-            "posts": posts,
-            "form": form,
-            # The same reasons under every post: listed once.
-            "reason_options": render_to_string("discussions/_reason_options.html", {"form": form}),
+            "queue": queue,
             "appeals": appeals,
-            "appeal_form": AppealDecisionForm(),
+            "csrf_token": token,
         },
     )
 
 
-def _describe_for_decision(posts: list[Post], user, conflicted: set[int], authors: dict) -> None:
-    """What a moderator needs to decide each post: its tags and files as submitted, what is new, and whether they
-    may. Three queries for the page at most, whatever the number of posts.
+# Every tag with its names (selectors.tag_rows), kept until any row changes (fragments.with_data).
+TAGS_KEY = "discussions:tags"
 
-    ``conflicted``: the authors the moderator may not decide about (portal.integrity.conflicted); the reason is
-    worded only for those, whose accounts are in ``authors``.
+# What the queue reads of a post: the values alone, no model (and its question's text in the page's language).
+QUEUE_FIELDS = (
+    "pk",
+    "space_id",
+    "question_id",
+    "author_id",
+    "shown_name",
+    "language",
+    "html",
+    "approved_at",
+    "submitted_at",
+    "revision",
+    "question_text",
+)
+
+
+class QueueRow(NamedTuple):
+    """Everything a row of the queue shows: the rendering of discussions/_queue_post.html is kept under it."""
+
+    pk: int
+    byline: str
+    space_title: str
+    question_text: str
+    submitted_at: datetime
+    zone: str
+    language: str
+    revision: int
+    is_edit: bool
+    html: str
+    machine_offer: bool
+    tags: list[tuple]
+    tags_changed: bool
+    files: list[tuple]
+    refusal: str | None
+
+
+def _page(objects, number, *, count: int | None = None):
+    """The page ``number`` of ``objects``; ``count``: their number, when it is known already (no query for it)."""
+    paginator = Paginator(objects, PAGE_SIZE)
+    if count is not None:
+        paginator.count = count
+    return paginator.get_page(number)
+
+
+def _reason_options() -> SafeString:
+    """The reasons a moderator picks from, as the options of a select (the same under every post)."""
+    choices = ModerationForm.base_fields["reason_choice"].choices
+    return format_html_join("", '<option value="{}">{}</option>', choices)
+
+
+def _describe_for_decision(
+    posts: list, spaces: dict[int, Space], user, conflicted: set[int], authors: dict, token: str, tags: list[tuple]
+) -> list[SafeString]:
+    """Each post of ``posts`` (QUEUE_FIELDS) as the queue shows it to the moderator: what they need to decide it
+    (its tags and files as submitted, what is new, and whether they may), rendered by discussions/_queue_post.html.
+    Two queries for the page, three when it holds an edit of a published post, whatever the number of posts.
+
+    A row is kept in the process under all it shows (QueueRow, fragments.kept): the moderator's reason not to
+    decide and the reader's time zone and language included; the CSRF token, the request's (``token``), is put in
+    after. ``spaces``: the moderator's, by id; ``conflicted``: the authors they may not decide about
+    (portal.integrity.conflicted), the reason worded only for those, whose accounts are in ``authors``; ``tags``:
+    selectors.tag_rows.
     """
-    submitted = selectors.shown_tags([post.pk for post in posts], submitted=True)
+    submitted = selectors.shown_tags([post.pk for post in posts], submitted=True, tags=tags)
     # Only an edit of a published post has published tags to compare with.
-    published = selectors.shown_tags([post.pk for post in posts if post.approved_at is not None], submitted=False)
+    published = selectors.shown_tags(
+        [post.pk for post in posts if post.approved_at is not None], submitted=False, tags=tags
+    )
     files = selectors.post_files(posts)
     language = get_language()
+    zone = timezone.get_current_timezone_name()
     machine: dict[str, bool] = {}
-    excerpts: dict[int, str] = {}
+    csrf = format_html('<input type="hidden" name="csrfmiddlewaretoken" value="{}">', token)
+    rows = []
     for post in posts:
-        if post.question_id not in excerpts:
-            excerpts[post.question_id] = Truncator(post.question.text).words(10, truncate=" …")
-        post.question_excerpt = excerpts[post.question_id]
-        post.shown_tags = submitted[post.pk]
-        post.tags_changed = post.pk in published and {t.pk for t in post.shown_tags} != {
-            t.pk for t in published[post.pk]
-        }
-        post.files = files[post.pk]
-        post.refusal = None
-        if post.author_id in conflicted:
-            post.author = authors[post.author_id]
-            post.refusal = services.post_decision_refusal(by=user, post=post)
         # The text awaits a decision: only an engine on the portal's own machines may translate it.
         if post.language not in machine:
             machine[post.language] = content_translation.machine_available(
                 source_language=post.language, language=language, private=True
             )
-        post.machine_offer = machine[post.language]
+        refusal = None
+        if post.author_id in conflicted:
+            refusal = services.post_decision_refusal(by=user, post=Post(pk=post.pk, author=authors[post.author_id]))
+        shown = submitted[post.pk]
+        row = QueueRow(
+            pk=post.pk,
+            byline=byline(post.shown_name),
+            space_title=spaces[post.space_id].title,
+            question_text=post.question_text or "",
+            submitted_at=post.submitted_at,
+            zone=zone,
+            language=post.language,
+            revision=post.revision,
+            is_edit=post.approved_at is not None,
+            html=post.html,
+            machine_offer=machine[post.language],
+            tags=[tuple(tag) for tag in shown],
+            tags_changed=post.pk in published and {t.pk for t in shown} != {t.pk for t in published[post.pk]},
+            files=[(item.pk, item.original_name, item.status) for item in files[post.pk]],
+            refusal=refusal,
+        )
+        html = fragments.kept("queue-post", row, functools.partial(_queue_post, row, shown, files[post.pk]))
+        if refusal is None:
+            html = html.replace(CSRF_SLOT, csrf)
+        rows.append(mark_safe(html))  # noqa: S308 - rendered by our template, which escapes what it shows
+    return rows
 
 
-def _open_appeals(user, spaces: dict[int, Space]) -> list:
-    """The open appeals this person may see: those of the spaces they moderate (``spaces``, by id), or all for the
-    secretariat; with their posts, and the spaces, questions and first moderators named. One query when there is
-    none, at most five otherwise."""
-    appeals = Appeal.objects.filter(outcome=AppealOutcome.OPEN)
-    if not (user.is_superuser or can(user, "discussions.analyse")):
-        appeals = appeals.filter(post__space_id__in=list(spaces))
+# Where the CSRF token goes in a kept row of the queue: a character no text of the database can hold.
+CSRF_SLOT = mark_safe("\x00csrf\x00")
+
+
+def _queue_post(row: QueueRow, tags: list, files: list) -> str:
+    """The rendering of ``row``, with the submitted ``tags`` (selectors.ShownTag) and ``files`` it describes."""
+    values = {
+        **row._asdict(),
+        "pk": str(row.pk),
+        # Each decision goes to moderation/<pk>/.
+        "decide_url": reverse("discussions:moderate", kwargs={"pk": row.pk}),
+        "question_excerpt": Truncator(row.question_text).words(10, truncate=" …"),
+        "submitted": date_format(timezone.localtime(row.submitted_at), "SHORT_DATETIME_FORMAT"),
+        "language_name": dict(settings.LANGUAGES).get(row.language, row.language),
+        "revision": str(row.revision),
+        "tags": [f"{tag.kind_label} {tag.number}" for tag in tags],
+        "files": files,
+    }
+    context = {"post": values, "csrf": CSRF_SLOT, "reason_options": _reason_options(), "LANGUAGE_CODE": get_language()}
+    return render_to_string("discussions/_queue_post.html", context).strip()
+
+
+def _open_appeals(appeals, spaces: dict[int, Space]) -> list:
+    """The first page of ``appeals`` (the open ones the person may see: those of the spaces they moderate, or all
+    for the secretariat) with their posts, and the spaces (``spaces``: those they moderate, by id), questions and
+    first moderators named. At most five queries."""
     appeals = list(appeals.order_by("created_at", "pk")[:PAGE_SIZE])
     if not appeals:
         return appeals

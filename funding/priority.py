@@ -105,39 +105,51 @@ def _points(name: str, value, slate: Slate) -> Decimal:
     return (Decimal(WEIGHTS[name]) * (1 - share)).quantize(Decimal("0.1"))
 
 
-def score(values: dict, slate: Slate) -> Score:
+def _explained(name: str, value, slate: Slate) -> tuple[Decimal, str]:
+    """What one dimension's value earns, and the line that says why."""
+    weight = WEIGHTS[name]
+    dimension = DIMENSION_NAMES[name]
+    if name in ("first_time", "migrant_led"):
+        if not value:
+            return Decimal("0"), _("%(dimension)s: not stated → 0") % {"dimension": dimension}
+    elif value in UNKNOWN:
+        points = Decimal(weight) / 2
+        return points, _("%(dimension)s: not stated → %(points)s (half the weight)") % {
+            "dimension": dimension,
+            "points": f"{points:.1f}",
+        }
+    points = _points(name, value, slate)
+    return points, _("%(dimension)s: %(value)s — %(same)s of %(total)s approved so far → %(points)s of %(weight)s") % {
+        "dimension": dimension,
+        "value": _label(name, value),
+        "same": slate.counts[name][value],
+        "total": slate.total,
+        "points": f"{points:.1f}",
+        "weight": weight,
+    }
+
+
+def score(values: dict, slate: Slate, explained=_explained) -> Score:
     total = Decimal("0")
     lines = []
-    for name, weight in WEIGHTS.items():
-        value = values[name]
-        dimension = DIMENSION_NAMES[name]
-        if name in ("first_time", "migrant_led"):
-            if not value:
-                lines.append(_("%(dimension)s: not stated → 0") % {"dimension": dimension})
-                continue
-        elif value in UNKNOWN:
-            points = Decimal(weight) / 2
-            total += points
-            lines.append(
-                _("%(dimension)s: not stated → %(points)s (half the weight)")
-                % {"dimension": dimension, "points": f"{points:.1f}"}
-            )
-            continue
-        same = slate.counts[name][value]
-        points = _points(name, value, slate)
+    for name in WEIGHTS:
+        points, line = explained(name, values[name], slate)
         total += points
-        lines.append(
-            _("%(dimension)s: %(value)s — %(same)s of %(total)s approved so far → %(points)s of %(weight)s")
-            % {
-                "dimension": dimension,
-                "value": _label(name, value),
-                "same": same,
-                "total": slate.total,
-                "points": f"{points:.1f}",
-                "weight": weight,
-            }
-        )
+        lines.append(line)
     return Score(total.quantize(Decimal("0.1")), lines)
+
+
+def scores(many: list[dict], slate: Slate) -> list[Score]:
+    """:func:`score` of each of ``many``: a value shared by several applicants is explained once."""
+    known: dict[tuple, tuple[Decimal, str]] = {}
+
+    def explained(name: str, value, slate: Slate) -> tuple[Decimal, str]:
+        key = (name, value)
+        if key not in known:
+            known[key] = _explained(name, value, slate)
+        return known[key]
+
+    return [score(values, slate, explained) for values in many]
 
 
 def value(values: dict, slate: Slate) -> Decimal:
@@ -201,3 +213,8 @@ def application_score(application: Application, slate: Slate) -> Score:
         application.self_identification,
     )
     return score(values, slate)
+
+
+def row_values(row: dict) -> dict:
+    """:func:`profile_values` of an application read as values (funding.selectors.page_rows)."""
+    return profile_values(*(row[path] for path in VALUE_PATHS))

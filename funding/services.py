@@ -15,7 +15,7 @@ from consultations.services import ConsultationError, registration_confirm_funde
 from funding import workflow
 from funding.enums import State
 from funding.models import Application, Call, Conflict, ExportLog, Recommendation, Transition
-from funding.selectors import reviewable
+from funding.selectors import conflicted_ids, reviewable
 from funding.tasks import send_decision, send_received
 from portal import content_translation, integrity
 from portal.enums import AuditAction
@@ -244,19 +244,12 @@ def conflict_reason(*, reviewer, application: Application) -> str | None:
 
 
 def conflict_application_ids(*, member, call: Call) -> set[int]:
-    """The applications of ``call`` a reviewer is conflicted with, in two queries.
+    """The applications of ``call`` a reviewer is conflicted with, in one query.
 
     Their own, their organisation's and those they declared a conflict with, by
-    application or by organisation.
+    application or by organisation (funding.selectors.conflict_condition).
     """
-    conflicts = list(Conflict.objects.filter(member=member).values_list("application_id", "organisation_key"))
-    ids = {a for a, _o in conflicts if a}
-    keys = {o for a, o in conflicts if not a and o} | set(integrity.organisations(member))
-    condition = Q(applicant=member)
-    if keys:
-        condition |= Q(applicant__organisation_history__key__in=keys)
-    ids |= set(Application.objects.filter(condition, call=call).values_list("pk", flat=True))
-    return ids
+    return conflicted_ids(member=member, call=call)
 
 
 def conflict_declare(*, by, application: Application | None = None, organisation: str = "", note: str = "") -> Conflict:

@@ -1,4 +1,4 @@
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_CEILING, Decimal, InvalidOperation
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -8,7 +8,8 @@ from django.db.models import Prefetch
 from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.html import linebreaks
+from django.utils.html import format_html, linebreaks
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -139,7 +140,8 @@ def _reviewer_or_403(request):
 def _min_score(value: str):
     """The minimum priority asked for, or None: a value that is not a score (NaN, Infinity, 1e999) asks nothing.
 
-    Scores run from 0 to 100, so anything outside is clamped there.
+    Scores run from 0 to 100 in tenths, so anything outside is clamped there and a finer value is rounded up to the
+    next tenth: the same applications, and never a number the database cannot hold (1e-99999).
     """
     try:
         score = Decimal(value) if value else None
@@ -147,47 +149,84 @@ def _min_score(value: str):
         return None
     if score is None or not score.is_finite():
         return None
-    return min(max(score, Decimal(0)), Decimal(100))
+    return min(max(score, Decimal(0)), Decimal(100)).quantize(Decimal("0.1"), rounding=ROUND_CEILING)
+
+
+def _pk_urls(name: str):
+    """Addresses of the URL ``name`` for many primary keys, reversed once: the rows of a page fill in their own.
+
+    The pattern's only argument is an integer, so the reversed address of a stand-in number holds it once.
+    """
+    stand_in = 987654321
+    before, after = reverse(name, kwargs={"pk": stand_in}).split(str(stand_in))
+    return lambda pk: f"{before}{pk}{after}"
+
+
+def _public_name(display_name: str | None) -> str:
+    """What Profile.public_name says, from the name read as a value; nothing for an applicant with no profile."""
+    if display_name is None:
+        return ""
+    return display_name or _("Former participant")
 
 
 @login_required
 def review_list(request, pk: int):
     _reviewer_or_403(request)
-    call = get_object_or_404(Call, pk=pk)
+    call = get_object_or_404(Call.objects.only("title"), pk=pk)
     states = [s for s in request.GET.getlist("state") if s in State.values and s != State.DRAFT]
     order = "submitted" if request.GET.get("order") == "submitted" else "priority"
     min_score = _min_score(request.GET.get("min_score", ""))
     # The ranking is the same for every reviewer: kept until any row changes (portal.cache.by_data); who may
     # see it, and each reviewer's conflicts, are checked on every request.
     ranked, slate = by_data(
-        f"funding:ranked:{call.pk}:{order}:{','.join(sorted(states))}:{min_score}",
+        f"funding:ranked-ids:{call.pk}:{order}:{','.join(sorted(states))}:{min_score}",
         lambda: selectors.ranked_ids(call, states=states, min_score=min_score, order=order),
     )
-    conflicted = services.conflict_application_ids(member=request.user, call=call)
+    conflicted = selectors.conflicted_ids(member=request.user, call=call, reviewable_only=True)
     # An application the reviewer is conflicted with is left out of the ranked, filtered list altogether: its place
     # in the order, or its passing a state or score filter, would tell its state and score. It is listed apart,
     # whatever the filters, with nothing but the fact.
-    page = Paginator([row for row in ranked if row[0] not in conflicted], PAGE_SIZE).get_page(request.GET.get("page"))
-    withheld = selectors.reviewable(call).filter(pk__in=conflicted).count() if conflicted else 0
-    rows = []
-    for application in selectors.page_rows(page.object_list):
-        score = priority.application_score(application, slate)
-        rows.append({"application": application, "score": score})
+    if conflicted:
+        ranked = [application_id for application_id in ranked if application_id not in conflicted]
+    page = Paginator(ranked, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = selectors.page_rows(page.object_list)
+    scores = priority.scores([priority.row_values(row) for row in rows], slate)
+    state_labels = {value: str(label) for value, label in State.choices}
+    review_url = _pk_urls("funding:review_application")
+    # Each line of a score's explanation as a list item, escaped once however many rows share it.
+    items: dict[str, str] = {}
+    for line in {line for score in scores for line in score.lines}:
+        items[line] = format_html("<li>{}</li>", line)
+    shown = [
+        {
+            **row,
+            "url": review_url(row["pk"]),
+            "name": _public_name(row["applicant__profile__display_name"]),
+            "organisation": row["applicant__profile__organisation"],
+            "state_label": state_labels[row["state"]],
+            "requested_amount": sum(
+                (row[cost] or Decimal("0") for cost in ("travel_cost", "accommodation_cost", "daily_allowance")),
+                Decimal("0"),
+            ),
+            "score": score.value,
+            "explanation": mark_safe("".join(items[line] for line in score.lines)),  # noqa: S308 - escaped above
+        }
+        for row, score in zip(rows, scores, strict=True)
+    ]
     return render(
         request,
         "funding/review_list.html",
         {
             "call": call,
             "page": page,
-            "rows": rows,
+            "rows": shown,
             "states": [(v, label) for v, label in State.choices if v != State.DRAFT],
             "selected_states": states,
             "order": order,
             "min_score": request.GET.get("min_score", ""),
-            "weights": priority.WEIGHTS,
-            "dimension_names": priority.DIMENSION_NAMES,
+            "dimensions": [(priority.DIMENSION_NAMES[name], weight) for name, weight in priority.WEIGHTS.items()],
             "secretariat": can(request.user, "funding.screen"),
-            "withheld": range(withheld),
+            "withheld": range(len(conflicted)),
         },
     )
 

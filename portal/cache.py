@@ -20,6 +20,8 @@ import functools
 import hashlib
 import uuid
 
+from constance.signals import config_updated
+from constance.utils import get_values_for_keys
 from django.apps import apps
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
@@ -128,6 +130,24 @@ def by_data(key: str, compute):
     return value
 
 
+def by_data_many(wanted: dict) -> dict:
+    """:func:`by_data` for several values at once (key, and how to compute it), read in one round trip after the
+    data version."""
+    if not settings.PUBLIC_PAGE_CACHE_SECONDS:
+        return {name: compute() for name, compute in wanted.items()}
+    prefix = f"data:{data_version()}:"
+    found = cache.get_many([prefix + name for name in wanted])
+    values, missing = {}, {}
+    for name, compute in wanted.items():
+        if prefix + name in found:
+            values[name] = found[prefix + name]
+        else:
+            values[name] = missing[prefix + name] = compute()
+    if missing:
+        cache.set_many(missing, settings.PUBLIC_PAGE_CACHE_SECONDS)
+    return values
+
+
 def _anonymous(request) -> bool:
     return settings.SESSION_COOKIE_NAME not in request.COOKIES and CookieStorage.cookie_name not in request.COOKIES
 
@@ -195,3 +215,14 @@ def connect_signals() -> None:
             post_save.connect(_changed, sender=model, dispatch_uid=f"public-pages-save-{model._meta.label_lower}")
             post_delete.connect(_changed, sender=model, dispatch_uid=f"public-pages-delete-{model._meta.label_lower}")
     m2m_changed.connect(_changed, dispatch_uid="public-pages-m2m")
+    config_updated.connect(_live_setting_changed, dispatch_uid="data-live-settings")
+
+
+def _live_setting_changed(**_kwargs) -> None:
+    data_changed()
+
+
+def live_settings(*keys: str) -> dict:
+    """The live settings ``keys`` (django-constance), kept like :func:`by_data`: changing one replaces the data
+    version, as a row would."""
+    return by_data("live:" + ",".join(keys), lambda: get_values_for_keys(list(keys)))

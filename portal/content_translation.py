@@ -24,6 +24,8 @@ from django.db.models.signals import post_save
 from django.utils import timezone
 from django.utils.translation import get_language_info
 from django.utils.translation import gettext as _
+from modeltranslation.settings import AVAILABLE_LANGUAGES
+from modeltranslation.utils import build_localized_fieldname
 
 from portal import machine_translation
 from portal.cache import public_pages_changed
@@ -32,6 +34,14 @@ from portal.models import Translation
 from portal.services import audit_record
 
 MAX_LENGTH = 20_000
+
+
+def in_every_language(path: str) -> list[str]:
+    """``path`` (a translated field, ``"consultation__title"`` say) in each language, for ``only()``: reading the
+    field picks the language of the request, with its fallback, among them."""
+    head, _sep, field = path.rpartition("__")
+    prefix = f"{head}__" if head else ""
+    return [prefix + build_localized_fieldname(field, code) for code in AVAILABLE_LANGUAGES]
 
 
 class TranslationError(Exception):

@@ -6,13 +6,13 @@ them, in the zone of whoever reads: the one chosen in the profile, or (on pages,
 
 from dataclasses import dataclass
 from datetime import datetime
-from functools import cache
+from functools import cache, lru_cache
 from zoneinfo import ZoneInfo, available_timezones
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.formats import date_format, time_format
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -55,6 +55,13 @@ class ZonedSpan:
 def zoned_span(start: datetime, end: datetime | None, zone: str) -> ZonedSpan:
     """``start``–``end`` in ``zone``: "11 March 2024", "10:00 – 15:00", "CET". An end on another day keeps its
     date."""
+    return _zoned_span(start, end, zone, get_language())
+
+
+@lru_cache(maxsize=4096)
+def _zoned_span(start: datetime, end: datetime | None, zone: str, language: str | None) -> ZonedSpan:
+    """Kept per process: the same times read in the same zone and language always give the same text, and a
+    list of meetings formats many (the language is part of the key, as the active one formats the dates)."""
     tz = ZoneInfo(zone)
     local_start = timezone.localtime(start, tz)
     hours = time_format(local_start, "TIME_FORMAT")

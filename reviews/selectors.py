@@ -7,6 +7,7 @@ from django.core.cache import cache
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone, translation
 
+from portal.cache import by_data
 from reviews import rules
 from reviews.enums import EventKind
 from reviews.models import DateStatement, Event, Region, ReviewCycle
@@ -25,6 +26,20 @@ def upcoming_events(*, today: date | None = None, limit: int = 5, region: Region
     if region is not None:
         queryset = queryset.filter(Q(region=region) | Q(region__isnull=True))
     return list(queryset[:limit])
+
+
+def region_and_cycle(*, code: str, cycle: str) -> tuple[Region, ReviewCycle] | None:
+    """The region and the review cycle of these codes with what the pages read of them (codes and names, in every
+    language), or None when either code names none. Kept until any row changes (portal.cache.by_data): the same
+    for everyone; who may open what is checked on every request."""
+
+    def read() -> tuple[Region, ReviewCycle] | None:
+        region = Region.objects.only("code", "name").filter(code=code).first()
+        review_cycle = ReviewCycle.objects.only("code", "name").filter(code=cycle).first()
+        return (region, review_cycle) if region and review_cycle else None
+
+    # Codes that name nothing are not kept (by_data keeps no None): they are looked up again at each request.
+    return by_data(f"reviews:region-cycle:{code}:{cycle}", read)
 
 
 def current_cycle() -> ReviewCycle | None:

@@ -31,23 +31,63 @@ def _events(region, cycle):
     return Event.objects.filter(Q(region=region) | Q(region__isnull=True, kind__in=SHARED_KINDS), cycle=cycle)
 
 
-def build_rules(*, region, cycle, user) -> dict:
-    results = rules.check(_events(region, cycle).select_related("region"))
-    for result in results:
-        result.next_step = (
-            NEXT_STEPS.get(result.rule.code)
-            if result.status == RuleStatus.BROKEN
-            else UNKNOWN_STEP
-            if result.status == RuleStatus.UNKNOWN
-            else ""
-        )
+# What the rules and the names of the events read: not their descriptions, places or links.
+EVENT_FIELDS = (
+    "region_id",
+    "kind",
+    "title",
+    "subregions",
+    "start",
+    "start_earliest",
+    "start_latest",
+    "end",
+    "end_earliest",
+    "end_latest",
+)
+
+
+def _next_step(result: rules.RuleResult) -> str:
+    if result.status == RuleStatus.BROKEN:
+        return str(NEXT_STEPS.get(result.rule.code, ""))
+    if result.status == RuleStatus.UNKNOWN:
+        return str(UNKNOWN_STEP)
+    return ""
+
+
+def keep_rules(*, region, cycle, today=None) -> tuple[list[dict], list[tuple]]:
+    """The rules checked on the region's calendar, each with what to do next, and its events as (earliest day,
+    latest day, name, link), in one query: the same for everyone who opens the dashboard, written out in the
+    active language."""
+    events = list(_events(region, cycle).only(*EVENT_FIELDS))
+    for event in events:
+        if event.region_id is not None:
+            event.region = region  # the dashboard's own, whose name names an untitled event
+    results = [
+        {
+            "title": str(result.rule.title),
+            "status": result.status,
+            "status_label": str(result.status_label),
+            "reason": result.reason,
+            "next_step": _next_step(result),
+        }
+        for result in rules.check(events)
+    ]
+    return results, [(e.start_earliest, e.start_latest, str(e), e.get_absolute_url()) for e in events]
+
+
+def build_rules(*, region, cycle, user, kept=None) -> dict:
+    results, events = kept if kept is not None else keep_rules(region=region, cycle=cycle)
+    # The four weeks ahead are counted from today on every request.
     today = timezone.localdate()
-    coming = _events(region, cycle).filter(start_latest__gte=today, start_earliest__lte=today + DEADLINE_WINDOW)
     return {
         "results": results,
-        "broken": sum(1 for r in results if r.status == RuleStatus.BROKEN),
-        "deadlines": [(event.start_earliest, str(event), event.get_absolute_url()) for event in coming],
+        "broken": sum(1 for result in results if result["status"] == RuleStatus.BROKEN),
+        "deadlines": [
+            (earliest, name, link)
+            for earliest, latest, name, link in events
+            if latest >= today and earliest <= today + DEADLINE_WINDOW
+        ],
     }
 
 
-register(Tile("rules", 10, "reviews/tiles/rules.html", build_rules))
+register(Tile("rules", 10, "reviews/tiles/rules.html", build_rules, keep=keep_rules))

@@ -145,11 +145,15 @@ def workspace(request, code: str, cycle: str):
     """
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
-    region = get_object_or_404(Region, code=code)
-    review_cycle = get_object_or_404(ReviewCycle, code=cycle)
+    found = selectors.region_and_cycle(code=code, cycle=cycle)
+    if found is None:
+        raise Http404
+    region, review_cycle = found
     if not can_in_region(request.user, "reviews.workspace", region.pk):
         raise PermissionDenied
-    tiles, deadlines = workspace_engine.rendered(region=region, cycle=review_cycle, user=request.user)
+    tiles, deadlines = workspace_engine.rendered(
+        region=region, cycle=review_cycle, user=request.user, page=request.GET.get("page")
+    )
     return render(
         request,
         "reviews/workspace.html",

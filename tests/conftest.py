@@ -8,6 +8,46 @@ from django.test.utils import CaptureQueriesContext
 from portal.enums import Role
 from tests.factories import make_user
 
+# The files that take longest, run first. With ``--dist loadfile`` a worker takes a whole file at a time, and a
+# long file taken last keeps the run waiting after the other worker is done; ``make test`` passes
+# ``--no-loadscope-reorder`` so that xdist keeps this order (by default it orders files by how many tests they hold,
+# which puts a long single test such as the small benchmark at the very end).
+LONGEST_FIRST = (
+    "tests/deployment/test_bench.py",
+    "tests/browser/test_every_page.py",
+    "tests/browser/test_every_page_more.py",
+    "tests/browser/test_every_page_rest.py",
+    "tests/test_leak_matrix.py",
+    "tests/browser/",
+    "tests/deployment/",
+)
+
+
+def _longest_first(item) -> int:
+    path = item.nodeid.split("::", 1)[0]
+    return next(
+        (
+            n
+            for n, prefix in enumerate(LONGEST_FIRST)
+            if path == prefix or (prefix[-1] == "/" and path.startswith(prefix))
+        ),
+        len(LONGEST_FIRST),
+    )
+
+
+def pytest_collection_modifyitems(items):
+    items.sort(key=_longest_first)  # stable: within a rank, the collection's order
+
+
+@pytest.fixture
+def shared_cache(settings):
+    """The shared cache as in production: anonymous pages cached whole, values kept until any row changes
+    (portal.cache.by_data); off in the other tests."""
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 60
+    cache.clear()
+    yield
+    cache.clear()
+
 
 @pytest.fixture(autouse=True)
 def _clear_cache():

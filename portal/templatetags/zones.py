@@ -8,24 +8,28 @@ from portal.timezones import reader_zone, zoned_span
 register = template.Library()
 
 
-def _spans(start, end, zone: str, reader) -> dict:
+def _spans(start, end, zone: str, reader, chosen=None) -> dict:
     own = zoned_span(start, end, zone)
-    chosen = reader_zone(reader)
+    if chosen is None:
+        chosen = reader_zone(reader)
     theirs = zoned_span(start, end, chosen) if chosen and chosen != zone else None
     return {"own": own, "theirs": theirs, "chosen": bool(chosen)}
 
 
 @register.inclusion_tag("portal/_meeting_time.html", takes_context=True)
-def meeting_time(context, start, end, zone: str, reader=None):
+def meeting_time(context, start, end, zone: str, reader=None, chosen=None):
     """``start``–``end`` in ``zone``, then in the reader's zone: the profile's, else (on a page) the browser's,
-    which a small script fills in (portal/js/local-time.js); nothing more when both are the same."""
+    which a small script fills in (portal/js/local-time.js); nothing more when both are the same.
+
+    A fragment rendered apart from its page (portal.kept) passes the reader's ``chosen`` zone ("" for none) and
+    ``on_page`` in its values."""
     if start is None:
         return {"start": None}
-    on_page = "request" in context
-    if reader is None and on_page:
+    on_page = "request" in context or bool(context.get("on_page"))
+    if reader is None and chosen is None and "request" in context:
         reader = context["request"].user
     return {
-        **_spans(start, end, zone, reader),
+        **_spans(start, end, zone, reader, chosen),
         "on_page": on_page,
         "start": start,
         "zone": zone,

@@ -11,9 +11,10 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
-from discussions import post_translations, services
+from discussions import post_translations, services, views
 from discussions.models import Phase, Post, Tag
 from portal import content_translation
+from portal import kept as portal_kept
 from portal.enums import Role
 from portal.privacy import account_delete
 from tests.discussions.conftest import pdf
@@ -383,11 +384,14 @@ def test_the_offers_follow_the_reader_and_the_phase(client, space, question, thr
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("kept", [False, True], ids=["computed", "kept until a change"])
 def test_what_the_moderators_and_the_author_see_is_never_kept_for_readers(
-    client, question, thread, space_moderator, translator
+    client, settings, question, thread, space_moderator, translator, kept
 ):
     """The translator's name (moderators only), a post waiting and its file: rendered for whoever may see them,
-    never served to another reader, in either order."""
+    never served to another reader, in either order; with what a reader's page keeps until any row changes
+    (discussions.fragments.with_data) kept, too."""
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 60 if kept else 0
     translate(published(question, space_moderator, language="fr"), translator)
     translator.profile.display_name = "Name of the translator"
     translator.profile.save()
@@ -428,3 +432,147 @@ def test_what_the_moderators_and_the_author_see_is_never_kept_for_readers(
             assert all(secret in pages[waiting.author.pk] for secret in ("Waiting words", "waiting.pdf"))
         if edited.author.pk in pages:
             assert "Edit waiting" in pages[edited.author.pk]
+
+
+# --- With the shared cache as in production: a reader's page kept until any row changes -----------------------
+
+
+def edit_link(post) -> str:
+    return f'href="/en/discussions/posts/{post.pk}/edit/"'
+
+
+# transactional: what is tested is what a real commit does to what is kept
+@pytest.mark.django_db(transaction=True)
+def test_a_kept_page_of_a_thread_shows_an_approval_at_once(client, shared_cache, question, thread, space_moderator):
+    published(question, space_moderator, text="First words")
+    client.force_login(make_user(Role.STAKEHOLDER))
+    first = queries(client, thread)
+    again = queries(client, thread)
+    before = client.get(thread).content.decode()
+
+    published(question, space_moderator, text="Second words")
+    client.force_login(make_user(Role.STAKEHOLDER))
+    after = client.get(thread).content.decode()
+
+    assert again < first, "the published part of the page is kept"
+    assert "First words" in before and "Second words" not in before
+    assert "First words" in after and "Second words" in after
+
+
+# transactional: what is tested is what a real commit does to what is kept
+@pytest.mark.django_db(transaction=True)
+def test_a_kept_page_shows_the_author_their_own_posts_and_nobody_else(
+    client, shared_cache, question, thread, space_moderator
+):
+    """The author's published post is theirs to edit, their post waiting comes after the published ones; a reader
+    sees neither as theirs, whoever read the page first."""
+    author = make_user(Role.STAKEHOLDER, display_name="Ama Mensah")
+    mine = published(question, space_moderator, text="My published words", author=author)
+    published(question, space_moderator, text="Words of someone else")
+    services.post_create(question=question, author=author, text="My waiting words", language="en")
+    reader = make_user(Role.STAKEHOLDER)
+
+    for order in ((reader, author), (author, reader)):
+        cache.clear()
+        pages = {}
+        for person in order:
+            client.force_login(person)
+            pages[person.pk] = client.get(thread).content.decode()
+
+        assert "My published words" in pages[reader.pk] and edit_link(mine) not in pages[reader.pk]
+        assert "My waiting words" not in pages[reader.pk]
+        assert "My published words" in pages[author.pk] and edit_link(mine) in pages[author.pk]
+        assert pages[author.pk].index("Words of someone else") < pages[author.pk].index("My waiting words")
+
+
+# transactional: what is tested is what a real commit does to what is kept
+@pytest.mark.django_db(transaction=True)
+def test_a_kept_page_counts_the_author_s_own_posts_into_its_pages(
+    client, shared_cache, monkeypatch, question, thread, space_moderator
+):
+    """Three published posts and two of the author's waiting, two posts a page: the reader has two pages, the
+    author three, the second with the last published post and their first waiting one; a page past the last is
+    the last."""
+    monkeypatch.setattr(views, "PAGE_SIZE", 2)
+    author = make_user(Role.STAKEHOLDER)
+    for n in range(3):
+        published(question, space_moderator, text=f"Published {n}")
+    for n in range(2):
+        services.post_create(question=question, author=author, text=f"Waiting {n}", language="en")
+    client.force_login(make_user(Role.STAKEHOLDER))
+    reader = [client.get(f"{thread}?page={n}").context for n in (1, 2, 9)]
+    client.force_login(author)
+    theirs = [client.get(f"{thread}?page={n}").content.decode() for n in (2, 3, 9)]
+
+    assert [context["page"].paginator.num_pages for context in reader] == [2, 2, 2]
+    assert [len(context["posts"]) for context in reader] == [2, 1, 1]
+    assert "Published 2" in theirs[0] and "Waiting 0" in theirs[0] and "Published 1" not in theirs[0]
+    assert "Waiting 1" in theirs[1] and "Waiting 0" not in theirs[1]
+    assert "Page 3 of 3" in theirs[2] and "Waiting 1" in theirs[2] and "Waiting 0" not in theirs[2]
+
+
+# transactional: what is tested is what a real commit does to what is kept
+@pytest.mark.django_db(transaction=True)
+def test_the_kept_count_of_the_queue_follows_new_posts_decisions_and_appeals(
+    client, shared_cache, question, space_moderator
+):
+    def post(text):
+        return services.post_create(question=question, author=make_user(Role.STAKEHOLDER), text=text, language="en")
+
+    first = post("First")
+    client.force_login(space_moderator)
+    one = client.get(QUEUE).content.decode()
+    post("Second")
+    two = client.get(QUEUE).content.decode()
+    services.post_moderate(post=first, by=space_moderator, approve=False, reason="No", shown_revision=1)
+    back_to_one = client.get(QUEUE).content.decode()
+    services.appeal_create(post=first, author=first.author, reason="Please look again")
+
+    assert "1 post waiting" in one and "2 posts waiting" in two and "1 post waiting" in back_to_one
+    assert "Please look again" in client.get(QUEUE).content.decode()
+
+
+@pytest.mark.django_db
+def test_a_row_of_the_queue_kept_in_the_process_is_never_another_moderator_s(client, question, space):
+    """The same post to two moderators of the space, one of the author's organisation, in both orders: each sees
+    their own row (the decision form, or why they may not decide), with the CSRF token of their own page."""
+    colleague = make_user(Role.MODERATOR, organisation="Caritas")
+    other = make_user(Role.MODERATOR)
+    space.moderators.add(colleague, other)
+    services.post_create(
+        question=question, author=make_user(Role.STAKEHOLDER, organisation="Caritas"), text="Words", language="en"
+    )
+
+    for order in ((colleague, other), (other, colleague)):
+        portal_kept._kept.clear()
+        pages = {}
+        for person in order:
+            client.force_login(person)
+            response = client.get(QUEUE)
+            pages[person.pk] = (response.content.decode(), response.context["csrf_token"])
+
+        page, token = pages[colleague.pk]
+        assert "someone from your organisation" in page and 'name="decision"' not in page
+        page, token = pages[other.pk]
+        assert "someone from your organisation" not in page
+        form = f'name="csrfmiddlewaretoken" value="{token}">\n        <input type="hidden" name="revision"'
+        assert form in page
+        assert "\x00" not in page
+
+
+@pytest.mark.django_db
+def test_the_queue_names_each_question_in_the_page_s_language_or_else_in_english(client, question, space):
+    """The queue reads no model: the question's text in the page's language, with modeltranslation's fallback."""
+    moderator = make_user(Role.MODERATOR)
+    space.moderators.add(moderator)
+    other = space.phases.get(number=1).questions.exclude(pk=question.pk).get()
+    type(question).objects.filter(pk=question.pk).update(text_en="What works?", text_fr="Qu'est-ce qui marche ?")
+    type(question).objects.filter(pk=other.pk).update(text_en="What does not?", text_fr="")
+    for asked in (question, other):
+        services.post_create(question=asked, author=make_user(Role.STAKEHOLDER), text="Words", language="en")
+    client.force_login(moderator)
+
+    page = client.get(QUEUE.replace("/en/", "/fr/")).content.decode()
+
+    assert "Qu&#x27;est-ce qui marche ?" in page and "What works?" not in page
+    assert "What does not?" in page

@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 from funding import services
 from funding.enums import State
 from funding.models import Application, Call, ExportLog
-from funding.selectors import ranked_ids
+from funding.selectors import ranked
 from portal.enums import Role
 from tests.factories import make_user, shown
 from tests.funding.conftest import recommended, submitted
@@ -217,6 +217,24 @@ def test_review_list_query_count_does_not_grow(client, call, consultation, secre
 
 
 @pytest.mark.django_db
+def test_review_list_names_each_applicant_with_their_score_explained(client, call, consultation, secretariat):
+    """The row links to the review, names the applicant (a neutral name once they erased their account) and
+    their organisation, and explains the score line by line."""
+    named = submitted(call, consultation, display_name="Amina <Okafor>", organisation="Helpline & Co")
+    erased = submitted(call, consultation)
+    erased.applicant.profile.display_name = ""
+    erased.applicant.profile.save()
+    client.force_login(secretariat)
+
+    page = client.get(f"/en/funding/calls/{call.pk}/review/").content.decode()
+
+    assert f'<a href="/en/funding/applications/{named.pk}/review/">Amina &lt;Okafor&gt;</a>' in page
+    assert '<span class="small">Helpline &amp; Co</span>' in page
+    assert f'<a href="/en/funding/applications/{erased.pk}/review/">Former participant</a>' in page
+    assert "<li>Gender: " in page and "<li>First-time participation: " in page
+
+
+@pytest.mark.django_db
 def test_review_list_sorts_by_priority(client, call, consultation, secretariat, member, chair):
     first = recommended(call, consultation, secretariat, member, constituency="migrant", country="KE", gender="woman")
     services.application_decide(
@@ -226,9 +244,9 @@ def test_review_list_sorts_by_priority(client, call, consultation, secretariat, 
     different = submitted(call, consultation, constituency="academia", country="EG", gender="man")
     client.force_login(secretariat)
     rows = client.get(f"/en/funding/calls/{call.pk}/review/", {"state": "submitted"}).context["rows"]
-    assert [r["application"].pk for r in rows] == [different.pk, same.pk]
+    assert [r["pk"] for r in rows] == [different.pk, same.pk]
     rows = client.get(f"/en/funding/calls/{call.pk}/review/", {"state": "submitted", "min_score": "50"}).context["rows"]
-    assert [r["application"].pk for r in rows] == [different.pk]
+    assert [r["pk"] for r in rows] == [different.pk]
 
 
 @pytest.mark.django_db
@@ -329,11 +347,24 @@ def test_amounts_and_dates_follow_the_language(client, call, language, budget, m
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("value", ["NaN", "-Infinity", "sNaN", "1e999999"])
+@pytest.mark.parametrize("value", ["NaN", "-Infinity", "sNaN", "1e999999", "1e-99999", "-1e-99999", "1e-16384"])
 def test_a_minimum_score_that_is_no_number_is_ignored(client, call, secretariat, value):
+    """Nor one finer than the database holds (the outside review found 1e-99999 answered 500)."""
     client.force_login(secretariat)
 
     assert client.get(f"/en/funding/calls/{call.pk}/review/?min_score={value}").status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_minimum_score_finer_than_a_tenth_keeps_the_same_applications(client, call, consultation, secretariat):
+    application = submitted(call, consultation)
+    score = ranked(call)[0].get(pk=application.pk).priority
+    name = application.applicant.profile.display_name
+    client.force_login(secretariat)
+    url = f"/en/funding/calls/{call.pk}/review/"
+
+    assert name in client.get(f"{url}?min_score={score - Decimal('0.05')}").content.decode()
+    assert name not in client.get(f"{url}?min_score={score + Decimal('0.01')}").content.decode()
 
 
 @pytest.mark.django_db
@@ -401,7 +432,7 @@ def test_the_kept_ranking_follows_every_change(client, settings, call, consultat
 
     # The kept ranking filters by score: a profile change that lowers the first's score takes it off at once.
 
-    score = dict(ranked_ids(call)[0])[first.pk]
+    score = ranked(call)[0].get(pk=first.pk).priority
     name = first.applicant.profile.display_name
     assert name in client.get(f"{url}?min_score={score}").content.decode()
     profile = first.applicant.profile

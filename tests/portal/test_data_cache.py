@@ -1,21 +1,12 @@
 """``portal.cache.by_data``: values kept in the shared cache until any row of the portal's apps changes."""
 
 import pytest
-from django.core.cache import cache
 from django.db import transaction
 
 from funding.enums import State
 from portal import cache as portal_cache
 from portal.enums import Role
 from tests.factories import ApplicationFactory, make_user
-
-
-@pytest.fixture
-def shared(settings):
-    settings.PUBLIC_PAGE_CACHE_SECONDS = 60
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def counter():
@@ -30,7 +21,7 @@ def counter():
 
 # transactional: what is tested is what a real commit, or a real rollback, does to the kept value
 @pytest.mark.django_db(transaction=True)
-def test_kept_until_a_change_commits_even_to_rows_no_public_page_shows(shared):
+def test_kept_until_a_change_commits_even_to_rows_no_public_page_shows(shared_cache):
     calls, compute = counter()
     assert portal_cache.by_data("k", compute) == portal_cache.by_data("k", compute) == 1
 
@@ -48,7 +39,7 @@ def test_kept_until_a_change_commits_even_to_rows_no_public_page_shows(shared):
 
 # transactional: what is tested is what a real commit, or a real rollback, does to the kept value
 @pytest.mark.django_db(transaction=True)
-def test_a_rolled_back_change_keeps_the_value(shared):
+def test_a_rolled_back_change_keeps_the_value(shared_cache):
     calls, compute = counter()
     portal_cache.by_data("k", compute)
     with transaction.atomic():

@@ -1,12 +1,15 @@
 """``crispy_kept``: an unbound form's rendering kept by everything it shows, never shared between forms that would
 render differently, and a bound form always rendered afresh."""
 
+from collections import OrderedDict
+
 import pytest
 from crispy_forms.templatetags.crispy_forms_filters import as_crispy_form
 from django import forms
 from django.utils import translation
 from django.utils.safestring import mark_safe
 
+from portal import kept
 from portal.templatetags import kept_forms
 
 
@@ -18,7 +21,7 @@ class Offer(forms.Form):
 @pytest.fixture
 def renders(monkeypatch):
     """How many times crispy-forms really renders (the real rendering every time)."""
-    monkeypatch.setattr(kept_forms, "_kept", kept_forms.OrderedDict())
+    monkeypatch.setattr(kept, "_kept", OrderedDict())
     calls = []
 
     def counted(form):

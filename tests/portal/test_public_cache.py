@@ -24,14 +24,6 @@ from tests.funding.conftest import complete
 
 
 @pytest.fixture
-def cached(settings):
-    settings.PUBLIC_PAGE_CACHE_SECONDS = 60
-    cache.clear()
-    yield
-    cache.clear()
-
-
-@pytest.fixture
 def consultation(db):
     return make_consultation(title="Consultation on labour mobility")
 
@@ -48,7 +40,7 @@ def public_urls(consultation):
 
 
 @pytest.mark.django_db
-def test_anonymous_pages_are_served_from_the_cache_without_queries(cached, consultation, client, query_count):
+def test_anonymous_pages_are_served_from_the_cache_without_queries(shared_cache, consultation, client, query_count):
     for url in public_urls(consultation):
         first = client.get(url)
         assert first.status_code == 200, url
@@ -68,7 +60,7 @@ def test_cache_is_off_by_default_in_tests(consultation, client, query_count):
 
 # transactional: pages are dropped once per real COMMIT; in one test transaction the setup's change absorbs this one
 @pytest.mark.django_db(transaction=True)
-def test_a_change_drops_the_cached_pages(cached, consultation, client):
+def test_a_change_drops_the_cached_pages(shared_cache, consultation, client):
     url = f"/en/consultations/{consultation.pk}/"
     assert "labour mobility" in client.get(url).content.decode()
 
@@ -82,7 +74,7 @@ def test_a_change_drops_the_cached_pages(cached, consultation, client):
 
 # transactional: pages are dropped once per real COMMIT; in one test transaction the setup's change absorbs this one
 @pytest.mark.django_db(transaction=True)
-def test_a_registration_changes_the_places_left(cached, consultation, client):
+def test_a_registration_changes_the_places_left(shared_cache, consultation, client):
 
     url = f"/en/consultations/{consultation.pk}/"
     before = client.get(url).content.decode()
@@ -93,7 +85,7 @@ def test_a_registration_changes_the_places_left(cached, consultation, client):
 
 # transactional: pages are dropped once per real COMMIT; in one test transaction the setup's change absorbs this one
 @pytest.mark.django_db(transaction=True)
-def test_bulk_moderation_drops_the_cached_pages(cached):
+def test_bulk_moderation_drops_the_cached_pages(shared_cache):
     """Moderation decisions are one bulk UPDATE, which sends no signals: the service replaces the version itself."""
     consultation = make_consultation()
     space = Space.objects.create(region=consultation.event.region, cycle=consultation.event.cycle, title="Space")
@@ -112,7 +104,7 @@ def test_bulk_moderation_drops_the_cached_pages(cached):
 
 
 @pytest.mark.django_db
-def test_signed_in_people_are_never_served_or_stored(cached, consultation, client, query_count):
+def test_signed_in_people_are_never_served_or_stored(shared_cache, consultation, client, query_count):
     url = f"/en/consultations/{consultation.pk}/"
     client.get(url)  # cached for anonymous visitors
     client.force_login(make_user(Role.STAKEHOLDER, display_name="Signed In Person"))
@@ -130,14 +122,14 @@ def test_signed_in_people_are_never_served_or_stored(cached, consultation, clien
 
 
 @pytest.mark.django_db
-def test_many_rows_saved_together_replace_the_version_once(cached, django_capture_on_commit_callbacks):
+def test_many_rows_saved_together_replace_the_version_once(shared_cache, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks() as callbacks:
         for number in range(5):
             make_consultation(title=f"Consultation {number}")
     assert len([c for c in callbacks if c.__name__ == "_new_version"]) == 1
 
 
-def test_responses_with_a_csrf_token_or_a_cookie_are_not_stored(cached):
+def test_responses_with_a_csrf_token_or_a_cookie_are_not_stored(shared_cache):
     template = engines["django"].from_string("<form>{% csrf_token %}</form>")
 
     def with_token(request):
@@ -169,7 +161,7 @@ def test_responses_with_a_csrf_token_or_a_cookie_are_not_stored(cached):
             assert second.content == first.content
 
 
-def test_pages_of_views_not_marked_public_are_not_stored(cached):
+def test_pages_of_views_not_marked_public_are_not_stored(shared_cache):
     calls = []
 
     def handler(request):
@@ -218,7 +210,7 @@ def test_language_switch_ignores_unknown_languages(client):
 
 # transactional: pages are dropped once per real COMMIT; in one test transaction this test could never fail
 @pytest.mark.django_db(transaction=True)
-def test_signing_in_and_private_funding_work_keep_the_cached_pages(cached, client):
+def test_signing_in_and_private_funding_work_keep_the_cached_pages(shared_cache, client):
 
     consultation = make_consultation()
     call = Call.objects.create(

@@ -5,6 +5,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+import time_machine
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -12,6 +13,8 @@ from django.utils import timezone
 
 from consultations.enums import RegistrationStatus
 from consultations.services import registration_create
+from consultations.tiles import PAGE_SIZE
+from discussions.services import post_moderate
 from funding.enums import State
 from portal.enums import Role
 from reviews.dates import StatedDate
@@ -139,6 +142,40 @@ def test_the_query_count_does_not_grow_with_the_data(client):
     assert len(large) == len(small)
 
 
+def test_the_meetings_are_listed_a_page_at_a_time_with_every_deadline(client):
+    """The tile lists one page of the meetings, soonest registration deadline first, and links the others; the
+    deadlines of the next four weeks are every meeting's, whatever page it is on."""
+    stage = worlds.stage(call=False)
+    event = stage.event
+    for n in range(PAGE_SIZE - 1):
+        make_consultation(
+            event=EventFactory(region=event.region, cycle=event.cycle),
+            title=f"Meeting {n}",
+            registration_deadline=timezone.now() + timedelta(days=40 + n),
+        )
+    late = make_consultation(
+        event=EventFactory(region=event.region, cycle=event.cycle),
+        title="The last meeting",
+        registration_deadline=timezone.now() + timedelta(days=60),
+        interest_deadline=timezone.now() + timedelta(days=5),
+    )
+    client.force_login(make_user(Role.SECRETARIAT))
+
+    first = client.get(url(stage)).content.decode()
+    second = client.get(url(stage), {"page": "2"}).content.decode()
+    beyond = client.get(url(stage), {"page": "99"}).content.decode()
+
+    assert f"/consultations/{stage.consultation.pk}/dashboard/" in first
+    assert f"/consultations/{late.pk}/dashboard/" not in first
+    assert "Page 1 of 2" in first and 'href="?page=2"' in first
+    assert "Offers to speak close: The last meeting" in first, "a deadline of the second page"
+    assert f"/consultations/{late.pk}/dashboard/" in second
+    assert f"/consultations/{stage.consultation.pk}/dashboard/" not in second
+    assert "Page 2 of 2" in second and 'href="?page=1"' in second
+    assert "Offers to speak close: The last meeting" in second
+    assert f"/consultations/{late.pk}/dashboard/" in beyond, "past the last page: the last page"
+
+
 def test_the_list_of_dashboards_names_only_ones_own_regions(client):
     stage = worlds.stage(call=False)
     other = make_consultation(event=EventFactory(cycle=stage.event.cycle)).event.region
@@ -173,3 +210,57 @@ def test_counts_are_kept_until_the_content_changes(client, settings):
     page = client.get(url(stage)).content.decode()
     assert f'href="/en/consultations/{consultation.pk}/dashboard/">In person: 1 / 3<' in page
     cache.clear()
+
+
+# transactional: the kept tiles are dropped by a real commit (portal.cache.by_data reads the version on_commit sets)
+@pytest.mark.django_db(transaction=True)
+def test_kept_tiles_show_each_person_their_own_links_language_and_day(client, settings):
+    """The tiles' figures are kept for everyone who may open the dashboard; the links each person may follow
+    are chosen on every request, the figures are kept per language, and the four weeks ahead move with the day."""
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 60
+    cache.clear()
+    stage = worlds.stage(registration_deadline=timezone.now() + timedelta(days=10))
+    region = stage.event.region
+    consultation = stage.consultation
+    dashboard = f"/consultations/{consultation.pk}/dashboard/"
+    speakers = f"/consultations/{consultation.pk}/speakers/"
+    client.force_login(make_user(Role.SECRETARIAT))
+    page = client.get(url(stage)).content.decode()
+    assert dashboard in page and "pendingaccreditation" in page and "/review/?state=" in page
+
+    client.force_login(make_user(Role.TASK_TEAM, regions=[region]))
+    page = client.get(url(stage)).content.decode()
+    assert speakers in page
+    assert dashboard not in page and "pendingaccreditation" not in page and "/review/?state=" not in page
+    assert f"/funding/calls/{stage.call.pk}/dashboard/" not in page
+
+    focal_point = make_user(Role.FOCAL_POINT, regions=[region])
+    client.force_login(focal_point)
+    page = client.get(url(stage)).content.decode()
+    assert dashboard in page and speakers not in page
+    assert "Registration closes: Multi-stakeholder consultation for Africa" in page
+
+    page = client.get(url(stage).replace("/en/", "/fr/")).content.decode()
+    assert f'href="/fr{dashboard}">En présentiel: 0 / 10<' in page
+
+    with time_machine.travel(timezone.now() + timedelta(days=12)):
+        client.force_login(focal_point)
+        page = client.get(url(stage)).content.decode()
+    assert "Registration closes: Multi-stakeholder consultation for Africa" not in page, "the deadline has passed"
+    cache.clear()
+
+
+# transactional: the kept counts are dropped by a real commit (portal.cache.by_data reads the version on_commit sets)
+@pytest.mark.django_db(transaction=True)
+def test_the_kept_moderation_backlog_follows_each_decision(client, shared_cache):
+    """The discussion tile's backlog is kept for everyone who opens the workspace; a moderator's decision (a bulk
+    update, no signal) shows at once."""
+    stage = worlds.stage()
+    post = PostFactory(question=stage.question)
+    client.force_login(make_user(Role.SECRETARIAT))
+    assert "1 post waiting for moderation" in client.get(url(stage)).content.decode()
+    assert "1 post waiting for moderation" in client.get(url(stage)).content.decode()  # kept
+
+    post_moderate(post=post, by=stage.moderator, approve=True, shown_revision=post.revision)
+
+    assert "0 posts waiting for moderation" in client.get(url(stage)).content.decode()
