@@ -7,10 +7,10 @@ from django.core.files.storage import storages
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from discussions.enums import AppealOutcome, AuthorLabel, FileStatus, LinkKind, PostStatus, QuestionStatus, TagKind
+from portal.models import public_name
 
 
 def private_storage():
@@ -282,7 +282,7 @@ class Post(models.Model):
 def byline(shown_name: str) -> str:
     """The name shown with a post whose ``shown_name`` is given, for a page that reads it without the post: a
     neutral one once its author deleted their account."""
-    return shown_name or gettext("Former participant")
+    return public_name(shown_name)
 
 
 class PendingPost(Post):

@@ -78,6 +78,11 @@ class Call(models.Model):
         return self.published and self.opens_at <= now < self.closes_at
 
 
+def requested_total(*costs: Decimal | None) -> Decimal:
+    """What an application asks for: its travel, accommodation and daily allowance, a blank one counting nothing."""
+    return sum((cost or Decimal("0") for cost in costs), Decimal("0"))
+
+
 class Application(models.Model):
     """A request for travel funding to attend one consultation."""
 
@@ -141,9 +146,7 @@ class Application(models.Model):
 
     @property
     def requested_amount(self) -> Decimal:
-        return sum(
-            (v or Decimal("0") for v in (self.travel_cost, self.accommodation_cost, self.daily_allowance)), Decimal("0")
-        )
+        return requested_total(self.travel_cost, self.accommodation_cost, self.daily_allowance)
 
     @property
     def identifies_as(self) -> list[str]:

@@ -20,10 +20,11 @@ from consultations.services import consultation_places_left
 from funding import exports, priority, selectors, services, travel, workflow
 from funding.enums import State
 from funding.forms import ApplicationForm, ConflictForm, DecisionForm, RecommendationForm, ScreeningForm
-from funding.models import Application, Call
+from funding.models import Application, Call, requested_total
 from portal import content_translation, machine_translation
 from portal.cache import by_data
 from portal.content_translation import language_name
+from portal.models import public_name
 from portal.permissions import can
 
 PAGE_SIZE = 25
@@ -166,7 +167,7 @@ def _public_name(display_name: str | None) -> str:
     """What Profile.public_name says, from the name read as a value; nothing for an applicant with no profile."""
     if display_name is None:
         return ""
-    return display_name or _("Former participant")
+    return public_name(display_name)
 
 
 @login_required
@@ -204,10 +205,7 @@ def review_list(request, pk: int):
             "name": _public_name(row["applicant__profile__display_name"]),
             "organisation": row["applicant__profile__organisation"],
             "state_label": state_labels[row["state"]],
-            "requested_amount": sum(
-                (row[cost] or Decimal("0") for cost in ("travel_cost", "accommodation_cost", "daily_allowance")),
-                Decimal("0"),
-            ),
+            "requested_amount": requested_total(row["travel_cost"], row["accommodation_cost"], row["daily_allowance"]),
             "score": score.value,
             "explanation": mark_safe("".join(items[line] for line in score.lines)),  # noqa: S308 - escaped above
         }

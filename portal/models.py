@@ -80,6 +80,12 @@ class User(AbstractBaseUser, PermissionsMixin):
         return str(self)
 
 
+def public_name(display_name: str) -> str:
+    """The name shown for a person, or a neutral one once they erased their account (a page that reads the name
+    as a value calls this, as Profile.public_name does)."""
+    return display_name or gettext("Former participant")
+
+
 class Profile(models.Model):
     """What a person tells the portal about themselves: the least that serves.
 
@@ -201,7 +207,7 @@ class Profile(models.Model):
     @property
     def public_name(self) -> str:
         """The display name, or a neutral one once the person erased their account."""
-        return self.display_name or gettext("Former participant")
+        return public_name(self.display_name)
 
 
 class OrganisationHistory(models.Model):
